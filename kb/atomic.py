@@ -1,0 +1,55 @@
+"""Writing files so that a crash never leaves a half-written or overwritten one."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import ExistsError, KbError
+
+
+def write_text(path: Path, text: str, *, overwrite: bool = False, shown: str | None = None) -> None:
+    """Write ``text`` to ``path`` atomically (temp file, fsync, then rename or link).
+
+    With ``overwrite=False`` the final step is a hard link, which fails if the
+    file appeared meanwhile: an existing file is never replaced.
+    """
+    shown = shown or str(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not overwrite and path.exists():
+        raise ExistsError("file already exists; not overwriting it", path=shown,
+                          hint="choose another title or date, or move the existing file")
+    handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        if overwrite:
+            os.replace(tmp_name, path)
+        else:
+            try:
+                os.link(tmp_name, path)
+            except FileExistsError:
+                raise ExistsError("file already exists; not overwriting it", path=shown,
+                                  hint="choose another title or date") from None
+            except OSError as exc:
+                raise KbError(f"cannot write file: {exc.strerror}", path=shown) from None
+    finally:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,144 @@
+"""Vocabulary and cross-report checks: everything that needs the registry or other reports.
+
+Format and type checks happen while parsing (:mod:`kb.report`); the checks here
+run on reports that parsed, so a type error is reported once, not twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .dates import human_date
+from .mentions import MentionFinder, blank_comments
+from .problems import Problem
+from .registry import KINDS, TAG_LISTS, Registry
+from .report import Report
+
+#: The tag list each kind belongs in, and the kinds each list accepts.
+LIST_KINDS = {name: {kind for kind, target in KINDS.items() if target == name} for name in TAG_LISTS}
+
+
+@dataclass
+class Checker:
+    registry: Registry
+    finder: MentionFinder | None = None
+
+    def __post_init__(self) -> None:
+        if self.finder is None:
+            self.finder = MentionFinder(self.registry)
+
+    def _problem(self, report: Report, where: tuple, level: str, code: str, message: str,
+                 hint: str | None = None) -> Problem:
+        line, column = report.line_of(*where)
+        return Problem(report.shown, line, column, level, code, message, hint)
+
+    def _unknown(self, report: Report, where: tuple, value: str, kinds: set[str] | None,
+                 what: str) -> Problem:
+        matches = [e for e in self.registry.resolve(value) if not kinds or e.kind in kinds]
+        if matches:
+            entity = matches[0]
+            return self._problem(report, where, "error", "alias-tag",
+                                 f"'{value}' is a name of {entity.label}, not an id",
+                                 f"write its id: {entity.id}")
+        near = self.registry.suggest(value, kinds)
+        hint = f"did you mean {' or '.join(near)}?" if near else "add it to reports/registry/ first"
+        return self._problem(report, where, "error", "unknown-entity",
+                             f"unknown {what}: '{value}'", hint)
+
+    def check_report(self, report: Report) -> list[Problem]:
+        problems: list[Problem] = []
+        registry = self.registry
+        for list_name in TAG_LISTS:
+            for i, value in enumerate(report.tags.get(list_name, ())):
+                where = (list_name, _index_in(report, list_name, value, i))
+                entity = registry.get(value)
+                if entity is None:
+                    problems.append(self._unknown(report, where, value, LIST_KINDS[list_name],
+                                                  f"{list_name[:-1] if list_name != 'people' else 'person'} id"
+                                                  if list_name != "ministries" else "ministry or agency id"))
+                    continue
+                if entity.kind not in LIST_KINDS[list_name]:
+                    problems.append(self._problem(report, where, "error", "wrong-list",
+                                                  f"'{value}' is a {entity.kind}, not tagged under {list_name}",
+                                                  f"move it to {entity.tag_list}"))
+                    continue
+                if not entity.valid_on(report.date):
+                    current = registry.current_on(value, report.date)
+                    when = human_date(report.date)
+                    if current and current.id != value:
+                        hint = f"on {when} it was {current.label}: tag {current.id}"
+                    else:
+                        hint = f"it existed {entity.validity()}"
+                    problems.append(self._problem(report, where, "warning", "name-not-current",
+                                                  f"'{value}' ({entity.name}) was not the current name on "
+                                                  f"{report.date}", hint))
+        for opportunity in report.opportunities:
+            base = ("opportunities", opportunity.index)
+            for field_name, kinds in (("sectors", {"sector"}), ("partners", None)):
+                for j, value in enumerate(getattr(opportunity, field_name)):
+                    if registry.get(value) is None or (kinds and registry.get(value).kind not in kinds):
+                        problems.append(self._unknown(report, base + (field_name, j), value, kinds,
+                                                      f"{'sector' if kinds else 'partner'} in opportunity "
+                                                      f"{opportunity.id}"))
+        for target in report.targets:
+            if target.owner and registry.get(target.owner) is None:
+                problems.append(self._unknown(report, ("targets", target.index, "owner"), target.owner,
+                                              None, f"owner of target {target.id}"))
+        if report.disclaimer and report.disclaimer not in registry.disclaimers:
+            known = ", ".join(sorted(registry.disclaimers)) or "none defined"
+            problems.append(self._problem(report, ("disclaimer",), "error", "unknown-disclaimer",
+                                          f"unknown disclaimer '{report.disclaimer}'",
+                                          f"known disclaimers: {known}"))
+        for i, note in enumerate(report.review):
+            problems.append(self._problem(report, ("review", i), "warning", "needs-review",
+                                          f"needs review: {note}",
+                                          "check it, then delete the line from 'review'"))
+        problems.extend(self._untagged_mentions(report))
+        return problems
+
+    def _untagged_mentions(self, report: Report) -> list[Problem]:
+        tagged: set[str] = set()
+        for entity_id in report.entity_ids():
+            tagged.update(self.registry.lineage(entity_id) or [entity_id])
+        reported: set[str] = set()
+        problems = []
+        for mention in self.finder.find(blank_comments(report.body)):
+            if mention.entity_id in tagged or mention.entity_id in reported:
+                continue
+            reported.add(mention.entity_id)
+            entity = self.registry.get(mention.entity_id)
+            problems.append(Problem(report.shown, report.body_line + mention.line - 1, 1, "warning",
+                                    "untagged-mention",
+                                    f"the body names '{mention.text}' ({entity.id}) but the report does not tag it",
+                                    f"add {entity.id} to {entity.tag_list}"))
+        return problems
+
+    def check_all(self, reports: list[Report]) -> list[Problem]:
+        problems: list[Problem] = []
+        first: dict[str, Report] = {}
+        for report in reports:
+            if report.id in first:
+                other = first[report.id]
+                problems.append(self._problem(report, ("id",) if report.located and ("id",) in
+                                              report.located.value_pos else (), "error", "duplicate-id",
+                                              f"report id '{report.id}' is also used by {other.shown}",
+                                              "rename the file or set a different 'id:'"))
+            else:
+                first[report.id] = report
+        for report in reports:
+            problems.extend(self.check_report(report))
+            if report.supersedes and report.supersedes not in first:
+                problems.append(self._problem(report, ("supersedes",), "error", "unknown-report",
+                                              f"supersedes unknown report '{report.supersedes}'",
+                                              "give the id (file name without .md) of an existing report"))
+        return problems
+
+
+def _index_in(report: Report, list_name: str, value: str, fallback: int) -> int:
+    """Position of ``value`` in the raw list (repeats were dropped while parsing)."""
+    raw = report.located.value.get(list_name) if report.located else None
+    if isinstance(raw, list):
+        for i, item in enumerate(raw):
+            if isinstance(item, str) and item.strip() == value:
+                return i
+    return fallback

@@ -1,0 +1,78 @@
+"""Where things live in a knowledge-base tree; every path flows from here as an argument."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ProjectError
+
+REPORT_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @classmethod
+    def at(cls, root: str | Path | None = None) -> "Project":
+        path = Path(root or os.getcwd()).resolve()
+        if not path.is_dir():
+            raise ProjectError(f"project folder {path} does not exist")
+        return cls(path)
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def registry_dir(self) -> Path:
+        return self.reports_dir / "registry"
+
+    @property
+    def state_dir(self) -> Path:
+        """Git-ignored working state: index, locks, caches."""
+        return self.root / ".kb"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.state_dir / "index"
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def generated_dir(self) -> Path:
+        """Git-ignored pages generated from the reports, inside ``docs/``."""
+        return self.docs_dir / "kb"
+
+    def site_dir(self, internal: bool = False) -> Path:
+        return self.root / ("site-internal" if internal else "site")
+
+    def require_reports(self) -> None:
+        if not self.reports_dir.is_dir():
+            raise ProjectError(f"no reports folder in {self.root}",
+                               hint="run kb in the project's top folder, or pass --root")
+
+    def show(self, path: Path) -> str:
+        """A path as users should see it: relative to the project when inside it."""
+        try:
+            return str(path.resolve().relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def report_files(self) -> list[Path]:
+        """Every report file under ``reports/``, except the registry and files starting with '_'."""
+        self.require_reports()
+        files = []
+        for dirpath, dirnames, filenames in os.walk(self.reports_dir):
+            current = Path(dirpath)
+            dirnames[:] = sorted(d for d in dirnames
+                                 if not d.startswith((".", "_")) and current / d != self.registry_dir)
+            for name in sorted(filenames):
+                if name.endswith(REPORT_SUFFIXES) and not name.startswith(("_", ".")) \
+                        and name.lower() != "readme.md":
+                    files.append(current / name)
+        return files

@@ -1,0 +1,121 @@
+"""``kb new``: a new report from a template, never overwriting an existing file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from . import yamlstrict
+from .atomic import write_text
+from .countries import country_problem
+from .errors import UsageError
+from .project import Project
+from .report import REPORT_TYPES, VISIBILITIES
+from .schema import slugify
+
+BODY_TEMPLATE = """\
+## Detail
+
+<!-- Who travelled, where and when; who you met; what was discussed. Name each
+     ministry or agency in full the first time, with its acronym in brackets,
+     and tag every one of them in the front matter above. -->
+
+## Comment
+
+<!-- Your assessment: why it matters, what the UK could do next. -->
+
+<!-- internal -->
+<!-- Anything between these two markers is for staff only: the public site drops it. -->
+<!-- /internal -->
+"""
+
+OPTIONAL_GUIDE = """\
+# Optional fields (uncomment and fill in; see docs/writing-a-report.md):
+# summary: One or two sentences for listings and search results.
+# authors:
+#   - {name: Jane Doe, role: Second Secretary, organisation: fcdo}
+# ministries: [msit]          # registry ids: kb entities ministry
+# organisations: [dbt]
+# sectors: [technology-and-smart-cities]
+# projects: []
+# events: []
+# opportunities:
+#   - id: kr-example-opportunity
+#     title: Joint work on ...
+#     sectors: [health-data]
+#     partners: [msit]
+#     status: identified        # identified, discussed, agreed, active, closed
+#     next_step: Propose a workshop
+# targets:
+#   - what: government data sets opened
+#     value: 60
+#     unit: "%"
+#     deadline: 2016
+#     owner: mospa
+# disclaimer: fco-country-update
+"""
+
+
+@dataclass
+class NewReport:
+    title: str
+    date: date
+    countries: list[str]
+    visibility: str = "internal"
+    type: str = "visit-report"
+    visit_start: date | None = None
+    visit_end: date | None = None
+    places: list[str] = field(default_factory=list)
+
+
+def render(spec: NewReport) -> str:
+    data: dict = {
+        "title": spec.title,
+        "date": spec.date.isoformat(),
+        "countries": list(spec.countries),
+        "type": spec.type,
+        "visibility": spec.visibility,
+    }
+    if spec.visit_start or spec.visit_end or spec.places:
+        visit: dict = {}
+        if spec.visit_start:
+            visit["start"] = spec.visit_start.isoformat()
+        if spec.visit_end:
+            visit["end"] = spec.visit_end.isoformat()
+        if spec.places:
+            visit["places"] = list(spec.places)
+        data["visit"] = visit
+    front = yamlstrict.dump(data)
+    return f"---\n{front}{OPTIONAL_GUIDE}---\n\n{BODY_TEMPLATE}"
+
+
+def validate(spec: NewReport) -> None:
+    if not spec.title.strip():
+        raise UsageError("the title is empty", hint="give --title 'Country: topic'")
+    if not spec.countries:
+        raise UsageError("no partner country given", hint="give --country KR (repeatable)")
+    for code in spec.countries:
+        bad = country_problem(code)
+        if bad:
+            raise UsageError(bad[0], hint=bad[1])
+    if spec.visibility not in VISIBILITIES:
+        raise UsageError(f"visibility must be one of {', '.join(VISIBILITIES)}")
+    if spec.type not in REPORT_TYPES:
+        raise UsageError(f"type must be one of {', '.join(REPORT_TYPES)}")
+    if spec.visit_start and spec.visit_end and spec.visit_end < spec.visit_start:
+        raise UsageError(f"the visit ends ({spec.visit_end}) before it starts ({spec.visit_start})")
+
+
+def target_path(project: Project, spec: NewReport) -> Path:
+    folder = project.reports_dir / spec.countries[0].lower()
+    return folder / f"{spec.date.isoformat()}-{slugify(spec.title)}.md"
+
+
+def create(project: Project, spec: NewReport) -> Path:
+    """Write the new report and return its path; raises if the file exists."""
+    project.require_reports()
+    validate(spec)
+    path = target_path(project, spec)
+    write_text(path, render(spec), overwrite=False, shown=project.show(path))
+    return path

@@ -1,0 +1,203 @@
+"""Strict, safe YAML reading that keeps the line of every key and value.
+
+PyYAML's safe loader still coerces (``NO`` -> False, ``10:00`` -> 600,
+``0123`` -> 83, ``1.10`` -> 1.1), keeps the last of duplicate keys and expands
+aliases. Here every plain scalar stays a string (or ``None`` when empty or
+``null``): the schema of each field decides what a value means, so a country
+code ``NO`` stays Norway and a time stays a time. Aliases, merge keys and
+explicit tags are refused, duplicate keys are errors, and the text has a size
+cap, so a small file cannot expand into a huge one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .errors import InputError
+
+#: Front matter and registry files above this size are refused before parsing.
+MAX_YAML_BYTES = 256 * 1024
+#: Deeper nesting than any real report needs: refused, as a guard on recursion.
+MAX_DEPTH = 20
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+Path_ = tuple[Any, ...]
+
+
+@dataclass
+class Located:
+    """A plain Python value (dicts, lists, strings, None) with source positions.
+
+    ``value_pos`` and ``key_pos`` map a path such as ``("targets", 0, "value")``
+    to a ``(line, column)`` pair, both 1-based and relative to the whole file.
+    """
+
+    value: Any
+    value_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    quoted: set[Path_] = field(default_factory=set)
+    #: Problems that do not stop reading (duplicate keys, merge keys): the first
+    #: value is kept and the rest of the file is still checked.
+    problems: list["YamlProblem"] = field(default_factory=list)
+
+    def line_of(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Best position for ``path``: the key or value itself, else its nearest parent."""
+        table = self.key_pos if key else self.value_pos
+        probe = tuple(path)
+        while probe:
+            if probe in table:
+                return table[probe]
+            if not key and probe in self.key_pos:
+                return self.key_pos[probe]
+            probe = probe[:-1]
+        return self.value_pos.get((), (1, 1))
+
+
+class YamlProblem(InputError):
+    """A YAML text that cannot be read; ``line`` and ``column`` are file positions."""
+
+    def __init__(self, message: str, *, line: int, column: int, hint: str | None = None,
+                 code: str = "yaml-syntax") -> None:
+        super().__init__(message, line=line, hint=hint)
+        self.column = column
+        self.code = code
+
+
+class _Composer(yaml.SafeLoader):
+    """Composes nodes but refuses aliases and explicit tags before they are built."""
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            raise _Refused("YAML aliases (*name) are not allowed", event.start_mark,
+                           "write the value out in full", "yaml-alias")
+        if isinstance(event, (ScalarEvent, SequenceStartEvent, MappingStartEvent)):
+            if event.anchor is not None:
+                raise _Refused("YAML anchors (&name) are not allowed", event.start_mark,
+                               "write the value out in full", "yaml-alias")
+            if event.tag not in (None, "!"):
+                raise _Refused(f"YAML tag {event.tag!r} is not allowed", event.start_mark,
+                               "remove the tag; values are plain text, lists and mappings",
+                               "yaml-tag")
+        return super().compose_node(parent, index)
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, mark, hint: str, code: str) -> None:
+        super().__init__(message)
+        self.message, self.mark, self.hint, self.code = message, mark, hint, code
+
+
+def load(text: str, *, line_offset: int = 0, max_bytes: int = MAX_YAML_BYTES) -> Located:
+    """Parse ``text`` strictly; ``line_offset`` is added to every reported line.
+
+    Raises :class:`YamlProblem` with the file line of the first syntax problem
+    (YAML cannot be read past a syntax error, so only one is reported).
+    """
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        raise YamlProblem(f"YAML block is {size} bytes, over the {max_bytes}-byte limit",
+                          line=line_offset + 1, column=1,
+                          hint="keep long text in the Markdown body", code="too-large")
+    if "\t" in text:
+        # Tabs are illegal YAML indentation; PyYAML's message for them is cryptic.
+        for number, line_text in enumerate(text.splitlines(), start=1):
+            stripped = line_text.lstrip(" ")
+            if stripped.startswith("\t"):
+                raise YamlProblem("tab character used for indentation",
+                                  line=line_offset + number, column=len(line_text) - len(stripped) + 1,
+                                  hint="indent YAML with spaces only", code="yaml-tab")
+    loader = _Composer(text)
+    try:
+        node = loader.get_single_node()
+    except _Refused as refused:
+        raise YamlProblem(refused.message, line=line_offset + refused.mark.line + 1,
+                          column=refused.mark.column + 1, hint=refused.hint,
+                          code=refused.code) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = line_offset + (mark.line + 1 if mark else 1)
+        column = mark.column + 1 if mark else 1
+        problem = exc.problem or "invalid YAML"
+        raise YamlProblem(f"YAML syntax: {problem}", line=line, column=column,
+                          hint=_syntax_hint(problem)) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"YAML syntax: {exc}", line=line_offset + 1, column=1) from None
+    finally:
+        loader.dispose()
+    located = Located(value=None)
+    if node is None:
+        return located
+    located.value = _build(node, (), located, line_offset, 0)
+    return located
+
+
+def _syntax_hint(problem: str) -> str:
+    if "mapping values are not allowed" in problem:
+        return "quote a value that contains ': '"
+    if "found character '\\t'" in problem:
+        return "indent YAML with spaces only"
+    if "could not find expected ':'" in problem:
+        return "each line needs 'key: value'; check indentation and quotes"
+    return "check indentation, colons and quotes on this line"
+
+
+def _pos(node, line_offset: int) -> tuple[int, int]:
+    return (node.start_mark.line + 1 + line_offset, node.start_mark.column + 1)
+
+
+def _build(node, path: Path_, located: Located, line_offset: int, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        raise YamlProblem(f"YAML nested deeper than {MAX_DEPTH} levels",
+                          line=_pos(node, line_offset)[0], column=_pos(node, line_offset)[1],
+                          code="too-deep")
+    located.value_pos[path] = _pos(node, line_offset)
+    if isinstance(node, ScalarNode):
+        if node.style is None and node.value in _NULLS:
+            return None
+        if node.style is not None:
+            located.quoted.add(path)
+        return node.value
+    if isinstance(node, SequenceNode):
+        return [_build(item, path + (i,), located, line_offset, depth + 1)
+                for i, item in enumerate(node.value)]
+    if isinstance(node, MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                line, column = _pos(key_node, line_offset)
+                raise YamlProblem("a key must be plain text", line=line, column=column)
+            key = key_node.value
+            line, column = _pos(key_node, line_offset)
+            if key == "<<" and key_node.style is None:
+                located.problems.append(YamlProblem(
+                    "YAML merge keys (<<) are not allowed", line=line, column=column,
+                    hint="write the keys out in full", code="yaml-merge"))
+                continue
+            if key in result:
+                first = located.key_pos[path + (key,)][0]
+                located.problems.append(YamlProblem(
+                    f"duplicate key '{key}' (first given on line {first})",
+                    line=line, column=column,
+                    hint="only the first is used: merge the two into one", code="duplicate-key"))
+                continue
+            located.key_pos[path + (key,)] = (line, column)
+            result[key] = _build(value_node, path + (key,), located, line_offset, depth + 1)
+        return result
+    raise YamlProblem("unsupported YAML node", line=_pos(node, line_offset)[0], column=1)
+
+
+def dump(data: Any) -> str:
+    """Serialise plain data to YAML that :func:`load` reads back to the same strings.
+
+    Strings that PyYAML's own resolver would read as another type are quoted
+    (its default), so other tools reading our files see the same values.
+    """
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False,
+                          width=100)
