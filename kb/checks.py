@@ -6,6 +6,8 @@ run on reports that parsed, so a type error is reported once, not twice.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from .dates import human_date
@@ -34,6 +36,14 @@ class Checker:
 
     def _unknown(self, report: Report, where: tuple, value: str, kinds: set[str] | None,
                  what: str) -> Problem:
+        if not value.isascii():
+            # Look-alike letters (Cyrillic i in "msіt") are invisible to the eye.
+            odd = next(ch for ch in value if not ch.isascii())
+            near = self.registry.suggest(value, kinds)
+            return self._problem(report, where, "error", "unknown-entity",
+                                 f"unknown {what}: '{value}' contains the non-ASCII character {odd!r} "
+                                 f"({unicodedata.name(odd, 'unknown')})",
+                                 f"retype it{': did you mean ' + ' or '.join(near) + '?' if near else ''}")
         matches = [e for e in self.registry.resolve(value) if not kinds or e.kind in kinds]
         if matches:
             entity = matches[0]
@@ -94,6 +104,7 @@ class Checker:
                                           f"needs review: {note}",
                                           "check it, then delete the line from 'review'"))
         problems.extend(self._untagged_mentions(report))
+        problems.extend(_unsafe_html(report))
         return problems
 
     def _untagged_mentions(self, report: Report) -> list[Problem]:
@@ -142,3 +153,22 @@ def _index_in(report: Report, list_name: str, value: str, fallback: int) -> int:
             if isinstance(item, str) and item.strip() == value:
                 return i
     return fallback
+
+
+#: Raw HTML that the site's sanitiser removes: warn the author, who may expect it to work.
+UNSAFE_HTML = re.compile(
+    r"<\s*(script|iframe|object|embed|style|form)\b|\son[a-z]+\s*=|"
+    r"(?:\(|=\s*[\"']?|<)\s*(?:javascript|vbscript|data):",
+    re.IGNORECASE)
+
+
+def _unsafe_html(report: Report) -> list[Problem]:
+    problems = []
+    for number, line in enumerate(report.body.split("\n"), start=report.body_line):
+        match = UNSAFE_HTML.search(line)
+        if match:
+            problems.append(Problem(report.shown, number, match.start() + 1, "warning", "unsafe-html",
+                                    f"'{match.group(0).strip()}' is removed when the report is published",
+                                    "write plain Markdown; scripts, event handlers and script URLs are "
+                                    "never published"))
+    return problems

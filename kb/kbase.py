@@ -15,7 +15,7 @@ from .errors import KbError
 from .problems import Problem, count
 from .project import Project
 from .registry import Registry, load_registry
-from .report import Parsed, Report, parse_report
+from .report import Parsed, Report, parse_report, redact
 
 
 @dataclass
@@ -34,8 +34,11 @@ class KnowledgeBase:
         return self._by_id.get(report_id)
 
     def visible(self, include_internal: bool) -> list[Report]:
-        """Reports a reader may see: public ones, or all of them for staff."""
-        return [r for r in self.reports if include_internal or r.is_public]
+        """Reports a reader may see: every report in full for staff, else the
+        public reports with their internal parts removed (:func:`kb.report.redact`)."""
+        if include_internal:
+            return list(self.reports)
+        return [redact(r) for r in self.reports if r.is_public]
 
     def find_report(self, text: str) -> Report | None:
         """A report by id, by file path, or by path relative to the project."""

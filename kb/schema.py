@@ -233,9 +233,8 @@ class Reader:
             self.report(where, "bad-value", f"{self.label(where)} is '{value}', not '{value.lower()}'",
                         f"write it in lower case: {value.lower()}")
             return None
-        hint = did_you_mean(value, choices) or f"one of: {', '.join(choices)}"
         self.report(where, "bad-value", f"{self.label(where)} '{value}' is not one of {', '.join(choices)}",
-                    hint)
+                    did_you_mean(value, choices))
         return None
 
     def ident(self, where: Path_) -> str | None:

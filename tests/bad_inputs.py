@@ -1,0 +1,138 @@
+"""The corpus of bad inputs: each case is the file's bytes and the exact first message expected.
+
+Kept as code, not files, so that the 20 MB case and the binary and non-UTF-8
+cases are built at test time instead of living in git. Every command that reads
+reports is run over this corpus (see test_bad_inputs.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NAME = "reports/kr/2014-07-03-bad.md"
+P = NAME
+
+HEAD = ("---\ntitle: Korea\ndate: 2014-07-03\ncountries: [KR]\ntype: country-update\n"
+        "visibility: public\n")
+
+
+def report(extra: str = "", body: str = "Text.\n", head: str = HEAD) -> bytes:
+    return (head + extra + "---\n\n" + body).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    data: bytes
+    expected: str | None   # exact first problem line of `kb check`; None when the file is fine
+    exit_code: int
+    file_name: str = NAME
+
+
+BILLION_LAUGHS = ('lol: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+                  + "".join(f"l{i}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n"
+                            for i in range(9)))
+
+CASES = [
+    Case("not-utf8", report(body="Caf\xe9 in Seoul\n").replace(b"Caf\xc3\xa9", b"Caf\xe9"),
+         f"{P}:9:1: error [bad-file] file is not valid UTF-8 (byte 0xE9 on line 9) "
+         "(save it as UTF-8; it may be Windows-1252 or Latin-1)", 1),
+    Case("utf16", "\ufeff---\ntitle: x\n".encode("utf-16"),
+         f"{P}:1:1: error [bad-file] file is encoded as UTF-16 or UTF-32 (save it as UTF-8)", 1),
+    Case("byte-order-mark", b"\xef\xbb\xbf" + report(), None, 0),
+    Case("crlf", report().replace(b"\n", b"\r\n"), None, 0),
+    Case("crlf-error-line", report("colour: red\n").replace(b"\n", b"\r\n"),
+         f"{P}:7:1: error [unknown-field] unknown field 'colour' in a report (did you mean 'countries'?)", 1),
+    Case("tab-indent", report("visit:\n\tstart: 2014-06-23\n"),
+         f"{P}:8:1: error [yaml-tab] tab character used for indentation (indent YAML with spaces only)", 1),
+    Case("no-closing", HEAD.encode() + b"\nBody without a closing line\n",
+         f"{P}:1:1: error [bad-file] front matter has no closing '---' line "
+         "(add a line '---' after the last front matter field)", 1),
+    Case("no-front-matter", b"# Just a heading\n\nText.\n",
+         f"{P}:1:1: error [bad-file] no front matter at the top of the file "
+         "(a report starts with a line '---', the front matter, and another '---')", 1),
+    Case("empty", b"",
+         f"{P}:1:1: error [bad-file] file is empty "
+         "(start it with front matter between '---' lines, or run 'kb new')", 1),
+    Case("whitespace-only", b"  \n\n",
+         f"{P}:1:1: error [bad-file] file is empty "
+         "(start it with front matter between '---' lines, or run 'kb new')", 1),
+    Case("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+         f"{P}:1:1: error [bad-file] file looks binary (it contains NUL bytes) "
+         "(reports are plain-text Markdown files)", 1),
+    Case("twenty-megabytes", report(body="word " * 4_200_000),
+         f"{P}:1:1: error [bad-file] file is 20.0 MB, over the 2 MB limit "
+         "(is this really a report? split it or move data elsewhere)", 1),
+    Case("billion-laughs", report(BILLION_LAUGHS),
+         f"{P}:7:6: error [yaml-alias] YAML anchors (&name) are not allowed (write the value out in full)", 1),
+    Case("merge-key", report("visit:\n  <<: {start: 2014-06-23}\n"),
+         f"{P}:8:3: error [yaml-merge] YAML merge keys (<<) are not allowed (write the keys out in full)", 1),
+    Case("python-tag", report("summary: !!python/object/apply:os.system ['echo pwned']\n"),
+         f"{P}:7:10: error [yaml-tag] YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed "
+         "(remove the tag; values are plain text, lists and mappings)", 1),
+    Case("duplicate-key", report("title: Japan\n"),
+         f"{P}:7:1: error [duplicate-key] duplicate key 'title' (first given on line 2) "
+         "(only the first is used: merge the two into one)", 1),
+    Case("impossible-date", report(head=HEAD.replace("2014-07-03", "2014-02-30")),
+         f"{P}:3:7: error [bad-date] date: '2014-02-30' is not a real date (February 2014 has 28 days) "
+         "(use YYYY-MM-DD)", 1),
+    Case("datetime-with-zone", report(head=HEAD.replace("2014-07-03", "2014-07-03T09:30:00+09:00")),
+         f"{P}:3:7: error [bad-date] date: '2014-07-03T09:30:00+09:00' is a date and time; give the date only, "
+         "like 2014-07-03 (use YYYY-MM-DD)", 1),
+    Case("datetime-without-zone", report(head=HEAD.replace("2014-07-03", "2014-07-03 09:30")),
+         f"{P}:3:7: error [bad-date] date: '2014-07-03 09:30' is a date and time; give the date only, "
+         "like 2014-07-03 (use YYYY-MM-DD)", 1),
+    Case("norway-stays-norway", report(head=HEAD.replace("[KR]", "[NO, KR]"),
+                                       extra="summary: YES\nvisit: {places: [ON]}\n"), None, 0),
+    Case("time-is-not-a-date", report(head=HEAD.replace("2014-07-03", "10:00")),
+         f"{P}:3:7: error [bad-date] date: '10:00' is not a date like 2014-07-03 (use YYYY-MM-DD)", 1),
+    Case("octal-looking-date", report(head=HEAD.replace("2014-07-03", "0123")),
+         f"{P}:3:7: error [bad-date] date: '0123' is not a date like 2014-07-03 (use YYYY-MM-DD)", 1),
+    Case("version-looking-type", report(head=HEAD.replace("country-update", "1.10")),
+         f"{P}:5:7: error [bad-value] type '1.10' is not one of country-update, visit-report, ministerial-visit, "
+         "joint-statement, trade-mission, meeting-note, briefing", 1),
+    Case("boolean-looking-visibility", report(head=HEAD.replace("visibility: public", "visibility: yes")),
+         f"{P}:6:13: error [bad-value] visibility 'yes' is not one of public, internal", 1),
+    Case("unknown-field", report("colour: red\n"),
+         f"{P}:7:1: error [unknown-field] unknown field 'colour' in a report (did you mean 'countries'?)", 1),
+    Case("look-alike-unicode-tag", report("ministries: [ms\u0456t]\n"),
+         f"{P}:7:14: error [unknown-entity] unknown ministry or agency id: 'ms\u0456t' contains the non-ASCII "
+         "character '\u0456' (CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I) (retype it: did you mean msit?)", 1),
+    Case("look-alike-unicode-id", report("id: k\u043er-report\n"),
+         f"{P}:7:5: error [bad-id] id 'k\u043er-report' contains the non-ASCII character '\u043e' "
+         "(CYRILLIC SMALL LETTER O) (ids use only a-z, 0-9 and hyphens; retype it)", 1),
+    Case("path-traversal-id", report("id: ../../etc/passwd\n"),
+         f"{P}:7:5: error [bad-id] '../../etc/passwd' is not a valid id "
+         "(use lower-case letters, digits and single hyphens, e.g. 'ministry-of-x')", 1),
+    Case("path-traversal-opportunity", report("opportunities:\n  - {id: ../x, title: t, status: agreed}\n"),
+         f"{P}:8:10: error [bad-id] '../x' is not a valid id "
+         "(use lower-case letters, digits and single hyphens, e.g. 'ministry-of-x')", 1),
+    Case("reserved-id", report("id: con\n"),
+         f"{P}:7:5: error [bad-id] 'con' is a reserved name (choose another id)", 1),
+    Case("reserved-file-name", report(), f"reports/kr/index.md:1:1: error [bad-id] file name gives the report id "
+         "'index', which is not valid (rename the file like 2014-07-03-korea-open-data.md, or set 'id:')", 1,
+         file_name="reports/kr/index.md"),
+    Case("script-in-body", report(body="Hello <script>alert(1)</script>\n"),
+         f"{P}:9:7: warning [unsafe-html] '<script' is removed when the report is published "
+         "(write plain Markdown; scripts, event handlers and script URLs are never published)", 0),
+    Case("event-handler-in-body", report(body='<img src=x onerror="alert(1)">\n'),
+         f"{P}:9:11: warning [unsafe-html] 'onerror=' is removed when the report is published "
+         "(write plain Markdown; scripts, event handlers and script URLs are never published)", 0),
+    Case("javascript-url-in-body", report(body="[click](javascript:alert(1))\n"),
+         f"{P}:9:8: warning [unsafe-html] '(javascript:' is removed when the report is published "
+         "(write plain Markdown; scripts, event handlers and script URLs are never published)", 0),
+    Case("data-url-in-body", report(body='<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>\n'),
+         f"{P}:9:8: warning [unsafe-html] '=\"data:' is removed when the report is published "
+         "(write plain Markdown; scripts, event handlers and script URLs are never published)", 0),
+    Case("script-in-title", report(head=HEAD.replace("title: Korea", "title: <img src=x onerror=alert(1)>")),
+         None, 0),
+    Case("script-in-opportunity-title",
+         report("opportunities:\n  - {id: x, title: '<script>alert(1)</script>', status: agreed}\n"), None, 0),
+    Case("javascript-source-url", report("source: {url: 'javascript:alert(1)'}\n"),
+         f"{P}:7:15: error [bad-url] source.url 'javascript:alert(1)' is not an http(s) address "
+         "(give a full address starting with https://)", 1),
+    Case("deeply-nested", report("summary: " + "[" * 40 + "]" * 40 + "\n"),
+         f"{P}:7:30: error [too-deep] YAML nested deeper than 20 levels", 1),
+    Case("nul-in-yaml-string", report('summary: "a\\0b"\n'),
+         f"{P}:7:10: error [bad-text] summary contains a NUL character", 1),
+]
