@@ -29,11 +29,12 @@ def country_problem(code: str) -> tuple[str, str] | None:
         if found:
             return (f"'{code}' is an alpha-3 code", f"use the two-letter code {found.alpha_2} ({found.name})")
     try:
-        found = pycountry.countries.search_fuzzy(code)[0] if len(code) > 2 else None
+        found = pycountry.countries.search_fuzzy(code)[:2] if len(code) > 2 else []
     except LookupError:
-        found = None
+        found = []
     if found:
-        return f"'{code}' is not an ISO 3166-1 alpha-2 code", f"did you mean {found.alpha_2} ({found.name})?"
+        options = " or ".join(f"{c.alpha_2} ({c.name})" for c in found)
+        return f"'{code}' is not an ISO 3166-1 alpha-2 code", f"did you mean {options}?"
     near = closest(code, [c.alpha_2 for c in pycountry.countries], limit=3, cutoff=50)
     hint = f"did you mean {' or '.join(near)}?" if near else "use ISO 3166-1 alpha-2 codes such as KR, JP, IN"
     return f"unknown country code '{code}'", hint
