@@ -24,9 +24,12 @@ LIST_KINDS = {name: {kind for kind, target in KINDS.items() if target == name} f
 class Checker:
     registry: Registry
     finder: MentionFinder | None = None
+    #: False skips the untagged-mention check: it only warns, and it is the slowest check,
+    #: so callers that only need to know which reports are usable (the index) leave it out.
+    mentions: bool = True
 
     def __post_init__(self) -> None:
-        if self.finder is None:
+        if self.finder is None and self.mentions:
             self.finder = MentionFinder(self.registry)
 
     def _problem(self, report: Report, where: tuple, level: str, code: str, message: str,
@@ -103,7 +106,8 @@ class Checker:
             problems.append(self._problem(report, ("review", i), "warning", "needs-review",
                                           f"needs review: {note}",
                                           "check it, then delete the line from 'review'"))
-        problems.extend(self._untagged_mentions(report))
+        if self.mentions:
+            problems.extend(self._untagged_mentions(report))
         problems.extend(_unsafe_html(report))
         return problems
 
@@ -113,8 +117,8 @@ class Checker:
             tagged.update(self.registry.lineage(entity_id) or [entity_id])
         reported: set[str] = set()
         problems = []
-        for mention in self.finder.find(blank_comments(report.body)):
-            if mention.entity_id in tagged or mention.entity_id in reported:
+        for mention in self.finder.find(blank_comments(report.body), (*report.countries, "GB")):
+            if mention.entity_id in reported or tagged.intersection(mention.candidates or (mention.entity_id,)):
                 continue
             reported.add(mention.entity_id)
             entity = self.registry.get(mention.entity_id)
@@ -124,7 +128,11 @@ class Checker:
                                     f"add {entity.id} to {entity.tag_list}"))
         return problems
 
-    def check_all(self, reports: list[Report]) -> list[Problem]:
+    def check_all(self, reports: list[Report],
+                  checked: list[list[Problem]] | None = None) -> list[Problem]:
+        """Every report's own problems and the cross-report ones (repeated ids, unknown
+        ``supersedes``). ``checked`` gives :meth:`check_report`'s result for each report when it
+        was already computed (in parallel, see :func:`kb.kbase.check`)."""
         problems: list[Problem] = []
         first: dict[str, Report] = {}
         for report in reports:
@@ -136,8 +144,8 @@ class Checker:
                                               "rename the file or set a different 'id:'"))
             else:
                 first[report.id] = report
-        for report in reports:
-            problems.extend(self.check_report(report))
+        for i, report in enumerate(reports):
+            problems.extend(self.check_report(report) if checked is None else checked[i])
             if report.supersedes and report.supersedes not in first:
                 problems.append(self._problem(report, ("supersedes",), "error", "unknown-report",
                                               f"supersedes unknown report '{report.supersedes}'",
@@ -164,6 +172,12 @@ UNSAFE_HTML = re.compile(
 
 def _unsafe_html(report: Report) -> list[Problem]:
     problems = []
+    body = report.body
+    # Every match needs '<' or '=', or '(' and ':'; and a match inside a line is also a match
+    # in the whole body: two cheap tests and at most one search clear most reports.
+    if ("<" not in body and "=" not in body and ("(" not in body or ":" not in body)) \
+            or not UNSAFE_HTML.search(body):
+        return problems
     for number, line in enumerate(report.body.split("\n"), start=report.body_line):
         match = UNSAFE_HTML.search(line)
         if match:

@@ -8,6 +8,7 @@ stays near-linear in the number of reports.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter, defaultdict
@@ -57,6 +58,8 @@ class Relations:
             for entity in canon:
                 self._by_entity[entity].append(report)
         self._terms: dict[str, Counter] = {}
+        self._vectors: dict[str, tuple[dict[str, float], float]] = {}
+        self._dated: dict[tuple, tuple[list, list[Report]]] = {}
         self._df: Counter = Counter()
         self._by_term: dict[str, list[Report]] = defaultdict(list)
         for report in reports:
@@ -76,21 +79,39 @@ class Relations:
         return math.log((1 + len(self.reports)) / (1 + self._df[term])) + 1
 
     def _vector(self, report_id: str) -> dict[str, float]:
-        return {t: c * self._idf(t) for t, c in self._terms[report_id].items()}
+        return self._weighted(report_id)[0]
 
-    def related(self, report: Report, limit: int = 5) -> list[Related]:
-        """Reports sharing entities (weighted by rarity) and distinctive words with ``report``."""
+    def _weighted(self, report_id: str) -> tuple[dict[str, float], float]:
+        """The report's tf-idf vector and its norm, computed once per report."""
+        found = self._vectors.get(report_id)
+        if found is None:
+            vector = {t: c * self._idf(t) for t, c in self._terms[report_id].items()}
+            found = self._vectors[report_id] = (vector, math.sqrt(sum(v * v for v in vector.values())) or 1.0)
+        return found
+
+    def related(self, report: Report, limit: int = 5, *, max_candidates: int | None = None) -> list[Related]:
+        """Reports sharing entities (weighted by rarity) and distinctive words with ``report``.
+
+        Every report sharing an entity or a rarer word is scored, which costs O(n)
+        per report when entities are common. With ``max_candidates`` (the site,
+        which asks for every report) only that many are scored: the best by a
+        cheap pre-score, drawn from the reports nearest in date in each shared
+        entity's and word's list, so the cost per report stays constant.
+        """
         mine = self._entities.get(report.id, set())
-        candidates: dict[str, Report] = {}
-        for entity in mine:
-            for other in self._by_entity[entity]:
-                candidates[other.id] = other
         vector = self._vector(report.id) if report.id in self._terms else {}
-        rare_terms = sorted(vector, key=vector.get, reverse=True)[:10]
-        for term in rare_terms:
-            if self._df[term] <= max(3, len(self.reports) // 20):
+        rare_terms = [t for t in sorted(vector, key=vector.get, reverse=True)[:10]
+                      if self._df[t] <= max(3, len(self.reports) // 20)]
+        if max_candidates is None:
+            candidates: dict[str, Report] = {}
+            for entity in mine:
+                for other in self._by_entity[entity]:
+                    candidates[other.id] = other
+            for term in rare_terms:
                 for other in self._by_term[term]:
                     candidates[other.id] = other
+        else:
+            candidates = self._bounded_candidates(report, mine, vector, rare_terms, max_candidates)
         candidates.pop(report.id, None)
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         scored = []
@@ -99,14 +120,41 @@ class Relations:
             shared = mine & theirs
             entity_score = sum(1 / math.log(2 + len(self._by_entity[e])) for e in shared)
             entity_score /= math.sqrt(max(len(mine), 1) * max(len(theirs), 1))
-            other_vector = self._vector(other.id)
+            other_vector, other_norm = self._weighted(other.id)
             dot = sum(v * other_vector.get(t, 0.0) for t, v in vector.items())
-            other_norm = math.sqrt(sum(v * v for v in other_vector.values())) or 1.0
             score = (1 - TEXT_WEIGHT) * entity_score + TEXT_WEIGHT * dot / (norm * other_norm)
             if score > 0:
                 scored.append(Related(other, round(score, 4), tuple(sorted(shared))))
         scored.sort(key=lambda r: (-r.score, -r.report.date.toordinal(), r.report.id))
         return scored[:limit]
+
+    def _bounded_candidates(self, report: Report, mine: set[str], vector: dict[str, float],
+                            rare_terms: list[str], limit: int) -> dict[str, Report]:
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        pre_score: Counter = Counter()
+        found: dict[str, Report] = {}
+        lists = [(("entity", e), self._by_entity[e], 1 / math.log(2 + len(self._by_entity[e]))) for e in mine]
+        lists += [(("term", t), self._by_term[t], TEXT_WEIGHT * vector[t] / norm) for t in rare_terms]
+        for key, postings, weight in lists:
+            for other in self._near_in_date(key, postings, report, limit):
+                pre_score[other.id] += weight
+                found[other.id] = other
+        pre_score.pop(report.id, None)
+        best = sorted(pre_score, key=lambda i: (-pre_score[i], abs((found[i].date - report.date).days), i))
+        return {i: found[i] for i in best[:limit]}
+
+    def _near_in_date(self, key: tuple, postings: list[Report], report: Report, count: int) -> list[Report]:
+        """The ``count`` reports of a list nearest in date to ``report`` (all of a short list)."""
+        if len(postings) <= count:
+            return postings
+        dated = self._dated.get(key)
+        if dated is None:
+            ordered = sorted(postings, key=lambda r: (r.date, r.id))
+            dated = self._dated[key] = ([r.date for r in ordered], ordered)
+        dates, ordered = dated
+        middle = bisect.bisect_left(dates, report.date)
+        start = max(0, min(middle - count // 2, len(ordered) - count))
+        return ordered[start:start + count]
 
     def reports_about(self, entity_id: str, *, follow_renames: bool = True) -> list[Report]:
         """Reports tagging the entity (or, by default, any of its names over time), oldest first."""

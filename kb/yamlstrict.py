@@ -11,12 +11,19 @@ cap, so a small file cannot expand into a huge one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
+from yaml.events import (AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent,
+                         SequenceStartEvent, StreamEndEvent)
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+try:  # libyaml's parser, in C: about ten times faster than PyYAML's pure-Python scanner
+    from yaml.cyaml import CParser as _CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _CParser = None
 
 from .errors import InputError
 
@@ -113,6 +120,10 @@ def load(text: str, *, line_offset: int = 0, max_bytes: int = MAX_YAML_BYTES) ->
                 raise YamlProblem("tab character used for indentation",
                                   line=line_offset + number, column=len(line_text) - len(stripped) + 1,
                                   hint="indent YAML with spaces only", code="yaml-tab")
+    if _CParser is not None:
+        located = _fast_load(text, line_offset)
+        if located is not None:
+            return located
     loader = _Composer(text)
     try:
         node = loader.get_single_node()
@@ -136,6 +147,155 @@ def load(text: str, *, line_offset: int = 0, max_bytes: int = MAX_YAML_BYTES) ->
         return located
     located.value = _build(node, (), located, line_offset, 0)
     return located
+
+
+class _Fallback(Exception):
+    """The fast path met something it leaves to the reference path (and its exact messages)."""
+
+
+def _fast_load(text: str, line_offset: int) -> Located | None:
+    """The same :class:`Located` as the reference path, from libyaml's events; None when the text
+    has anything unusual (a syntax error, alias, anchor, tag, non-text key, excessive depth,
+    several documents), so that the pure-Python path reports it with its usual message and position.
+
+    Events are turned into values directly: no node tree, no type resolution. Where libyaml
+    and PyYAML are known to differ, the fast path declines: tabs and byte-order marks inside the
+    text, carriage returns, '?' in a plain scalar, an empty plain scalar inside a flow collection
+    (``[a: ]``) or as a key, and an unusual block scalar header (``>2#``).
+    """
+    if "\t" in text or "\ufeff" in text or "\r" in text:
+        return None
+    try:
+        parser = _CParser(text)
+    except Exception:  # noqa: BLE001 - e.g. lone surrogates that cannot be encoded for libyaml
+        return None
+    try:
+        parser.get_event()  # stream start
+        located = Located(value=None)
+        if parser.check_event(StreamEndEvent):
+            return located
+        parser.get_event()  # document start
+        located.value = _from_events(parser, located, line_offset, text)
+        parser.get_event()  # document end
+        if not parser.check_event(StreamEndEvent):
+            return None
+        return located
+    except Exception:  # noqa: BLE001 - any problem at all: the reference path decides
+        return None
+    finally:
+        parser.dispose()
+
+
+def _plain_event(event) -> None:
+    if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None \
+            or getattr(event, "tag", None) not in (None, "!"):
+        raise _Fallback
+
+
+#: A block scalar header both parsers read alike: ``|``, ``>-``, ``|2+``, then spaces and a comment.
+_BLOCK_HEADER = re.compile(r"[|>](?:[+-][1-9]?|[1-9][+-]?)?(?: +(?:#[^\n]*)?)?\n")
+
+
+def _from_events(parser, located: Located, line_offset: int, text: str) -> Any:
+    """Mirror of :func:`_build` over events, in one loop (no recursion, one call per event).
+
+    Events come in document order, the order :func:`_build` walks the tree, so positions and
+    problems come out identical.
+    """
+    get_event = parser.get_event
+    value_pos, key_pos, quoted = located.value_pos, located.key_pos, located.quoted
+    # One frame per open collection: [container, path, depth, in_flow, key awaiting its value].
+    stack: list[list] = []
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is SequenceEndEvent or kind is MappingEndEvent:
+            done = stack.pop()
+            if not stack:
+                return done[0]
+            continue
+        if event.anchor is not None or kind is AliasEvent or event.tag not in (None, "!"):
+            raise _Fallback
+        top = stack[-1] if stack else None
+        if top is not None and top[4] is None and type(top[0]) is dict:
+            # A mapping key.
+            if kind is not ScalarEvent or (not event.style and ("?" in event.value or not event.value)):
+                raise _Fallback
+            key = event.value
+            mark = event.start_mark
+            line, column = mark.line + 1 + line_offset, mark.column + 1
+            if key == "<<" and not event.style:
+                located.problems.append(YamlProblem(
+                    "YAML merge keys (<<) are not allowed", line=line, column=column,
+                    hint="write the keys out in full", code="yaml-merge"))
+                _skip(parser)
+                continue
+            if key in top[0]:
+                first = key_pos[top[1] + (key,)][0]
+                located.problems.append(YamlProblem(
+                    f"duplicate key '{key}' (first given on line {first})",
+                    line=line, column=column,
+                    hint="only the first is used: merge the two into one", code="duplicate-key"))
+                _skip(parser)
+                continue
+            key_pos[top[1] + (key,)] = (line, column)
+            top[4] = key
+            continue
+        # A node: the document's root, a list item or a mapping value.
+        if top is None:
+            path, depth, in_flow = (), 0, False
+        else:
+            container = top[0]
+            path = top[1] + ((top[4],) if type(container) is dict else (len(container),))
+            depth, in_flow = top[2] + 1, top[3]
+        if depth > MAX_DEPTH:
+            raise _Fallback
+        mark = event.start_mark
+        value_pos[path] = (mark.line + 1 + line_offset, mark.column + 1)
+        if kind is ScalarEvent:
+            style = event.style  # libyaml gives a plain scalar the style '' where PyYAML gives None
+            value = event.value
+            if not style:
+                if "?" in value or (in_flow and not value):
+                    raise _Fallback
+                if value in _NULLS:
+                    value = None
+            else:
+                if style in ("|", ">") and not _BLOCK_HEADER.match(text, mark.index):
+                    raise _Fallback
+                quoted.add(path)
+            if top is None:
+                return value
+        elif kind is SequenceStartEvent or kind is MappingStartEvent:
+            value = [] if kind is SequenceStartEvent else {}
+            frame = [value, path, depth, in_flow or bool(event.flow_style), None]
+        else:
+            raise _Fallback
+        if top is not None:
+            if type(top[0]) is dict:
+                top[0][top[4]] = value
+                top[4] = None
+            else:
+                top[0].append(value)
+        if kind is not ScalarEvent:
+            stack.append(frame)
+
+
+def _skip(parser) -> None:
+    """Consume one node whose value is dropped, refusing what the composer would refuse in it."""
+    level = 0
+    while True:
+        event = parser.get_event()
+        _plain_event(event)
+        if isinstance(event, ScalarEvent) and (event.style in ("|", ">") or
+                                               (not event.style and "?" in event.value)):
+            raise _Fallback
+        if isinstance(event, (SequenceStartEvent, MappingStartEvent)):
+            level += 1
+        elif isinstance(event, (SequenceEndEvent, MappingEndEvent)):
+            level -= 1
+        if level == 0:
+            return
 
 
 def _syntax_hint(problem: str) -> str:
