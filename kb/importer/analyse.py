@@ -1,0 +1,284 @@
+"""From a read source to a draft report: every reading put together, with review notes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from rapidfuzz import fuzz
+
+from ..errors import InputError
+from ..registry import KINDS, Registry
+from .entities import EntityMatcher, EntityReading, NewEntity
+from .extract import (Extracted, PersonReading, VisitReading, extract, find_people, find_visit,
+                      list_count_problems)
+from .opportunities import find_opportunities, opportunity_id
+from .places import HOME_COUNTRY, city_country, countries_in, country_mentions, country_words
+from .sectors import SectorMatcher
+from .sources import Document
+from .targets import find_targets
+
+#: A recognised disclaimer must be at least this similar (0-100) to a registry text.
+DISCLAIMER_MIN_SCORE = 55
+_OWNER_KINDS = ("ministry", "agency", "organisation")
+
+
+@dataclass
+class Draft:
+    """Everything read from one source, before it is written as a report."""
+
+    shown: str
+    title: str
+    date: date
+    countries: list[str]
+    type: str
+    extracted: Extracted
+    visit: VisitReading
+    people: list[PersonReading]
+    entities: EntityReading
+    sectors: list[str]
+    targets: list[dict]
+    opportunities: list[dict]
+    disclaimer: str | None
+    source: dict
+    review: list[str] = field(default_factory=list)
+    accepted: bool = False
+
+    def tag_ids(self, registry: Registry) -> dict[str, list[str]]:
+        """Tag lists: registry entities, and proposed ones when accepted."""
+        tags: dict[str, list[str]] = {}
+        new = {n.id: n for n in self.entities.new}
+        for entity_id in self.entities.ids():
+            entity = registry.get(entity_id)
+            kind = entity.kind if entity else (new[entity_id].kind if entity_id in new and self.accepted else None)
+            if kind is None or kind == "sector":
+                continue
+            tags.setdefault(KINDS[kind], [])
+            if entity_id not in tags[KINDS[kind]]:
+                tags[KINDS[kind]].append(entity_id)
+        if self.sectors:
+            tags["sectors"] = list(self.sectors)
+        return tags
+
+
+class Analyser:
+    """Holds the registry matchers; :meth:`analyse` reads one document."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.entities = EntityMatcher(registry)
+        self.sector_matcher = SectorMatcher(registry)
+
+    def analyse(self, document: Document, *, default_date: date | None = None,
+                countries: list[str] | None = None, accept_new: bool = False) -> Draft:
+        extracted = extract(document)
+        shown = document.shown
+        review = list(extracted.review)
+        if not extracted.title:
+            raise InputError("no title found", path=shown, line=1,
+                             hint="the first line (or the page's <h1>) should be the report's title")
+        published = extracted.published or default_date
+        if published is None:
+            raise InputError("no publication date found", path=shown, line=1,
+                             hint="add a line like 'Published 3 July 2014' near the top, or give --date")
+        if extracted.published is None:
+            review.append(f"publication date {published} was given on the command line, not read from the text")
+
+        # One analysed text: the title, then each paragraph; offsets let readings meet.
+        pieces, paragraphs, offset = [], [], 0
+        for text in [extracted.title, *extracted.paragraphs()]:
+            paragraphs.append((text, offset))
+            pieces.append(text)
+            offset += len(text) + 2
+        publisher = extracted.publisher
+        if publisher:
+            paragraphs_for_entities = pieces + [publisher]
+        else:
+            paragraphs_for_entities = pieces
+        text = "\n\n".join(paragraphs_for_entities)
+        body_paragraphs = paragraphs[1:]
+
+        visit, _visit_sentence = find_visit([p for p, _o in body_paragraphs], published, review)
+        chosen = list(countries or [])
+        if not chosen:
+            chosen = countries_in(extracted.title)
+            for place in visit.places:
+                code = city_country(place)
+                if code and code != HOME_COUNTRY and code not in chosen:
+                    chosen.append(code)
+        reading = self.entities.read(text, chosen or self._fallback_countries(text), published)
+        if not countries:
+            for hit in reading.hits:
+                entity = self.registry.get(hit.entity_id)
+                if entity and entity.kind in ("ministry", "agency") and entity.country \
+                        and entity.country != HOME_COUNTRY and entity.country not in chosen:
+                    chosen.append(entity.country)
+            if not chosen:
+                chosen = self._fallback_countries(text)
+        if not chosen:
+            raise InputError("could not tell which partner country this report is about", path=shown, line=1,
+                             hint="give it with --country, e.g. --country KR")
+        review.extend(reading.review)
+
+        new_by_id = {n.id: n for n in reading.new}
+        blanked = _blank(text, [(h.start, h.end) for h in reading.hits])
+        sectors = self.sector_matcher.sectors(blanked[len(extracted.title):], extracted.title)
+
+        people = find_people([p for p, _o in body_paragraphs])
+        targets = self._targets(body_paragraphs, reading, new_by_id, published, accept_new, review)
+        opportunities = self._opportunities(body_paragraphs, reading, blanked, chosen, new_by_id,
+                                            accept_new)
+        review.extend(list_count_problems([p for p, _o in body_paragraphs]))
+        disclaimer = self._disclaimer(extracted.disclaimer_text, review)
+        for proposal in reading.new:
+            if not accept_new:
+                review.append(f"new entity proposed: {proposal.label}, id {proposal.id} — run kb import "
+                              f"--accept-new-entities or add it to the registry")
+        others = [p for p in people if not p.visitor]
+        if others:
+            review.append("people named, not tagged: " + "; ".join(
+                f"{p.name} ({p.role}{', ' + p.organisation if p.organisation else ''})" for p in others))
+
+        source: dict = {}
+        if document.url:
+            source["url"] = document.url
+        if publisher:
+            resolved = self.entities.resolve(publisher, chosen)
+            source["publisher"] = resolved.name if resolved else publisher
+        return Draft(shown, extracted.title, published, chosen, _guess_type(extracted), extracted, visit, people,
+                     reading, sectors, targets, opportunities, disclaimer, source, review, accept_new)
+
+    def _fallback_countries(self, text: str) -> list[str]:
+        counts = country_mentions(text)
+        counts.pop(HOME_COUNTRY, None)
+        return [code for code, _n in counts.most_common(1)]
+
+    def _kind(self, entity_id: str, new_by_id: dict[str, NewEntity]) -> tuple[str | None, str | None]:
+        entity = self.registry.get(entity_id)
+        if entity:
+            return entity.kind, entity.country
+        proposal = new_by_id.get(entity_id)
+        return (proposal.kind, proposal.country) if proposal else (None, None)
+
+    def _targets(self, paragraphs, reading: EntityReading, new_by_id, published: date, accept_new: bool,
+                 review: list[str]) -> list[dict]:
+        hits = reading.hits
+
+        def owner_at(position: int, sentence_start: int, previous: str | None, kind_hint: str | None):
+            owners = [(h, *self._kind(h.entity_id, new_by_id)) for h in hits if h.start < position]
+            in_sentence = [h for h, kind, _c in owners if h.start >= sentence_start and kind in _OWNER_KINDS]
+            if in_sentence:
+                return in_sentence[-1].entity_id, False
+            partners = [(h, kind) for h, kind, country in owners
+                        if kind in _OWNER_KINDS and country != HOME_COUNTRY]
+            if kind_hint:
+                hinted = [h for h, kind in partners if kind == kind_hint]
+                if hinted:
+                    return hinted[-1].entity_id, False
+            if previous:
+                return previous, False
+            ministries = [h for h, kind in partners if kind == "ministry"]
+            if ministries:
+                return ministries[-1].entity_id, True
+            return (partners[-1][0].entity_id, True) if partners else (None, False)
+
+        out = []
+        for target in find_targets(paragraphs, owner_at, published):
+            item: dict = {"what": target.what, "value": target.value, "unit": target.unit}
+            if target.deadline:
+                item["deadline"] = target.deadline
+            owner = target.owner
+            if owner and owner in new_by_id and not accept_new:
+                review.append(f"target '{target.what}': its owner is the proposed new entity "
+                              f"{new_by_id[owner].label}; set 'owner' once it is in the registry")
+                owner = None
+            elif owner is None:
+                review.append(f"target '{target.what}': no owner found in the text; add 'owner'")
+            if owner:
+                item["owner"] = owner
+                if target.owner_guessed:
+                    review.append(f"target '{target.what}': owner {owner} is a guess (the sentence names no "
+                                  f"body; it is the nearest one named before): check it")
+            if target.baseline is not None:
+                item["baseline"] = {"value": target.baseline, "as_of": f"{published:%Y-%m}"}
+            if target.progress is not None:
+                item["progress"] = {"value": target.progress, "as_of": f"{published:%Y-%m}"}
+            item["status"] = "announced"
+            if target.range_text:
+                review.append(f"target '{target.what}' is given as a range ({target.range_text}); "
+                              f"value set to the upper bound {target.value}")
+            out.append(item)
+        return out
+
+    def _opportunities(self, paragraphs, reading: EntityReading, blanked: str, countries: list[str],
+                       new_by_id, accept_new: bool) -> list[dict]:
+        words = [w for code in countries for w in country_words(code)]
+        taken: set[str] = set()
+        out = []
+        for found in find_opportunities(paragraphs, words):
+            partners = []
+            for hit in reading.hits:
+                if found.start <= hit.start < found.end and hit.entity_id not in partners:
+                    kind, _country = self._kind(hit.entity_id, new_by_id)
+                    if kind in ("sector", "person", None) or (hit.entity_id in new_by_id and not accept_new):
+                        continue
+                    partners.append(hit.entity_id)
+            sectors = list(dict.fromkeys(h.sector_id for h in self.sector_matcher.hits(
+                blanked[found.start:found.end])))
+            item: dict = {"id": opportunity_id(countries[0].lower(), found, taken), "title": found.title,
+                          "status": found.status}
+            if sectors:
+                item["sectors"] = sectors
+            if partners:
+                item["partners"] = partners
+            item["description"] = found.clause
+            out.append(item)
+        return out
+
+    def _disclaimer(self, text: str | None, review: list[str]) -> str | None:
+        if not text:
+            return None
+        best_id, best, second = None, 0.0, 0.0
+        probe = _normal(text)
+        for disclaimer in self.registry.disclaimers.values():
+            reference = _normal(f"{disclaimer.title}. {disclaimer.text}")
+            score = max(fuzz.token_set_ratio(probe, reference), fuzz.partial_ratio(probe, reference),
+                        fuzz.token_sort_ratio(probe, reference))
+            if _normal(disclaimer.title) and _normal(disclaimer.title) in probe:
+                score += 10
+            if score > best:
+                best_id, best, second = disclaimer.id, score, best
+            elif score > second:
+                second = score
+        if best_id is None or best < DISCLAIMER_MIN_SCORE:
+            review.append("the source's disclaimer matched no registry disclaimer: it was left out; "
+                          "set 'disclaimer' to the right one")
+            return None
+        if best - second < 3:
+            review.append(f"disclaimer '{best_id}' chosen, but another registry disclaimer is almost as close: check it")
+        return best_id
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[^a-z0-9 ]+", " ", re.sub(r"\(s\)", "", text.casefold())).strip()
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, min(end, len(chars))):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+def _guess_type(extracted: Extracted) -> str:
+    title = extracted.title.casefold()
+    if "joint statement" in title:
+        return "joint-statement"
+    if "trade mission" in title:
+        return "trade-mission"
+    if (extracted.genre or "").casefold() == "speech":
+        return "briefing"
+    return "country-update"

@@ -1,0 +1,386 @@
+"""Reading a document's parts: title, publication date, sections, disclaimer, visit, people.
+
+Works on the blocks of :mod:`kb.importer.sources`, whatever the file format was.
+Anything unsure is returned as a review note, never silently guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..dates import MONTHS
+from .sources import Block, Document
+
+#: The document-type line GOV.UK prints above a title.
+GENRES = frozenset({
+    "research and analysis", "guidance", "news story", "policy paper", "press release", "speech",
+    "corporate report", "case study", "statistics", "transparency data", "notice", "correspondence",
+    "independent report", "promotional material", "detailed guide", "world news story",
+    "official statistics", "form", "consultation outcome", "open consultation", "policy",
+})
+MONTH_RE = r"(January|February|March|April|May|June|July|August|September|October|November|December|" \
+           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+_MONTH_NUMBER = {name.lower(): i for i, name in enumerate(MONTHS, start=1)}
+_MONTH_NUMBER.update({name[:3].lower(): i for i, name in enumerate(MONTHS, start=1)})
+_MONTH_NUMBER["sept"] = 9
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_PUBLISHED = re.compile(
+    rf"^(?:First\s+)?(?:Published|Publication date|Date published)\s*:?\s*(?:on\s+)?"
+    rf"(?:{_DAY}\s+{MONTH_RE},?\s+(\d{{4}})|{MONTH_RE}\s+{_DAY},?\s+(\d{{4}})|(\d{{4}})-(\d{{2}})-(\d{{2}}))"
+    rf"(?:\s+by\s+(?:the\s+)?(.+?))?\.?(?=\s+(?:Last\s+)?updated\b|$)", re.IGNORECASE)
+_UPDATED = re.compile(r"^(?:Last\s+)?updated\b", re.IGNORECASE)
+_FROM = re.compile(r"^From\s*:?\s+(.+)$")
+DISCLAIMER_SIGNALS = ("warrant", "liabilit", "accuracy", "completeness", "representation",
+                      "for information only", "loss or damage", "no liability", "reliable",
+                      "reliance", "advice", "own judg", "own business decisions", "disclaim")
+_ABBREVIATIONS = ("Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "e.g.", "i.e.", "St.", "No.", "etc.", "Inc.",
+                  "Ltd.", "Co.", "U.S.", "U.K.", "vs.")
+
+WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100,
+}
+
+
+@dataclass
+class Section:
+    heading: str | None
+    level: int
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class PersonReading:
+    name: str
+    role: str | None = None
+    organisation: str | None = None
+    visitor: bool = False
+
+
+@dataclass
+class VisitReading:
+    start: date | None = None
+    end: date | None = None
+    places: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Extracted:
+    title: str | None
+    genre: str | None
+    published: date | None
+    publisher: str | None
+    sections: list[Section]
+    disclaimer_text: str | None
+    review: list[str] = field(default_factory=list)
+
+    def paragraphs(self) -> list[str]:
+        """Every paragraph and list item of the body, in order (the disclaimer left out)."""
+        return [b.text for s in self.sections for b in s.blocks]
+
+    def body_text(self) -> str:
+        return "\n\n".join(self.paragraphs())
+
+
+def month_number(name: str) -> int:
+    return _MONTH_NUMBER[name.lower().rstrip(".")]
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_published(text: str) -> tuple[date | None, str | None] | None:
+    """``(date, publisher)`` from a line 'Published 3 July 2014 [by ...]', or None."""
+    match = _PUBLISHED.search(text.strip().strip("*_ "))
+    if match and match.start() > 0:
+        return None
+    if not match:
+        return None
+    g = match.groups()
+    if g[0]:
+        day = _safe_date(int(g[2]), month_number(g[1]), int(g[0]))
+    elif g[3]:
+        day = _safe_date(int(g[5]), month_number(g[3]), int(g[4]))
+    else:
+        day = _safe_date(int(g[6]), int(g[7]), int(g[8]))
+    return day, (g[9].strip() if g[9] else None)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a paragraph; abbreviations such as 'Dr.' do not end one."""
+    pieces = re.split(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"‘'(£$€¥₹])", text)
+    sentences: list[str] = []
+    for piece in pieces:
+        if sentences and sentences[-1].endswith(_ABBREVIATIONS):
+            sentences[-1] = f"{sentences[-1]} {piece}"
+        else:
+            sentences.append(piece)
+    return [s.strip() for s in sentences if s.strip()]
+
+
+def is_disclaimer(text: str) -> bool:
+    lowered = text.casefold()
+    return sum(1 for signal in DISCLAIMER_SIGNALS if signal in lowered) >= 3
+
+
+def extract(document: Document) -> Extracted:
+    """Title, date, publisher and sections of a document (see the module docstring)."""
+    blocks = list(document.blocks)
+    genre = title = publisher = None
+    published: date | None = None
+    review: list[str] = []
+    body: list[Block] = []
+    header_open = True
+    for block in blocks:
+        text = block.text.strip()
+        plain = text.strip("*_ ").rstrip(":")
+        if header_open or block.kind != "heading":
+            reading = parse_published(text)
+            if reading is not None:
+                if reading[0] is None:
+                    review.append(f"the publication date '{text}' is not a real date")
+                elif published is None:
+                    published = reading[0]
+                    publisher = publisher or reading[1]
+                continue
+        if header_open:
+            if plain.casefold() in GENRES and genre is None:
+                genre = plain
+                continue
+            if _UPDATED.match(plain):
+                continue
+            from_line = _FROM.match(plain)
+            if from_line and len(plain) < 120:
+                publisher = from_line.group(1).strip()
+                continue
+            if title is None and (block.level == 1 or (block.kind == "heading" and
+                                                        plain.casefold() not in _known_sections())):
+                title = text
+                continue
+        if block.kind == "heading" and title is None and block.level == 1:
+            title = text
+            continue
+        header_open = False
+        body.append(block)
+    if title is None and document.page_title:
+        title = document.page_title
+    sections, disclaimer_text = _sections(body)
+    return Extracted(title, genre, published, publisher, sections, disclaimer_text, review)
+
+
+def _known_sections() -> frozenset[str]:
+    from .sources import KNOWN_SECTIONS
+    return KNOWN_SECTIONS
+
+
+def _sections(blocks: list[Block]) -> tuple[list[Section], str | None]:
+    """Group blocks under their headings; take the disclaimer section or paragraph out."""
+    levels = sorted({b.level for b in blocks if b.kind == "heading"})
+    top = levels[0] if levels else 2
+    sections: list[Section] = []
+    current = Section(None, 2)
+    disclaimer: list[str] = []
+    in_disclaimer = False
+    for block in blocks:
+        if block.kind == "heading":
+            if current.heading or current.blocks:
+                sections.append(current)
+            in_disclaimer = block.text.casefold().rstrip(":") in ("disclaimer", "legal disclaimer")
+            current = Section(block.text, 2 if block.level <= top else 3)
+            continue
+        if in_disclaimer or (block.kind == "paragraph" and is_disclaimer(block.text)):
+            disclaimer.append(block.text)
+            continue
+        current.blocks.append(block)
+    if current.heading or current.blocks:
+        sections.append(current)
+    sections = [s for s in sections if s.blocks or s.heading and s.heading.casefold() not in
+                ("disclaimer", "legal disclaimer")]
+    sections = [s for s in sections if s.blocks or any(t.blocks for t in sections[sections.index(s) + 1:]
+                                                        if t.level > s.level)]
+    return sections, (" ".join(disclaimer) if disclaimer else None)
+
+
+# -- visit -------------------------------------------------------------------------------------
+VISIT_CUES = re.compile(
+    r"\b(visit(?:ed|ing|s)?|travel(?:l?ed|l?ing)|trip|mission|delegation|was in|were in|spent|toured|"
+    r"held talks|met|meetings?|joined|attended|took part|hosted)\b", re.IGNORECASE)
+_RANGES = [
+    # 28 May to 1 June [2018]
+    re.compile(rf"\b{_DAY}\s+{MONTH_RE}(?:\s+(\d{{4}}))?\s*(?:-|–|—|to|until|and)\s*{_DAY}\s+{MONTH_RE}"
+               rf"(?:,?\s+(\d{{4}}))?", re.IGNORECASE),
+    # 23-25 June, 23 to 25 June, 12 and 13 September, between 15 and 18 February
+    re.compile(rf"\b{_DAY}\s*(?:-|–|—|to|and|&)\s*{_DAY}\s+{MONTH_RE}(?:,?\s+(\d{{4}}))?", re.IGNORECASE),
+    # June 23-25
+    re.compile(rf"\b{MONTH_RE}\s+{_DAY}\s*(?:-|–|to)\s*{_DAY}(?:,?\s+(\d{{4}}))?", re.IGNORECASE),
+    # on 2 November [2016]
+    re.compile(rf"\b(?:on|from)\s+{_DAY}\s+{MONTH_RE}(?:,?\s+(\d{{4}}))?", re.IGNORECASE),
+]
+
+
+def _resolve_year(month: int, day: int, year: int | None, published: date) -> date | None:
+    if year:
+        return _safe_date(year, month, day)
+    guess = _safe_date(published.year, month, day)
+    if guess and guess > published:
+        guess = _safe_date(published.year - 1, month, day)
+    return guess
+
+
+def find_visit(paragraphs: list[str], published: date, review: list[str]) -> tuple[VisitReading, str | None]:
+    """Visit dates (year from the publication date) and places; and the sentence they came from."""
+    for paragraph in paragraphs:
+        for sentence in split_sentences(paragraph):
+            if not VISIT_CUES.search(sentence):
+                continue
+            dates = _dates_in(sentence, published)
+            if dates:
+                start, end, year_given = dates
+                if not year_given and start and end and end < start:
+                    end = _safe_date(end.year + 1, end.month, end.day)
+                if not year_given and start and start.year != published.year:
+                    review.append(f"visit year read as {start.year} (the text gives none and the "
+                                  f"dates fall after publication in {published.year})")
+                return VisitReading(start, end, find_places(sentence)), sentence
+    for paragraph in paragraphs[:4]:
+        for sentence in split_sentences(paragraph):
+            if re.search(r"\b(visited|travelled to|was in|were in|held talks)\b", sentence):
+                review.append("the text describes a visit but gives no dates: add visit start and end")
+                return VisitReading(places=find_places(sentence)), sentence
+    return VisitReading(), None
+
+
+def _dates_in(sentence: str, published: date) -> tuple[date | None, date | None, bool] | None:
+    for index, pattern in enumerate(_RANGES):
+        match = pattern.search(sentence)
+        if not match:
+            continue
+        g = match.groups()
+        if index == 0:
+            year1 = int(g[2]) if g[2] else None
+            year2 = int(g[5]) if g[5] else None
+            end = _resolve_year(month_number(g[4]), int(g[3]), year2, published)
+            start = _resolve_year(month_number(g[1]), int(g[0]), year1 or (end.year if year2 and end else None),
+                                  published if not year2 or not end else end)
+            return start, end, bool(year1 or year2)
+        if index == 1:
+            year = int(g[3]) if g[3] else None
+            month = month_number(g[2])
+            return (_resolve_year(month, int(g[0]), year, published),
+                    _resolve_year(month, int(g[1]), year, published), bool(year))
+        if index == 2:
+            year = int(g[3]) if g[3] else None
+            month = month_number(g[0])
+            return (_resolve_year(month, int(g[1]), year, published),
+                    _resolve_year(month, int(g[2]), year, published), bool(year))
+        year = int(g[2]) if g[2] else None
+        day = _resolve_year(month_number(g[1]), int(g[0]), year, published)
+        return day, day, bool(year)
+    return None
+
+
+_PLACE_WORD = r"[A-ZÀ-Þ][\w’'.-]*"
+_PLACE = rf"{_PLACE_WORD}(?:\s+(?:(?:de|do|da|dos|das|del|la|el|al|upon|on)\s+)?{_PLACE_WORD})*"
+_PLACE_LIST = re.compile(
+    rf"\b(?:visited|visiting|visit to|trip to|travelled to|traveled to|went to|delegation to|mission to|"
+    rf"was in|were in|in|to|at)\s+({_PLACE}(?:\s*(?:,|and|&)\s*{_PLACE})*)")
+_NOT_PLACES = frozenset({"the", "a", "an", "uk", "british", "government", "ministry", "department",
+                         "president", "minister", "director", "head", "officials", "our", "its", "their"})
+
+
+def find_places(sentence: str) -> list[str]:
+    """Places named after a visit verb ('visited Seoul and Busan')."""
+    from .places import city_country
+
+    places: list[str] = []
+    for match in _PLACE_LIST.finditer(sentence):
+        lead = match.group(0).split()[0].lower()
+        names = [p.strip() for p in re.split(r"\s*(?:,|\band\b|&)\s*", match.group(1)) if p.strip()]
+        strong = lead in ("visited", "visiting", "travelled", "traveled", "went", "was", "were") or \
+            match.group(0).lower().startswith(("visit to", "trip to", "delegation to", "mission to"))
+        names = [n for n in names if n.split()[0].lower() not in _NOT_PLACES
+                 and not re.match(MONTH_RE + r"$", n) and not n.isupper()]
+        if not names:
+            continue
+        if re.search(r"\b(?:Embassy|Consulate|Commission|Office|based)\s+(?:in|at)\s*$",
+                     sentence[:match.start(1)]):
+            continue  # where someone works, not where they went
+        if strong or any(city_country(n) for n in names):
+            for name in names:
+                if name not in places and not _org_like(name):
+                    places.append(name)
+    return places
+
+
+def _org_like(name: str) -> bool:
+    return bool(re.search(r"\b(Ministry|Department|Agency|Office|Institute|Council|Commission|Embassy|"
+                          r"Corporation|University|Centre|Center|Forum|Fund)\b", name))
+
+
+# -- people ------------------------------------------------------------------------------------
+_HONORIFIC = r"(?:(?:Dr|Professor|Prof|Sir|Dame|Lord|Lady|Baroness|Mr|Mrs|Ms|Dr\.|Prof\.)\s+)?"
+_NAME = rf"{_HONORIFIC}[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){{1,2}}"
+_ROLE_WORD = r"(?:[A-Z][\w’'&-]*|of|for|and|on|the)"
+_PERSON = re.compile(
+    rf"(?P<name>{_NAME}),\s+(?:the\s+)?(?P<role>[A-Z][\w’'&-]*(?:\s+{_ROLE_WORD})*?)"
+    rf"(?:\s+(?:at|of|in|from|for)\s+(?:the\s+)?(?P<org>[A-Z][\w’'&-]*(?:\s+(?:[A-Z][\w’'&-]*|of|for|and|&))*))?"
+    rf"\s*(?=[,.;()]|\s+(?:visited|led|was|travelled|spent|met|and)\b)")
+_LED_BY = re.compile(rf"\bled by\s+(?P<name>{_NAME})")
+_ROLE_TITLES = ("Director", "Head", "Minister", "Secretary", "Adviser", "Advisor", "Officer", "Attaché",
+                "Ambassador", "Consul", "Counsellor", "Chief", "President", "Chair", "Chairman",
+                "Commissioner", "Manager", "Lead", "Deputy", "Professor", "Envoy", "Champion", "Governor")
+
+
+def find_people(paragraphs: list[str]) -> list[PersonReading]:
+    """People introduced with their role: 'Jane Doe, Director of X at the Y'."""
+    people: list[PersonReading] = []
+    for paragraph in paragraphs:
+        for sentence in split_sentences(paragraph):
+            visit_sentence = bool(VISIT_CUES.search(sentence))
+            for match in _PERSON.finditer(sentence):
+                role = match.group("role").strip()
+                if not any(word in role for word in _ROLE_TITLES):
+                    continue
+                name = match.group("name").strip()
+                org = match.group("org")
+                org = re.sub(r"\s+(?:and|of|for|&)$", "", org.strip()) if org else None
+                before = sentence[:match.start()]
+                visitor = visit_sentence and not re.search(r"\b(met|with|by)\s*$", before.strip()[-12:])
+                if not any(p.name == name for p in people):
+                    people.append(PersonReading(name, role, org, visitor))
+    return people
+
+
+# -- lists whose stated count differs from their items -----------------------------------------
+_COUNTED_LIST = re.compile(
+    r"\b(?P<count>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+"
+    r"(?P<noun>(?:[\w-]+\s+){0,3}[\w-]+s)\b(?P<rest>[^:.;]{0,40}):\s*(?P<items>[^.;]+)",
+    re.IGNORECASE)
+
+
+def list_count_problems(paragraphs: list[str]) -> list[str]:
+    """'nine strategic industries: a, b, ..., j' listing ten: a note for review."""
+    notes = []
+    for paragraph in paragraphs:
+        for match in _COUNTED_LIST.finditer(paragraph):
+            word = match.group("count").lower()
+            stated = int(word) if word.isdigit() else WORD_NUMBERS.get(word)
+            items = [i.strip() for i in match.group("items").split(",") if i.strip()]
+            if len(items) < 2:
+                continue
+            last = re.sub(r"^and\s+", "", items[-1])
+            items[-1] = last
+            if " and " in last and not match.group("items").rstrip().endswith(")"):
+                items[-1:] = [p.strip() for p in last.rsplit(" and ", 1)]
+            if stated and len(items) != stated:
+                notes.append(f"the text says '{match.group('count')} {match.group('noun')}' but lists "
+                             f"{len(items)}: check the list")
+    return notes

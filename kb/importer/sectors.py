@@ -1,0 +1,71 @@
+"""Sectors from the registry's keywords.
+
+Each sector entity lists lower-case ``keywords``. A sector is proposed when its
+keywords occur at least twice in the text, or once in the title: a single
+passing mention is not what a report is about. Text inside entity names is not searched, so
+'Ministry of Security' does not make a report about security. The parent of a
+level-2 sector is proposed with it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..registry import Registry
+
+
+MIN_HITS = 2
+
+
+@dataclass(frozen=True)
+class SectorHit:
+    sector_id: str
+    keyword: str
+    start: int
+    end: int
+
+
+class SectorMatcher:
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        table: dict[str, str] = {}
+        for entity in registry.of_kind("sector"):
+            for keyword in entity.keywords:
+                keyword = keyword.strip().casefold()
+                if keyword:
+                    table.setdefault(keyword, entity.id)
+                    # 'electric vehicles' also finds 'electric vehicle' (phrases only: the singular
+                    # of one word is too often another word, 'buildings' -> 'building').
+                    if " " in keyword and keyword.endswith("s") and not keyword.endswith("ss"):
+                        table.setdefault(keyword[:-1], entity.id)
+        self._table = table
+        self._pattern = None
+        if table:
+            alternatives = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+            # Plurals: 'hospital' finds 'hospitals', 'satellite' finds 'satellites'.
+            self._pattern = re.compile(rf"(?<![\w-])({alternatives})(?:s|es)?(?![\w-])", re.IGNORECASE)
+
+    def hits(self, text: str) -> list[SectorHit]:
+        if self._pattern is None:
+            return []
+        return [SectorHit(self._table[m.group(1).casefold()], m.group(1).casefold(), m.start(), m.end())
+                for m in self._pattern.finditer(text)]
+
+    def sectors(self, text: str, title: str = "") -> list[str]:
+        """Sector ids for a text whose entity names are already blanked out, best first."""
+        counts: dict[str, int] = defaultdict(int)
+        for hit in self.hits(text):
+            counts[hit.sector_id] += 1
+        in_title = {hit.sector_id for hit in self.hits(title)}
+        chosen = [s for s in sorted(counts, key=lambda s: -counts[s])
+                  if counts[s] >= MIN_HITS or s in in_title]
+        chosen.extend(s for s in in_title if s not in chosen)
+        out: list[str] = []
+        for sector_id in chosen:
+            parent = self.registry.get(sector_id).parent if self.registry.get(sector_id) else None
+            for candidate in (sector_id, parent):
+                if candidate and candidate not in out and self.registry.get(candidate) is not None:
+                    out.append(candidate)
+        return out

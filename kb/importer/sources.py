@@ -1,0 +1,224 @@
+"""Reading an import source (plain text, saved HTML page, Markdown) into blocks.
+
+Every source becomes a :class:`Document`: a list of :class:`Block` (headings,
+paragraphs, list items) in reading order, plus what only the file format knows
+(an HTML page's canonical address and title). Title, dates and sections are
+read from the blocks by :mod:`kb.importer.extract`, the same way for every format.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+from ..reading import read_text
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+#: Section names that are headings even without numbering or Markdown marks.
+KNOWN_SECTIONS = frozenset({
+    "detail", "details", "comment", "comments", "disclaimer", "summary", "background", "context",
+    "next steps", "key points", "opportunities", "conclusion", "conclusions", "introduction",
+    "overview", "analysis", "what happened", "why it matters", "outcome", "outcomes", "action",
+    "actions", "recommendations", "contact", "contacts", "further information", "key findings",
+})
+_NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)[.)]?\s+(\S.*)$")
+_BULLET = re.compile(r"^\s*(?:[-*+•·▪‣◦–]|\d{1,2}[.)])\s+(.*)$")
+_METADATA_LINE = re.compile(r"^(?:First published|Published|Last updated|Updated|From:)\s", re.IGNORECASE)
+#: Unwrapped paragraphs (one line each, as copied from a web page) are longer than this.
+WRAP_WIDTH = 100
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "heading", "paragraph" or "item"
+    text: str  # plain text, inline markup removed
+    level: int = 0  # heading level, 1 for the page title
+    markdown: str | None = None  # the original Markdown, for Markdown sources
+
+
+@dataclass
+class Document:
+    shown: str
+    format: str  # "text", "html" or "markdown"
+    blocks: list[Block]
+    url: str | None = None
+    page_title: str | None = None  # <title> or og:title of an HTML page
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+def read_source(path: Path, shown: str | None = None) -> Document:
+    """Read one source file; raises :class:`InputError` for anything unusable."""
+    shown = shown or str(path)
+    try:
+        text = read_text(path, shown)
+    except InputError as exc:
+        if exc.message.startswith("file is empty"):
+            exc.hint = "a source holds the text of a published report"
+        elif "binary" in exc.message:
+            exc.hint = ("import plain text, a saved HTML page or Markdown; "
+                        "for a PDF or Word file, copy its text into a .txt file")
+        raise
+    suffix = path.suffix.lower()
+    head = text.lstrip()[:500].lower()
+    if suffix in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")) or "<body" in head:
+        from .html import parse_html
+
+        document = parse_html(text, shown)
+    elif suffix in MARKDOWN_SUFFIXES or _looks_like_markdown(text):
+        if text.lstrip("\ufeff").startswith("---\n"):
+            raise InputError("this Markdown file already has front matter", path=shown, line=1,
+                             hint="it is already a report: check it with 'kb check' instead")
+        document = parse_markdown(text, shown)
+    else:
+        document = parse_text(text, shown)
+    if not any(b.text.strip() for b in document.blocks if b.kind != "heading"):
+        raise InputError("no text found to import", path=shown, line=1,
+                         hint="the file holds no paragraphs; is it the right file?")
+    return document
+
+
+def _looks_like_markdown(text: str) -> bool:
+    return bool(re.search(r"^#{1,6} \S", text, re.MULTILINE)
+                or re.search(r"^\S.*\n={3,}\s*$", text, re.MULTILINE))
+
+
+# -- plain text --------------------------------------------------------------------------------
+def is_heading_line(line: str) -> bool:
+    """A short line that names a section: 'Detail', '0.1 Detail', '2. Comment'."""
+    line = line.strip().rstrip(":")
+    if not line or len(line) > 70:
+        return False
+    numbered = _NUMBERED_HEADING.match(line)
+    if numbered:
+        rest = numbered.group(2)
+        return rest[:1].isupper() and not rest.endswith((".", ",", ";")) and len(rest.split()) <= 8
+    return line.casefold() in KNOWN_SECTIONS
+
+
+def _is_short_line(line: str) -> bool:
+    line = line.strip()
+    return 0 < len(line) <= 90 and not line.endswith((".", ",", ";", ":", "!", "?")) \
+        and len(line.split()) <= 14
+
+
+def parse_text(text: str, shown: str) -> Document:
+    """Text as copied from a web page: one paragraph per line, or hard-wrapped paragraphs."""
+    blocks: list[Block] = []
+    for chunk in re.split(r"\n\s*\n", text):
+        lines = [line.rstrip() for line in chunk.split("\n") if line.strip()]
+        if not lines:
+            continue
+        unwrapped = max(len(line) for line in lines) > WRAP_WIDTH or len(lines) == 1
+        paragraph: list[str] = []
+
+        def flush() -> None:
+            if paragraph:
+                blocks.append(Block("paragraph", " ".join(p.strip() for p in paragraph)))
+                paragraph.clear()
+
+        for line in lines:
+            bullet = _BULLET.match(line)
+            if _METADATA_LINE.match(line.strip()):
+                flush()
+                paragraph.append(line)
+                flush()
+            elif is_heading_line(line) and not (bullet and not _NUMBERED_HEADING.match(line.strip())):
+                flush()
+                blocks.append(Block("heading", _strip_number(line.strip().rstrip(":")), 2))
+            elif bullet and not is_heading_line(line):
+                flush()
+                blocks.append(Block("item", bullet.group(1).strip()))
+            elif unwrapped:
+                flush()
+                paragraph.append(line)
+                flush()
+            else:
+                paragraph.append(line)
+        flush()
+    # A lone short line before any text is a title or a heading: leave that to extract,
+    # but mark lone short lines as candidate headings so sections are found.
+    out = []
+    for block in blocks:
+        if block.kind == "paragraph" and _is_short_line(block.text) and not block.text[:1].isdigit():
+            out.append(Block("heading", block.text, 2))
+        else:
+            out.append(block)
+    return Document(shown, "text", out)
+
+
+def _strip_number(text: str) -> str:
+    numbered = _NUMBERED_HEADING.match(text)
+    return numbered.group(2).strip() if numbered else text
+
+
+# -- Markdown ----------------------------------------------------------------------------------
+_ATX = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_SETEXT = re.compile(r"^(=+|-+)\s*$")
+_BOLD_LINE = re.compile(r"^\s*(\*\*|__)([^*_].*?)\1\s*:?\s*$")
+
+
+def markdown_to_text(markdown: str) -> str:
+    """Inline Markdown to plain text: links, emphasis, code marks removed."""
+    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    text = re.sub(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])", r"\2", text)
+    text = text.replace("`", "")
+    text = re.sub(r"<[^>]+>", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def parse_markdown(text: str, shown: str) -> Document:
+    blocks: list[Block] = []
+    paragraph: list[str] = []
+    lines = text.split("\n")
+
+    def flush() -> None:
+        if paragraph:
+            markdown = " ".join(p.strip() for p in paragraph)
+            blocks.append(Block("paragraph", markdown_to_text(markdown), markdown=markdown))
+            paragraph.clear()
+
+    in_fence = False
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        if in_fence or stripped.startswith("<!--"):
+            continue
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        atx = _ATX.match(stripped)
+        if atx:
+            flush()
+            title = markdown_to_text(atx.group(2))
+            blocks.append(Block("heading", _strip_number(title), len(atx.group(1))))
+        elif stripped and not paragraph and _SETEXT.match(following.strip()) and \
+                len(following.strip()) >= 3 and not _BULLET.match(stripped):
+            flush()
+            level = 1 if following.strip().startswith("=") else 2
+            blocks.append(Block("heading", _strip_number(markdown_to_text(stripped)), level))
+        elif _SETEXT.match(stripped) and len(stripped) >= 3 and blocks and blocks[-1].kind == "heading" \
+                and not paragraph:
+            continue  # the underline of a setext heading
+        elif _BOLD_LINE.match(stripped) and is_heading_line(_BOLD_LINE.match(stripped).group(2)):
+            flush()
+            blocks.append(Block("heading", _strip_number(_BOLD_LINE.match(stripped).group(2).strip()), 2))
+        elif _BULLET.match(line) and (not paragraph or _BULLET.match(paragraph[0])):
+            flush()
+            item = _BULLET.match(line).group(1).strip()
+            blocks.append(Block("item", markdown_to_text(item), markdown=item))
+        elif not stripped:
+            flush()
+        elif line.startswith(("    ", "\t")) and blocks and blocks[-1].kind == "item" and not paragraph:
+            last = blocks.pop()
+            markdown = f"{last.markdown} {stripped}"
+            blocks.append(Block("item", markdown_to_text(markdown), markdown=markdown))
+        else:
+            paragraph.append(stripped)
+    flush()
+    return Document(shown, "markdown", blocks)

@@ -1,0 +1,155 @@
+"""Turning a draft into a report file, and proposed entities into registry entries.
+
+The report is checked with the same parser and checker as ``kb check`` before
+anything is written: an import never leaves a report that fails the check.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .. import yamlstrict
+from ..atomic import write_text
+from ..checks import Checker
+from ..errors import KbError, ProjectError
+from ..project import Project
+from ..registry import TAG_LISTS, Registry
+from ..report import parse_report
+from ..schema import slugify
+from .analyse import Draft
+from .entities import NewEntity
+from .extract import Section
+
+REGISTRY_FILE = "imported.yml"
+REGISTRY_HEADER = """\
+# Entities added by `kb import --accept-new-entities`. Check each one (name, kind, country),
+# add acronyms, aliases and dates, then move it to the registry file where it belongs.
+entities:
+"""
+
+
+def front_matter(draft: Draft, registry: Registry) -> dict:
+    data: dict = {
+        "title": draft.title,
+        "date": draft.date.isoformat(),
+        "countries": list(draft.countries),
+        "type": draft.type,
+        "visibility": "internal",
+    }
+    visit: dict = {}
+    if draft.visit.start:
+        visit["start"] = draft.visit.start.isoformat()
+    if draft.visit.end:
+        visit["end"] = draft.visit.end.isoformat()
+    if draft.visit.places:
+        visit["places"] = list(draft.visit.places)
+    if visit:
+        data["visit"] = visit
+    visitors = []
+    for person in draft.people:
+        if not person.visitor:
+            continue
+        entry: dict = {"name": person.name}
+        if person.role:
+            entry["role"] = person.role
+        if person.organisation:
+            found = registry.resolve(person.organisation) or registry.resolve(
+                re.sub(r"^the\s+", "", person.organisation, flags=re.IGNORECASE))
+            entry["organisation"] = found[0].id if found else person.organisation
+        visitors.append(entry)
+    if visitors:
+        data["visitors"] = visitors
+    tags = draft.tag_ids(registry)
+    data.update({name: tags[name] for name in TAG_LISTS if tags.get(name)})
+    if draft.opportunities:
+        data["opportunities"] = draft.opportunities
+    if draft.targets:
+        data["targets"] = draft.targets
+    if draft.source:
+        data["source"] = draft.source
+    if draft.disclaimer:
+        data["disclaimer"] = draft.disclaimer
+    if draft.review:
+        data["review"] = list(dict.fromkeys(draft.review))
+    return data
+
+
+def _escape(text: str) -> str:
+    """Plain text made safe as Markdown: no HTML, no accidental emphasis or headings."""
+    text = text.replace("\\", "\\\\").replace("<", "&lt;").replace("*", "\\*").replace("`", "\\`")
+    return re.sub(r"^(#|>|\d+[.)]\s|[-+]\s)", r"\\\1", text)
+
+
+def body(sections: list[Section], markdown_source: bool) -> str:
+    out: list[str] = []
+    for section in sections:
+        if section.heading:
+            out.append(f"{'#' * section.level} {_escape(section.heading)}")
+            out.append("")
+        previous_item = False
+        for block in section.blocks:
+            text = block.markdown if markdown_source and block.markdown else _escape(block.text)
+            if block.kind == "item":
+                out.append(f"- {text}")
+                previous_item = True
+                continue
+            if previous_item:
+                out.append("")
+            out.append(text)
+            out.append("")
+            previous_item = False
+        if previous_item:
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render(draft: Draft, registry: Registry) -> str:
+    data = front_matter(draft, registry)
+    text = f"---\n{yamlstrict.dump(data)}---\n\n"
+    return text + body(draft.extracted.sections, draft.shown.lower().endswith((".md", ".markdown")))
+
+
+def target_path(project: Project, draft: Draft) -> Path:
+    return project.reports_dir / draft.countries[0].lower() / f"{draft.date.isoformat()}-{slugify(draft.title)}.md"
+
+
+def validate(text: str, path: Path, shown: str, registry: Registry) -> None:
+    """The rendered report must parse and pass the registry checks (warnings allowed)."""
+    parsed = parse_report(path, shown, text=text)
+    problems = [p for p in parsed.problems if p.level == "error"]
+    if parsed.report is not None:
+        problems += [p for p in Checker(registry).check_report(parsed.report) if p.level == "error"]
+    if problems:
+        first = problems[0]
+        raise KbError(f"the imported report would not pass kb check: {first.message}", path=shown,
+                      line=first.line, hint=first.hint or "report this as a bug of kb import")
+
+
+def registry_addition(project: Project, proposals: list[NewEntity]) -> tuple[Path, str]:
+    """The new text of ``reports/registry/imported.yml`` with ``proposals`` appended."""
+    path = project.registry_dir / REGISTRY_FILE
+    existing = path.read_text(encoding="utf-8") if path.exists() else REGISTRY_HEADER
+    if not existing.endswith("\n"):
+        existing += "\n"
+    items = yamlstrict.dump([p.as_registry_item() for p in proposals])
+    addition = "".join(f"  {line}\n" if line else "\n" for line in items.rstrip("\n").split("\n"))
+    text = existing + addition
+    located = yamlstrict.load(text)
+    value = located.value
+    entries = value.get("entities") if isinstance(value, dict) else None
+    if not isinstance(entries, list) or [e.get("id") for e in entries[-len(proposals):]
+                                         if isinstance(e, dict)] != [p.id for p in proposals]:
+        raise ProjectError(f"cannot append to {project.show(path)}: its last section is not 'entities:'",
+                           hint="move 'entities:' to the end of the file, or add the new entities by hand")
+    return path, text
+
+
+def write_registry(project: Project, proposals: list[NewEntity]) -> Path:
+    path, text = registry_addition(project, proposals)
+    write_text(path, text, overwrite=True, shown=project.show(path))
+    return path
+
+
+def write_report(path: Path, text: str, shown: str) -> None:
+    write_text(path, text, overwrite=False, shown=shown)
