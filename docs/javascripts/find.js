@@ -1,0 +1,321 @@
+// The "Find reports" page (kb/site/find.py writes its form): faceted search of the reports with
+// the Pagefind JS API, on the index `kb build` writes to <site>/pagefind/.
+//
+// OR within a filter, AND across filters. A value's count is the number of reports ticking it
+// would leave: for a filter with ticked values, counted without that filter's own values.
+// The words, ticked values and sort order are the page's address: a shared link opens the
+// same search, and Back undoes the last change (typing makes one history entry, not one per key).
+
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+  "September", "October", "November", "December"];
+const TYPING_DELAY = 250;
+// The words' parameter: not "q", which Material's header search takes as its own query.
+const WORDS = "words";
+
+const form = document.querySelector("[data-kb-find]");
+if (form) start(form);
+
+async function start(form) {
+  const query = form.querySelector("#kb-find-q");
+  const sort = form.querySelector("#kb-find-sort");
+  const status = form.querySelector("#kb-find-status");
+  const list = form.querySelector("#kb-find-results");
+  const more = form.querySelector(".kb-find__more");
+  const toggle = form.querySelector(".kb-find__toggle");
+  const chosen = form.querySelector(".kb-find__chosen");
+  const groups = [...form.querySelectorAll("[data-kb-filter]")].map((g) => g.dataset.kbFilter);
+  const pageSize = Number(form.dataset.kbPageSize) || 10;
+  // This file is <site>/javascripts/find.js: the site root is one folder up, wherever it is served.
+  const root = new URL("..", import.meta.url);
+
+  let pagefind;
+  try {
+    pagefind = await import(new URL("pagefind/pagefind.js", root).href);
+    await pagefind.options({ baseUrl: root.pathname });
+    await pagefind.filters(); // loads the filter index, so that every search returns counts
+  } catch (error) {
+    status.textContent = "Search is not available: the search index of this site was not found.";
+    form.classList.add("kb-find--unavailable");
+    form.removeAttribute("aria-busy");
+    return;
+  }
+
+  let generation = 0; // the latest search; answers to older ones are dropped
+  let results = [];
+  let shown = 0;
+  let words = null;
+  let typingEntry = false; // the current history entry was made by typing: more typing replaces it
+  let typingTimer = 0;
+
+  function fromAddress() {
+    const params = new URLSearchParams(location.search);
+    const order = params.get("sort");
+    return {
+      q: params.get(WORDS) || "",
+      sort: order === "newest" || order === "oldest" ? order : "",
+      selected: Object.fromEntries(groups.map((g) => [g, params.getAll(g)])),
+    };
+  }
+
+  function fromForm() {
+    const selected = {};
+    for (const g of groups) {
+      selected[g] = [...form.querySelectorAll(`input[type=checkbox][name="${g}"]:checked`)].map((box) => box.value);
+    }
+    return { q: query.value, sort: sort.value, selected };
+  }
+
+  function show(state) {
+    query.value = state.q;
+    sort.value = state.sort;
+    for (const box of form.querySelectorAll("input[type=checkbox]")) {
+      box.checked = (state.selected[box.name] || []).includes(box.value);
+    }
+  }
+
+  function address(state) {
+    const params = new URLSearchParams();
+    if (state.q.trim()) params.set(WORDS, state.q.trim());
+    for (const g of groups) for (const value of state.selected[g]) params.append(g, value);
+    if (state.sort) params.set("sort", state.sort);
+    const search = params.toString();
+    return location.pathname + (search ? `?${search}` : "");
+  }
+
+  function record(state, how) {
+    const url = address(state);
+    if (url === location.pathname + location.search) return;
+    if (how === "typing" && typingEntry) {
+      history.replaceState(null, "", url);
+    } else {
+      history.pushState(null, "", url);
+    }
+    typingEntry = how === "typing";
+  }
+
+  function pagefindFilters(selected) {
+    const filters = {};
+    for (const g of groups) if (selected[g].length) filters[g] = { any: selected[g] };
+    return filters;
+  }
+
+  function sortOption(order, hasWords) {
+    if (order === "oldest") return { date: "asc" };
+    if (order === "newest" || !hasWords) return { date: "desc" }; // no words: nothing to rank by
+    return undefined;
+  }
+
+  async function update(how) {
+    const state = fromForm();
+    if (how) record(state, how);
+    const mine = ++generation;
+    const term = state.q.trim() || null;
+    const filters = pagefindFilters(state.selected);
+    form.setAttribute("aria-busy", "true");
+    try {
+      const options = { filters };
+      const order = sortOption(state.sort, term !== null);
+      if (order) options.sort = order;
+      const search = await pagefind.search(term, options);
+      const counts = {};
+      for (const g of groups) {
+        if (!state.selected[g].length) {
+          counts[g] = (search.filters || {})[g] || {};
+          continue;
+        }
+        const others = { ...filters };
+        delete others[g];
+        const wider = await pagefind.search(term, { filters: others });
+        counts[g] = (wider.filters || {})[g] || {};
+      }
+      if (mine !== generation) return;
+      showCounts(counts);
+      words = term;
+      results = search.results;
+      shown = 0;
+      list.replaceChildren();
+      await showMore(mine, false);
+      if (mine !== generation) return;
+      status.textContent = summary(results.length, term);
+    } catch (error) {
+      if (mine === generation) status.textContent = "The search failed. Reload the page to try again.";
+      throw error;
+    } finally {
+      if (mine === generation && !typingTimer) form.removeAttribute("aria-busy");
+    }
+  }
+
+  function showCounts(counts) {
+    let ticked = 0;
+    for (const group of form.querySelectorAll("[data-kb-filter]")) {
+      const key = group.dataset.kbFilter;
+      let visible = 0;
+      for (const option of group.querySelectorAll(".kb-find__option")) {
+        const box = option.querySelector("input");
+        const count = counts[key][box.value] || 0;
+        option.querySelector(".kb-find__count").textContent = `(${count})`;
+        option.hidden = count === 0 && !box.checked; // a value that would leave nothing is not offered
+        if (!option.hidden) visible += 1;
+        if (box.checked) ticked += 1;
+      }
+      group.hidden = visible === 0;
+    }
+    toggle.textContent = ticked ? `Filters (${ticked} ticked)` : "Filters";
+    markScrolling();
+    showChosen();
+  }
+
+  function markScrolling() { // long lists scroll inside their box: a border and shadow say so
+    for (const options of form.querySelectorAll(".kb-find__options")) {
+      options.classList.toggle("kb-find__options--scrolls", options.scrollHeight > options.clientHeight + 1);
+    }
+  }
+
+  // The ticked values above the results, each a button that unticks it: always in sight, even
+  // when the value itself is scrolled away in a long list or folded away on a phone.
+  function showChosen() {
+    const items = [];
+    for (const box of form.querySelectorAll("input[type=checkbox]:checked")) {
+      const legend = box.closest("fieldset").querySelector("legend").textContent;
+      const name = box.labels[0].firstChild.textContent.trim();
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "kb-find__chip";
+      button.dataset.kbFor = box.id;
+      button.setAttribute("aria-label", `Remove ${legend.toLowerCase()}: ${name}`);
+      button.textContent = `${name} ×`;
+      item.append(button);
+      items.push(item);
+    }
+    chosen.querySelector("ul").replaceChildren(...items);
+    chosen.hidden = items.length === 0;
+  }
+
+  function summary(count, term) {
+    if (count === 0) return "No reports found. Try other words, or untick some filters.";
+    const found = `${count.toLocaleString("en-GB")} report${count === 1 ? "" : "s"} found`;
+    return term ? `${found} for “${term}”` : found;
+  }
+
+  async function showMore(mine, moveFocus) {
+    const batch = results.slice(shown, shown + pageSize);
+    const data = await Promise.all(batch.map((result) => result.data()));
+    if (mine !== generation) return;
+    const items = data.map(resultItem);
+    list.append(...items);
+    shown += batch.length;
+    more.hidden = shown >= results.length;
+    more.textContent = `Show more reports (${(results.length - shown).toLocaleString("en-GB")} more)`;
+    if (moveFocus && items.length) items[0].querySelector("a").focus();
+  }
+
+  function resultItem(data) {
+    const meta = data.meta || {};
+    const item = document.createElement("li");
+    item.className = "kb-find__result";
+    const heading = document.createElement("h3");
+    const link = document.createElement("a");
+    link.href = data.url;
+    link.textContent = meta.title || data.url; // text, never HTML: titles are the authors' text
+    heading.append(link);
+    const facts = document.createElement("p");
+    facts.className = "kb-find__facts";
+    if (meta.date) {
+      const time = document.createElement("time");
+      time.dateTime = meta.date;
+      time.textContent = humanDate(meta.date);
+      facts.append(time);
+    }
+    for (const part of [meta.countries, meta.type]) {
+      if (part) facts.append(facts.childNodes.length ? ` · ${part}` : part);
+    }
+    const snippet = document.createElement("p");
+    snippet.className = "kb-find__snippet";
+    if (words) {
+      const plain = (data.plain_excerpt || "").trim();
+      const content = data.content || "";
+      snippet.append(plain && !content.startsWith(plain) ? "… " : "", ...marked(data.excerpt || ""),
+        plain && !content.trimEnd().endsWith(plain) ? " …" : "");
+    }
+    else snippet.textContent = meta.summary || data.plain_excerpt || "";
+    item.append(heading, facts, snippet);
+    return item;
+  }
+
+  // Pagefind's excerpt is escaped text with <mark> around the matched words: rebuilt here from
+  // text nodes and <mark> elements only, so nothing in it is ever read as markup.
+  function marked(excerpt) {
+    const decoder = document.createElement("textarea");
+    return excerpt.split(/(<mark>.*?<\/mark>)/s).filter(Boolean).map((part) => {
+      const isMatch = part.startsWith("<mark>");
+      decoder.innerHTML = isMatch ? part.slice(6, -7) : part;
+      if (!isMatch) return document.createTextNode(decoder.value);
+      const mark = document.createElement("mark");
+      mark.textContent = decoder.value;
+      return mark;
+    });
+  }
+
+  function humanDate(iso) {
+    const [year, month, day] = iso.split("-").map(Number);
+    return month && day ? `${day} ${MONTHS[month - 1]} ${year}` : iso;
+  }
+
+  query.addEventListener("input", () => {
+    form.setAttribute("aria-busy", "true"); // until the search after this pause in typing is shown
+    if (query.value.trim()) pagefind.preload(query.value.trim());
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => {
+      typingTimer = 0;
+      update("typing");
+    }, TYPING_DELAY);
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(typingTimer);
+    typingTimer = 0;
+    update("push");
+  });
+  form.addEventListener("change", (event) => {
+    if (event.target.matches("input[type=checkbox], select")) update("push");
+  });
+  form.addEventListener("reset", () => {
+    clearTimeout(typingTimer);
+    typingTimer = 0;
+    setTimeout(() => { // after the browser has reset the controls
+      update("push");
+      query.focus();
+    });
+  });
+  more.addEventListener("click", () => showMore(generation, true));
+  chosen.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-kb-for]");
+    if (!button) return;
+    const buttons = [...chosen.querySelectorAll("[data-kb-for]")];
+    const next = buttons[buttons.indexOf(button) + 1] || buttons[buttons.indexOf(button) - 1];
+    const nextFor = next && next.dataset.kbFor;
+    form.querySelector(`#${CSS.escape(button.dataset.kbFor)}`).checked = false;
+    update("push").then(() => { // keep the keyboard near where it was
+      const target = nextFor && chosen.querySelector(`[data-kb-for="${nextFor}"]`);
+      (target || query).focus();
+    });
+  });
+  toggle.addEventListener("click", () => {
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    form.classList.toggle("kb-find--filters-open", open);
+    markScrolling();
+  });
+  window.addEventListener("popstate", () => {
+    clearTimeout(typingTimer);
+    typingTimer = 0;
+    typingEntry = false;
+    show(fromAddress());
+    update(null);
+  });
+
+  show(fromAddress());
+  form.classList.add("kb-find--ready");
+  await update(null);
+}

@@ -1,0 +1,312 @@
+"""Open data: the knowledge base as tables of reports, entities, opportunities and targets.
+
+The site publishes these tables as JSON and CSV under ``kb/api/`` and ``kb export``
+writes the same files locally. Opportunities and targets are tracked across
+reports: a later report that reuses an id updates the same opportunity or target
+(latest report wins, every report is kept as a source).
+
+Public tables are made only from the redacted reports that
+:meth:`kb.kbase.KnowledgeBase.visible` returns; internal-only columns exist only
+when ``include_internal`` is true.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable
+
+from .dates import FuzzyDate
+from .registry import TAG_LISTS, Registry
+from .report import Measure, Opportunity, Report, Target
+
+TABLES = ("reports", "entities", "opportunities", "targets")
+TARGET_STATES = ("due", "past", "met", "unknown")
+LIST_SEPARATOR = "; "
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One report's statement about an opportunity or target."""
+
+    report: Report
+    item: Opportunity | Target
+
+
+@dataclass(frozen=True)
+class TrackedOpportunity:
+    """An opportunity over time: the latest report's view, and every report about it."""
+
+    id: str
+    title: str
+    status: str
+    sectors: tuple[str, ...]
+    partners: tuple[str, ...]
+    next_step: str | None
+    description: str | None
+    countries: tuple[str, ...]
+    mentions: tuple[Statement, ...]  # oldest first
+
+    @property
+    def reports(self) -> list[Report]:
+        return [m.report for m in self.mentions]
+
+    @property
+    def first_seen(self) -> date:
+        return self.mentions[0].report.date
+
+    @property
+    def last_updated(self) -> date:
+        return self.mentions[-1].report.date
+
+    def history(self) -> list[tuple[Report, str]]:
+        """``(report, status)`` whenever the status changed, oldest first."""
+        changes: list[tuple[Report, str]] = []
+        for mention in self.mentions:
+            if not changes or changes[-1][1] != mention.item.status:
+                changes.append((mention.report, mention.item.status))
+        return changes
+
+
+@dataclass(frozen=True)
+class TrackedTarget:
+    """A target over time: the latest report's view, its state today, and its sources."""
+
+    id: str
+    what: str
+    value: float | int | None
+    unit: str | None
+    deadline: FuzzyDate | None
+    owner: str | None
+    baseline: Measure | None
+    progress: Measure | None
+    status: str | None  # as reported: announced, on-track, met, missed, dropped
+    state: str  # on the tracker: due, past, met, unknown
+    countries: tuple[str, ...]
+    mentions: tuple[Statement, ...]
+
+    @property
+    def reports(self) -> list[Report]:
+        return [m.report for m in self.mentions]
+
+
+def target_state(status: str | None, deadline: FuzzyDate | None, today: date) -> str:
+    """``met`` if reported met; else ``unknown`` without a deadline, ``past`` once the
+    whole deadline period is over, ``due`` until then."""
+    if status == "met":
+        return "met"
+    if deadline is None:
+        return "unknown"
+    return "past" if deadline.end < today else "due"
+
+
+def _latest(values: Iterable[Any]) -> Any:
+    """The last value that is set (later reports override earlier ones)."""
+    found = None
+    for value in values:
+        if value not in (None, (), ""):
+            found = value
+    return found
+
+
+def _mentions(reports: Iterable[Report], attribute: str) -> dict[str, list[Statement]]:
+    grouped: dict[str, list[Statement]] = {}
+    for report in sorted(reports, key=lambda r: (r.date, r.id)):
+        for item in getattr(report, attribute):
+            grouped.setdefault(item.id, []).append(Statement(report, item))
+    return grouped
+
+
+def _countries(mentions: list[Statement]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c for m in mentions for c in m.report.countries))
+
+
+def track_opportunities(reports: Iterable[Report]) -> list[TrackedOpportunity]:
+    """Every opportunity id once, sorted by title."""
+    tracked = []
+    for opp_id, mentions in _mentions(reports, "opportunities").items():
+        items = [m.item for m in mentions]
+        tracked.append(TrackedOpportunity(
+            id=opp_id, title=items[-1].title, status=items[-1].status,
+            sectors=_latest(i.sectors for i in items) or (),
+            partners=_latest(i.partners for i in items) or (),
+            next_step=items[-1].next_step, description=items[-1].description,
+            countries=_countries(mentions), mentions=tuple(mentions)))
+    return sorted(tracked, key=lambda o: (o.title.casefold(), o.id))
+
+
+def track_targets(reports: Iterable[Report], today: date) -> list[TrackedTarget]:
+    """Every target id once, sorted by deadline (none last), then by what."""
+    tracked = []
+    for target_id, mentions in _mentions(reports, "targets").items():
+        items = [m.item for m in mentions]
+        deadline = _latest(i.deadline for i in items)
+        status = _latest(i.status for i in items)
+        tracked.append(TrackedTarget(
+            id=target_id, what=items[-1].what, value=_latest(i.value for i in items),
+            unit=_latest(i.unit for i in items), deadline=deadline,
+            owner=_latest(i.owner for i in items), baseline=_latest(i.baseline for i in items),
+            progress=_latest(i.progress for i in items), status=status,
+            state=target_state(status, deadline, today), countries=_countries(mentions),
+            mentions=tuple(mentions)))
+    return sorted(tracked, key=lambda t: (t.deadline is None, t.deadline.end if t.deadline else date.max,
+                                          t.what.casefold(), t.id))
+
+
+# -- tables ------------------------------------------------------------------------------------
+def report_page(report_id: str) -> str:
+    """A report's page on the site, relative to the site root."""
+    return f"kb/reports/{report_id}/"
+
+
+def entity_page(kind: str, entity_id: str) -> str:
+    return f"kb/entities/{kind}/{entity_id}/"
+
+
+def _measure(measure: Measure | None) -> tuple[Any, str | None]:
+    if measure is None:
+        return None, None
+    return measure.value, str(measure.as_of) if measure.as_of else None
+
+
+def report_row(report: Report, include_internal: bool) -> dict:
+    visit = report.visit
+    source = report.source
+    row = {
+        "id": report.id, "title": report.title, "date": report.date.isoformat(),
+        "countries": list(report.countries), "type": report.type, "summary": report.summary,
+        "visit_start": visit.start.isoformat() if visit and visit.start else None,
+        "visit_end": visit.end.isoformat() if visit and visit.end else None,
+        "visit_places": list(visit.places) if visit else [],
+        "authors": [p.name for p in report.authors], "visitors": [p.name for p in report.visitors],
+        **{name: list(report.tags.get(name, ())) for name in TAG_LISTS},
+        "opportunities": [o.id for o in report.opportunities],
+        "targets": [t.id for t in report.targets],
+        "source_url": source.url if source else None,
+        "source_publisher": source.publisher if source else None,
+        "licence": source.licence if source else None,
+        "classification": report.classification, "supersedes": report.supersedes,
+        "page": report_page(report.id), "body": report.body,
+    }
+    if include_internal:
+        row["visibility"] = report.visibility
+        row["internal_notes"] = report.internal_notes
+        row["review"] = list(report.review)
+    return row
+
+
+def entity_row(entity, report_count: int) -> dict:
+    row = entity.as_row()
+    row["acronyms"] = list(entity.acronyms)
+    row.pop("valid", None)
+    row["reports"] = report_count
+    row["page"] = entity_page(entity.kind, entity.id)
+    return row
+
+
+def opportunity_row(opportunity: TrackedOpportunity) -> dict:
+    return {
+        "id": opportunity.id, "title": opportunity.title, "status": opportunity.status,
+        "sectors": list(opportunity.sectors), "partners": list(opportunity.partners),
+        "next_step": opportunity.next_step, "description": opportunity.description,
+        "countries": list(opportunity.countries),
+        "first_seen": opportunity.first_seen.isoformat(),
+        "last_updated": opportunity.last_updated.isoformat(),
+        "reports": [r.id for r in opportunity.reports],
+    }
+
+
+def target_row(target: TrackedTarget) -> dict:
+    baseline, baseline_as_of = _measure(target.baseline)
+    progress, progress_as_of = _measure(target.progress)
+    return {
+        "id": target.id, "what": target.what, "value": target.value, "unit": target.unit,
+        "deadline": str(target.deadline) if target.deadline else None,
+        "owner": target.owner, "baseline": baseline, "baseline_as_of": baseline_as_of,
+        "progress": progress, "progress_as_of": progress_as_of,
+        "status": target.status, "state": target.state, "countries": list(target.countries),
+        "reports": [r.id for r in target.reports],
+    }
+
+
+def tables(reports: list[Report], registry: Registry, today: date, *,
+           include_internal: bool = False) -> dict[str, list[dict]]:
+    """The four tables, each a list of rows (plain JSON-ready dicts)."""
+    counts: Counter = Counter()
+    for report in reports:
+        counts.update(report.entity_ids())
+    return {
+        "reports": [report_row(r, include_internal) for r in sorted(reports, key=lambda r: (r.date, r.id))],
+        "entities": [entity_row(e, counts[e.id]) for e in sorted(registry.entities.values(), key=lambda e: e.id)],
+        "opportunities": [opportunity_row(o) for o in track_opportunities(reports)],
+        "targets": [target_row(t) for t in track_targets(reports, today)],
+    }
+
+
+def to_json(rows: list[dict]) -> str:
+    return json.dumps(rows, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def to_csv(rows: list[dict]) -> str:
+    """One row per record; lists are joined with '; ' (the JSON keeps them as lists)."""
+    out = io.StringIO()
+    if not rows:
+        return ""
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: LIST_SEPARATOR.join(map(str, v)) if isinstance(v, list) else
+                         ("" if v is None else v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def files(all_tables: dict[str, list[dict]]) -> dict[str, str]:
+    """File name -> text, e.g. ``reports.json`` and ``reports.csv`` for every table."""
+    out = {}
+    for name, rows in all_tables.items():
+        out[f"{name}.json"] = to_json(rows)
+        out[f"{name}.csv"] = to_csv(rows)
+    return out
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    folder: Path
+    written: list[Path]
+    counts: dict[str, int]
+
+
+def export(project, out: Path | None = None, *, include_internal: bool = False,
+           today: date | None = None) -> ExportResult:
+    """``kb export``: write JSON and CSV of every table into ``out`` (default ``export/``)."""
+    from filelock import FileLock, Timeout
+
+    from .atomic import write_text
+    from .errors import LockedError
+    from .kbase import load
+
+    folder = Path(out) if out else project.root / "export"
+    project.state_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(project.state_dir / "export.lock"), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LockedError("another export is running", path=project.show(folder),
+                          hint="wait for it to finish") from None
+    try:
+        kb = load(project)
+        reports = kb.visible(include_internal)
+        data = tables(reports, kb.registry, today or date.today(), include_internal=include_internal)
+        written = []
+        for name, text in files(data).items():
+            path = folder / name
+            write_text(path, text, overwrite=True, shown=project.show(path))
+            written.append(path)
+    finally:
+        lock.release()
+    return ExportResult(folder, written, {name: len(rows) for name, rows in data.items()})

@@ -1,0 +1,9 @@
+"""The static site: Markdown pages generated from the knowledge base, built with MkDocs.
+
+- :mod:`kb.site.build`: ``kb build`` and ``kb serve`` (generate, then MkDocs).
+- :mod:`kb.site.generate`: every generated file, and syncing them into a docs tree.
+- :mod:`kb.site.context`: what the page generators share, computed once.
+- :mod:`kb.site.report_pages`, :mod:`kb.site.entity_pages`, :mod:`kb.site.browse_pages`: the pages.
+- :mod:`kb.site.feeds`: Atom feeds. :mod:`kb.site.html`: escaping and sanitising.
+- :mod:`kb.site.paths`: where each page lives and links between pages.
+"""

@@ -1,0 +1,226 @@
+"""Generating the site's pages and building them with MkDocs (strict: any warning fails).
+
+Public build (the default): pages are generated from the redacted public reports
+into ``docs/kb/`` (and ``docs/index.md``), next to the hand-written pages, and
+built into ``site/`` with the project's ``mkdocs.yml``; the same tree builds with
+Zensical. Internal build: hand-written and generated pages go to a separate tree,
+``.kb/site-internal-docs/``, built with a derived config into ``site-internal/``,
+so public and internal pages never share a folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ..errors import BuildError, LockedError, UsageError
+from ..problems import Problem
+from ..project import Project
+from . import paths
+
+CONFIG = "mkdocs.yml"
+INTERNAL_DOCS = "site-internal-docs"
+#: The theme overrides (mkdocs.yml's theme.custom_dir). A derived config repeats it as an
+#: absolute path: MkDocs resolves an inherited config's paths against the derived file.
+THEME_DIR = "overrides"
+SERVE_HOST = "127.0.0.1"
+#: Pagefind's bundle folder in a built site, and the pages it indexes (report pages only).
+PAGEFIND_DIR = "pagefind"
+PAGEFIND_GLOB = "kb/reports/*/index.html"
+
+
+@dataclass(frozen=True)
+class Generated:
+    docs_dir: Path
+    config_file: Path
+    reports: int
+    files: int
+    written: int
+    removed: int
+    left_out: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    site_dir: Path
+    generated: Generated
+
+
+def _setting(project: Project, key: str, default: str | None = None) -> str | None:
+    """A top-level scalar of mkdocs.yml (site_url, site_name), read without running YAML tags."""
+    config = project.root / CONFIG
+    try:
+        text = config.read_text(encoding="utf-8")
+    except OSError:
+        raise BuildError("cannot read the site configuration", path=project.show(config),
+                         hint="run kb in the project's top folder") from None
+    match = re.search(rf"^{key}:\s*['\"]?([^'\"\n#]+?)['\"]?\s*(?:#.*)?$", text, re.MULTILINE)
+    return match.group(1).strip() if match else default
+
+
+def _lock(project: Project, internal: bool):
+    from filelock import FileLock, Timeout
+
+    project.state_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(project.state_dir / f"site{'-internal' if internal else ''}.lock"), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LockedError("another site build is running", path=project.show(project.site_dir(internal)),
+                          hint="wait for it to finish") from None
+    return lock
+
+
+def _handwritten(project: Project) -> dict[str, bytes]:
+    """The hand-written docs pages and assets (everything but the generated ones)."""
+    files = {}
+    docs = project.docs_dir
+    for path in sorted(docs.rglob("*")):
+        relative = path.relative_to(docs).as_posix()
+        if path.is_file() and not _is_generated(relative) and not relative.startswith("."):
+            files[relative] = path.read_bytes()
+    return files
+
+
+def _is_generated(relative: str) -> bool:
+    return relative == paths.HOME or relative.startswith(paths.GENERATED + "/")
+
+
+def _internal_config(project: Project) -> Path:
+    """A config inheriting mkdocs.yml, pointed at the internal tree and site-internal/."""
+    config = project.state_dir / "mkdocs-internal.yml"
+    text = (f"# Written by kb build --internal; do not edit.\n"
+            f"INHERIT: {_quoted(project.root / CONFIG)}\n"
+            f"site_name: {_quoted(_setting(project, 'site_name', 'bilateral-kb') + ' (staff)')}\n"
+            f"docs_dir: {_quoted(project.state_dir / INTERNAL_DOCS)}\n"
+            f"site_dir: {_quoted(project.site_dir(True))}\n" + _theme(project))
+    _write_if_changed(config, text)
+    return config
+
+
+def _theme(project: Project) -> str:
+    folder = project.root / THEME_DIR
+    return f"theme:\n  custom_dir: {_quoted(folder)}\n" if folder.is_dir() else ""
+
+
+def _quoted(value) -> str:
+    """A YAML string (JSON is YAML)."""
+    return json.dumps(str(value))
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def generate(project: Project, *, internal: bool = False, today: date | None = None) -> Generated:
+    """Write the site's pages, feeds and open data for the public or the internal build."""
+    from ..kbase import load
+    from .context import Site
+    from .generate import site_files, sync
+
+    lock = _lock(project, internal)
+    try:
+        kb = load(project)
+        site = Site(kb.registry, kb.visible(internal), internal, today or date.today(),
+                    site_url=_setting(project, "site_url") or "http://127.0.0.1:8000/",
+                    site_name=_setting(project, "site_name", "bilateral-kb"))
+        files = site_files(site)
+        if internal:
+            files.update(_handwritten(project))
+            folder = project.state_dir / INTERNAL_DOCS
+            result = sync(folder, files, managed=lambda _relative: True)
+            config = _internal_config(project)
+        else:
+            folder = project.docs_dir
+            result = sync(folder, files, managed=_is_generated)
+            config = project.root / CONFIG
+    finally:
+        lock.release()
+    left_out = [p for p in kb.problems if p.level == "error"]
+    return Generated(folder, config, len(site.reports), result.total, result.written, result.removed, left_out)
+
+
+def build_site(project: Project, *, internal: bool = False, today: date | None = None) -> BuildResult:
+    """``kb build``: generate, then ``mkdocs build --strict --clean`` into site/ (or site-internal/)."""
+    generated = generate(project, internal=internal, today=today)
+    out = project.site_dir(internal)
+    lock = _lock(project, internal)
+    try:
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
+                   "-f", str(generated.config_file), "-d", str(out)]
+        result = subprocess.run(command, cwd=project.root, capture_output=True, text=True,
+                                env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+        if result.returncode != 0:
+            raise BuildError("mkdocs build failed: " + _failure(result.stderr or result.stdout),
+                             hint=f"run '{sys.executable} -m mkdocs build --strict -f {generated.config_file}' "
+                                  "to see every message")
+        index_search(out)
+    finally:
+        lock.release()
+    return BuildResult(out, generated)
+
+
+def index_search(site_dir: Path) -> Path:
+    """Pagefind's index of the report pages of a built site, into ``<site>/pagefind/``.
+
+    Only report pages are read (``--glob``), and of each only its ``data-pagefind-body``
+    (see :mod:`kb.site.find`); each build indexes its own folder, so the public index is
+    made from public pages only.
+    """
+    bundle = site_dir / PAGEFIND_DIR
+    if bundle.is_dir():  # Pagefind adds to a folder: files of an earlier index would stay
+        shutil.rmtree(bundle)
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", PAGEFIND_DIR,
+               "--glob", PAGEFIND_GLOB, "--force-language", "en", "--exclude-selectors", ".headerlink",
+               "--silent"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True)
+    except OSError as exc:
+        raise BuildError(f"cannot run Pagefind: {exc}", hint="pip install 'pagefind[extended]'") from None
+    if result.returncode != 0 or not (bundle / "pagefind.js").is_file():
+        output = (result.stderr or result.stdout).strip().splitlines()
+        raise BuildError("pagefind failed: " + (output[-1] if output else f"exit status {result.returncode}"),
+                         hint=f"run '{' '.join(command[:5])}' to see every message"
+                              if "No module named" not in (result.stderr or "")
+                              else "install it: pip install 'pagefind[extended]'")
+    return bundle
+
+
+def _failure(output: str) -> str:
+    """The first warning or error MkDocs printed (strict mode stops on any)."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    for line in lines:
+        if line.startswith(("WARNING", "ERROR")) or "Error" in line:
+            return re.sub(r"\s+", " ", line)
+    return lines[-1] if lines else "no output"
+
+
+def serve_site(project: Project, *, address: str = f"{SERVE_HOST}:8000", internal: bool = False) -> int:
+    """``kb serve``: generate, then serve on 127.0.0.1 and regenerate when reports change."""
+    host, _, port = address.rpartition(":")
+    if host not in (SERVE_HOST, "localhost") or not port.isdigit():
+        raise UsageError(f"cannot serve on '{address}'",
+                         hint=f"the site is served on this machine only: use {SERVE_HOST}:PORT")
+    generated = generate(project, internal=internal)
+    config = project.state_dir / f"mkdocs-serve{'-internal' if internal else ''}.yml"
+    parent = generated.config_file
+    text = (f"# Written by kb serve; do not edit.\n"
+            f"INHERIT: {_quoted(parent)}\n"
+            f"docs_dir: {_quoted(generated.docs_dir)}\n" + _theme(project) +
+            f"hooks:\n  - {_quoted(Path(__file__).with_name('hooks.py'))}\n"
+            f"watch:\n  - {_quoted(project.reports_dir)}\n")
+    _write_if_changed(config, text)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", KB_SITE_ROOT=str(project.root),
+               KB_SITE_INTERNAL="1" if internal else "0")
+    command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"{SERVE_HOST}:{port}",
+               "-f", str(config)]
+    return subprocess.call(command, cwd=project.root, env=env)

@@ -1,0 +1,214 @@
+"""Everything the page generators share, computed once per build.
+
+:class:`Site` is made from the reports a reader may see (already redacted for a
+public build) and the registry; nothing else reaches a page. Indexes are built in
+one pass each so generating stays linear in the number of reports.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlparse
+
+from ..countries import country_name
+from ..dates import MONTHS, FuzzyDate, human_date
+from ..mentions import MentionFinder
+from ..opendata import TrackedOpportunity, TrackedTarget, track_opportunities, track_targets
+from ..registry import Entity, Registry
+from ..related import Relations
+from ..report import INTERNAL_START, Report, Visit
+from . import paths
+from .html import BodyRenderer, text
+
+KIND_LABELS = {
+    "ministry": ("Ministry", "Ministries"),
+    "agency": ("Agency", "Agencies"),
+    "department": ("Department", "Departments"),
+    "organisation": ("Organisation", "Organisations"),
+    "programme": ("Programme", "Programmes"),
+    "project": ("Project", "Projects"),
+    "event": ("Event", "Events"),
+    "sector": ("Sector", "Sectors"),
+    "person": ("Person", "People"),
+}
+KIND_ORDER = tuple(KIND_LABELS)
+STATE_LABELS = {"due": "Due", "past": "Past deadline", "met": "Met", "unknown": "No deadline"}
+#: Latest reports on the home page and in the feed of all reports.
+LATEST = 20
+FEED_ENTRIES = 50
+
+
+@dataclass
+class Site:
+    registry: Registry
+    reports: list[Report]
+    internal: bool
+    today: date
+    site_url: str
+    site_name: str = "bilateral-kb"
+    relations: Relations = field(init=False)
+    tagged: dict[str, list[Report]] = field(init=False)
+    by_country: dict[str, list[Report]] = field(init=False)
+    by_year: dict[int, list[Report]] = field(init=False)
+    opportunities: list[TrackedOpportunity] = field(init=False)
+    targets: list[TrackedTarget] = field(init=False)
+    renderer: BodyRenderer = field(init=False)
+
+    def __post_init__(self) -> None:
+        if not self.internal:
+            self._refuse_internal_content()
+        self.reports = sorted(self.reports, key=lambda r: (r.date, r.id))
+        self.base_path = urlparse(self.site_url).path or "/"
+        self.relations = Relations(self.reports, self.registry)
+        self.tagged = defaultdict(list)
+        self.by_country = defaultdict(list)
+        self.by_year = defaultdict(list)
+        self.by_id = {r.id: r for r in self.reports}
+        self.replaced_by: dict[str, list[Report]] = defaultdict(list)
+        for report in self.reports:
+            for entity_id in report.entity_ids():
+                self.tagged[entity_id].append(report)
+            for code in report.countries:
+                self.by_country[code].append(report)
+            self.by_year[report.year].append(report)
+            if report.supersedes:
+                self.replaced_by[report.supersedes].append(report)
+        self.opportunities = track_opportunities(self.reports)
+        self.targets = track_targets(self.reports, self.today)
+        self.opportunity_by_id = {o.id: o for o in self.opportunities}
+        self.opportunities_of: dict[str, list[TrackedOpportunity]] = defaultdict(list)
+        for opportunity in self.opportunities:
+            for entity_id in dict.fromkeys((*opportunity.sectors, *opportunity.partners)):
+                self.opportunities_of[entity_id].append(opportunity)
+        self.targets_of: dict[str, list[TrackedTarget]] = defaultdict(list)
+        for target in self.targets:
+            if target.owner:
+                self.targets_of[target.owner].append(target)
+        self.children: dict[str, list[Entity]] = defaultdict(list)
+        for entity in self.registry.entities.values():
+            if entity.parent:
+                self.children[entity.parent].append(entity)
+        self.renderer = BodyRenderer(MentionFinder(self.registry))
+
+    def _refuse_internal_content(self) -> None:
+        """Fail closed: a public build given anything but redacted public reports stops."""
+        from ..errors import BuildError
+
+        for report in self.reports:
+            if not report.is_public or report.internal_notes or report.review \
+                    or any(INTERNAL_START.match(line) for line in report.body.split("\n")) \
+                    or any(o.internal for o in report.opportunities) \
+                    or any(t.internal for t in report.targets) \
+                    or any(p.internal for p in (*report.authors, *report.visitors)):
+                raise BuildError(f"internal content of report {report.id} reached the public build",
+                                 hint="public pages must be made from KnowledgeBase.visible(False)")
+
+    # -- look-ups ----------------------------------------------------------------------------
+    def countries(self) -> list[str]:
+        """Every country with a page: named by a report or by a registry entity."""
+        codes = set(self.by_country)
+        codes.update(e.country for e in self.registry.entities.values() if e.country)
+        return sorted(codes, key=lambda c: (country_label(c).casefold(), c))
+
+    def sectors(self) -> list[Entity]:
+        return self.registry.of_kind("sector")
+
+    def entities(self) -> list[Entity]:
+        return sorted(self.registry.entities.values(),
+                      key=lambda e: (KIND_ORDER.index(e.kind), e.name.casefold(), e.id))
+
+    def reports_tagging(self, entity_id: str) -> list[Report]:
+        """Reports naming this entity id itself (not its other names), oldest first."""
+        return self.tagged.get(entity_id, [])
+
+    # -- Markdown links ----------------------------------------------------------------------
+    def entity_link(self, source: str, entity_id: str, *, chip: bool = False) -> str:
+        entity = self.registry.get(entity_id)
+        if entity is None:
+            return text(entity_id)
+        link = f"[{text(entity.label)}]({paths.link(source, paths.entity(entity.kind, entity.id))})"
+        return link + "{ .kb-chip }" if chip else link
+
+    def entity_links(self, source: str, entity_ids, separator: str = ", ") -> str:
+        return separator.join(self.entity_link(source, e) for e in entity_ids)
+
+    def entity_href(self, entity_id: str) -> str | None:
+        """For raw HTML: the root-relative URL of an entity's page."""
+        entity = self.registry.get(entity_id)
+        return paths.rooted(self.base_path, paths.entity(entity.kind, entity.id)) if entity else None
+
+    def report_link(self, source: str, report: Report) -> str:
+        return f"[{text(report.title)}]({paths.link(source, paths.report(report.id))})"
+
+    def country_link(self, source: str, code: str) -> str:
+        return f"[{text(country_label(code))}]({paths.link(source, paths.country(code))})"
+
+    def country_links(self, source: str, codes) -> str:
+        return ", ".join(self.country_link(source, c) for c in codes)
+
+    def report_item(self, source: str, report: Report, *, summary: bool = False) -> str:
+        """A list item: ``- 3 July 2014: [title](...) (South Korea)``."""
+        line = f"- {human_date(report.date)}: {self.report_link(source, report)}"
+        if report.countries:
+            line += f" ({', '.join(text(country_label(c)) for c in report.countries)})"
+        if summary and report.summary:
+            line += f"  \n  {text(report.summary)}"
+        return line
+
+
+def country_label(code: str) -> str:
+    return country_name(code) or code
+
+
+def kind_label(kind: str, plural: bool = False) -> str:
+    singular, many = KIND_LABELS.get(kind, (kind.title(), kind.title()))
+    return many if plural else singular
+
+
+def type_label(report_type: str) -> str:
+    return report_type.replace("-", " ").capitalize()
+
+
+def fuzzy(value: FuzzyDate | None) -> str:
+    return value.human() if value else ""
+
+
+def visit_span(visit: Visit) -> str:
+    """``23 to 25 June 2014``, ``28 June to 2 July 2014``, or one date."""
+    start, end = visit.start, visit.end
+    if start and end and start != end:
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start.day} to {human_date(end)}"
+        if start.year == end.year:
+            return f"{start.day} {MONTHS[start.month - 1]} to {human_date(end)}"
+        return f"{human_date(start)} to {human_date(end)}"
+    day = start or end
+    return human_date(day) if day else ""
+
+
+def number(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,}"
+    return f"{int(value):,}"
+
+
+def front_matter(title: str, *, description: str | None = None, feed: str | None = None,
+                 hide: tuple[str, ...] = (), extra: tuple[str, ...] = ()) -> str:
+    """Front matter of a generated page; every value is HTML-escaped YAML. ``extra``: literal
+    YAML lines written by the generators themselves (never from reports)."""
+    from .html import yaml_string
+
+    lines = ["---", f"title: {yaml_string(title)}"]
+    if description:
+        lines.append(f"description: {yaml_string(description)}")
+    if feed:
+        lines.append(f"feed: {yaml_string(feed)}")
+    if hide:
+        lines.append("hide: [" + ", ".join(hide) + "]")
+    lines.extend(extra)
+    lines.append("---")
+    return "\n".join(lines) + "\n\n"

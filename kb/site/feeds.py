@@ -1,0 +1,74 @@
+"""Atom feeds: all reports, and one per sector and per country, so a reader can follow a topic.
+
+Feeds are static files in the generated tree (``kb/feeds/``), so every builder
+copies them. Entry ids are the reports' page URLs (stable as long as the report
+id is), and ``updated`` is the report's date: feeds only change when reports do.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timezone
+
+from feedgen.feed import FeedGenerator
+
+from ..report import Report
+from . import paths
+from .context import FEED_ENTRIES, Site, country_label
+
+
+def _moment(report: Report) -> datetime:
+    return datetime.combine(report.date, time(12, 0), tzinfo=timezone.utc)
+
+
+def _feed(site: Site, feed_path: str, title: str, page: str, reports: list[Report], subtitle: str) -> bytes:
+    generator = FeedGenerator()
+    generator.id(paths.absolute(site.site_url, feed_path))
+    generator.title(title)
+    generator.subtitle(subtitle)
+    generator.link(href=paths.absolute(site.site_url, page), rel="alternate")
+    generator.link(href=paths.absolute(site.site_url, feed_path), rel="self")
+    generator.language("en")
+    latest = sorted(reports, key=lambda r: (r.date, r.id))[-FEED_ENTRIES:]
+    generator.updated(_moment(latest[-1]) if latest else datetime(2000, 1, 1, tzinfo=timezone.utc))
+    for report in latest:  # feedgen puts each new entry first: add oldest first
+        url = paths.absolute(site.site_url, paths.report(report.id))
+        entry = generator.add_entry()
+        entry.id(url)
+        entry.title(report.title)
+        entry.link(href=url, rel="alternate")
+        entry.updated(_moment(report))
+        entry.published(_moment(report))
+        entry.summary(report.summary or _excerpt(report.body))
+        names = [p.name for p in report.authors]
+        if not names and report.source and report.source.publisher:
+            names = [report.source.publisher]
+        for name in names or [site.site_name]:
+            entry.author(name=name)
+        for code in report.countries:
+            entry.category(term=code, label=country_label(code))
+        for sector in report.tags.get("sectors", ()):
+            entity = site.registry.get(sector)
+            entry.category(term=sector, label=entity.name if entity else sector)
+    return generator.atom_str(pretty=True)
+
+
+def _excerpt(body: str, limit: int = 300) -> str:
+    plain = re.sub(r"<[^>]*>|[#*_`>\[\]]", " ", body)
+    plain = " ".join(plain.split())
+    return plain if len(plain) <= limit else plain[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def feeds(site: Site) -> dict[str, bytes]:
+    """Docs path -> Atom XML for every feed."""
+    out = {paths.ALL_FEED: _feed(site, paths.ALL_FEED, f"{site.site_name}: all reports", paths.HOME,
+                                 site.reports, "The latest reports")}
+    for sector in site.sectors():
+        path = paths.sector_feed(sector.id)
+        out[path] = _feed(site, path, f"{site.site_name}: {sector.name}", paths.entity("sector", sector.id),
+                          site.reports_tagging(sector.id), f"Reports on the sector {sector.name}")
+    for code in site.countries():
+        path = paths.country_feed(code)
+        out[path] = _feed(site, path, f"{site.site_name}: {country_label(code)}", paths.country(code),
+                          site.by_country.get(code, []), f"Reports about {country_label(code)}")
+    return out

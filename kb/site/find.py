@@ -1,0 +1,185 @@
+"""Faceted search of the reports: the "Find reports" page, and what report pages tell Pagefind.
+
+``kb build`` runs Pagefind on the built site (see :mod:`kb.site.build`). Only report pages
+are indexed: each wraps its own content (title, facts, summary, tags, body, opportunities,
+targets) in ``data-pagefind-body``; related reports and the disclaimer stay outside. A hidden
+block on each report page gives Pagefind
+
+- the filter values, as ids (``sector:health-data``, ``country:KR``, ``year:2014``): ids keep
+  shared links stable when a name changes; the Find page holds their labels;
+- the sort key (the date) and metadata shown with each result (title, date, countries,
+  type, summary);
+- every name of every entity the report tags, over its whole rename lineage
+  (``Registry.all_names``), so a search for an acronym or a former name finds the report as
+  ``kb search`` does (``MSIP`` finds a report tagged with its successor ``msit``).
+
+The Find page lists every filter value with its count, written here, and
+``docs/javascripts/find.js`` runs the search in the browser with the Pagefind JS API: OR
+within a filter, AND across filters, counts updated after every change, the whole state
+in the address.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..report import Report
+from . import paths
+from .context import Site, country_label, front_matter, type_label
+from .html import attribute
+
+#: Filter key (in the index and the address) -> legend, in the order the page shows them.
+FILTERS: tuple[tuple[str, str], ...] = (
+    ("sector", "Sector"),
+    ("country", "Country"),
+    ("ministry", "Ministry or agency"),
+    ("organisation", "Organisation"),
+    ("project", "Project or programme"),
+    ("type", "Type of report"),
+    ("year", "Year"),
+)
+#: Entity filters: key -> the report's tag list (as in ``kb search --sector`` etc.).
+TAG_LISTS = {"sector": "sectors", "ministry": "ministries", "organisation": "organisations",
+             "project": "projects"}
+#: Results shown at first and added by "Show more reports" (each costs one small download).
+PAGE_SIZE = 10
+#: Weight of the hidden entity names against ordinary text (1.0): a match counts, the body first.
+NAMES_WEIGHT = "0.5"
+
+
+def filter_values(report: Report) -> dict[str, tuple[str, ...]]:
+    """Filter key -> the report's values: tagged ids (not their renames), country codes, type, year."""
+    values = {key: tuple(report.tags.get(tag_list, ())) for key, tag_list in TAG_LISTS.items()}
+    values["country"] = tuple(report.countries)
+    values["type"] = (report.type,)
+    values["year"] = (str(report.year),)
+    return {key: values[key] for key, _legend in FILTERS}
+
+
+def value_label(site: Site, key: str, value: str) -> str:
+    if key in TAG_LISTS:
+        entity = site.registry.get(value)
+        return entity.label if entity else value
+    if key == "country":
+        return country_label(value)
+    if key == "type":
+        return type_label(value)
+    return value
+
+
+def entity_names(site: Site, report: Report) -> list[str]:
+    """Every name, acronym and alias of each entity the report names, and of their renames."""
+    names: list[str] = []
+    for entity_id in report.entity_ids():
+        for name in site.registry.all_names(entity_id) or [entity_id]:
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def search_data(site: Site, report: Report) -> str:
+    """The hidden block of a report page that feeds the Pagefind index (inside its body)."""
+    spans = [f'<span data-pagefind-filter="{key}:{attribute(value)}"></span>'
+             for key, values in filter_values(report).items() for value in values]
+    meta = {"title": report.title, "date": report.date.isoformat(),
+            "countries": ", ".join(country_label(c) for c in report.countries),
+            "type": type_label(report.type)}
+    if report.summary:
+        meta["summary"] = report.summary
+    captures = ", ".join(f"{name}[data-kb-{name}]" for name in meta)
+    values = " ".join(f'data-kb-{name}="{attribute(value)}"' for name, value in meta.items())
+    spans.append(f'<span data-pagefind-meta="{captures}" data-pagefind-sort="date[data-kb-date]" {values}></span>')
+    names = entity_names(site, report)
+    if names:
+        spans.append(f'<p data-pagefind-weight="{NAMES_WEIGHT}">Names: '
+                     + "; ".join(attribute(n) for n in names) + "</p>")
+    return '<div class="kb-search-data" hidden>\n' + "\n".join(spans) + "\n</div>\n"
+
+
+def find_page(site: Site) -> str:
+    """The "Find reports" page: search box, filters with their counts, results (filled by find.js)."""
+    counts: dict[str, Counter] = {key: Counter() for key, _legend in FILTERS}
+    for report in site.reports:
+        for key, values in filter_values(report).items():
+            counts[key].update(values)
+    total = len(site.reports)
+    groups = [_group(site, key, legend, counts[key]) for key, legend in FILTERS if counts[key]]
+    out = [front_matter("Find reports", description="Search the reports, and filter them by sector, country, "
+                        "ministry, organisation, project, type and year.", hide=("navigation", "toc"),
+                        extra=("kb_find: true", "search:", "  exclude: true")),
+           "# Find reports\n",
+           f"Search {total:,} report{'' if total == 1 else 's'} by words and names, and narrow them with the "
+           "filters: reports must match one of the ticked values of each filter. A search for a ministry's "
+           "acronym or a former name also finds the reports that use its full or current name.\n",
+           _form(groups, total) + "\n",
+           # Raw HTML: root-relative links, which MkDocs and Zensical both leave alone (see paths.rooted).
+           f"<noscript><p>Searching needs JavaScript. Browse the reports "
+           f'<a href="{paths.rooted(site.base_path, paths.YEARS_INDEX)}">year by year</a>, '
+           f'<a href="{paths.rooted(site.base_path, paths.COUNTRIES_INDEX)}">by country</a> or '
+           f'<a href="{paths.rooted(site.base_path, paths.SECTORS_INDEX)}">by sector</a> instead.</p></noscript>\n']
+    return "\n".join(out)
+
+
+def _group(site: Site, key: str, legend: str, counts: Counter) -> str:
+    if key == "year":
+        values = sorted(counts, reverse=True)
+    else:
+        values = sorted(counts, key=lambda v: (value_label(site, key, v).casefold(), v))
+    options = []
+    for number, value in enumerate(values):
+        control = f"kb-find-{key}-{number}"
+        options.append(
+            f'<div class="kb-find__option" data-kb-value="{attribute(value)}">'
+            f'<input type="checkbox" id="{control}" name="{key}" value="{attribute(value)}">'
+            f'<label for="{control}">{attribute(value_label(site, key, value))} '
+            f'<span class="kb-find__count">({counts[value]})</span></label></div>')
+    return (f'<fieldset class="kb-find__group" data-kb-filter="{key}">\n<legend>{attribute(legend)}</legend>\n'
+            f'<div class="kb-find__options">\n' + "\n".join(options) + "\n</div>\n</fieldset>")
+
+
+def _form(groups: list[str], total: int) -> str:
+    """One raw HTML block (no blank lines, so Markdown leaves it alone)."""
+    lines = [
+        # aria-busy until the first results are shown (find.js), and again while each search runs.
+        f'<form class="kb-find" data-kb-find data-kb-page-size="{PAGE_SIZE}" role="search" '
+        'aria-label="Find reports" aria-busy="true" action="" method="get">',
+        '<div class="kb-find__query">',
+        '<label for="kb-find-q">Words or names</label>',
+        '<div class="kb-find__row">',
+        '<input type="search" id="kb-find-q" name="words" autocomplete="off" spellcheck="false" '
+        'aria-describedby="kb-find-q-hint">',
+        '<button type="submit" class="md-button md-button--primary">Search</button>',
+        "</div>",
+        '<p id="kb-find-q-hint" class="kb-find__hint">For example <em>health data</em>, <em>MSIT</em> or '
+        "<em>Newton Fund</em>. Leave it empty to browse with the filters alone.</p>",
+        "</div>",
+        '<div class="kb-find__layout">',
+        '<div class="kb-find__side">',
+        '<button type="button" class="kb-find__toggle md-button" aria-expanded="false" '
+        'aria-controls="kb-find-filters">Filters</button>',
+        '<div id="kb-find-filters" class="kb-find__filters">',
+        '<h2 class="kb-find__heading">Filters</h2>',
+        *groups,
+        '<button type="reset" class="kb-find__clear md-button">Clear search and filters</button>',
+        "</div>",
+        "</div>",
+        '<div class="kb-find__main">',
+        '<div class="kb-find__bar">',
+        f'<p id="kb-find-status" class="kb-find__status" role="status" aria-live="polite" aria-atomic="true">'
+        f"{total:,} report{'' if total == 1 else 's'}</p>",
+        '<div class="kb-find__sort"><label for="kb-find-sort">Sort by</label>',
+        '<select id="kb-find-sort" name="sort">',
+        '<option value="">Best match</option>',
+        '<option value="newest">Newest first</option>',
+        '<option value="oldest">Oldest first</option>',
+        "</select></div>",
+        "</div>",
+        '<div class="kb-find__chosen" hidden><span class="kb-find__chosen-label">Ticked:</span> <ul></ul></div>',
+        '<h2 class="kb-find__heading kb-visually-hidden" id="kb-find-results-heading">Results</h2>',
+        '<ol id="kb-find-results" class="kb-find__results" aria-labelledby="kb-find-results-heading"></ol>',
+        '<button type="button" class="kb-find__more md-button" hidden>Show more reports</button>',
+        "</div>",
+        "</div>",
+        "</form>",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,187 @@
+"""Safe text and HTML for generated pages.
+
+Everything that comes from YAML (titles, names, descriptions) is escaped twice
+over: HTML-escaped, so a title ``<img onerror=...>`` shows as text (Material
+writes page titles into the header unescaped), and Markdown-escaped, so a name
+with ``*`` or ``[`` cannot change the page's structure.
+
+Report bodies are Markdown written by people: they are rendered here with
+Python-Markdown, with the first mention of each registry entity linked to its
+page, then cleaned with nh3 (no script, style, event handlers or non-web URLs)
+and embedded in the generated page as a raw HTML block.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import xml.etree.ElementTree as etree
+from typing import Callable
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from ..mentions import MentionFinder
+
+#: Every character that is Markdown (or HTML) anywhere in a line, as a numeric character
+#: reference: Python-Markdown passes references through untouched, so unlike backslash
+#: escapes they cannot combine with what follows (``[\\]:`` would start a link definition).
+_AS_TEXT = str.maketrans({char: f"&#{ord(char)};" for char in "&<>\"'\\`*_{}[]|#"})
+#: What makes a line start a list or a rule: the first character becomes a reference too.
+_LINE_START = re.compile(r"^(?:-+(?=\s|$)|\+(?=\s|$)|\d+[.)](?=\s|$))")
+_SPACE = re.compile(r"\s+")
+
+ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS) - {"area", "map", "center", "nav", "header", "footer"}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "td": {"align", "colspan", "rowspan"},
+    "ol": {"start"},
+    "time": {"datetime"},
+}
+ALLOWED_CLASSES = {"a": {"kb-mention"}}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+#: Inside these, a name is not turned into a link.
+NO_LINK_TAGS = frozenset({"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def text(value: object) -> str:
+    """Plain text for Markdown inline content, on one line: every character that Markdown or
+    HTML would read as syntax becomes a character reference, so the text shows as written."""
+    one_line = _SPACE.sub(" ", str(value)).strip().translate(_AS_TEXT)
+    match = _LINE_START.match(one_line)
+    if match:
+        marker = match.group(0)
+        position = len(marker) - 1 if marker[0].isdigit() else 0
+        one_line = one_line[:position] + f"&#{ord(one_line[position])};" + one_line[position + 1:]
+    return one_line
+
+
+def paragraph(value: object) -> str:
+    """Like :func:`text`, but keeps paragraph breaks (blank lines)."""
+    parts = [p for p in re.split(r"\n\s*\n", str(value)) if p.strip()]
+    return "\n\n".join(text(p) for p in parts)
+
+
+def attribute(value: object) -> str:
+    """Text for an HTML attribute or an HTML text node."""
+    return html.escape(_SPACE.sub(" ", str(value)).strip(), quote=True)
+
+
+def yaml_string(value: object) -> str:
+    """A YAML scalar (JSON is YAML) holding HTML-escaped text: for front matter ``title:``."""
+    return json.dumps(attribute(value), ensure_ascii=True)
+
+
+def sanitise(fragment: str) -> str:
+    """HTML with only harmless tags and attributes left, and only web and mail links."""
+    return nh3.clean(fragment, tags=set(ALLOWED_TAGS), attributes=ALLOWED_ATTRIBUTES,
+                     allowed_classes=ALLOWED_CLASSES,
+                     url_schemes=set(URL_SCHEMES), link_rel="noopener noreferrer",
+                     strip_comments=True)
+
+
+class _MentionLinker(Treeprocessor):
+    """Links the first mention of each entity in running text; demotes h1 to h2."""
+
+    def __init__(self, md: markdown.Markdown, finder: MentionFinder | None,
+                 href: Callable[[str], str | None]):
+        super().__init__(md)
+        self.finder = finder
+        self.href = href
+
+    def run(self, root: etree.Element) -> None:
+        linked: set[str] = set()
+        for element in root.iter("h1"):
+            element.tag = "h2"
+        if self.finder is not None:
+            self._walk(root, linked)
+
+    def _walk(self, element: etree.Element, linked: set[str]) -> None:
+        if element.tag in NO_LINK_TAGS:
+            return
+        if element.text:
+            new_text, nodes = self._split(element.text, linked)
+            if nodes:
+                element.text = new_text
+                for index, node in enumerate(nodes):
+                    element.insert(index, node)
+        for child in list(element):
+            self._walk(child, linked)
+            if child.tail:
+                new_tail, nodes = self._split(child.tail, linked)
+                if nodes:
+                    child.tail = new_tail
+                    position = list(element).index(child) + 1
+                    for offset, node in enumerate(nodes):
+                        element.insert(position + offset, node)
+
+    def _split(self, value: str, linked: set[str]) -> tuple[str, list[etree.Element]]:
+        """``value`` cut at the first mention of each not yet linked entity."""
+        nodes: list[etree.Element] = []
+        head: str | None = None
+        cursor = 0
+        for mention in self.finder.find(value):
+            if mention.entity_id in linked:
+                continue
+            target = self.href(mention.entity_id)
+            if target is None:
+                continue
+            linked.add(mention.entity_id)
+            link = etree.Element("a", {"href": target, "class": "kb-mention"})
+            link.text = value[mention.start:mention.end]
+            before = value[cursor:mention.start]
+            if head is None:
+                head = before
+            else:
+                nodes[-1].tail = before
+            nodes.append(link)
+            cursor = mention.end
+        if not nodes:
+            return value, []
+        nodes[-1].tail = value[cursor:]
+        return head or "", nodes
+
+
+class _MentionExtension(Extension):
+    def __init__(self, finder: MentionFinder | None, href: Callable[[str], str | None]):
+        super().__init__()
+        self.finder = finder
+        self.href = href
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        # After inline processing (priority 20), before prettify (10).
+        md.treeprocessors.register(_MentionLinker(md, self.finder, self.href), "kb-mentions", 15)
+
+
+class BodyRenderer:
+    """Turns report bodies into sanitised HTML; one instance per build."""
+
+    def __init__(self, finder: MentionFinder | None) -> None:
+        self.finder = finder
+
+    def render(self, body: str, href: Callable[[str], str | None] | None = None) -> str:
+        extensions: list = ["tables", "fenced_code", "sane_lists",
+                            _MentionExtension(self.finder, href or (lambda _entity_id: None))]
+        converted = markdown.markdown(body, extensions=extensions, output_format="html")
+        return sanitise(converted)
+
+
+def raw_block(fragment: str, css_class: str) -> str:
+    """Sanitised HTML as a raw block of a generated Markdown page.
+
+    Blank lines are removed outside ``<pre>`` so the Markdown parser sees one
+    HTML block and never reads the HTML as Markdown.
+    """
+    kept: list[str] = []
+    inside_pre = 0
+    for line in fragment.split("\n"):
+        inside_pre += line.count("<pre") - line.count("</pre>")
+        if line.strip() or inside_pre > 0:
+            kept.append(line)
+    return f'<div class="{css_class}">\n' + "\n".join(kept) + "\n</div>"

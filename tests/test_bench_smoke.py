@@ -1,0 +1,82 @@
+"""The benchmark tooling: the corpus generator is deterministic and checks clean, and
+`scripts/bench --quick` produces its table. No timing is asserted (see docs/benchmarks.md)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kb.kbase import check
+from kb.project import Project
+
+REPO = Path(__file__).resolve().parent.parent
+SCRIPTS = REPO / "scripts"
+
+
+def gen_corpus(out: Path, reports: int, seed: int = 1) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(SCRIPTS / "gen_corpus"), "--reports", str(reports),
+                           "--out", str(out), "--seed", str(seed)], capture_output=True, text=True, timeout=300)
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_same_seed_gives_identical_files(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        assert gen_corpus(tmp_path / name, 30).returncode == 0
+    first, second = files_of(tmp_path / "a"), files_of(tmp_path / "b")
+    assert first == second
+    reports = [p for p in first if p.startswith("reports/") and "/registry/" not in p]
+    assert len(reports) == 30
+    assert gen_corpus(tmp_path / "c", 30, seed=2).returncode == 0
+    assert files_of(tmp_path / "c") != first
+
+
+def test_corpus_passes_kb_check_and_looks_like_a_knowledge_base(tmp_path: Path) -> None:
+    root = tmp_path / "kb"
+    assert gen_corpus(root, 30).returncode == 0
+    result = check(Project.at(root))
+    assert result.checked == 30
+    assert [p.render() for p in result.problems if p.level == "error"] == []
+    assert result.warnings == 0, [p.render() for p in result.problems]
+    registry = list((root / "reports" / "registry").glob("*.yml"))
+    entities = sum(f.read_text(encoding="utf-8").count("\n  - id: ") for f in registry)
+    assert entities >= 300
+    texts = [p.read_text(encoding="utf-8") for p in (root / "reports").rglob("*.md")]
+    assert any("visibility: internal" in t for t in texts)
+    assert all("## Detail" in t and "## Comment" in t for t in texts)
+    assert (root / "mkdocs.yml").is_file()
+
+
+def test_gen_corpus_refuses_to_write_inside_the_repository() -> None:
+    done = gen_corpus(REPO / "tmp-bench-corpus", 5)
+    assert done.returncode != 0
+    assert "inside the repository" in done.stderr
+    assert not (REPO / "tmp-bench-corpus").exists()
+
+
+def test_gen_corpus_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    done = gen_corpus(tmp_path, 5)
+    assert done.returncode != 0
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.slow
+def test_bench_quick_prints_the_table(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(SCRIPTS / "bench"), "--quick", "--work", str(tmp_path)],
+                          capture_output=True, text=True, timeout=900, cwd=REPO)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert "| step | size | median/time | peak memory | notes |" in lines
+    check_row = next(line for line in lines if line.startswith("| kb check |"))
+    cells = [c.strip() for c in check_row.strip("|").split("|")]
+    assert cells[1] == "60" and cells[2] not in ("failed", "not available")
+    assert "no problems in 60 reports" in cells[4]
+    for step in ("kb --help", "ref: SQLite FTS5 index, full build", "ref: grep -rli one word, cold process"):
+        assert any(line.startswith(f"| {step} |") for line in lines), step
+    assert "| comparison | size | ratio | figures |" in lines

@@ -1,0 +1,303 @@
+"""kb import end to end: the CLI on a tree in tmp_path, and the library's readings."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import main
+from kb.importer.analyse import Analyser
+from kb.importer.sources import parse_text
+from kb.importer.targets import quantities
+from kb.registry import load_registry
+from kb.report import parse_report
+
+REPO = Path(__file__).resolve().parent.parent
+CASES = REPO / "tests" / "import_cases"
+SEED = REPO.parent / "shared" / "seeds" / "south-korea-innovation-and-openness.txt"
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """A project whose registry is the import cases' fixture registry, with no reports yet."""
+    shutil.copytree(CASES / "registry", tmp_path / "reports" / "registry")
+    return tmp_path
+
+
+@pytest.fixture
+def kb(tree: Path):
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, ["--root", str(tree), *args], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture(scope="module")
+def analyser() -> Analyser:
+    registry, problems = load_registry(CASES / "registry")
+    assert not problems
+    return Analyser(registry)
+
+
+def reports_in(tree: Path) -> list[Path]:
+    return sorted(p for p in (tree / "reports").rglob("*.md"))
+
+
+def draft_of(analyser: Analyser, text: str, **options):
+    return analyser.analyse(parse_text(text, "source.txt"), **options)
+
+
+# -- the command ---------------------------------------------------------------------------------
+def test_import_writes_an_internal_report_that_passes_kb_check(kb, tree: Path):
+    result = kb("import", str(CASES / "01-kr-hydrogen.txt"))
+    assert result.exit_code == 0, result.output
+    path = tree / "reports" / "kr" / "2019-03-14-south-korea-betting-on-hydrogen.md"
+    assert result.stdout.strip() == "reports/kr/2019-03-14-south-korea-betting-on-hydrogen.md"
+    report = parse_report(path).report
+    assert report.visibility == "internal"
+    assert report.tags["ministries"] == ("motie",)
+    assert report.disclaimer == "fco-country-update"
+    assert "## Detail" in report.body and "Disclaimer" not in report.body
+    checked = kb("check", str(path))
+    assert checked.exit_code == 0, checked.output
+    assert " error " not in checked.output
+
+
+def test_import_never_overwrites_an_existing_report(kb, tree: Path):
+    source = str(CASES / "02-jp-offshore-wind.md")
+    assert kb("import", source).exit_code == 0
+    path = reports_in(tree)[0]
+    path.write_text(path.read_text(encoding="utf-8") + "\nMy own edits.\n", encoding="utf-8")
+    before = path.read_bytes()
+    again = kb("import", source)
+    assert again.exit_code == 1
+    assert "already exists" in again.stderr
+    assert path.read_bytes() == before
+
+
+def test_dry_run_prints_the_report_and_writes_nothing(kb, tree: Path):
+    result = kb("import", "--dry-run", str(CASES / "03-in-solar.html"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("---\ntitle: 'India: a solar superpower in the making'")
+    assert "in-mop: Ministry of Power (MoP)" in result.stderr
+    assert reports_in(tree) == []
+    assert not (tree / "reports" / "registry" / "imported.yml").exists()
+
+
+def test_new_entities_are_review_notes_not_tags_until_accepted(kb, tree: Path):
+    assert kb("import", str(CASES / "04-vn-rice.txt")).exit_code == 0
+    report = parse_report(reports_in(tree)[0]).report
+    assert "vn-mard" not in report.entity_ids()
+    assert any("new entity proposed: Ministry of Agriculture and Rural Development (MARD)" in note
+               for note in report.review)
+    assert not (tree / "reports" / "registry" / "imported.yml").exists()
+
+
+def test_accepting_new_entities_appends_to_the_registry_and_keeps_what_was_there(kb, tree: Path):
+    imported = tree / "reports" / "registry" / "imported.yml"
+    imported.write_text("# my notes\nentities:\n  - {id: xx-old, name: Old Body, kind: agency, country: VN}\n",
+                        encoding="utf-8")
+    result = kb("import", "--accept-new-entities", str(CASES / "04-vn-rice.txt"))
+    assert result.exit_code == 0, result.output
+    text = imported.read_text(encoding="utf-8")
+    assert text.startswith("# my notes\nentities:\n  - {id: xx-old")
+    registry, problems = load_registry(tree / "reports" / "registry")
+    assert not problems
+    assert registry.get("xx-old") and registry.get("vn-mard").acronyms == ("MARD",)
+    report = parse_report(reports_in(tree)[0]).report
+    assert "vn-mard" in report.tags["ministries"]
+    assert [t.owner for t in report.targets] == ["vn-mard"] * 3
+    assert kb("check").exit_code == 0
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("empty.txt", b"", "file is empty"),
+    ("blank.txt", b"  \n\n ", "file is empty"),
+    ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks binary"),
+    ("latin1.txt", "Caf\u00e9 talks\n\nPublished 3 July 2014\n".encode("latin-1"), "not valid UTF-8"),
+    ("page.html", b"<html><body><div class='x'>Some words</div></body></html>", "no article found"),
+    ("notitle.txt", b"Published 3 July 2014\n\nJust a paragraph of text about Seoul.\n", "no title"),
+])
+def test_bad_sources_give_a_clear_error_and_write_nothing(kb, tree: Path, name, content, message):
+    source = tree / name
+    source.write_bytes(content)
+    result = kb("import", str(source))
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert reports_in(tree) == []
+
+
+def test_one_bad_file_in_a_folder_stops_the_whole_import(kb, tree: Path):
+    folder = tree / "incoming"
+    folder.mkdir()
+    shutil.copy(CASES / "01-kr-hydrogen.txt", folder)
+    (folder / "zz-empty.txt").write_bytes(b"")
+    result = kb("import", str(folder))
+    assert result.exit_code == 1
+    assert "zz-empty.txt" in result.stderr and "nothing was written" in result.stderr
+    assert reports_in(tree) == []
+
+
+def test_a_folder_imports_every_file(kb, tree: Path):
+    folder = tree / "incoming"
+    folder.mkdir()
+    for name in ("05-mx-diabetes.md", "06-br-space.html", "07-tr-skills.txt"):
+        shutil.copy(CASES / name, folder)
+    result = kb("import", str(folder))
+    assert result.exit_code == 0, result.output
+    assert [p.parent.name for p in reports_in(tree)] == ["br", "mx", "tr"]
+
+
+def test_missing_date_needs_the_date_option(kb, tree: Path):
+    source = tree / "nodate.txt"
+    source.write_text("Japan: talks\n\nOfficials of METI set out their plans.\n", encoding="utf-8")
+    refused = kb("import", str(source))
+    assert refused.exit_code == 1 and "no publication date" in refused.stderr
+    given = kb("import", "--date", "2020-01-15", str(source))
+    assert given.exit_code == 0, given.output
+    report = parse_report(reports_in(tree)[0]).report
+    assert report.date == date(2020, 1, 15) and report.countries == ("JP",)
+    assert any("command line" in note for note in report.review)
+
+
+# -- what is read ----------------------------------------------------------------------------
+@pytest.mark.parametrize("sentence, value, unit", [
+    ("MOSPA's target was to open 60% of government data sets by 2016.", 60, "%"),
+    ("It has secured serious money ($2bn USD over 5 years).", 2, "USD bn"),
+    ("committing to training 10 million people by 2017", 10_000_000, "people"),
+    ("aiming to train 5,000 data scientists by 2017", 5000, "people"),
+    ("putting 3D printers in 6,000 schools by 2017", 6000, "schools"),
+    ("Rs 4,050 crore was allocated", 4050, "INR crore"),
+    ("a market worth ¥2.4 trillion by 2020", 2.4, "JPY trillion"),
+    ("raise the share to 10.7 per cent by 2030", 10.7, "%"),
+    ("build 150,000 health and wellness centres by 2022", 150_000, "centres"),
+    ("install 6,000 MW of wind power", 6000, "MW"),
+])
+def test_quantities(sentence, value, unit):
+    found = [q for q in quantities(sentence) if q.unit]
+    assert [(q.value, q.unit) for q in found] == [(value, unit)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "He visited Seoul from 23-25 June.", "The Government 3.0 initiative.", "It spoke in two sessions.",
+    "Half of the population is under 30.", "a 5G network and 3D printing", "In 2014 the plan began.",
+])
+def test_numbers_that_are_not_quantities(sentence):
+    assert [q for q in quantities(sentence) if q.unit] == []
+
+
+def test_progress_so_far_is_attached_to_the_target(analyser):
+    draft = draft_of(analyser, "Korea: skills\n\nPublished 8 October 2015\n\nKISA aims to produce 5,000 "
+                               "security professionals by 2020 (1,200 have graduated so far).\n")
+    assert draft.targets == [{"what": "Produce 5,000 security professionals", "value": 5000, "unit": "people",
+                              "deadline": "2020", "owner": "kisa",
+                              "progress": {"value": 1200, "as_of": "2015-10"}, "status": "announced"}]
+
+
+def test_visit_year_comes_from_the_publication_date_across_new_year(analyser):
+    draft = draft_of(analyser, "Japan: talks\n\nPublished 10 January 2016\n\nOur team visited Tokyo "
+                               "from 14-16 December and met METI.\n")
+    assert (draft.visit.start, draft.visit.end) == (date(2015, 12, 14), date(2015, 12, 16))
+    assert draft.visit.places == ["Tokyo"]
+    assert any("visit year read as 2015" in note for note in draft.review)
+
+
+def test_a_list_whose_count_differs_from_its_items_is_marked_for_review(analyser):
+    draft = draft_of(analyser, "Korea: industry\n\nPublished 3 July 2014\n\nMSIP chose three industries: "
+                               "robots, cars, ships and chips. It also chose two fields: data and AI.\n")
+    assert [n for n in draft.review if "lists" in n] == [
+        "the text says 'three industries' but lists 4: check the list"]
+
+
+def test_renamed_body_is_tagged_under_the_name_current_on_the_date(analyser):
+    draft = draft_of(analyser, "Korea: AI\n\nPublished 22 November 2018\n\nThe Ministry of Science, ICT "
+                               "and Future Planning (MSIP) set out plans in Seoul.\n")
+    assert draft.entities.ids() == ["msit"]
+
+
+def test_a_generic_ministry_name_is_the_one_of_the_report_country(analyser):
+    draft = draft_of(analyser, "Turkey: hospitals\n\nPublished 3 May 2018\n\nThe Ministry of Health plans "
+                               "to open 32 city hospitals by 2023.\n")
+    assert draft.countries == ["TR"]
+    assert draft.entities.ids() == ["tr-moh"]
+    assert draft.targets[0]["owner"] == "tr-moh"
+
+
+def test_awkward_titles_still_give_valid_yaml(analyser, tmp_path: Path):
+    from kb.importer.writer import render
+
+    title = "Korea: \"yes\", NO & #1 — 'quotes': {braces} [x] *stars*"
+    draft = draft_of(analyser, f"{title}\n\nPublished 3 July 2014\n\nMSIP met us in Seoul.\n")
+    parsed = parse_report(tmp_path / "x.md", text=render(draft, analyser.registry))
+    assert [p for p in parsed.problems if p.level == "error"] == []
+    assert parsed.report.title == title
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the shared seed example is not beside this clone")
+def test_the_real_seed_example(analyser):
+    from kb.importer.sources import read_source
+
+    draft = analyser.analyse(read_source(SEED))
+    assert draft.title == "South Korea: innovation and openness"
+    assert draft.date == date(2014, 7, 3)
+    assert (draft.visit.start, draft.visit.end) == (date(2014, 6, 23), date(2014, 6, 25))
+    tags = draft.tag_ids(analyser.registry)
+    assert tags["ministries"] == ["mospa", "msip", "nia"]
+    got = [(t["value"], t["unit"], t.get("deadline"), t.get("owner")) for t in draft.targets]
+    assert got == [(60, "%", "2016", "mospa"), (2, "USD bn", None, "mospa"), (10_000_000, "people", "2017", "msip"),
+                   (6000, "schools", "2017", "msip"), (5000, "people", "2017", "msip")]
+    assert draft.targets[-1]["progress"] == {"value": 300, "as_of": "2014-07"}
+    statuses = {o["title"]: o["status"] for o in draft.opportunities}
+    assert statuses["Health area"] == "agreed"
+    assert "Code of practice on big data" in statuses
+    assert draft.disclaimer == "fco-country-update"
+    assert any("nine strategic industries" in note and "lists 10" in note for note in draft.review)
+    # 'Ministry of Security and Public Administration' is a name, not a mention of security.
+    assert "security" not in draft.sectors and "open-data" in draft.sectors
+
+
+def test_a_starting_point_is_a_baseline_not_a_target(analyser):
+    draft = draft_of(analyser, "Mexico: energy\n\nPublished 17 June 2016\n\nSENER wants to raise clean power "
+                               "from 20% to 35% of electricity by 2024.\n")
+    assert [(t["value"], t["baseline"]["value"]) for t in draft.targets] == [(35, 20)]
+
+
+def test_an_owner_taken_from_an_earlier_sentence_is_marked_for_review(analyser):
+    draft = draft_of(analyser, "Japan: wind\n\nPublished 2 October 2020\n\nWe met METI in Tokyo.\n\n"
+                               "The vision aims for 10 GW of offshore wind by 2030.\n")
+    assert draft.targets[0]["owner"] == "meti"
+    assert any("owner meti is a guess" in note for note in draft.review)
+
+
+def test_any_text_gives_a_valid_report_or_a_clear_error(analyser, tmp_path: Path):
+    """Whatever the body says, the output parses with no errors (or the import refuses clearly)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from kb.errors import InputError
+    from kb.importer.writer import render
+
+    words = st.sampled_from(["MSIP", "Ministry of Health (MOH)", "60%", "by 2016", "$2bn", "agreed to explore",
+                             "cooperation on", "visited Seoul", "from 23-25 June", "3 July", "(", ")", ":",
+                             "- ", "#", "*", "<script>", "---", "Detail", "\n", "\n\n", "NO", "yes", "—",
+                             "scope for", "10 million people", "nine things: a, b and c", "é", "&amp;"])
+    bodies = st.lists(words, max_size=40).map(" ".join)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(body=bodies)
+    def check(body: str) -> None:
+        try:
+            draft = draft_of(analyser, f"Korea: test\n\nPublished 3 July 2014\n\n{body}\n", countries=["KR"])
+        except InputError:
+            return
+        parsed = parse_report(tmp_path / "x.md", text=render(draft, analyser.registry))
+        assert [p.message for p in parsed.problems if p.level == "error"] == []
+
+    check()

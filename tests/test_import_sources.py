@@ -1,0 +1,117 @@
+"""kb import, reading sources: plain text, Markdown and saved HTML pages become blocks."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kb.errors import InputError
+from kb.importer.extract import extract
+from kb.importer.html import parse_html
+from kb.importer.sources import parse_markdown, parse_text, read_source
+
+
+def headings(document) -> list[str]:
+    return [b.text for b in document.blocks if b.kind == "heading"]
+
+
+def test_plain_text_copied_from_a_page_keeps_numbered_sections_as_headings():
+    text = ("Research and analysis\n\nKorea: open data\n\nPublished 3 July 2014\n\n0.1 Detail\n\n"
+            "First paragraph about Seoul.\n\n0.2 Comment\n\nSecond paragraph.\n")
+    extracted = extract(parse_text(text, "x.txt"))
+    assert extracted.title == "Korea: open data"
+    assert extracted.genre == "Research and analysis"
+    assert extracted.published == date(2014, 7, 3)
+    assert [s.heading for s in extracted.sections] == ["Detail", "Comment"]
+    assert extracted.paragraphs() == ["First paragraph about Seoul.", "Second paragraph."]
+
+
+def test_hard_wrapped_text_is_joined_and_a_heading_without_blank_line_is_found():
+    text = ("India: solar\n\nPublished 1 March 2016\n\nDetail\nThe team met the ministry\nin Delhi on "
+            "4 March.\n\nComment\n\nA short\nwrapped comment.\n")
+    extracted = extract(parse_text(text, "x.txt"))
+    assert [s.heading for s in extracted.sections] == ["Detail", "Comment"]
+    assert extracted.paragraphs() == ["The team met the ministry in Delhi on 4 March.", "A short wrapped comment."]
+
+
+def test_metadata_lines_are_read_even_when_not_separated_by_blank_lines():
+    text = "Turkey: skills\n\nFrom: Foreign and Commonwealth Office\nPublished 30 September 2016\n\nText here.\n"
+    extracted = extract(parse_text(text, "x.txt"))
+    assert extracted.published == date(2016, 9, 30)
+    assert extracted.publisher == "Foreign and Commonwealth Office"
+    assert extracted.paragraphs() == ["Text here."]
+
+
+def test_markdown_setext_title_bold_headings_and_emphasised_date():
+    text = ("Brazil: farming\n===============\n\n*Published 19 August 2019*\n\n**Detail**\n\n"
+            "Some **bold** text with a [link](https://example.org).\n\n- item one\n- item two\n")
+    document = parse_markdown(text, "x.md")
+    extracted = extract(document)
+    assert extracted.title == "Brazil: farming"
+    assert extracted.published == date(2019, 8, 19)
+    assert extracted.sections[0].heading == "Detail"
+    blocks = extracted.sections[0].blocks
+    assert blocks[0].text == "Some bold text with a link."
+    assert blocks[0].markdown == "Some **bold** text with a [link](https://example.org)."
+    assert [b.kind for b in blocks[1:]] == ["item", "item"]
+
+
+def test_markdown_with_front_matter_is_refused(tmp_path: Path):
+    path = tmp_path / "report.md"
+    path.write_text("---\ntitle: x\n---\nbody\n", encoding="utf-8")
+    with pytest.raises(InputError, match="already has front matter"):
+        read_source(path)
+
+
+GOVUK_PAGE = """<!DOCTYPE html><html><head><title>Korea: data - GOV.UK</title>
+<link rel="canonical" href="https://www.gov.uk/government/publications/korea-data">
+<script>var secret = "do not import me";</script></head>
+<body><header class="govuk-header"><a href="/">GOV.UK</a></header>
+<nav><a>Menu item</a></nav>
+<main role="main"><span class="gem-c-title__context">Research and analysis</span>
+<h1 class="gem-c-title__text">Korea: data</h1>
+<dl><dt>From:</dt><dd><a href="/x">UK Trade &amp; Investment</a></dd><dt>Published</dt><dd>3 July 2014</dd></dl>
+<div class="gem-c-govspeak govuk-govspeak"><h2>1. Detail</h2><p>The visit went <strong>well</strong>.</p>
+<ul><li>one</li><li>two</li></ul><h2>Comment</h2><p>Useful.</p></div>
+<div class="gem-c-share">Share this page</div></main>
+<footer>Footer text</footer></body></html>"""
+
+
+def test_govuk_page_keeps_the_article_and_its_metadata_only():
+    document = parse_html(GOVUK_PAGE, "page.html")
+    extracted = extract(document)
+    assert document.url == "https://www.gov.uk/government/publications/korea-data"
+    assert extracted.title == "Korea: data"
+    assert extracted.published == date(2014, 7, 3)
+    assert extracted.publisher == "UK Trade & Investment"
+    assert [s.heading for s in extracted.sections] == ["Detail", "Comment"]
+    text = " ".join(b.text for b in document.blocks)
+    assert "The visit went well." in text
+    for chrome in ("do not import me", "Menu item", "Footer text", "Share this page", "GOV.UK"):
+        assert chrome not in text
+
+
+def test_page_with_an_article_element_but_no_govuk_classes():
+    page = ("<html><body><nav>Home</nav><article><h1>Japan: space</h1><p>Published 21 November 2016</p>"
+            "<p>Body text.</p></article><aside>Related links</aside></body></html>")
+    extracted = extract(parse_html(page, "p.html"))
+    assert extracted.title == "Japan: space"
+    assert extracted.published == date(2016, 11, 21)
+    assert extracted.paragraphs() == ["Body text."]
+
+
+def test_page_without_an_article_is_a_clear_error():
+    with pytest.raises(InputError, match="no article found"):
+        parse_html("<html><body><div>Just a div</div></body></html>", "p.html")
+
+
+def test_hostile_html_is_read_without_a_crash_and_without_script_text():
+    nested = "<div>" * 3000 + "deep text" + "</div>" * 3000
+    page = (f"<html><body><main><h1>T: x</h1></p></span><p>Published 1 May 2015<p>one<p>two"
+            f"<script>alert('x')</script><img src=x onerror=alert(1)>{nested}</main></body></html>")
+    document = parse_html(page, "p.html")
+    text = " ".join(b.text for b in document.blocks)
+    assert "alert" not in text
+    assert "deep text" in text and "one" in text and "two" in text

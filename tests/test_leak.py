@@ -1,0 +1,124 @@
+"""Publishing fails closed: no internal report, field or section reaches any public output.
+
+The knowledge base of :mod:`sitekit` carries a unique marker in every internal
+field and section. Every file of the public site (pages, entity and listing
+pages, search index, feeds, sitemap, JSON, CSV) and of the generated tree is
+searched for them; the staff build must show every one, so the test cannot pass
+by publishing nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import main
+from sitekit import INTERNAL_ID, MARKER, MARKERS, PUBLIC_IDS, every_file_text, make_tree
+
+
+def kb(root: Path, *args: str):
+    return CliRunner().invoke(main, ["--root", str(root), *args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory) -> Path:
+    root = make_tree(tmp_path_factory.mktemp("leak"))
+    assert kb(root, "check").exit_code == 0, "every report is valid, so none is left out for errors"
+    for args in (("build",), ("build", "--internal"), ("export", "--out", str(root / "public-data")),
+                 ("export", "--include-internal", "--out", str(root / "staff-data"))):
+        result = kb(root, *args)
+        assert result.exit_code == 0, result.output
+    return root
+
+
+def leaks(files: dict[str, str]) -> list[str]:
+    found = []
+    for path, text in files.items():
+        if MARKER in path.lower() or MARKER in text.lower():
+            found.append(path)
+    return found
+
+
+def test_public_site_has_no_internal_content_in_any_file(tree):
+    files = every_file_text(tree / "site")
+    kinds = {Path(p).suffix for p in files}
+    assert {".html", ".json", ".csv", ".xml", ".gz"} <= kinds, "pages, data, feeds and sitemap were all searched"
+    assert "search/search_index.json" in files and "sitemap.xml.gz" in files
+    assert any(p.startswith("pagefind/fragment/") for p in files), "the Find page's index was searched"
+    assert leaks(files) == []
+
+
+def test_find_page_index_has_only_public_reports_and_staff_index_has_all(tree):
+    """Pagefind's files are gzip-compressed; decompressed, each starts with its signature."""
+    public = every_file_text(tree / "site" / "pagefind")
+    compressed = [p for p in public if p.endswith((".pf_meta", ".pf_index", ".pf_filter", ".pf_fragment"))]
+    assert compressed and all(public[p].startswith("pagefind_dcd") for p in compressed), "decompressed"
+    fragments = [json.loads(t.removeprefix("pagefind_dcd")) for p, t in public.items()
+                 if p.startswith("fragment/")]
+    assert sorted(f["url"] for f in fragments) == sorted(f"/kb/reports/{i}/" for i in PUBLIC_IDS)
+    assert leaks(public) == []
+    staff = every_file_text(tree / "site-internal" / "pagefind")
+    staff_fragments = [json.loads(t.removeprefix("pagefind_dcd")) for p, t in staff.items()
+                       if p.startswith("fragment/")]
+    assert f"/kb/reports/{INTERNAL_ID}/" in [f["url"] for f in staff_fragments]
+    text = "\n".join(staff.values()).lower()
+    assert "zqxleak-internal-body" in text and "zqxleak-internal-section" in text
+
+
+def test_generated_public_tree_has_no_internal_content(tree):
+    files = every_file_text(tree / "docs")
+    assert any(p.startswith("kb/reports/") for p in files)
+    assert leaks(files) == []
+
+
+def test_public_export_has_no_internal_content(tree):
+    files = every_file_text(tree / "public-data")
+    assert len(files) == 8
+    assert leaks(files) == []
+    rows = json.loads(files["reports.json"])
+    assert "internal_notes" not in rows[0] and "visibility" not in rows[0]
+
+
+def test_staff_outputs_show_every_marker(tree):
+    """The markers are real: the staff site and staff export contain every one of them."""
+    site = "\n".join(every_file_text(tree / "site-internal").values()).lower()
+    missing = [m for m in MARKERS if m not in site]
+    assert missing == []
+    data = "\n".join(every_file_text(tree / "staff-data").values()).lower()
+    assert INTERNAL_ID in data and "zqxleak-internal-notes" in data
+
+
+def test_a_country_only_internal_reports_name_has_no_public_page(tree):
+    assert not (tree / "site" / "kb" / "countries" / "fr").exists()
+    assert (tree / "site-internal" / "kb" / "countries" / "fr").exists()
+
+
+def test_public_counts_and_statuses_ignore_internal_reports(tree):
+    entities = {e["id"]: e for e in json.loads((tree / "site" / "kb" / "api" / "entities.json").read_text())}
+    assert entities["energy"]["reports"] == 2  # the internal report also tags it
+    opportunities = json.loads((tree / "site" / "kb" / "api" / "opportunities.json").read_text())
+    assert [(o["id"], o["status"]) for o in opportunities] == [("kr-health", "agreed")]  # internally "closed"
+    staff = json.loads((tree / "site-internal" / "kb" / "api" / "opportunities.json").read_text())
+    assert ("kr-health", "closed") in [(o["id"], o["status"]) for o in staff]
+    energy = (tree / "site" / "kb" / "entities" / "sector" / "energy" / "index.html").read_text()
+    assert "Reports (2)" in energy
+
+
+def test_site_refuses_unredacted_reports_for_a_public_build(tree):
+    """Fail closed inside the library too: the page generator rejects unredacted input."""
+    from datetime import date
+
+    from kb.errors import BuildError
+    from kb.kbase import load
+    from kb.project import Project
+    from kb.site.context import Site
+
+    knowledge = load(Project.at(tree))
+    with pytest.raises(BuildError, match="internal content"):
+        Site(knowledge.registry, knowledge.reports, False, date(2024, 1, 1), "http://x/")
+    public_but_unredacted = [r for r in knowledge.reports if r.is_public]
+    with pytest.raises(BuildError, match="internal content"):
+        Site(knowledge.registry, public_but_unredacted, False, date(2024, 1, 1), "http://x/")
