@@ -26,6 +26,7 @@ MAX_ID_LENGTH = 80
 #: Names that are unsafe as file or folder names on some system.
 RESERVED_IDS = frozenset({"con", "prn", "aux", "nul", "index", "api", "assets", "search",
                           "com1", "com2", "com3", "com4", "lpt1", "lpt2", "lpt3"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _NUMBER = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 Path_ = tuple[Any, ...]
@@ -147,8 +148,13 @@ class Reader:
         if value is None:
             return None
         if isinstance(value, str):
-            if "\x00" in value:
-                self.report(where, "bad-text", f"{self.label(where)} contains a NUL character")
+            bad = _CONTROL.search(value)
+            if bad:
+                # Control characters (NUL, ESC...) corrupt terminals, CSV and pages.
+                char = bad.group(0)
+                name = "NUL" if char == "\x00" else f"U+{ord(char):04X}"
+                self.report(where, "bad-text", f"{self.label(where)} contains a {name} control character",
+                            "retype the text; it was probably pasted from another program")
                 return None
             return value.strip()
         self.wrong_type(where, "text", example)

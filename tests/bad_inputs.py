@@ -134,5 +134,9 @@ CASES = [
     Case("deeply-nested", report("summary: " + "[" * 40 + "]" * 40 + "\n"),
          f"{P}:7:30: error [too-deep] YAML nested deeper than 20 levels", 1),
     Case("nul-in-yaml-string", report('summary: "a\\0b"\n'),
-         f"{P}:7:10: error [bad-text] summary contains a NUL character", 1),
+         f"{P}:7:10: error [bad-text] summary contains a NUL control character "
+         "(retype the text; it was probably pasted from another program)", 1),
+    Case("terminal-escape-in-title", report(head=HEAD.replace("title: Korea", 'title: "\\e[31mKorea\\e[0m"')),
+         f"{P}:2:8: error [bad-text] title contains a U+001B control character "
+         "(retype the text; it was probably pasted from another program)", 1),
 ]

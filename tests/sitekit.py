@@ -173,6 +173,11 @@ def make_tree(root: Path) -> Path:
     write(root / "reports" / "registry" / "extra.yml", EXTRA_REGISTRY)
     for relative, text in REPORTS.items():
         write(root / "reports" / relative, text)
+    return copy_site_files(root)
+
+
+def copy_site_files(root: Path) -> Path:
+    """The site's config, hand-written docs and theme overrides, copied into a project at ``root``."""
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     for path in (REPO / "docs").rglob("*"):
         relative = path.relative_to(REPO / "docs")

@@ -6,6 +6,7 @@ import pytest
 
 from bad_inputs import CASES, Case
 from conftest import write
+from sitekit import copy_site_files
 
 
 @pytest.fixture
@@ -41,3 +42,82 @@ def test_corpus_covers_the_listed_kinds():
                      "event-handler-in-body", "javascript-url-in-body", "data-url-in-body", "script-in-title",
                      "script-in-opportunity-title"]:
         assert required in names
+
+
+# -- every command over the whole corpus at once ----------------------------------------------
+HOSTILE = ("<script", "onerror=", "javascript:", "data:text/html")
+
+
+@pytest.fixture
+def corpus_tree(bad_tree):
+    """One knowledge base holding every bad input at once, beside one good report."""
+    from conftest import GOOD_REPORT
+
+    for case in CASES:
+        name = case.file_name.replace("2014-07-03-bad", f"2014-07-03-{case.name}")
+        if case.file_name.endswith("index.md"):
+            name = "reports/kr/index.md"
+        path = bad_tree / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(case.data)
+    write(bad_tree / "reports" / "kr" / "2014-07-03-korea-open-data.md", GOOD_REPORT)
+    copy_site_files(bad_tree)
+    return bad_tree
+
+
+def _no_traceback(result):
+    assert "Traceback" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+
+
+def test_index_and_search_survive_the_corpus(run, corpus_tree):
+    index = run("index")
+    _no_traceback(index)
+    assert index.exit_code == 0, index.output
+    for query in ("Korea", "alert", "script", '"unbalanced', "title:(", "ms\u0456t"):
+        result = run("search", query, "--format", "json")
+        _no_traceback(result)
+        assert result.exit_code in (0, 2), result.output
+        if result.exit_code == 2:
+            assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
+    table = run("search", "alert")
+    assert table.exit_code == 0 and "\x1b" not in table.stdout  # no terminal escapes reach the screen
+
+
+def test_export_and_build_survive_the_corpus_and_escape_everything(run, corpus_tree):
+    export = run("export", "--out", str(corpus_tree / "export"))
+    _no_traceback(export)
+    assert export.exit_code == 0, export.output
+    build = run("build")
+    _no_traceback(build)
+    assert build.exit_code == 0, build.output
+    site = corpus_tree / "site"
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        assert "<img src=x onerror" not in text and "<script>alert" not in text, page
+        assert 'href="javascript:' not in text.lower(), page
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.name in
+                                  ("not-utf8", "utf16", "empty", "whitespace-only", "binary", "twenty-megabytes")],
+                         ids=lambda c: c.name)
+def test_import_refuses_unreadable_sources_and_writes_nothing(run, bad_tree, case):
+    source = bad_tree.parent / f"source-{case.name}.txt"
+    source.write_bytes(case.data)
+    before = sorted(p for p in (bad_tree / "reports").rglob("*"))
+    result = run("import", str(source))
+    _no_traceback(result)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{source}") and "error: " in result.stderr
+    assert sorted(p for p in (bad_tree / "reports").rglob("*")) == before
+
+
+@pytest.mark.parametrize("title", ["<img src=x onerror=alert(1)>", "../../etc/passwd", "con", "\u202eevil"])
+def test_new_with_hostile_titles_stays_inside_reports(run, bad_tree, title):
+    result = run("new", "--title", title, "--date", "2024-01-02", "--country", "KR")
+    _no_traceback(result)
+    assert result.exit_code == 0, result.output
+    created = (bad_tree / result.stdout.strip()).resolve()
+    assert created.is_relative_to((bad_tree / "reports").resolve())
+    check = run("check", str(created))
+    assert check.exit_code == 0, check.output
