@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -25,6 +26,8 @@ def write_text(path: Path, text: str, *, overwrite: bool = False, shown: str | N
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
             out.flush()
+            if hasattr(os, "fchmod"):  # mkstemp makes 0600: nobody else could read the file
+                os.fchmod(out.fileno(), _mode(path))
             os.fsync(out.fileno())
         if overwrite:
             os.replace(tmp_name, path)
@@ -40,6 +43,16 @@ def write_text(path: Path, text: str, *, overwrite: bool = False, shown: str | N
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)
     _fsync_dir(path.parent)
+
+
+def _mode(path: Path) -> int:
+    """The replaced file's permissions, or a new file's under the current umask (usually 0644)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -289,7 +289,8 @@ def serve(ctx, address: str, internal: bool) -> None:
 # -- export ----------------------------------------------------------------------------------
 @main.command(context_settings=CONTEXT)
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder to write into (default: export/).")
+              help="Folder to write, replaced as a whole (default: export/); one holding other files "
+                   "is refused.")
 @click.option("--include-internal", is_flag=True,
               help="Include internal reports, items and notes (staff only; never publish the result).")
 @click.pass_context

@@ -6,7 +6,6 @@ shows the problems. Reports that fail to parse are left out of everything else.
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import os
 from contextlib import contextmanager
@@ -172,8 +171,9 @@ def _all_problems(project: Project, extra_paths: list[Path], workers: int | None
 
 
 def _parse_and_check(project: Project, checker: Checker, paths: list[Path]) -> list[tuple[Parsed, list[Problem]]]:
-    """In a worker process: parse and check reports. Each report goes back without its body or
-    nested positions, which only :meth:`Checker.check_report` needed, so little is copied back."""
+    """In a worker process: parse and check reports. Each report goes back as a stub holding what
+    the cross-report checks read (:func:`_stub`): copying whole reports back would cost about
+    as much as parsing them."""
     out = []
     with collector_paused():
         for path in paths:
@@ -181,17 +181,25 @@ def _parse_and_check(project: Project, checker: Checker, paths: list[Path]) -> l
             own: list[Problem] = []
             if parsed.report is not None:
                 own = checker.check_report(parsed.report)
-                parsed.report = _slim(parsed.report)
+                parsed.report = _stub(parsed.report)
             out.append((parsed, own))
     return out
 
 
-def _slim(report: Report) -> Report:
+#: The positions :meth:`Checker.check_all` may report at (``line_of`` falls back to the root).
+_CROSS_CHECKED = (("id",), ("supersedes",), ())
+
+
+def _stub(report: Report) -> Report:
+    """The report's id, file, ``supersedes`` and their positions; everything else left empty."""
     located = report.located
     if located is not None:
-        located = Located(value=None, value_pos={k: v for k, v in located.value_pos.items() if len(k) <= 1},
-                          key_pos={k: v for k, v in located.key_pos.items() if len(k) <= 1})
-    return dataclasses.replace(report, body="", located=located)
+        located = Located(value=None,
+                          value_pos={k: located.value_pos[k] for k in _CROSS_CHECKED if k in located.value_pos},
+                          key_pos={k: located.key_pos[k] for k in _CROSS_CHECKED if k in located.key_pos})
+    return Report(id=report.id, path=report.path, shown=report.shown, title="", date=report.date,
+                  countries=(), type=report.type, visibility=report.visibility, body="",
+                  body_line=report.body_line, supersedes=report.supersedes, located=located)
 
 
 def _default_workers() -> int:

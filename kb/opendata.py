@@ -283,30 +283,55 @@ class ExportResult:
 
 def export(project, out: Path | None = None, *, include_internal: bool = False,
            today: date | None = None) -> ExportResult:
-    """``kb export``: write JSON and CSV of every table into ``out`` (default ``export/``)."""
-    from filelock import FileLock, Timeout
+    """``kb export``: write JSON and CSV of every table into ``out`` (default ``export/``).
 
+    The files are written into a new folder that then replaces ``out`` as a whole
+    (see :mod:`kb.outputs`): a killed export leaves the previous files whole. A
+    folder holding anything but these files is never replaced.
+    """
     from .atomic import write_text
-    from .errors import LockedError
     from .kbase import load
+    from .outputs import locked, replacing
 
     folder = Path(out) if out else project.root / "export"
-    project.state_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(project.state_dir / "export.lock"), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise LockedError("another export is running", path=project.show(folder),
-                          hint="wait for it to finish") from None
-    try:
+    shown = project.show(folder)
+    with locked(project.state_dir / "export.lock", "kb export", shown,
+                hint="wait for it to finish, then export again"):
         kb = load(project)
         reports = kb.visible(include_internal)
         data = tables(reports, kb.registry, today or date.today(), include_internal=include_internal)
-        written = []
-        for name, text in files(data).items():
-            path = folder / name
-            write_text(path, text, overwrite=True, shown=project.show(path))
-            written.append(path)
-    finally:
-        lock.release()
-    return ExportResult(folder, written, {name: len(rows) for name, rows in data.items()})
+        texts = files(data)
+        _refuse_foreign_files(folder, shown, set(texts))
+        with replacing(folder, shown) as staged:
+            for name, text in texts.items():
+                write_text(staged / name, text, overwrite=True, shown=shown)
+    return ExportResult(folder, [folder / name for name in texts],
+                        {name: len(rows) for name, rows in data.items()})
+
+
+def _refuse_foreign_files(folder: Path, shown: str, names: set[str]) -> None:
+    """The export replaces its folder whole: refuse one that holds the user's own files."""
+    from .errors import ExistsError
+
+    try:
+        foreign = sorted(p.name for p in folder.iterdir() if p.name not in names and not _harmless(p.name, names))
+    except FileNotFoundError:
+        return
+    except NotADirectoryError:
+        raise ExistsError("a file is in the way of the export folder; not replacing it", path=shown,
+                          hint="choose another folder with --out") from None
+    except OSError as exc:
+        raise ExistsError(f"cannot read the export folder: {exc.strerror or exc}", path=shown) from None
+    if foreign:
+        raise ExistsError(f"the folder holds files kb export did not write ({', '.join(foreign[:3])}"
+                          f"{', ...' if len(foreign) > 3 else ''}); not replacing it", path=shown,
+                          hint="choose a new or empty folder with --out")
+
+
+#: Files the system makes in any folder a user opens; losing them loses nothing.
+SYSTEM_FILES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+
+
+def _harmless(name: str, names: set[str]) -> bool:
+    """A system file, or the temporary file of a write killed in an older kb export."""
+    return name in SYSTEM_FILES or (name.endswith(".tmp") and any(name.startswith(f".{n}.") for n in names))

@@ -5,7 +5,8 @@ into ``docs/kb/`` (and ``docs/index.md``), next to the hand-written pages, and
 built into ``site/`` with the project's ``mkdocs.yml``; the same tree builds with
 Zensical. Internal build: hand-written and generated pages go to a separate tree,
 ``.kb/site-internal-docs/``, built with a derived config into ``site-internal/``,
-so public and internal pages never share a folder.
+so public and internal pages never share a folder. Each build then indexes its own report
+pages with Pagefind, for the Find reports page (see :mod:`kb.site.find`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..errors import BuildError, LockedError, UsageError
+from ..errors import BuildError, UsageError
 from ..problems import Problem
 from ..project import Project
 from . import paths
@@ -66,16 +67,12 @@ def _setting(project: Project, key: str, default: str | None = None) -> str | No
 
 
 def _lock(project: Project, internal: bool):
-    from filelock import FileLock, Timeout
+    """One build (or page generation) of each site at a time; a second fails at once, in one line."""
+    from ..outputs import locked
 
-    project.state_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(project.state_dir / f"site{'-internal' if internal else ''}.lock"), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise LockedError("another site build is running", path=project.show(project.site_dir(internal)),
-                          hint="wait for it to finish") from None
-    return lock
+    return locked(project.state_dir / f"site{'-internal' if internal else ''}.lock",
+                  f"kb build{' --internal' if internal else ''}", project.show(project.site_dir(internal)),
+                  hint="wait for it to finish, then build again")
 
 
 def _handwritten(project: Project) -> dict[str, bytes]:
@@ -116,57 +113,74 @@ def _quoted(value) -> str:
 
 
 def _write_if_changed(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+    """Atomically, so a run killed mid-write never leaves half a config for the next one."""
+    from ..atomic import write_text
+
+    try:
+        if path.read_bytes() == text.encode("utf-8"):
+            return
+    except OSError:
+        pass
+    write_text(path, text, overwrite=True)
 
 
 def generate(project: Project, *, internal: bool = False, today: date | None = None) -> Generated:
     """Write the site's pages, feeds and open data for the public or the internal build."""
+    with _lock(project, internal):
+        return _generate(project, internal, today)
+
+
+def _generate(project: Project, internal: bool, today: date | None) -> Generated:
+    """:func:`generate`, for a caller that holds the site's lock."""
     from ..kbase import load
     from .context import Site
     from .generate import site_files, sync
 
-    lock = _lock(project, internal)
-    try:
-        kb = load(project)
-        site = Site(kb.registry, kb.visible(internal), internal, today or date.today(),
-                    site_url=_setting(project, "site_url") or "http://127.0.0.1:8000/",
-                    site_name=_setting(project, "site_name", "bilateral-kb"))
-        files = site_files(site)
-        if internal:
-            files.update(_handwritten(project))
-            folder = project.state_dir / INTERNAL_DOCS
-            result = sync(folder, files, managed=lambda _relative: True)
-            config = _internal_config(project)
-        else:
-            folder = project.docs_dir
-            result = sync(folder, files, managed=_is_generated)
-            config = project.root / CONFIG
-    finally:
-        lock.release()
+    kb = load(project)
+    site = Site(kb.registry, kb.visible(internal), internal, today or date.today(),
+                site_url=_setting(project, "site_url") or "http://127.0.0.1:8000/",
+                site_name=_setting(project, "site_name", "bilateral-kb"))
+    files = site_files(site)
+    if internal:
+        files.update(_handwritten(project))
+        folder = project.state_dir / INTERNAL_DOCS
+        result = sync(folder, files, managed=lambda _relative: True)
+        config = _internal_config(project)
+    else:
+        folder = project.docs_dir
+        result = sync(folder, files, managed=_is_generated)
+        config = project.root / CONFIG
     left_out = [p for p in kb.problems if p.level == "error"]
     return Generated(folder, config, len(site.reports), result.total, result.written, result.removed, left_out)
 
 
 def build_site(project: Project, *, internal: bool = False, today: date | None = None) -> BuildResult:
-    """``kb build``: generate, then ``mkdocs build --strict --clean`` into site/ (or site-internal/)."""
-    generated = generate(project, internal=internal, today=today)
+    """``kb build``: generate, build with ``mkdocs build --strict`` and index with Pagefind into a
+    new folder, then swap it in for site/ (or site-internal/) as a whole (see :mod:`kb.outputs`).
+
+    The lock is held from generation to swap; a killed or failed build leaves the
+    previous site live and whole.
+    """
+    from ..outputs import replacing
+
     out = project.site_dir(internal)
-    lock = _lock(project, internal)
-    try:
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
-                   "-f", str(generated.config_file), "-d", str(out)]
-        result = subprocess.run(command, cwd=project.root, capture_output=True, text=True,
-                                env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
-        if result.returncode != 0:
-            raise BuildError("mkdocs build failed: " + _failure(result.stderr or result.stdout),
-                             hint=f"run '{sys.executable} -m mkdocs build --strict -f {generated.config_file}' "
-                                  "to see every message")
-        index_search(out)
-    finally:
-        lock.release()
+    with _lock(project, internal):
+        generated = _generate(project, internal, today)
+        with replacing(out, project.show(out)) as staged:
+            _mkdocs_build(project, generated.config_file, staged)
+            index_search(staged)
     return BuildResult(out, generated)
+
+
+def _mkdocs_build(project: Project, config_file: Path, out: Path) -> None:
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
+               "-f", str(config_file), "-d", str(out)]
+    result = subprocess.run(command, cwd=project.root, capture_output=True, text=True,
+                            env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    if result.returncode != 0:
+        raise BuildError("mkdocs build failed: " + _failure(result.stderr or result.stdout),
+                         hint=f"run '{sys.executable} -m mkdocs build --strict -f {config_file}' "
+                              "to see every message")
 
 
 def index_search(site_dir: Path) -> Path:
