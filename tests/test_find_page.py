@@ -1,10 +1,8 @@
 """The Find reports page in a real browser (the system's Chromium, through Playwright).
 
 The sample knowledge base (reports/) is built with ``kb build`` (MkDocs, then Pagefind) and
-served on 127.0.0.1. Every expected result list and count is computed here from the reports
-themselves (``KnowledgeBase.visible(False)``), not from the site: tags, countries, types and
-years for the filters, and the reports' text plus every name of the entities they tag for
-the words.
+served on 127.0.0.1. Every expected result list and count comes from :class:`findkit.Expected`,
+computed from the reports themselves, never from the site.
 """
 
 from __future__ import annotations
@@ -15,93 +13,21 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 from click.testing import CliRunner
 
 from browserkit import StaticServer, launch
 from conftest import REPO
+from findkit import (KEYS, Expected, address, counts, focused, found, new_page, open_find, search_words,
+                     settle, state, status, tab_to, tick, titles, with_zeros)
 from kb.cli import main
 from sitekit import make_tree
 
 pytestmark = pytest.mark.browser
 
-KEYS = ("sector", "country", "ministry", "organisation", "project", "type", "year")
-TAG_LISTS = {"sector": "sectors", "ministry": "ministries", "organisation": "organisations", "project": "projects"}
 ARTIFACTS = REPO / "artifacts"
-DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
-
-
-# -- what the reports say ------------------------------------------------------------------------
-class Expected:
-    """The public reports and the registry, and the answers a search must give."""
-
-    def __init__(self, root: Path) -> None:
-        from kb.kbase import load
-        from kb.project import Project
-
-        knowledge = load(Project.at(root))
-        self.registry = knowledge.registry
-        self.reports = knowledge.visible(False)
-        assert len({r.date for r in self.reports}) == len(self.reports), "dates are distinct: order is exact"
-
-    @staticmethod
-    def facets(report) -> dict[str, set[str]]:
-        out = {key: set(report.tags.get(tag_list, ())) for key, tag_list in TAG_LISTS.items()}
-        out["country"] = set(report.countries)
-        out["type"] = {report.type}
-        out["year"] = {str(report.date.year)}
-        return out
-
-    def names(self, report) -> list[str]:
-        """Names, acronyms and aliases of each tagged entity and of every entity in its renames."""
-        found = []
-        for entity_id in report.entity_ids():
-            for other in self.registry.lineage(entity_id) or [entity_id]:
-                found.extend(self.registry.get(other).names())
-        return found
-
-    def own_text(self, report) -> str:
-        from kb.countries import country_name
-
-        parts = [report.title, report.summary or "", report.body, report.type.replace("-", " "),
-                 *(country_name(c) or c for c in report.countries)]
-        for person in (*report.authors, *report.visitors):
-            parts += [person.name, person.role or ""]
-        if report.visit:
-            parts += list(report.visit.places)
-        for opportunity in report.opportunities:
-            parts += [opportunity.title, opportunity.next_step or "", opportunity.description or ""]
-        parts += [f"{t.what} {t.unit or ''}" for t in report.targets]
-        return "\n".join(parts)
-
-    def matching(self, words: str = "", **selected: list[str]) -> list:
-        """Newest first: reports containing every word (as a word start, in their own text or in the
-        names of what they tag), with, for each filter, one of its selected values."""
-        out = []
-        for report in self.reports:
-            text = self.own_text(report) + "\n" + "\n".join(self.names(report))
-            if not all(re.search(rf"(?<!\w){re.escape(w)}", text, re.IGNORECASE) for w in words.split()):
-                continue
-            facets = self.facets(report)
-            if all(facets[key] & set(values) for key, values in selected.items() if values):
-                out.append(report)
-        return sorted(out, key=lambda r: r.date, reverse=True)
-
-    def titles(self, words: str = "", **selected: list[str]) -> list[str]:
-        return [r.title for r in self.matching(words, **selected)]
-
-    def counts(self, words: str = "", **selected: list[str]) -> dict[str, dict[str, int]]:
-        """For each filter, each value's count among the reports matching the words and the other
-        filters (OR within a filter: its own selection does not narrow its counts)."""
-        out = {}
-        for key in KEYS:
-            others = {k: v for k, v in selected.items() if k != key}
-            counted = Counter(v for r in self.matching(words, **others) for v in self.facets(r)[key])
-            out[key] = dict(counted)
-        return out
 
 
 # -- fixtures -----------------------------------------------------------------------------------
@@ -139,17 +65,6 @@ def base(sample):
         yield server.url
 
 
-def new_page(browser, base: str, viewport: dict = DESKTOP):
-    """A fresh browser context (own history) that may only reach the local server."""
-    context = browser.new_context(viewport=viewport)
-    context.route(lambda url: not url.startswith(base), lambda route: route.abort())
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.on("dialog", lambda dialog: (page.errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
-    return page
-
-
 @pytest.fixture
 def page(browser, base):
     page = new_page(browser, base)
@@ -159,94 +74,36 @@ def page(browser, base):
     assert errors == [], "no script errors and no dialogs"
 
 
-# -- driving the page ----------------------------------------------------------------------------
-def settle(page) -> None:
-    """Wait until the search for the current state is shown (the form is aria-busy meanwhile)."""
-    page.wait_for_function("() => { const f = document.querySelector('[data-kb-find]');"
-                           " return f && !f.hasAttribute('aria-busy'); }")
-
-
-def open_find(page, base: str, query: str = "") -> None:
-    page.goto(f"{base}kb/find/{query}")
-    settle(page)
-
-
-def search_words(page, words: str) -> None:
-    page.fill("#kb-find-q", words)
-    page.press("#kb-find-q", "Enter")
-    settle(page)
-
-
-def tick(page, key: str, value: str) -> None:
-    page.check(f'input[name="{key}"][value="{value}"]')
-    settle(page)
-
-
-def titles(page) -> list[str]:
-    """Every result title, pressing "Show more reports" until all are shown."""
-    more = page.locator(".kb-find__more")
-    while more.is_visible():
-        shown = page.locator("#kb-find-results > li").count()
-        more.click()
-        page.wait_for_function(f"document.querySelectorAll('#kb-find-results > li').length > {shown}")
-    return page.locator("#kb-find-results h3 a").all_inner_texts()
-
-
-def counts(page) -> dict[str, dict[str, int]]:
-    """Filter -> value -> count, as shown (values and filters hidden for leaving nothing are left out)."""
-    return page.evaluate("""() => {
-        const out = {};
-        for (const group of document.querySelectorAll('[data-kb-filter]')) {
-            const values = out[group.dataset.kbFilter] = {};
-            if (group.hidden) continue;
-            for (const option of group.querySelectorAll('.kb-find__option')) {
-                if (option.hidden) continue;
-                const count = option.querySelector('.kb-find__count').textContent;
-                values[option.querySelector('input').value] = Number(count.replace(/[^0-9]/g, ''));
-            }
-        }
-        return out;
-    }""")
-
-
-def status(page) -> str:
-    return page.inner_text("#kb-find-status")
-
-
-def found(n: int) -> str:
-    return f"{n} report{'' if n == 1 else 's'} found"
-
-
-def address(page) -> dict[str, list[str]]:
-    return parse_qs(urlparse(page.url).query)
-
-
-def with_zeros(expected: dict, ticked: dict[str, list[str]]) -> dict:
-    """Ticked values stay shown even when they would leave nothing."""
-    out = {key: dict(values) for key, values in expected.items()}
-    for key, values in ticked.items():
-        for value in values:
-            out[key].setdefault(value, 0)
-    return out
-
-
-def state(page) -> dict:
-    return {"words": page.input_value("#kb-find-q"), "sort": page.input_value("#kb-find-sort"),
-            "ticked": sorted(page.eval_on_selector_all(".kb-find input[type=checkbox]:checked",
-                                                       "boxes => boxes.map(b => b.name + '=' + b.value)")),
-            "status": status(page), "titles": titles(page), "counts": counts(page)}
-
-
 # -- tests ------------------------------------------------------------------------------------------
-def test_filters_alone_browse_every_public_report_newest_first_with_counts(page, base, expected):
+def test_the_page_opens_with_the_newest_reports_and_every_count(page, base, expected):
+    """As written by kb build: no search has run, and none of the search index was downloaded."""
+    urls = []
+    page.on("request", lambda request: urls.append(request.url))
     open_find(page, base)
     assert status(page) == found(len(expected.reports))
     assert page.locator("#kb-find-results > li").count() == min(10, len(expected.reports))
-    assert titles(page) == expected.titles()
+    assert page.locator("#kb-find-results h3 a").all_inner_texts() == expected.titles()[:10]
     assert counts(page) == expected.counts()
     first = page.locator("#kb-find-results > li").first
     assert re.match(r"^\d{1,2} [A-Z][a-z]+ \d{4} · ", first.locator(".kb-find__facts").inner_text())
-    assert first.locator(".kb-find__snippet").inner_text().strip() == expected.reports[-1].summary.strip()
+    assert first.locator(".kb-find__snippet").inner_text().strip() == expected.matching()[0].summary.strip()
+    assert not any("/pagefind/" in u for u in urls)
+    items = "list => [...list.children].map(item => item.outerHTML)"
+    written = page.eval_on_selector("#kb-find-results", items)
+    assert titles(page) == expected.titles(), "Show more loads Pagefind: the same order, then the rest"
+    assert page.eval_on_selector("#kb-find-results", items)[:len(written)] == written, \
+        "Pagefind's results look exactly like the ones written by kb build"
+
+
+def test_filters_alone_browse_every_public_report_newest_first_with_counts(page, base, expected):
+    open_find(page, base, "?sort=oldest")
+    assert status(page) == found(len(expected.reports))
+    assert titles(page) == list(reversed(expected.titles()))
+    page.select_option("#kb-find-sort", "")
+    settle(page)
+    assert address(page) == {}
+    assert titles(page) == expected.titles()
+    assert counts(page) == expected.counts()
 
 
 def test_or_within_a_filter_and_across_filters_with_live_counts(page, base, expected):
@@ -270,6 +127,7 @@ def test_or_within_a_filter_and_across_filters_with_live_counts(page, base, expe
     assert counts(page) == with_zeros(expected.counts(**ticked), ticked)
     assert address(page) == {"sector": sectors, "country": countries}
     ARTIFACTS.mkdir(exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(ARTIFACTS / "find-page.png"), full_page=True)
     assert (ARTIFACTS / "find-page.png").stat().st_size > 20_000
 
@@ -348,6 +206,49 @@ def test_a_shared_link_reopens_the_same_search_and_back_undoes_each_change(brows
     assert state(page) == after_words
 
 
+def test_ticked_values_show_above_the_results_and_untick_from_there(page, base, expected):
+    open_find(page, base, "?sector=energy&country=IN&country=VN")
+    chips = page.locator(".kb-find__chosen button")
+    assert chips.all_inner_texts() == ["Energy ×", "India ×", "Vietnam ×"]
+    assert chips.nth(1).get_attribute("aria-label") == "Remove country: India"
+    chips.nth(1).click()
+    settle(page)
+    assert address(page) == {"sector": ["energy"], "country": ["VN"]}
+    assert titles(page) == expected.titles(sector=["energy"], country=["VN"])
+    assert page.evaluate("document.activeElement.textContent") == "Vietnam ×", "focus stays among the chips"
+
+
+def test_the_find_page_leaves_out_the_header_search_and_its_whole_site_index(browser, base, expected):
+    """The theme's header search downloads the index of every page as a page opens; the Find page
+    has its own search, and never downloads that index."""
+    page = new_page(browser, base)
+    try:
+        urls = []
+        page.on("request", lambda request: urls.append(request.url))
+        open_find(page, base, "?words=energy")
+        assert any("/pagefind/" in u for u in urls)
+        assert not any("search_index.json" in u for u in urls)
+        assert page.locator(".md-search").count() == 0
+        page.goto(base)
+        page.wait_for_function("document.querySelector('.md-search')")
+        page.wait_for_load_state("networkidle")
+        assert any("search_index.json" in u for u in urls), "other pages keep the header search"
+        assert page.errors == []
+    finally:
+        page.context.close()
+
+
+def test_without_its_index_the_page_says_search_is_not_available(browser, base):
+    page = new_page(browser, base)
+    try:
+        page.route("**/pagefind/**", lambda route: route.abort())
+        open_find(page, base, "?words=energy")
+        assert status(page) == "Search is not available: the search index of this site was not found."
+        assert page.errors == []
+    finally:
+        page.context.close()
+
+
 def test_typing_makes_one_history_entry(page, base, expected):
     open_find(page, base)
     page.click("#kb-find-q")
@@ -372,22 +273,6 @@ def test_following_a_result_opens_the_report_and_back_returns_to_the_search(page
     settle(page)
     assert page.is_checked('input[name="sector"][value="hydrogen"]')
     assert titles(page) == [report.title]
-
-
-def focused(page) -> dict:
-    return page.evaluate("""() => { const e = document.activeElement; const style = getComputedStyle(e);
-        return {tag: e.tagName.toLowerCase(), id: e.id, type: e.type || '', name: e.name || '', value: e.value || '',
-                text: e.textContent.trim(), href: e.getAttribute('href') || '',
-                outline: style.outlineStyle, width: parseFloat(style.outlineWidth)}; }""")
-
-
-def tab_to(page, wanted, limit: int = 250) -> dict:
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        now = focused(page)
-        if wanted(now):
-            return now
-    raise AssertionError("never reached by Tab")
 
 
 def test_keyboard_only_search_filter_and_open_a_result_with_visible_focus(page, base, expected):
@@ -453,6 +338,7 @@ def test_phone_width_has_one_column_and_folded_filters(browser, base, expected):
         assert toggle.inner_text() == "Filters (1 ticked)"
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         ARTIFACTS.mkdir(exist_ok=True)
+        page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(ARTIFACTS / "find-page-phone.png"), full_page=True)
         assert page.errors == []
     finally:

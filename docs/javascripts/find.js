@@ -5,17 +5,21 @@
 // would leave: for a filter with ticked values, counted without that filter's own values.
 // The words, ticked values and sort order are the page's address: a shared link opens the
 // same search, and Back undoes the last change (typing makes one history entry, not one per key).
+//
+// The page arrives showing the newest reports and every count, so Pagefind is only loaded
+// when the reader first uses the form (or opens an address with a search in it).
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
   "September", "October", "November", "December"];
 const TYPING_DELAY = 250;
+const PRELOAD_FROM = 3; // letters
 // The words' parameter: not "q", which Material's header search takes as its own query.
 const WORDS = "words";
 
 const form = document.querySelector("[data-kb-find]");
 if (form) start(form);
 
-async function start(form) {
+function start(form) {
   const query = form.querySelector("#kb-find-q");
   const sort = form.querySelector("#kb-find-sort");
   const status = form.querySelector("#kb-find-status");
@@ -25,27 +29,31 @@ async function start(form) {
   const chosen = form.querySelector(".kb-find__chosen");
   const groups = [...form.querySelectorAll("[data-kb-filter]")].map((g) => g.dataset.kbFilter);
   const pageSize = Number(form.dataset.kbPageSize) || 10;
+  // Every report page holds this word: searching for it lists them all, from one index chunk.
+  const everyReport = form.dataset.kbEvery;
   // This file is <site>/javascripts/find.js: the site root is one folder up, wherever it is served.
   const root = new URL("..", import.meta.url);
 
-  let pagefind;
-  try {
-    pagefind = await import(new URL("pagefind/pagefind.js", root).href);
-    await pagefind.options({ baseUrl: root.pathname });
-    await pagefind.filters(); // loads the filter index, so that every search returns counts
-  } catch (error) {
-    status.textContent = "Search is not available: the search index of this site was not found.";
-    form.classList.add("kb-find--unavailable");
-    form.removeAttribute("aria-busy");
-    return;
-  }
-
+  let engine = null; // Pagefind, once asked for
+  let filtersLoaded = null; // the filter index: searches return counts once it is in
   let generation = 0; // the latest search; answers to older ones are dropped
-  let results = [];
-  let shown = 0;
+  let results = null; // Pagefind's results of the shown search (null: the page as it arrived)
+  let shown = list.children.length;
   let words = null;
   let typingEntry = false; // the current history entry was made by typing: more typing replaces it
   let typingTimer = 0;
+
+  function pagefind() {
+    if (!engine) {
+      engine = (async () => {
+        const loaded = await import(new URL("pagefind/pagefind.js", root).href);
+        await loaded.options({ baseUrl: root.pathname });
+        filtersLoaded = loaded.filters();
+        return loaded;
+      })();
+    }
+    return engine;
+  }
 
   function fromAddress() {
     const params = new URLSearchParams(location.search);
@@ -63,6 +71,10 @@ async function start(form) {
       selected[g] = [...form.querySelectorAll(`input[type=checkbox][name="${g}"]:checked`)].map((box) => box.value);
     }
     return { q: query.value, sort: sort.value, selected };
+  }
+
+  function isDefault(state) {
+    return !state.q.trim() && !state.sort && groups.every((g) => !state.selected[g].length);
   }
 
   function show(state) {
@@ -99,50 +111,66 @@ async function start(form) {
     return filters;
   }
 
-  function sortOption(order, hasWords) {
-    if (order === "oldest") return { date: "asc" };
-    if (order === "newest" || !hasWords) return { date: "desc" }; // no words: nothing to rank by
-    return undefined;
+  function searchOptions(state, filters) {
+    const options = { filters };
+    if (state.sort === "oldest") options.sort = { date: "asc" };
+    else if (state.sort === "newest" || !state.q.trim()) options.sort = { date: "desc" }; // no words: newest
+    return options; // words and "Best match": Pagefind's ranking
   }
 
   async function update(how) {
     const state = fromForm();
     if (how) record(state, how);
     const mine = ++generation;
-    const term = state.q.trim() || null;
-    const filters = pagefindFilters(state.selected);
     form.setAttribute("aria-busy", "true");
     try {
-      const options = { filters };
-      const order = sortOption(state.sort, term !== null);
-      if (order) options.sort = order;
-      const search = await pagefind.search(term, options);
-      const counts = {};
-      for (const g of groups) {
-        if (!state.selected[g].length) {
-          counts[g] = (search.filters || {})[g] || {};
-          continue;
-        }
-        const others = { ...filters };
-        delete others[g];
-        const wider = await pagefind.search(term, { filters: others });
-        counts[g] = (wider.filters || {})[g] || {};
-      }
+      const engine = await pagefind();
+      const term = state.q.trim() || null;
+      const filters = pagefindFilters(state.selected);
+      const search = await engine.search(term || everyReport, searchOptions(state, filters));
       if (mine !== generation) return;
-      showCounts(counts);
+      const items = await resultItems(search.results.slice(0, pageSize), term);
+      if (mine !== generation) return;
       words = term;
       results = search.results;
-      shown = 0;
-      list.replaceChildren();
-      await showMore(mine, false);
-      if (mine !== generation) return;
+      list.replaceChildren(...items);
+      shown = items.length;
+      showMoreButton();
       status.textContent = summary(results.length, term);
+      showCounts(await countValues(engine, term, filters, state.selected));
     } catch (error) {
-      if (mine === generation) status.textContent = "The search failed. Reload the page to try again.";
+      if (mine !== generation) return;
+      if (!filtersLoaded) { // Pagefind itself did not load
+        status.textContent = "Search is not available: the search index of this site was not found.";
+        form.classList.add("kb-find--unavailable");
+        return;
+      }
+      status.textContent = "The search failed. Reload the page to try again.";
       throw error;
     } finally {
       if (mine === generation && !typingTimer) form.removeAttribute("aria-busy");
     }
+  }
+
+  // Filter -> value -> count. Without ticked values a filter's counts come with the search
+  // itself; with some, from the same search without that filter (OR: its values don't narrow
+  // each other). Every chunk these searches need is already loaded.
+  async function countValues(engine, term, filters, selected) {
+    await filtersLoaded;
+    const word = term || everyReport;
+    const all = await engine.search(word, { filters });
+    const counts = {};
+    for (const g of groups) {
+      if (!selected[g].length) {
+        counts[g] = (all.filters || {})[g] || {};
+        continue;
+      }
+      const others = { ...filters };
+      delete others[g];
+      const wider = await engine.search(word, { filters: others });
+      counts[g] = (wider.filters || {})[g] || {};
+    }
+    return counts;
   }
 
   function showCounts(counts) {
@@ -153,7 +181,7 @@ async function start(form) {
       for (const option of group.querySelectorAll(".kb-find__option")) {
         const box = option.querySelector("input");
         const count = counts[key][box.value] || 0;
-        option.querySelector(".kb-find__count").textContent = `(${count})`;
+        option.querySelector(".kb-find__count").textContent = `(${count.toLocaleString("en-GB")})`;
         option.hidden = count === 0 && !box.checked; // a value that would leave nothing is not offered
         if (!option.hidden) visible += 1;
         if (box.checked) ticked += 1;
@@ -198,19 +226,29 @@ async function start(form) {
     return term ? `${found} for “${term}”` : found;
   }
 
-  async function showMore(mine, moveFocus) {
-    const batch = results.slice(shown, shown + pageSize);
-    const data = await Promise.all(batch.map((result) => result.data()));
-    if (mine !== generation) return;
-    const items = data.map(resultItem);
-    list.append(...items);
-    shown += batch.length;
+  function showMoreButton() {
     more.hidden = shown >= results.length;
     more.textContent = `Show more reports (${(results.length - shown).toLocaleString("en-GB")} more)`;
-    if (moveFocus && items.length) items[0].querySelector("a").focus();
   }
 
-  function resultItem(data) {
+  async function showMore() {
+    if (results === null) await update(null); // the page as it arrived: the same list, now from Pagefind
+    const mine = generation;
+    const items = await resultItems(results.slice(shown, shown + pageSize), words);
+    if (mine !== generation) return;
+    list.append(...items);
+    shown += items.length;
+    showMoreButton();
+    if (items.length) items[0].querySelector("a").focus();
+  }
+
+  async function resultItems(batch, term) {
+    const data = await Promise.all(batch.map((result) => result.data()));
+    return data.map((one) => resultItem(one, term));
+  }
+
+  // The same markup as kb/site/find.py writes for the page as it arrives.
+  function resultItem(data, term) {
     const meta = data.meta || {};
     const item = document.createElement("li");
     item.className = "kb-find__result";
@@ -232,13 +270,14 @@ async function start(form) {
     }
     const snippet = document.createElement("p");
     snippet.className = "kb-find__snippet";
-    if (words) {
+    if (term) {
       const plain = (data.plain_excerpt || "").trim();
       const content = data.content || "";
       snippet.append(plain && !content.startsWith(plain) ? "… " : "", ...marked(data.excerpt || ""),
         plain && !content.trimEnd().endsWith(plain) ? " …" : "");
+    } else {
+      snippet.textContent = meta.summary || "";
     }
-    else snippet.textContent = meta.summary || data.plain_excerpt || "";
     item.append(heading, facts, snippet);
     return item;
   }
@@ -262,10 +301,22 @@ async function start(form) {
     return month && day ? `${day} ${MONTHS[month - 1]} ${year}` : iso;
   }
 
+  function stopTyping() {
+    clearTimeout(typingTimer);
+    typingTimer = 0;
+  }
+
+  // Pagefind starts loading as soon as the reader reaches the form, not at the first search.
+  form.addEventListener("focusin", () => pagefind().catch(() => {}), { once: true });
   query.addEventListener("input", () => {
     form.setAttribute("aria-busy", "true"); // until the search after this pause in typing is shown
-    if (query.value.trim()) pagefind.preload(query.value.trim());
-    clearTimeout(typingTimer);
+    // Fetch the index chunk of the word being typed while the reader types; not for one or two
+    // letters, whose chunks are seldom the word's own (a wasted download).
+    const term = query.value.trim();
+    if (term.split(/\s+/).pop().length >= PRELOAD_FROM) {
+      pagefind().then((engine) => engine.preload(term)).catch(() => {});
+    }
+    stopTyping();
     typingTimer = setTimeout(() => {
       typingTimer = 0;
       update("typing");
@@ -273,22 +324,20 @@ async function start(form) {
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    clearTimeout(typingTimer);
-    typingTimer = 0;
+    stopTyping();
     update("push");
   });
   form.addEventListener("change", (event) => {
     if (event.target.matches("input[type=checkbox], select")) update("push");
   });
   form.addEventListener("reset", () => {
-    clearTimeout(typingTimer);
-    typingTimer = 0;
+    stopTyping();
     setTimeout(() => { // after the browser has reset the controls
       update("push");
       query.focus();
     });
   });
-  more.addEventListener("click", () => showMore(generation, true));
+  more.addEventListener("click", () => showMore());
   chosen.addEventListener("click", (event) => {
     const button = event.target.closest("[data-kb-for]");
     if (!button) return;
@@ -308,14 +357,15 @@ async function start(form) {
     markScrolling();
   });
   window.addEventListener("popstate", () => {
-    clearTimeout(typingTimer);
-    typingTimer = 0;
+    stopTyping();
     typingEntry = false;
     show(fromAddress());
     update(null);
   });
 
-  show(fromAddress());
+  const arrived = fromAddress();
+  show(arrived);
   form.classList.add("kb-find--ready");
-  await update(null);
+  markScrolling();
+  if (!isDefault(arrived)) update(null);
 }

@@ -7,22 +7,27 @@ block on each report page gives Pagefind
 
 - the filter values, as ids (``sector:health-data``, ``country:KR``, ``year:2014``): ids keep
   shared links stable when a name changes; the Find page holds their labels;
-- the sort key (the date) and metadata shown with each result (title, date, countries,
+- the sort key (date, then id) and metadata shown with each result (title, date, countries,
   type, summary);
 - every name of every entity the report tags, over its whole rename lineage
   (``Registry.all_names``), so a search for an acronym or a former name finds the report as
-  ``kb search`` does (``MSIP`` finds a report tagged with its successor ``msit``).
+  ``kb search`` does (``MSIP`` finds a report tagged with its successor ``msit``);
+- a word every report holds (:data:`EVERY_REPORT`), searched for when no words are typed.
 
-The Find page lists every filter value with its count, written here, and
-``docs/javascripts/find.js`` runs the search in the browser with the Pagefind JS API: OR
-within a filter, AND across filters, counts updated after every change, the whole state
-in the address.
+The Find page is written showing the newest reports and every filter value with its count,
+as find.js would show them with nothing typed or ticked, so it opens without downloading any
+of the index. ``docs/javascripts/find.js`` then runs each search in the browser with the
+Pagefind JS API: OR within a filter, AND across filters, counts updated after every change,
+the whole state in the address.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from collections import Counter
 
+from ..dates import human_date
 from ..report import Report
 from . import paths
 from .context import Site, country_label, front_matter, type_label
@@ -41,8 +46,21 @@ FILTERS: tuple[tuple[str, str], ...] = (
 #: Entity filters: key -> the report's tag list (as in ``kb search --sector`` etc.).
 TAG_LISTS = {"sector": "sectors", "ministry": "ministries", "organisation": "organisations",
              "project": "projects"}
+#: The theme's header search downloads the search index of the whole site as soon as a page
+#: opens (Material: search/search_index.json, Zensical: search.json; megabytes for thousands of
+#: reports). This page has its own search, so it removes the header search before the theme's
+#: script (at the end of the page) sets it up, and that download never starts here.
+THEME_SEARCH_OFF = ('<script>document.querySelectorAll(".md-search").forEach(function (search) '
+                    "{ search.remove(); });</script>\n")
 #: Results shown at first and added by "Show more reports" (each costs one small download).
 PAGE_SIZE = 10
+#: A word every report page holds (in an attribute, so only Pagefind reads it). Browsing with
+#: no words searches for it: Pagefind answers a search without words by downloading every
+#: chunk of its word index (10 MB at 5,000 reports), a search for one word by downloading one.
+EVERY_REPORT = "kbeveryreport"
+#: Words of the body shown for a report without a summary.
+INTRO_WORDS = 30
+_TAG = re.compile(r"<[^>]+>")
 #: Weight of the hidden entity names against ordinary text (1.0): a match counts, the body first.
 NAMES_WEIGHT = "0.5"
 
@@ -77,18 +95,32 @@ def entity_names(site: Site, report: Report) -> list[str]:
     return names
 
 
-def search_data(site: Site, report: Report) -> str:
+def sort_key(report: Report) -> str:
+    """Newest first is this, descending: the date, then the id, so that reports of the same day
+    come in the same order from Pagefind and on the page as written here."""
+    return f"{report.date.isoformat()} {report.id}"
+
+
+def intro(report: Report, body_html: str) -> str:
+    """What a result shows when no words were typed: the summary, or the start of the body."""
+    if report.summary:
+        return report.summary
+    words = html.unescape(_TAG.sub(" ", body_html)).split()
+    return " ".join(words[:INTRO_WORDS]) + (" …" if len(words) > INTRO_WORDS else "")
+
+
+def search_data(site: Site, report: Report, body_html: str) -> str:
     """The hidden block of a report page that feeds the Pagefind index (inside its body)."""
     spans = [f'<span data-pagefind-filter="{key}:{attribute(value)}"></span>'
              for key, values in filter_values(report).items() for value in values]
     meta = {"title": report.title, "date": report.date.isoformat(),
             "countries": ", ".join(country_label(c) for c in report.countries),
-            "type": type_label(report.type)}
-    if report.summary:
-        meta["summary"] = report.summary
-    captures = ", ".join(f"{name}[data-kb-{name}]" for name in meta)
-    values = " ".join(f'data-kb-{name}="{attribute(value)}"' for name, value in meta.items())
-    spans.append(f'<span data-pagefind-meta="{captures}" data-pagefind-sort="date[data-kb-date]" {values}></span>')
+            "type": type_label(report.type), "summary": intro(report, body_html)}
+    captures = ", ".join(f"{name}[data-kb-{name}]" for name, value in meta.items() if value)
+    values = " ".join(f'data-kb-{name}="{attribute(value)}"' for name, value in meta.items() if value)
+    spans.append(f'<span data-pagefind-meta="{captures}" {values}></span>')
+    spans.append(f'<span data-pagefind-sort="date[data-kb-sort]" data-kb-sort="{attribute(sort_key(report))}" '
+                 f'data-pagefind-index-attrs="data-kb-every" data-kb-every="{EVERY_REPORT}"></span>')
     names = entity_names(site, report)
     if names:
         spans.append(f'<p data-pagefind-weight="{NAMES_WEIGHT}">Names: '
@@ -97,27 +129,48 @@ def search_data(site: Site, report: Report) -> str:
 
 
 def find_page(site: Site) -> str:
-    """The "Find reports" page: search box, filters with their counts, results (filled by find.js)."""
+    """The "Find reports" page, showing what it shows before anything is typed or ticked (the newest
+    reports, every filter value with its count), so it opens complete without downloading any of
+    the search index; find.js loads Pagefind when the reader first uses the form."""
     counts: dict[str, Counter] = {key: Counter() for key, _legend in FILTERS}
     for report in site.reports:
         for key, values in filter_values(report).items():
             counts[key].update(values)
     total = len(site.reports)
     groups = [_group(site, key, legend, counts[key]) for key, legend in FILTERS if counts[key]]
+    newest = sorted(site.reports, key=sort_key, reverse=True)[:PAGE_SIZE]
+    results = [_result(site, report) for report in newest]
     out = [front_matter("Find reports", description="Search the reports, and filter them by sector, country, "
                         "ministry, organisation, project, type and year.", hide=("navigation", "toc"),
                         extra=("kb_find: true", "search:", "  exclude: true")),
+           THEME_SEARCH_OFF,
            "# Find reports\n",
-           f"Search {total:,} report{'' if total == 1 else 's'} by words and names, and narrow them with the "
-           "filters: reports must match one of the ticked values of each filter. A search for a ministry's "
-           "acronym or a former name also finds the reports that use its full or current name.\n",
-           _form(groups, total) + "\n",
+           f"Search {_reports(total)} by words and names, and narrow them with the filters: reports must match "
+           "one of the ticked values of each filter. A search for a ministry's acronym or a former name also "
+           "finds the reports that use its full or current name.\n",
+           _form(groups, results, total) + "\n",
            # Raw HTML: root-relative links, which MkDocs and Zensical both leave alone (see paths.rooted).
            f"<noscript><p>Searching needs JavaScript. Browse the reports "
            f'<a href="{paths.rooted(site.base_path, paths.YEARS_INDEX)}">year by year</a>, '
            f'<a href="{paths.rooted(site.base_path, paths.COUNTRIES_INDEX)}">by country</a> or '
            f'<a href="{paths.rooted(site.base_path, paths.SECTORS_INDEX)}">by sector</a> instead.</p></noscript>\n']
     return "\n".join(out)
+
+
+def _reports(count: int) -> str:
+    return f"{count:,} report{'' if count == 1 else 's'}"
+
+
+def _result(site: Site, report: Report) -> str:
+    """One result as find.js writes it for a search without words."""
+    href = paths.rooted(site.base_path, paths.report(report.id))
+    facts = [f'<time datetime="{report.date.isoformat()}">{human_date(report.date)}</time>']
+    countries = ", ".join(country_label(c) for c in report.countries)
+    facts += [attribute(part) for part in (countries, type_label(report.type)) if part]
+    snippet = intro(report, site.renderer.render(report.body) if not report.summary else "")
+    return (f'<li class="kb-find__result"><h3><a href="{href}">{attribute(report.title)}</a></h3>'
+            f'<p class="kb-find__facts">{" · ".join(facts)}</p>'
+            f'<p class="kb-find__snippet">{attribute(snippet)}</p></li>')
 
 
 def _group(site: Site, key: str, legend: str, counts: Counter) -> str:
@@ -132,17 +185,17 @@ def _group(site: Site, key: str, legend: str, counts: Counter) -> str:
             f'<div class="kb-find__option" data-kb-value="{attribute(value)}">'
             f'<input type="checkbox" id="{control}" name="{key}" value="{attribute(value)}">'
             f'<label for="{control}">{attribute(value_label(site, key, value))} '
-            f'<span class="kb-find__count">({counts[value]})</span></label></div>')
+            f'<span class="kb-find__count">({counts[value]:,})</span></label></div>')
     return (f'<fieldset class="kb-find__group" data-kb-filter="{key}">\n<legend>{attribute(legend)}</legend>\n'
             f'<div class="kb-find__options">\n' + "\n".join(options) + "\n</div>\n</fieldset>")
 
 
-def _form(groups: list[str], total: int) -> str:
+def _form(groups: list[str], results: list[str], total: int) -> str:
     """One raw HTML block (no blank lines, so Markdown leaves it alone)."""
+    more = total - len(results)
     lines = [
-        # aria-busy until the first results are shown (find.js), and again while each search runs.
-        f'<form class="kb-find" data-kb-find data-kb-page-size="{PAGE_SIZE}" role="search" '
-        'aria-label="Find reports" aria-busy="true" action="" method="get">',
+        f'<form class="kb-find" data-kb-find data-kb-page-size="{PAGE_SIZE}" data-kb-every="{EVERY_REPORT}" '
+        'role="search" aria-label="Find reports" autocomplete="off" action="" method="get">',
         '<div class="kb-find__query">',
         '<label for="kb-find-q">Words or names</label>',
         '<div class="kb-find__row">',
@@ -165,8 +218,8 @@ def _form(groups: list[str], total: int) -> str:
         "</div>",
         '<div class="kb-find__main">',
         '<div class="kb-find__bar">',
-        f'<p id="kb-find-status" class="kb-find__status" role="status" aria-live="polite" aria-atomic="true">'
-        f"{total:,} report{'' if total == 1 else 's'}</p>",
+        '<p id="kb-find-status" class="kb-find__status" role="status" aria-live="polite" aria-atomic="true">'
+        + (f"{_reports(total)} found" if total else "No reports yet.") + "</p>",
         '<div class="kb-find__sort"><label for="kb-find-sort">Sort by</label>',
         '<select id="kb-find-sort" name="sort">',
         '<option value="">Best match</option>',
@@ -176,8 +229,11 @@ def _form(groups: list[str], total: int) -> str:
         "</div>",
         '<div class="kb-find__chosen" hidden><span class="kb-find__chosen-label">Ticked:</span> <ul></ul></div>',
         '<h2 class="kb-find__heading kb-visually-hidden" id="kb-find-results-heading">Results</h2>',
-        '<ol id="kb-find-results" class="kb-find__results" aria-labelledby="kb-find-results-heading"></ol>',
-        '<button type="button" class="kb-find__more md-button" hidden>Show more reports</button>',
+        '<ol id="kb-find-results" class="kb-find__results" aria-labelledby="kb-find-results-heading">',
+        *results,
+        "</ol>",
+        f'<button type="button" class="kb-find__more md-button"{"" if more > 0 else " hidden"}>'
+        f"Show more reports ({more:,} more)</button>",
         "</div>",
         "</div>",
         "</form>",

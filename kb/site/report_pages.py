@@ -46,7 +46,7 @@ def report_page(site: Site, report: Report) -> str:
     if report.targets:
         out.append("## Targets\n")
         out.append(_targets_table(site, page, report.targets))
-    out.append(search_data(site, report))
+    out.append(search_data(site, report, body))
     out.append("</div>\n")
     related = site.relations.related(report, limit=RELATED, max_candidates=RELATED_CANDIDATES)
     if related:
