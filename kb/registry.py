@@ -118,6 +118,7 @@ class Registry:
         self._index()
 
     def _index(self) -> None:
+        self._lineages = {}
         self._successors.clear()
         self._predecessors.clear()
         self._by_name.clear()
@@ -159,6 +160,13 @@ class Registry:
 
     def lineage(self, entity_id: str) -> list[str]:
         """Every entity linked to this one by renames, in either direction, oldest first."""
+        # Asked for every tag of every report: computed once per entity (see _index).
+        cached = self._lineages.get(entity_id)
+        if cached is None:
+            cached = self._lineages[entity_id] = tuple(self._walk_lineage(entity_id))
+        return list(cached)
+
+    def _walk_lineage(self, entity_id: str) -> list[str]:
         seen: list[str] = []
         todo = [entity_id]
         while todo:

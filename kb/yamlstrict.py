@@ -161,7 +161,8 @@ def _fast_load(text: str, line_offset: int) -> Located | None:
     Events are turned into values directly: no node tree, no type resolution. Where libyaml
     and PyYAML are known to differ, the fast path declines: tabs and byte-order marks inside the
     text, carriage returns, '?' in a plain scalar, an empty plain scalar inside a flow collection
-    (``[a: ]``) or as a key, and an unusual block scalar header (``>2#``).
+    (``[a: ]``), as a key, as the whole document or in a text with a '?', and an unusual block
+    scalar header (``>2#``).
     """
     if "\t" in text or "\ufeff" in text or "\r" in text:
         return None
@@ -204,6 +205,8 @@ def _from_events(parser, located: Located, line_offset: int, text: str) -> Any:
     """
     get_event = parser.get_event
     value_pos, key_pos, quoted = located.value_pos, located.key_pos, located.quoted
+    # An empty value after an explicit key (``? a``) is placed differently by the two parsers.
+    explicit_keys = "?" in text
     # One frame per open collection: [container, path, depth, in_flow, key awaiting its value].
     stack: list[list] = []
     while True:
@@ -256,7 +259,7 @@ def _from_events(parser, located: Located, line_offset: int, text: str) -> Any:
             style = event.style  # libyaml gives a plain scalar the style '' where PyYAML gives None
             value = event.value
             if not style:
-                if "?" in value or (in_flow and not value):
+                if "?" in value or (not value and (in_flow or top is None or explicit_keys)):
                     raise _Fallback
                 if value in _NULLS:
                     value = None
