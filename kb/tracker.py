@@ -121,45 +121,35 @@ def _measure(measure) -> str | None:
 
 
 def collect_opportunities(reports: list["Report"]) -> list[Opportunity]:
-    """Every opportunity id once, its fields from the latest report mentioning it."""
-    found: dict[str, Opportunity] = {}
-    for report in sorted(reports, key=lambda r: (r.date, r.id)):
-        for item in report.opportunities:
-            record = found.get(item.id)
-            if record is None:
-                record = found[item.id] = Opportunity(item.id, item.title, item.status, (), (), None, None)
-            record.title, record.status = item.title, item.status
-            record.sectors = item.sectors or record.sectors
-            record.partners = item.partners or record.partners
-            record.next_step, record.description = item.next_step, item.description
-            record.mentions.append(_mention(report, item.status))
-    return sorted(found.values(), key=lambda o: (-o.latest.date.toordinal(), o.id))
+    """Every opportunity id once, its fields from the latest report mentioning it.
+
+    The grouping rule (latest report wins, every mention kept) is the site's and
+    the open data's too: :func:`kb.opendata.track_opportunities`.
+    """
+    from .opendata import track_opportunities
+
+    found = [Opportunity(t.id, t.title, t.status, t.sectors, t.partners, t.next_step, t.description,
+                         [_mention(m.report, m.item.status) for m in t.mentions])
+             for t in track_opportunities(reports)]
+    return sorted(found, key=lambda o: (-o.latest.date.toordinal(), o.id))
 
 
 def collect_targets(reports: list["Report"], today: date) -> list[Target]:
     """Every target id once, its fields from the latest report mentioning it, flagged if overdue."""
-    found: dict[str, Target] = {}
-    for report in sorted(reports, key=lambda r: (r.date, r.id)):
-        for item in report.targets:
-            record = found.get(item.id)
-            if record is None:
-                record = found[item.id] = Target(item.id, item.what, None, None, None, None, None, None, None,
-                                                 None)
-            record.what = item.what
-            record.value = item.value if item.value is not None else record.value
-            record.unit = item.unit or record.unit
-            if item.deadline:
-                record.deadline, record.deadline_end = item.deadline.text, item.deadline.end
-            record.owner = item.owner or record.owner
-            record.status = item.status or record.status
-            record.progress = _measure(item.progress) or record.progress
-            record.baseline = _measure(item.baseline) or record.baseline
-            record.mentions.append(_mention(report, item.status))
-    for record in found.values():
+    from .opendata import track_targets
+
+    found = []
+    for tracked in track_targets(reports, today):
+        deadline = tracked.deadline
+        record = Target(tracked.id, tracked.what, tracked.value, tracked.unit,
+                        deadline.text if deadline else None, deadline.end if deadline else None,
+                        tracked.owner, tracked.status, _measure(tracked.progress), _measure(tracked.baseline),
+                        mentions=[_mention(m.report, m.item.status) for m in tracked.mentions])
         record.flagged = bool(record.deadline_end and record.deadline_end < today
                               and record.latest.date <= record.deadline_end
                               and record.status not in FINAL_TARGET_STATUSES)
-    return sorted(found.values(), key=lambda t: (t.deadline_end or date.max, t.id))
+        found.append(record)
+    return sorted(found, key=lambda t: (t.deadline_end or date.max, t.id))
 
 
 def _matches(resolved: Resolved, table: EntityTable, mentions: list[Mention], own: tuple[str, ...]) -> bool:
