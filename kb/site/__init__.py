@@ -1,6 +1,7 @@
 """The static site: Markdown pages generated from the knowledge base, built with MkDocs.
 
-- :mod:`kb.site.build`: ``kb build`` and ``kb serve`` (generate, then MkDocs).
+- :mod:`kb.site.build`: ``kb build`` and ``kb serve`` (generate, then MkDocs, then Pagefind).
+- :mod:`kb.site.find`: the Find reports page, and what report pages tell the search index.
 - :mod:`kb.site.generate`: every generated file, and syncing them into a docs tree.
 - :mod:`kb.site.context`: what the page generators share, computed once.
 - :mod:`kb.site.report_pages`, :mod:`kb.site.entity_pages`, :mod:`kb.site.browse_pages`: the pages.
