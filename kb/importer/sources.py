@@ -69,7 +69,9 @@ def read_source(path: Path, shown: str | None = None) -> Document:
 
         document = parse_html(text, shown)
     elif suffix in MARKDOWN_SUFFIXES or _looks_like_markdown(text):
-        if text.lstrip("\ufeff").startswith("---\n"):
+        import frontmatter
+
+        if frontmatter.checks(text.lstrip("\ufeff")):  # YAML, TOML or JSON front matter
             raise InputError("this Markdown file already has front matter", path=shown, line=1,
                              hint="it is already a report: check it with 'kb check' instead")
         document = parse_markdown(text, shown)

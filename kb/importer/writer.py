@@ -105,9 +105,12 @@ def body(sections: list[Section], markdown_source: bool) -> str:
 
 
 def render(draft: Draft, registry: Registry) -> str:
-    data = front_matter(draft, registry)
-    text = f"---\n{yamlstrict.dump(data)}---\n\n"
-    return text + body(draft.extracted.sections, draft.shown.lower().endswith((".md", ".markdown")))
+    """The report file: python-frontmatter joins the YAML (safe dumper, keys in our order) and body."""
+    import frontmatter
+
+    post = frontmatter.Post(body(draft.extracted.sections, draft.shown.lower().endswith((".md", ".markdown"))),
+                            **front_matter(draft, registry))
+    return frontmatter.dumps(post, sort_keys=False, width=100) + "\n"
 
 
 def target_path(project: Project, draft: Draft) -> Path:
