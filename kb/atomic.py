@@ -42,7 +42,7 @@ def write_text(path: Path, text: str, *, overwrite: bool = False, shown: str | N
     finally:
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)
-    _fsync_dir(path.parent)
+    fsync_path(path.parent)
 
 
 def _mode(path: Path) -> int:
@@ -55,9 +55,10 @@ def _mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_path(path: str | Path) -> None:
+    """Flush a file or folder to disk; a no-op where the system refuses (folders on some systems)."""
     try:
-        fd = os.open(folder, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
         return
     try:

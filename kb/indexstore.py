@@ -26,13 +26,11 @@ import os
 import shutil
 import tempfile
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
-from .atomic import write_text
-from .errors import BuildError, KbError, LockedError
+from .atomic import fsync_path, write_text
+from .errors import KbError
 from .project import REPORT_SUFFIXES, Project
 
 POINTER = "CURRENT"
@@ -243,13 +241,13 @@ class Store:
         write_text(folder / STATE, json.dumps(state, indent=1, sort_keys=True), overwrite=True)
         for entry in os.scandir(folder):
             if entry.is_file():
-                _fsync(entry.path)
-        _fsync(folder)
+                fsync_path(entry.path)
+        fsync_path(folder)
         live = self.current()
         number = 1 + max((_generation_number(p.name) for p in self.root.iterdir()), default=0)
         final = self.root / f"g{number:06d}"
         os.rename(folder, final)
-        _fsync(self.root)
+        fsync_path(self.root)
         pointer = {"generation": final.name, "previous": live.name if live else None}
         write_text(self.pointer, json.dumps(pointer), overwrite=True)
         self.clean()
@@ -270,54 +268,13 @@ class Store:
                     (child.name.startswith("tmp-") or _generation_number(child.name)):
                 shutil.rmtree(child, ignore_errors=True)
 
-    @contextmanager
-    def locked(self, wait: float) -> Iterator[None]:
+    def locked(self, wait: float):
         """Hold the index lock; wait up to ``wait`` seconds for another run to finish."""
-        from filelock import FileLock, Timeout
+        from .outputs import locked
 
-        self.root.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.lock_path), timeout=wait)
-        try:
-            lock.acquire()
-        except Timeout:
-            owner = _read_owner(self.lock_path)
-            who = f" (pid {owner})" if owner else ""
-            raise LockedError(f"another kb index is running{who}",
-                              hint=f"wait for it, or remove {self.lock_path} if it is stale") from None
-        except OSError as exc:
-            raise BuildError(f"cannot lock the index: {exc.strerror or exc}", path=str(self.lock_path)) \
-                from None
-        try:
-            try:
-                with open(self.lock_path, "w", encoding="ascii") as handle:
-                    handle.write(str(os.getpid()))
-            except OSError:
-                pass  # the pid is only a courtesy for the error message
-            yield
-        finally:
-            lock.release()
-
-
-def _read_owner(path: Path) -> str | None:
-    try:
-        text = path.read_text(encoding="ascii").strip()
-    except (OSError, ValueError):
-        return None
-    return text if text.isdigit() else None
+        return locked(self.lock_path, "kb index", None,
+                      f"wait for it, or remove {self.lock_path} if it is stale", wait=wait)
 
 
 def _generation_number(name: str) -> int:
     return int(name[1:]) if name.startswith("g") and name[1:].isdigit() else 0
-
-
-def _fsync(path: str | Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from .atomic import fsync_path
 from .errors import BuildError, LockedError
 
 NEW = "new"
@@ -42,8 +43,9 @@ NO_EXCHANGE = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP}
 
 # -- the run lock ------------------------------------------------------------------------------
 @contextmanager
-def locked(lock_path: Path, what: str, shown: str, hint: str) -> Iterator[None]:
-    """Hold ``lock_path`` for one run; a second run fails at once with a one-line LockedError.
+def locked(lock_path: Path, what: str, shown: str | None, hint: str, *, wait: float = 0) -> Iterator[None]:
+    """Hold ``lock_path`` for one run; a second run waits ``wait`` seconds, then fails with a
+    one-line LockedError.
 
     The holder's pid is written into the lock file for the message. The lock is
     an OS lock (flock): it goes away with the process, even after ``kill -9``.
@@ -51,7 +53,7 @@ def locked(lock_path: Path, what: str, shown: str, hint: str) -> Iterator[None]:
     from filelock import FileLock, Timeout
 
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(lock_path), timeout=0)
+    lock = FileLock(str(lock_path), timeout=wait)
     try:
         lock.acquire()
     except Timeout:
@@ -112,7 +114,7 @@ def swap(staged: Path, live: Path, shown: str) -> None:
     except OSError as exc:
         raise BuildError(f"cannot replace the folder: {exc.strerror or exc}", path=shown,
                          hint="the new output was not published; the old one is unchanged") from None
-    _fsync(live.parent)
+    fsync_path(live.parent)
     shutil.rmtree(staged, ignore_errors=True)
 
 
@@ -144,7 +146,7 @@ def recover(live: Path, shown: str) -> list[Path]:
             except OSError as exc:
                 raise BuildError(f"cannot restore the previous folder: {exc.strerror or exc}", path=shown,
                                  hint=f"rename {olds[-1]} to {live} by hand") from None
-            _fsync(live.parent)
+            fsync_path(live.parent)
     for path in leftovers:
         if path.exists():
             shutil.rmtree(path, ignore_errors=True)
@@ -205,18 +207,5 @@ def _flush(folder: Path) -> None:
             if sys.platform.startswith("linux") else None
         if syncfs is None or syncfs(fd) != 0:
             os.sync()  # one call for every file; fsync of each would cost a disk flush per file
-    finally:
-        os.close(fd)
-
-
-def _fsync(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
     finally:
         os.close(fd)
