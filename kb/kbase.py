@@ -83,8 +83,8 @@ def load(project: Project, *, extra_paths: Iterable[Path] = (), checks: bool = T
         registry, problems = load_registry(project.registry_dir, display=project.show)
         files = list(dict.fromkeys([*project.report_files(), *(p.resolve() for p in extra_paths)]))
         parsed = []
-        for done, path in enumerate(files, start=1):
-            parsed.append(parse_report(path, project.show(path)))
+        for done, (path, shown) in enumerate(zip(files, shown_paths(project, files)), start=1):
+            parsed.append(parse_report(path, shown))
             if progress:
                 progress("reading", done, len(files))
         reports = [p.report for p in parsed if p.report is not None]
@@ -139,8 +139,29 @@ def check(project: Project, paths: Iterable[Path] = (), *, workers: int | None =
     return CheckResult(sorted(problems, key=lambda p: (p.path, p.line, p.column, p.code)), checked)
 
 
+def shown_paths(project: Project, paths: list[Path]) -> list[str]:
+    """``project.show(path)`` for each path, with one ``lstat`` per file instead of one per folder.
+
+    The paths are resolved ones or come from walking a real ``reports/`` (``os.walk`` does not
+    enter linked folders), so only the file itself can be a link; a linked ``reports/`` or file
+    goes the long way.
+    """
+    if project.reports_dir.is_symlink():
+        return [project.show(path) for path in paths]
+    shown = []
+    for path in paths:
+        if path.is_absolute() and not os.path.islink(path):
+            try:
+                shown.append(str(path.relative_to(project.root)))
+                continue
+            except ValueError:
+                pass
+        shown.append(project.show(path))
+    return shown
+
+
 #: Below this many reports, starting worker processes costs about what it saves.
-PARALLEL_FROM = 500
+PARALLEL_FROM = 1500
 
 
 def _all_problems(project: Project, extra_paths: list[Path], workers: int | None) -> tuple[list[Problem], int]:
@@ -158,7 +179,7 @@ def _all_problems(project: Project, extra_paths: list[Path], workers: int | None
     with collector_paused():
         registry, problems = load_registry(project.registry_dir, display=project.show)
         checker = Checker(registry)
-        size = -(-len(files) // (workers * 4))  # a few chunks per worker evens out their loads
+        size = -(-len(files) // (workers * 8))  # several chunks per worker even out their loads
         chunks = [files[i:i + size] for i in range(0, len(files), size)]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             done = list(pool.map(_parse_and_check, [project] * len(chunks), [checker] * len(chunks), chunks))
@@ -176,8 +197,8 @@ def _parse_and_check(project: Project, checker: Checker, paths: list[Path]) -> l
     as much as parsing them."""
     out = []
     with collector_paused():
-        for path in paths:
-            parsed = parse_report(path, project.show(path))
+        for path, shown in zip(paths, shown_paths(project, paths)):
+            parsed = parse_report(path, shown)
             own: list[Problem] = []
             if parsed.report is not None:
                 own = checker.check_report(parsed.report)

@@ -92,6 +92,8 @@ class MentionFinder:
         self._acronym_bare_re = re.compile(rf"(?:{_trie_pattern(acronyms)})(?![\w-])") if acronyms else None
         self._name_chars = frozenset(ch for name in names for ch in name)
         self._lowers_alike: dict[str, bool] = {}
+        # Most texts are plain ASCII: one test of the whole text instead of one per character.
+        self._ascii_alike = all(self._lower_is_alike(chr(code)) for code in range(128))
 
     @staticmethod
     def _compile(table: dict[str, str], flags: int) -> re.Pattern | None:
@@ -136,6 +138,8 @@ class MentionFinder:
         characters, such as the Kelvin sign or the dotted capital I, which take the slow path)."""
         if self._name_re is None:
             return []
+        if self._ascii_alike and text.isascii():
+            return [m.span() for m in self._name_lower_re.finditer(text.lower())]
         lowers_alike = self._lowers_alike
         for ch in set(text):
             alike = lowers_alike.get(ch)
