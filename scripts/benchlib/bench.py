@@ -9,74 +9,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import statistics
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from .common import HERE, NOT_AVAILABLE, QUERIES, REPO, Row, Settings, kb_command, summary
 from .corpus import MARKER, write_corpus
 from .measure import Run, bytes_text, folder_size, machine, median, percentile, run, seconds_text
-
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
-NOT_AVAILABLE = "not available"
-
-#: Fixed queries: CLI arguments for `kb search`, the same as text and filters for the warm
-#: in-process search, as an FTS5 query (None: no equivalent), and a word for grep.
-QUERIES = [
-    {"args": ["hydrogen"], "text": "hydrogen", "fts": "hydrogen", "grep": "hydrogen"},
-    {"args": ["offshore wind"], "text": "offshore wind", "fts": "offshore wind"},
-    {"args": ['"capital markets"'], "text": '"capital markets"', "fts": '"capital markets"'},
-    {"args": ["batteries OR lithium"], "text": "batteries OR lithium", "fts": "batteries OR lithium"},
-    {"args": ["ports NOT aviation"], "text": "ports NOT aviation", "fts": "ports NOT aviation"},
-    {"args": ["British Council"], "text": "British Council", "fts": "british council"},
-    {"args": ["UKRI"], "text": "UKRI", "fts": "UKRI"},
-    {"args": ["scholarships", "--country", "KR"], "text": "scholarships", "filters": {"countries": ["KR"]},
-     "fts": "scholarships AND countries:KR"},
-    {"args": ["--sector", "offshore-wind"], "text": "", "filters": {"sectors": ["offshore-wind"]},
-     "fts": 'sectors:"offshore wind"'},
-    {"args": ["cyber security", "--since", "2020"], "text": "cyber security", "filters": {"since": "2020"},
-     "fts": None},
-    {"args": ["smart*"], "text": "smart*", "fts": "smart*"},
-    {"args": ["semiconductors"], "text": "semiconductors", "fts": "semiconductors"},
-]
-GREP_WORD = "hydrogen"
-
-
-@dataclass
-class Row:
-    step: str
-    size: int | None
-    time: str
-    memory: str = "-"
-    notes: str = ""
-    seconds: float | None = None  # for ratios
-
-    def cells(self) -> list[str]:
-        return [self.step, f"{self.size:,}" if self.size else "-", self.time, self.memory, self.notes]
-
-
-@dataclass
-class Settings:
-    sizes: list[int]
-    work: Path
-    seed: int = 1
-    repeat: int = 3           # runs of each timed command; the median is shown
-    help_runs: int = 10
-    search_repeat: int = 3    # cold CLI runs of each query
-    warm_repeat: int = 20     # in-process runs of each query
-    site_max: int = 5000      # whole-site builds above this size are skipped (the target is at 5,000)
-    reference_site_max: int = 1000  # plain mkdocs and zensical builds: at this size at most
-    skip: set[str] = field(default_factory=set)
-    log: object = sys.stderr
-
-
-def kb_command() -> list[str]:
-    script = Path(sys.executable).with_name("kb")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "kb.cli"]
-
+from .references import references
 
 def has_command(name: str) -> bool:
     return run([*kb_command(), name, "--help"], cwd=REPO, timeout=60).ok
@@ -109,17 +50,15 @@ def _timed(settings: Settings, command: list[str], cwd: Path, repeat: int) -> tu
     return runs, None
 
 
-def _summary(runs: list[Run]) -> tuple[float, int]:
-    return median([r.seconds for r in runs]), max(r.peak_bytes for r in runs)
-
-
 def _spread(runs: list[Run]) -> str:
     if len(runs) < 2:
         return ""
     return f"{len(runs)} runs, {seconds_text(min(r.seconds for r in runs))} to {seconds_text(max(r.seconds for r in runs))}"
 
 
-def bench_size(settings: Settings, size: int, available: dict[str, bool]) -> list[Row]:
+def bench_size(settings: Settings, size: int, available: dict[str, bool], *, full: bool, site: bool) -> list[Row]:
+    """The steps at one corpus size: every command and reference when ``full``, the site builds
+    when ``site`` (they run at their own sizes, see :class:`Settings`)."""
     rows: list[Row] = []
     root = ensure_corpus(settings, size)
     kb = [*kb_command(), "--root", str(root)]
@@ -132,15 +71,28 @@ def bench_size(settings: Settings, size: int, available: dict[str, bool]) -> lis
     def unavailable(step: str, why: str = "command not built yet") -> None:
         add(Row(step, size, NOT_AVAILABLE, notes=why))
 
+    built = False
+    if full:
+        _bench_commands(settings, size, root, kb, available, add, unavailable)
+    if site:
+        built = _bench_site(settings, size, root, kb, available, add, unavailable)
+    if full:
+        references(settings, size, root, built, add)
+    return rows
+
+
+def _bench_commands(settings: Settings, size: int, root: Path, kb: list[str], available: dict[str, bool],
+                    add, unavailable) -> bool:
+    """kb check, index, search and --help; returns whether the index was built."""
     # -- kb check --------------------------------------------------------------------------
     runs, failed = _timed(settings, [*kb, "check"], REPO, settings.repeat)
     if failed and failed.returncode not in (0, 1):
         add(Row("kb check", size, "failed", notes=failed.failure()))
     else:
-        seconds, peak = _summary(runs)
-        summary = (runs[-1].stderr.strip().splitlines() or [""])[-1]
+        seconds, peak = summary(runs)
+        verdict = (runs[-1].stderr.strip().splitlines() or [""])[-1]
         add(Row("kb check", size, seconds_text(seconds), bytes_text(peak),
-                "; ".join(x for x in (summary, _spread(runs)) if x), seconds))
+                "; ".join(x for x in (verdict, _spread(runs)) if x), seconds))
 
     # -- kb index --------------------------------------------------------------------------
     index_ok = False
@@ -149,7 +101,7 @@ def bench_size(settings: Settings, size: int, available: dict[str, bool]) -> lis
         if failed:
             add(Row("kb index, full build", size, "failed", notes=failed.failure()))
         else:
-            seconds, peak = _summary(runs)
+            seconds, peak = summary(runs)
             add(Row("kb index, full build", size, seconds_text(seconds), bytes_text(peak), _spread(runs), seconds))
             index_ok = True
         if index_ok:
@@ -166,7 +118,7 @@ def bench_size(settings: Settings, size: int, available: dict[str, bool]) -> lis
             finally:
                 victim.write_bytes(original)
             if changes and all(r.ok for r in changes):
-                seconds, peak = _summary(changes)
+                seconds, peak = summary(changes)
                 add(Row("kb index, after one report changed", size, seconds_text(seconds), bytes_text(peak),
                         _spread(changes), seconds))
             else:
@@ -217,16 +169,22 @@ def bench_size(settings: Settings, size: int, available: dict[str, bool]) -> lis
 
     # -- kb --help ---------------------------------------------------------------------------
     helps = [run([*kb_command(), "--help"], cwd=REPO) for _ in range(settings.help_runs)]
-    seconds, peak = _summary(helps)
+    seconds, peak = summary(helps)
     add(Row("kb --help", size, seconds_text(seconds), bytes_text(peak), f"median of {len(helps)}", seconds))
 
-    # -- kb build ----------------------------------------------------------------------------
+    index_dir = root / ".kb" / "index"
+    if index_ok:
+        add(Row("search index size", size, bytes_text(folder_size(index_dir))))
+    else:
+        unavailable("search index size", "needs kb index")
+    return index_ok
+
+
+def _bench_site(settings: Settings, size: int, root: Path, kb: list[str], available: dict[str, bool],
+                add, unavailable) -> bool:
+    """kb build, page generation alone and whole; the site's size; returns whether it built."""
     built = False
-    if "site" in settings.skip or size > settings.site_max:
-        why = "skipped (--skip site)" if "site" in settings.skip else f"skipped above {settings.site_max:,} reports"
-        unavailable("kb build, page generation alone", why)
-        unavailable("kb build, whole site", why)
-    elif available["build"]:
+    if available["build"]:
         generation = run([sys.executable, str(HERE / "kb_inproc.py"), "generate", str(root)], cwd=REPO)
         if generation.returncode == 3:
             unavailable("kb build, page generation alone", generation.stderr.strip()[:120])
@@ -242,7 +200,7 @@ def bench_size(settings: Settings, size: int, available: dict[str, bool]) -> lis
         if failed:
             add(Row("kb build, whole site", size, "failed", notes=failed.failure()))
         else:
-            seconds, peak = _summary(runs)
+            seconds, peak = summary(runs)
             add(Row("kb build, whole site", size, seconds_text(seconds), bytes_text(peak),
                     (runs[-1].stdout.strip().splitlines() or [""])[-1][:100], seconds))
             built = True
@@ -254,91 +212,14 @@ def bench_size(settings: Settings, size: int, available: dict[str, bool]) -> lis
     site = root / "site"
     if built:
         add(Row("site size", size, bytes_text(folder_size(site)), notes=f"{sum(1 for _ in site.rglob('*.html')):,} HTML files"))
-        pages = _report_pages(root, site)
+        pages = _report_pages(site, settings.seed)
         if pages:
             sizes = [p.stat().st_size for p in pages]
             add(Row("report page HTML size", size, bytes_text(int(statistics.median(sizes))),
                     notes=f"median of the first {len(pages)} reports' pages (the same reports at every size)"))
     else:
         unavailable("site size", "needs kb build")
-    index_dir = root / ".kb" / "index"
-    if index_ok:
-        add(Row("search index size", size, bytes_text(folder_size(index_dir))))
-    else:
-        unavailable("search index size", "needs kb index")
-
-    rows.extend(references(settings, size, root, built, add))
-    return rows
-
-
-def references(settings: Settings, size: int, root: Path, built: bool, add) -> list[Row]:
-    """SQLite FTS5, grep/ripgrep, plain mkdocs and zensical on the same reports."""
-    db = settings.work / f"fts5-{size}.sqlite"
-    fts = run([sys.executable, str(HERE / "fts_ref.py"), "index", str(db), str(root / "reports")], cwd=REPO)
-    if fts.ok:
-        add(Row("ref: SQLite FTS5 index, full build", size, seconds_text(fts.seconds), bytes_text(fts.peak_bytes),
-                f"{fts.stdout.strip()} documents; file {bytes_text(db.stat().st_size)}", fts.seconds))
-        texts = [q["fts"] for q in QUERIES if q["fts"]]
-        warm = run([sys.executable, str(HERE / "fts_ref.py"), "warm", str(db), str(settings.warm_repeat), *texts],
-                   cwd=REPO)
-        if warm.ok:
-            times = json.loads(warm.stdout)["timings"]
-            add(Row("ref: SQLite FTS5 query, warm in-process", size, seconds_text(median(times)),
-                    bytes_text(warm.peak_bytes),
-                    f"median of {len(times)}; p95 {seconds_text(percentile(times, 0.95))}; "
-                    f"{len(texts)} of the {len(QUERIES)} queries", median(times)))
-        cold = [run([sys.executable, str(HERE / "fts_ref.py"), "query", str(db), text], cwd=REPO)
-                for _ in range(settings.search_repeat) for text in texts]
-        if all(r.ok for r in cold):
-            times = [r.seconds for r in cold]
-            add(Row("ref: SQLite FTS5 query, cold process", size, seconds_text(median(times)),
-                    bytes_text(max(r.peak_bytes for r in cold)),
-                    f"median of {len(times)}; p95 {seconds_text(percentile(times, 0.95))}", median(times)))
-    else:
-        add(Row("ref: SQLite FTS5 index, full build", size, "failed", notes=fts.failure()))
-
-    for tool, command in (("grep -rli", ["grep", "-rli", GREP_WORD, str(root / "reports")]),
-                          ("rg -li", ["rg", "-li", GREP_WORD, str(root / "reports")])):
-        if not shutil.which(command[0]):
-            add(Row(f"ref: {tool} one word, cold process", size, NOT_AVAILABLE, notes=f"{command[0]} not installed"))
-            continue
-        runs = [run(command, cwd=REPO) for _ in range(max(3, settings.repeat))]
-        seconds, peak = _summary(runs)
-        hits = len(runs[-1].stdout.splitlines())
-        add(Row(f"ref: {tool} one word, cold process", size, seconds_text(seconds), bytes_text(peak),
-                f"'{GREP_WORD}': {hits:,} files; OS file cache warm", seconds))
-
-    if "site" in settings.skip or size > settings.reference_site_max:
-        why = "skipped (--skip site)" if "site" in settings.skip else \
-            f"run at {settings.reference_site_max:,} reports at most"
-        add(Row("ref: plain mkdocs build", size, NOT_AVAILABLE, notes=why))
-        add(Row("ref: zensical build of the generated tree", size, NOT_AVAILABLE, notes=why))
-        return []
-    plain = _plain_mkdocs_project(settings.work / f"plain-mkdocs-{size}", root)
-    result = run([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(plain / "mkdocs.yml")], cwd=plain,
-                 env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
-    if result.ok:
-        add(Row("ref: plain mkdocs build", size, seconds_text(result.seconds), bytes_text(result.peak_bytes),
-                "Material, report files as they are, default nav, no generated pages", result.seconds))
-    else:
-        add(Row("ref: plain mkdocs build", size, "failed", notes=result.failure()))
-    zensical = Path(sys.executable).with_name("zensical")
-    if not zensical.exists() and not shutil.which("zensical"):
-        add(Row("ref: zensical build of the generated tree", size, NOT_AVAILABLE, notes="zensical not installed"))
-    elif not built:
-        add(Row("ref: zensical build of the generated tree", size, NOT_AVAILABLE, notes="needs kb build"))
-    else:
-        config = root / "mkdocs-zensical.yml"
-        text = (root / "mkdocs.yml").read_text(encoding="utf-8")
-        config.write_text(text.replace("site_dir: site\n", "site_dir: site-zensical\n"), encoding="utf-8")
-        command = [str(zensical) if zensical.exists() else "zensical", "build", "--clean", "-f", str(config)]
-        result = run(command, cwd=root)
-        if result.ok:
-            add(Row("ref: zensical build of the generated tree", size, seconds_text(result.seconds),
-                    bytes_text(result.peak_bytes), "same docs/ tree and mkdocs.yml as kb build", result.seconds))
-        else:
-            add(Row("ref: zensical build of the generated tree", size, "failed", notes=result.failure()))
-    return []
+    return built
 
 
 def _middle_report(root: Path) -> Path:
@@ -346,12 +227,12 @@ def _middle_report(root: Path) -> Path:
     return files[len(files) // 2]
 
 
-def _report_pages(root: Path, site: Path, count: int = 20) -> list[Path]:
+def _report_pages(site: Path, seed: int, count: int = 20) -> list[Path]:
     """Pages of the first reports the generator wrote (the same reports in every corpus size)."""
     pages = {p.parent.name: p for p in site.rglob("index.html")}
     found = []
-    for line in _generation_order(root)[:count * 3]:
-        page = pages.get(line)
+    for report_id in _generation_order(seed)[:count * 3]:
+        page = pages.get(report_id)
         if page:
             found.append(page)
         if len(found) == count:
@@ -359,32 +240,14 @@ def _report_pages(root: Path, site: Path, count: int = 20) -> list[Path]:
     return found
 
 
-def _generation_order(root: Path) -> list[str]:
+def _generation_order(seed: int) -> list[str]:
     # Report ids start with their date, so file order is not generation order; the generator is
     # deterministic, so regenerating the first few reports in memory gives the order cheaply.
     from .corpus import generate
 
-    stems = [Path(path).stem for path in generate(60).keys() if path.startswith("reports/")
+    stems = [Path(path).stem for path in generate(60, seed).keys() if path.startswith("reports/")
              and "/registry/" not in path]
     return stems
-
-
-def _plain_mkdocs_project(folder: Path, root: Path) -> Path:
-    """The report files copied into a docs folder with a minimal Material config."""
-    if folder.exists():
-        shutil.rmtree(folder)
-    docs = folder / "docs"
-    for path in sorted((root / "reports").rglob("*.md")):
-        if "registry" in path.parts:
-            continue
-        target = docs / path.relative_to(root / "reports")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-    (docs / "index.md").write_text("# Reports\n\nEvery report, as plain pages.\n", encoding="utf-8")
-    (folder / "mkdocs.yml").write_text(
-        "site_name: plain reports\ndocs_dir: docs\nsite_dir: site\ntheme:\n  name: material\nplugins:\n  - search\n",
-        encoding="utf-8")
-    return folder
 
 
 RATIOS = [
@@ -405,7 +268,7 @@ def ratio_rows(rows: list[Row]) -> list[list[str]]:
     for ours, theirs, label in RATIOS:
         for size in sizes:
             a, b = by.get((ours, size)), by.get((theirs, size))
-            if not a or not b:
+            if not a or not b or (a.seconds is None and b.seconds is None):
                 continue
             if a.seconds and b.seconds:
                 value = f"{a.seconds / b.seconds:.1f}x" if a.seconds / b.seconds >= 0.95 else \
@@ -444,7 +307,11 @@ def main(settings: Settings, command: str) -> str:
     settings.work.mkdir(parents=True, exist_ok=True)
     available = {name: has_command(name) for name in ("index", "search", "build")}
     rows: list[Row] = []
-    for size in settings.sizes:
+    site_sizes = [] if "site" in settings.skip else settings.site_sizes
+    for size in sorted(set(settings.sizes) | set(site_sizes)):
         print(f"{size} reports:", file=settings.log, flush=True)
-        rows.extend(bench_size(settings, size, available))
+        rows.extend(bench_size(settings, size, available, full=size in settings.sizes, site=size in site_sizes))
+    if "site" in settings.skip:
+        rows.append(Row("kb build (page generation alone, whole site)", None, NOT_AVAILABLE,
+                        notes="skipped (--skip site)"))
     return report(settings, rows, command, time.perf_counter() - started, (load_start, os.getloadavg()[0]))

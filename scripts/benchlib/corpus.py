@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from .registry_gen import REPORT_FIRST, REPORT_LAST, Country, Entity, Registry, build_registry, slug
+from .prose import Writer, body as prose_body
 from .words import Vocabulary
 
 REPO = Path(__file__).resolve().parents[2]
@@ -102,64 +103,6 @@ def zipf_sample(rng: random.Random, items: list, k: int, exponent: float = 1.0) 
         if item not in chosen:
             chosen.append(item)
     return chosen
-
-
-class Writer:
-    """Prose with Zipf-distributed words and deliberate entity mentions."""
-
-    def __init__(self, rng: random.Random, vocabulary: Vocabulary) -> None:
-        self.rng = rng
-        self.vocabulary = vocabulary
-
-    def filler(self, low: int = 8, high: int = 24) -> str:
-        rng = self.rng
-        words = self.vocabulary.words_n(rng.randint(low, high))
-        if rng.random() < 0.25:
-            words.insert(rng.randrange(1, len(words)), rng.choice(
-                [f"{rng.randint(2, 95)}%", f"USD {rng.randint(1, 40)} billion", f"{rng.randint(2, 900):,}",
-                 f"{rng.randint(1000, 99000):,}", f"by {rng.randint(2015, 2040)}"]))
-        if len(words) > 10 and rng.random() < 0.4:
-            cut = rng.randrange(4, len(words) - 4)
-            words[cut] += ","
-        words[0] = words[0][0].upper() + words[0][1:]
-        return " ".join(words) + "."
-
-    def topic(self) -> str:
-        return " ".join(self.rng.sample(self.vocabulary.domain, 2))
-
-
-def _mention(writer: Writer, entity: Entity, first: bool, country: Country) -> str:
-    rng = writer.rng
-    label = f"the {entity.name} ({entity.acronym})" if entity.acronym and first else (
-        entity.acronym if entity.acronym and rng.random() < 0.6 else f"the {entity.name}")
-    if entity.kind == "person":
-        role = entity.role or "official"
-        return rng.choice([
-            f"{entity.name}, {role}, set out the UK position on {writer.topic()}.",
-            f"We also met {entity.name} ({role}) to discuss {writer.topic()}.",
-            f"{entity.name} said there was strong interest in {writer.topic()}.",
-        ])
-    if entity.kind == "event":
-        return rng.choice([f"The visit was timed to coincide with the {entity.name}.",
-                           f"Both sides prepared for the {entity.name} in {rng.choice(country.cities)}."])
-    if entity.kind in ("programme", "project"):
-        return rng.choice([f"Through the {entity.name}, partners are working on {writer.topic()}.",
-                           f"The {entity.name} has funded work on {writer.topic()} since it began."])
-    start = label[0].upper() + label[1:]
-    return rng.choice([
-        f"Officials from {label} set out their plans for {writer.topic()}.",
-        f"{start} confirmed that it will publish new plans on {writer.topic()} this year.",
-        f"We met {label} to discuss {writer.topic()} and {writer.topic()}.",
-        f"{start} is leading work on {writer.topic()}, with a budget agreed last year.",
-        f"According to {label}, demand for {writer.topic()} is rising quickly.",
-    ])
-
-
-def _paragraph(writer: Writer, mentions: list[str], sentences: int) -> str:
-    parts = [writer.filler() for _ in range(sentences)]
-    for mention in mentions:
-        parts.insert(writer.rng.randrange(len(parts) + 1), mention)
-    return " ".join(parts)
 
 
 def _report_date(rng: random.Random) -> date:
@@ -293,7 +236,7 @@ def _report(rng: random.Random, writer: Writer, registry: Registry, pools: Pools
         lines.append(f"internal_notes: {q(writer.filler())}")
     lines.append("---")
 
-    body = _body(rng, writer, registry, country, ministries + organisations + projects + events + people,
+    body = prose_body(rng, writer, registry, country, ministries + organisations + projects + events + people,
                  internal)
     return f"reports/{country.code.lower()}/{report_id}.md", "\n".join(lines) + "\n\n" + body
 
@@ -309,55 +252,6 @@ def _slot_holder(country: Country, slot: int, day: date) -> str | None:
         if link.covers(day):
             return link.entity_id
     return None
-
-
-def _body(rng: random.Random, writer: Writer, registry: Registry, country: Country, tagged: list[str],
-          internal_report: bool) -> str:
-    ents = registry.entities
-    target_words = rng.randint(600, 900)
-    mentioned = [ents[t] for t in tagged if rng.random() < 0.8]
-    mention_texts = []
-    for entity in mentioned:
-        mention_texts.append(_mention(writer, entity, True, country))
-        if rng.random() < 0.4:
-            mention_texts.append(_mention(writer, entity, False, country))
-    rng.shuffle(mention_texts)
-    # Sections in the shape posts write: Detail (most of it), Comment, sometimes Next steps.
-    next_steps = rng.random() < 0.5
-    plan = [("## Detail", 0.6), ("## Comment", 0.9 if next_steps else 1.0)]
-    out: list[str] = []
-    words = 0
-    per_paragraph = max(1, len(mention_texts) // 5 + 1)
-    for heading, until in plan:
-        out += [heading, ""]
-        budget = target_words * until
-        first = True
-        while words < budget or first:
-            if heading == "## Detail" and not first and rng.random() < 0.15:
-                sector = ents[rng.choice(registry.sectors)].name
-                out += [f"### {sector}", ""]
-            first = False
-            mentions, mention_texts = mention_texts[:per_paragraph], mention_texts[per_paragraph:]
-            left = max(1, int((budget - words) / 16))
-            paragraph = _paragraph(writer, mentions, min(rng.randint(2, 5), left))
-            out += [paragraph, ""]
-            words += len(paragraph.split())
-        if heading == "## Comment" and mention_texts:
-            paragraph = _paragraph(writer, mention_texts, 1)
-            out += [paragraph, ""]
-            words += len(paragraph.split())
-            mention_texts = []
-    if not internal_report and rng.random() < 0.12:
-        out += ["<!-- internal -->", "Staff only: " + writer.filler() + " " + writer.filler(),
-                "<!-- /internal -->", ""]
-    if next_steps:
-        out += ["## Next steps", ""]
-        while words < target_words or out[-1] == "":
-            item = "- " + writer.filler(6, 14)
-            out.append(item)
-            words += len(item.split()) - 1
-        out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
 
 
 def _registry_files(registry: Registry) -> dict[str, str]:
@@ -413,8 +307,8 @@ def _registry_files(registry: Registry) -> dict[str, str]:
     return {name: "\n".join(lines) + "\n" for name, lines in sorted(files.items())}
 
 
-def generate(reports: int, seed: int = 1) -> dict[str, str]:
-    """Every file of the corpus as ``{relative path: text}``."""
+def generate(reports: int, seed: int = 1) -> dict[str, str | bytes]:
+    """Every file of the corpus as ``{relative path: text}`` (bytes for copied site files)."""
     rng = random.Random(seed)
     registry = build_registry(rng)
     vocabulary = Vocabulary(rng)
@@ -432,12 +326,12 @@ def generate(reports: int, seed: int = 1) -> dict[str, str]:
                              [e for e in earlier if e[1] == country.code][-200:])
         files[path] = text
         earlier.append((Path(path).stem, country.code))
-    files["mkdocs.yml"] = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    files["mkdocs.yml"] = (REPO / "mkdocs.yml").read_bytes()
     files.update(_site_sources())
     return files
 
 
-def _site_sources() -> dict[str, str]:
+def _site_sources() -> dict[str, bytes]:
     """The repository's hand-written docs pages, styles, scripts and theme overrides, which
     `kb build` needs next to mkdocs.yml (not the generated docs/index.md and docs/kb/)."""
     files = {}
@@ -447,7 +341,7 @@ def _site_sources() -> dict[str, str]:
             if not path.is_file() or relative == "docs/index.md" or relative.startswith("docs/kb/") \
                     or path.name.startswith("."):
                 continue
-            files[relative] = path.read_text(encoding="utf-8")
+            files[relative] = path.read_bytes()  # images and fonts too
     return files
 
 
@@ -488,9 +382,8 @@ def write_corpus(out: Path, reports: int, seed: int = 1) -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text(f"reports={reports} seed={seed}\n", encoding="utf-8")
     files = generate(reports, seed)
-    for relative, text in files.items():
+    for relative, content in files.items():
         path = out / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     return len(files)
