@@ -26,17 +26,9 @@ def _clean(text: str) -> str:
 
 def _internal_sections(body: str) -> str:
     """The text inside ``<!-- internal -->`` sections: what :func:`kb.report.public_body` drops."""
-    from .report import INTERNAL_END, INTERNAL_START
+    from .report import split_body
 
-    kept, inside = [], False
-    for line in body.split("\n"):
-        if INTERNAL_START.match(line):
-            inside = True
-        elif INTERNAL_END.match(line):
-            inside = False
-        elif inside:
-            kept.append(line)
-    return "\n".join(kept)
+    return split_body(body)[1]
 
 
 def _lineage(view: "Report", registry: "Registry") -> list[str]:

@@ -404,20 +404,25 @@ def _check_internal_markers(body: str, body_line: int, shown: str, problems: lis
                                 "add <!-- /internal --> after the staff-only text"))
 
 
-def public_body(body: str) -> str:
-    """The body without its internal sections (markers are checked by :func:`parse_report`).
+def split_body(body: str) -> tuple[str, str]:
+    """``(public, internal)``: the body without its internal sections, and their text alone.
 
-    Fails closed: an unclosed section drops everything after its opening line.
+    Fails closed: an unclosed section keeps everything after its opening line internal.
     """
-    kept, inside = [], False
+    public, internal, inside = [], [], False
     for line in body.split("\n"):
         if INTERNAL_START.match(line):
             inside = True
         elif INTERNAL_END.match(line):
             inside = False
-        elif not inside:
-            kept.append(line)
-    return "\n".join(kept)
+        else:
+            (internal if inside else public).append(line)
+    return "\n".join(public), "\n".join(internal)
+
+
+def public_body(body: str) -> str:
+    """The body without its internal sections (markers are checked by :func:`parse_report`)."""
+    return split_body(body)[0]
 
 
 def redact(report: Report) -> Report:
