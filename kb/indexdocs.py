@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 if TYPE_CHECKING:
     from .registry import Registry
@@ -89,15 +89,16 @@ def report_document(report: "Report", registry: "Registry", key: str) -> dict:
     }
 
 
-def entity_snapshot(registry: "Registry", reports: list["Report"], previous: dict | None = None) -> dict:
-    """What a search needs of the registry, so that it does not have to read the YAML files."""
+def entity_snapshot(registry: "Registry", country_codes: Iterable[str], previous: dict | None = None) -> dict:
+    """What a search needs of the registry, so that it does not have to read the YAML files;
+    ``country_codes`` are those of the indexed reports (repeats allowed)."""
     from .countries import country_name
     from .report import REPORT_TYPES
 
     countries = dict((previous or {}).get("countries", {}))
-    for report in reports:
-        for code in report.countries:
-            countries.setdefault(code, country_name(code) or code)
+    for code in country_codes:
+        if code not in countries:
+            countries[code] = country_name(code) or code
     return {
         "entities": {e.id: {"name": e.name, "kind": e.kind, "list": e.tag_list, "label": e.label,
                             "names": list(e.names()), "lineage": registry.lineage(e.id) or [e.id]}

@@ -122,6 +122,34 @@ def _state(found, reports: int, documents: int) -> dict:
 
 def _full(project: Project, store: Store, found, digest: str, reason: str,
           progress: Progress | None) -> IndexResult:
+    from .indexbuild import build_in_parts, workers_for
+
+    workers = workers_for(len(found.reports))
+    folder = store.new_folder()
+    try:
+        if workers > 1:
+            built = build_in_parts(project, folder, found.reports, workers)
+            registry = None
+        else:
+            built, registry = _build_here(project, folder, found.reports, progress)
+        if registry is None:
+            from .registry import load_registry
+
+            registry, _problems = load_registry(project.registry_dir, display=project.show)
+        snapshot = entity_snapshot(registry, built.countries)
+        (folder / ENTITIES).write_text(json.dumps(snapshot, ensure_ascii=False), encoding="utf-8")
+        final = store.publish(folder, Manifest(SCHEMA_VERSION, digest, built.files),
+                              _state(found, len(built.usable_keys), built.documents))
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return IndexResult(True, reason, added=len(built.usable_keys), skipped=sorted(built.skipped),
+                       reports=len(built.usable_keys), generation=final.name)
+
+
+def _build_here(project: Project, folder: Path, scanned: dict, progress: Progress | None):
+    """A full build in this process (small knowledge bases, or no second CPU)."""
+    from .indexbuild import Built
     from .kbase import load
 
     kb = load(project, progress=progress, mentions=False)
@@ -131,7 +159,7 @@ def _full(project: Project, store: Store, found, digest: str, reason: str,
     skipped = []
     for item in kb.parsed:
         key = file_key(project, item.path)
-        stat = found.reports.get(key)
+        stat = scanned.get(key)
         if stat is None:
             continue  # appeared after the scan: the next run picks it up
         try:
@@ -146,26 +174,17 @@ def _full(project: Project, store: Store, found, digest: str, reason: str,
             reports_by_key[key] = report
         else:
             skipped.append(item.shown)
-    folder = store.new_folder()
-    try:
-        ordered = sorted(reports_by_key.items())
+    ordered = sorted(reports_by_key.items())
 
-        def documents():
-            for done, (key, report) in enumerate(ordered, start=1):
-                yield report_document(report, kb.registry, key)
-                if progress:
-                    progress("indexing", done, len(ordered))
+    def documents():
+        for done, (key, report) in enumerate(ordered, start=1):
+            yield report_document(report, kb.registry, key)
+            if progress:
+                progress("indexing", done, len(ordered))
 
-        count = create_index(folder, documents(), len(ordered))
-        snapshot = entity_snapshot(kb.registry, list(reports_by_key.values()))
-        (folder / ENTITIES).write_text(json.dumps(snapshot, ensure_ascii=False), encoding="utf-8")
-        final = store.publish(folder, Manifest(SCHEMA_VERSION, digest, files),
-                              _state(found, len(reports_by_key), count))
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    return IndexResult(True, reason, added=len(reports_by_key), skipped=sorted(skipped),
-                       reports=len(reports_by_key), generation=final.name)
+    count = create_index(folder, documents())
+    countries = [code for report in reports_by_key.values() for code in report.countries]
+    return Built(files, [key for key, _ in ordered], skipped, countries, count), kb.registry
 
 
 def _incremental(project: Project, store: Store, live: Path, manifest: Manifest, found,
@@ -254,7 +273,7 @@ def _incremental(project: Project, store: Store, live: Path, manifest: Manifest,
         count = change_index(folder, [*removed, *changed],
                              (report_document(report, registry, key) for key, report in sorted(valid.items())))
         snapshot = read_entities(live)
-        grown = entity_snapshot(registry, list(valid.values()), snapshot)
+        grown = entity_snapshot(registry, (c for r in valid.values() for c in r.countries), snapshot)
         if grown["countries"] != snapshot.get("countries"):
             (folder / ENTITIES).unlink()  # a hard link to the live file: never write through it
             (folder / ENTITIES).write_text(json.dumps(grown, ensure_ascii=False), encoding="utf-8")

@@ -170,7 +170,7 @@ def _all_problems(project: Project, extra_paths: list[Path], workers: int | None
     if workers is None:
         workers = _default_workers()
     files = list(dict.fromkeys([*project.report_files(), *(p.resolve() for p in extra_paths)]))
-    if workers <= 1 or len(files) < PARALLEL_FROM or not _can_fork():
+    if workers <= 1 or len(files) < PARALLEL_FROM or not can_fork():
         kb = load(project, extra_paths=extra_paths)
         return kb.problems, len(kb.parsed)
     import multiprocessing
@@ -193,7 +193,7 @@ def _all_problems(project: Project, extra_paths: list[Path], workers: int | None
 
 def _parse_and_check(project: Project, checker: Checker, paths: list[Path]) -> list[tuple[Parsed, list[Problem]]]:
     """In a worker process: parse and check reports. Each report goes back as a stub holding what
-    the cross-report checks read (:func:`_stub`): copying whole reports back would cost about
+    the cross-report checks read (:func:`report_stub`): copying whole reports back would cost about
     as much as parsing them."""
     out = []
     with collector_paused():
@@ -202,7 +202,7 @@ def _parse_and_check(project: Project, checker: Checker, paths: list[Path]) -> l
             own: list[Problem] = []
             if parsed.report is not None:
                 own = checker.check_report(parsed.report)
-                parsed.report = _stub(parsed.report)
+                parsed.report = report_stub(parsed.report)
             out.append((parsed, own))
     return out
 
@@ -211,7 +211,7 @@ def _parse_and_check(project: Project, checker: Checker, paths: list[Path]) -> l
 _CROSS_CHECKED = (("id",), ("supersedes",), ())
 
 
-def _stub(report: Report) -> Report:
+def report_stub(report: Report) -> Report:
     """The report's id, file, ``supersedes`` and their positions; everything else left empty."""
     located = report.located
     if located is not None:
@@ -230,7 +230,7 @@ def _default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
     """Worker processes are forked (cheap, nothing to re-import); forking a process that runs
     other threads can deadlock, so then everything runs here."""
     import multiprocessing

@@ -367,21 +367,3 @@ def test_a_search_retries_once_when_its_generation_vanishes(tree, monkeypatch):
     result = search(Project.at(tree), SearchRequest())
     assert len(calls) == 2 and result.total == len(PUBLIC_IDS)
 
-
-def test_a_parallel_full_build_gives_the_same_index(tree, monkeypatch):
-    """Large corpora are built by two processes (Whoosh's MpWriter); the result must not differ."""
-    import kb.index
-
-    update_index(Project.at(tree))
-    serial = sorted((d["key"], d["body"], d.get("private")) for d in documents_in(live(tree)))
-    monkeypatch.setattr(kb.index, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(kb.index.os, "cpu_count", lambda: 2)
-    writers = []
-    real_writer = kb.index.wi.FileIndex.writer
-    monkeypatch.setattr(kb.index.wi.FileIndex, "writer",
-                        lambda self, **kwargs: writers.append(kwargs) or real_writer(self, **kwargs))
-    assert update_index(Project.at(tree), rebuild=True).reports == len(REPORTS)
-    assert writers[0]["procs"] == 2 and writers[0]["multisegment"]
-    assert sorted((d["key"], d["body"], d.get("private")) for d in documents_in(live(tree))) == serial
-    assert ids(tree, "public", "hospitals") == {"2014-07-03-korea-open-data", "2019-06-18-korea-ai-and-health",
-                                                "2020-03-02-korea-energy-and-data"}
