@@ -19,10 +19,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 from .checks import Checker
+from .errors import KbError
 from .index import create_index, join_parts
 from .indexdocs import report_document
 from .indexstore import FileEntry, file_key, sha256_file
@@ -82,9 +84,13 @@ def build_in_parts(project: Project, folder: Path, scanned: dict, workers: int) 
         parts = [folder / f"part-{i}" for i in range(workers)]
         known = frozenset(scanned)
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            results = list(pool.map(_build_part, [project] * workers, [checker] * workers,
-                                    [registry] * workers, shares, parts, [known] * workers))
+        try:
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                results = list(pool.map(_build_part, [project] * workers, [checker] * workers,
+                                        [registry] * workers, shares, parts, [known] * workers))
+        except BrokenProcessPool:
+            raise KbError("an indexing worker process stopped before it finished (killed, or out of memory?)",
+                          hint="the index in use is unchanged; run 'kb index' again") from None
         # Back into the order of the files, which decides which of two reports with one id
         # is "first", as in kb.kbase.load.
         outcomes: list[Outcome] = [None] * len(files)  # type: ignore[list-item]

@@ -211,6 +211,9 @@ from kb.indexing import update_index
 from kb.project import Project
 
 root, point, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+if mode.endswith("-parallel"):  # the build shared among worker processes (kb.indexbuild)
+    import kb.indexbuild
+    kb.indexbuild.workers_for = lambda files: 2
 
 def die(*_args):
     os.kill(os.getpid(), signal.SIGKILL)
@@ -224,6 +227,19 @@ if ":" in point:
 elif point == "commit":  # Whoosh writes its table of contents last
     import whoosh.index
     whoosh.index.TOC.write = die
+elif point == "workers-done":  # every part written, none joined yet
+    import kb.indexbuild
+    kb.indexbuild.join_parts = die
+elif point == "joining":  # some segment files of the parts moved, not all
+    renames = []
+    original_rename, parent = os.rename, os.getpid()
+    def rename(*args):
+        if os.getpid() == parent:  # not in the workers, which inherit this
+            renames.append(args)
+            if len(renames) == 2:
+                die()
+        return original_rename(*args)
+    os.rename = rename
 elif point == "before-swap":
     original = store_mod.write_text
     def write_text(path, *args, **kwargs):
@@ -240,7 +256,7 @@ elif point == "after-swap":
             die()
         return original_clean(self)
     store_mod.Store.clean = clean
-update_index(Project.at(root), rebuild=mode == "rebuild", progress=progress)
+update_index(Project.at(root), rebuild=mode.startswith("rebuild"), progress=progress)
 """
 
 
@@ -260,6 +276,7 @@ def _edit(tree: Path) -> None:
     ("rebuild", "reading:3"), ("rebuild", "indexing:1"), ("rebuild", "indexing:5"), ("rebuild", "commit"),
     ("rebuild", "before-swap"), ("rebuild", "after-swap"),
     ("update", "reading:1"), ("update", "commit"), ("update", "before-swap"), ("update", "after-swap"),
+    ("rebuild-parallel", "workers-done"), ("rebuild-parallel", "joining"), ("rebuild-parallel", "before-swap"),
 ])
 def test_killed_index_run_leaves_a_whole_index(tree, mode, point):
     project = Project.at(tree)
@@ -278,6 +295,25 @@ def test_killed_index_run_leaves_a_whole_index(tree, mode, point):
     assert ids(tree) == after
     leftovers = [p.name for p in (tree / ".kb" / "index").iterdir() if p.name.startswith("tmp-")]
     assert leftovers == []
+
+
+def test_a_killed_worker_process_is_a_clear_error_and_changes_nothing(tree, monkeypatch):
+    """A worker of a parallel full build killed (say by the kernel, out of memory): the run
+    fails with a message, the live index stays as it was, and no half-built folder stays."""
+    import kb.index
+    import kb.indexbuild
+    from kb.errors import KbError
+
+    project = Project.at(tree)
+    update_index(project)
+    before = ids(tree)
+    generation = live(tree)
+    monkeypatch.setattr(kb.indexbuild, "workers_for", lambda files: 2)
+    monkeypatch.setattr(kb.indexbuild, "create_index", lambda *args: os.kill(os.getpid(), signal.SIGKILL))
+    with pytest.raises(KbError, match="worker process stopped"):
+        update_index(project, rebuild=True)
+    assert live(tree) == generation and ids(tree) == before
+    assert [p.name for p in (tree / ".kb" / "index").iterdir() if p.name.startswith("tmp-")] == []
 
 
 def _big_tree(root: Path, copies: int) -> Path:
