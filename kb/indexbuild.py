@@ -59,6 +59,7 @@ class Built:
     skipped: list[str]
     countries: list[str]
     documents: int
+    registry: Registry
 
 
 def workers_for(files: int) -> int:
@@ -118,7 +119,7 @@ def build_in_parts(project: Project, folder: Path, scanned: dict, workers: int) 
                 if o.indexed:
                     drop.append(o.key)
         documents = join_parts(folder, parts, drop)
-    return Built(files_seen, usable, skipped, countries, documents)
+    return Built(files_seen, usable, skipped, countries, documents, registry)
 
 
 def _build_part(project: Project, checker: Checker, registry: Registry, paths: list[Path], part: Path,

@@ -129,14 +129,9 @@ def _full(project: Project, store: Store, found, digest: str, reason: str,
     try:
         if workers > 1:
             built = build_in_parts(project, folder, found.reports, workers)
-            registry = None
         else:
-            built, registry = _build_here(project, folder, found.reports, progress)
-        if registry is None:
-            from .registry import load_registry
-
-            registry, _problems = load_registry(project.registry_dir, display=project.show)
-        snapshot = entity_snapshot(registry, built.countries)
+            built = _build_here(project, folder, found.reports, progress)
+        snapshot = entity_snapshot(built.registry, built.countries)
         (folder / ENTITIES).write_text(json.dumps(snapshot, ensure_ascii=False), encoding="utf-8")
         final = store.publish(folder, Manifest(SCHEMA_VERSION, digest, built.files),
                               _state(found, len(built.usable_keys), built.documents))
@@ -184,7 +179,7 @@ def _build_here(project: Project, folder: Path, scanned: dict, progress: Progres
 
     count = create_index(folder, documents())
     countries = [code for report in reports_by_key.values() for code in report.countries]
-    return Built(files, [key for key, _ in ordered], skipped, countries, count), kb.registry
+    return Built(files, [key for key, _ in ordered], skipped, countries, count, kb.registry)
 
 
 def _incremental(project: Project, store: Store, live: Path, manifest: Manifest, found,
