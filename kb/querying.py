@@ -15,8 +15,9 @@ counting, snippets or spelling (see :mod:`kb.index`).
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -36,6 +37,8 @@ SNIPPET_CHARLIMIT = 2 ** 15
 #: Up to this many matches, facets are counted from stored fields while the facet bitmasks
 #: are not built yet (a one-off search should not pay for building them).
 FEW_MATCHES = 500
+#: Documents (with their scores) of query parts kept per open index, at most.
+LEAF_CACHE = 1_000_000
 _SPACE = re.compile(r"\s+")
 
 
@@ -135,6 +138,10 @@ class OpenIndex:
         self._facet_masks: dict[str, dict[str, int]] | None = None
         self._public: set[int] | None = None
         self._snippets = _Snippets(self.schema["body"].analyzer)
+        self._context = self.searcher.context()
+        self._leaves: OrderedDict = OrderedDict()  # query -> {docnum: score}, least recently used first
+        self._cached = 0
+        self._rank: dict[int, int] | None = None
 
     def close(self) -> None:
         self.searcher.close()
@@ -164,19 +171,26 @@ class OpenIndex:
         q = self.parse(text, staff) if text else wq.Every()
         if conditions:
             # Part of the query rather than a filter: matching skips through the postings instead
-            # of listing every public document first; a zero score leaves the ranking alone.
+            # of listing every public document first; its constant score leaves the ranking alone.
             restrict = wq.ConstantScoreQuery(wq.And(conditions), 0.0)
             q = restrict if isinstance(q, wq.Every) else wq.And([q, restrict])
         by_date = spec.sort == "date" or not text
-        sortedby = [sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("key")] if by_date else None
-        # Every match is collected once: the total and the facets need them all anyway.
-        results = searcher.search(q, limit=None, sortedby=sortedby)
+        matched = self._matches(q, scored=not by_date)
+        if by_date:
+            rank = self._date_rank()
+            order = sorted(matched, key=rank.__getitem__)
+            top = [(docnum, None) for docnum in (order[:spec.limit] if spec.limit else order)]
+        else:
+            def best(item):
+                return -item[1], item[0]
+            items = matched.items()
+            top = heapq.nsmallest(spec.limit, items, key=best) if spec.limit else sorted(items, key=best)
         snippet_fields = ("body", "private", "summary") if staff else ("body", "summary")
         words = {name: frozenset(self.schema[name].from_bytes(term)
                                  for _name, term in q.existing_terms(self.reader, fieldname=name, expand=True))
                  for name in snippet_fields} if text else {}
         hits = []
-        for docnum, score in _top(results, spec.limit):
+        for docnum, score in top:
             stored = searcher.stored_fields(docnum)
             snippet = ""
             for name in snippet_fields if text else ():
@@ -186,11 +200,96 @@ class OpenIndex:
             if not snippet:
                 snippet = _shorten(stored.get("summary") or stored.get("body", ""))
             snippet = _SPACE.sub(" ", snippet).strip().replace("** **", " ")
-            hits.append(RawHit(stored, None if by_date else round(score, 4), snippet))
-        matched = results.docs()
+            hits.append(RawHit(stored, None if score is None else round(score, 4), snippet))
         facets = self._facets(matched)
         suggestions = _spelling(self, spec.spell_words, staff) if spec.spell_words else {}
         return RawResults(len(matched), hits, facets, suggestions)
+
+    # -- matching ---------------------------------------------------------------------------
+    def _matches(self, q, scored: bool = True) -> dict[int, float]:
+        """Every document ``q`` matches, with the score Whoosh gives it.
+
+        Whoosh scores each match through a tree of Python matcher objects, which
+        is most of a search's time. Here each leaf of the query (a term, a phrase,
+        a wildcard, a date range...) is matched by Whoosh once per open index and
+        its documents and scores kept; ``And``, ``Or``, ``Not`` and constant-score
+        filters are then combined as Whoosh combines them (sum of the parts' scores;
+        ``Not`` and a filter add a constant), as dictionary operations. The sums may
+        be added in another order than Whoosh's, so a score can differ from Whoosh's
+        in its last bits, never in the four decimals shown.
+        """
+        if isinstance(q, wq.And) and q.subqueries:
+            positive = [sub for sub in q.subqueries if not isinstance(sub, wq.Not)]
+            negative = [sub for sub in q.subqueries if isinstance(sub, wq.Not)]
+            if not positive:
+                return self._leaf(q)
+            parts = [self._matches(sub, scored) for sub in positive]
+            docs = set(min(parts, key=len)).intersection(*parts)
+            for sub in negative:
+                docs -= self._matches(sub.query, False).keys()
+            if not scored:
+                return dict.fromkeys(docs, 0.0)
+            if len(parts) == 2:
+                first, second = parts
+                out = {d: first[d] + second[d] for d in docs}
+            else:
+                out = {}
+                for d in docs:
+                    total = parts[0][d]
+                    for part in parts[1:]:
+                        total += part[d]
+                    out[d] = total
+            if negative:
+                extra = sum(self._constant(sub) for sub in negative)
+                out = {d: score + extra for d, score in out.items()}
+            return _boosted(out, q.boost)
+        if isinstance(q, wq.Or) and q.subqueries and not q.scale and not q.minmatch \
+                and not any(isinstance(sub, wq.Not) for sub in q.subqueries):
+            parts = [self._matches(sub, scored) for sub in q.subqueries]
+            out = dict(parts[0])
+            for part in parts[1:]:
+                for d, score in part.items():
+                    out[d] = out[d] + score if d in out else score
+            return _boosted(out, q.boost)
+        return self._leaf(q)
+
+    def _leaf(self, q) -> dict[int, float]:
+        """The documents and scores of a query Whoosh matches itself, kept while the index is open."""
+        found = self._leaves.get(q)
+        if found is not None:
+            self._leaves.move_to_end(q)
+            return found
+        if isinstance(q, wq.ConstantScoreQuery):
+            found = dict.fromkeys(self._matches(q.child, False), self._constant(q))
+        else:
+            found = {}
+            for sub, base in self.searcher.subsearchers:
+                matcher = q.matcher(sub, self._context)
+                while matcher.is_active():
+                    found[matcher.id() + base] = matcher.score()
+                    matcher.next()
+        self._leaves[q] = found
+        self._cached += len(found)
+        while self._cached > LEAF_CACHE and len(self._leaves) > 1:
+            _query, dropped = self._leaves.popitem(last=False)
+            self._cached -= len(dropped)
+        return found
+
+    def _constant(self, q) -> float:
+        """The score a ``Not`` or constant-score part adds to each match (the same for all)."""
+        for sub, _base in self.searcher.subsearchers:
+            matcher = q.matcher(sub, self._context)
+            if matcher.is_active():
+                return matcher.score()
+        return 0.0
+
+    def _date_rank(self) -> dict[int, int]:
+        """Each document's place when sorted newest first (then by id), as Whoosh sorts them."""
+        if self._rank is None:
+            everything = self.searcher.search(wq.Every(), limit=None, sortedby=[
+                sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("key")])
+            self._rank = {docnum: place for place, (_key, docnum) in enumerate(everything.top_n)}
+        return self._rank
 
     # -- facets ------------------------------------------------------------------------------
     def _facets(self, matched: set[int]) -> dict[str, dict[str, int]]:
@@ -246,6 +345,10 @@ class OpenIndex:
         return self._public
 
 
+def _boosted(scores: dict[int, float], boost: float) -> dict[int, float]:
+    return scores if boost == 1.0 else {d: score * boost for d, score in scores.items()}
+
+
 def _block_ids(matcher) -> list:
     """Every id of a leaf matcher; Whoosh's own ``all_ids`` yields them one by one (slow)."""
     if not hasattr(matcher, "_read_ids") or not hasattr(matcher, "_next_block"):
@@ -266,101 +369,155 @@ def _mask(docnums, size: int) -> int:
     return int.from_bytes(bits, "little")
 
 
-def _top(results, limit: int | None) -> list[tuple[int, float]]:
-    """(docnum, score) of the hits to show, in the order of the results (every match was
-    collected, so ``top_n`` holds them all; sorted by date, the "score" is the sort key)."""
-    return [(docnum, score) for score, docnum in (results.top_n[:limit] if limit else results.top_n)]
-
-
 # -- snippets ------------------------------------------------------------------------------------
 class _Snippets:
-    """Whoosh's highlighter as ``run`` used it, without its cost.
+    """Whoosh's highlighter as ``run`` used it, without its cost: the same snippet, text for text.
 
-    Whoosh re-analyses the whole stored text of every hit shown, through a
-    chain of generators (tokenise, lower-case, stop words, stem), and builds
-    every fragment to keep one. This does the same steps with the analyser's
-    own pattern, stop list and stemmer, stems each distinct word once per
-    open index, and keeps only the best fragment: the same snippet, text for
-    text (``tests/test_search_api.py`` compares them). An analyser of another
-    shape falls back to Whoosh's highlighter.
+    Whoosh re-analyses the whole stored text of every hit shown, through a chain
+    of generators (tokenise, lower-case, stop words, stem), and builds every
+    fragment to keep one. Here the words of the text are listed by the
+    analyser's own pattern (one C-level ``findall``), each distinct word is
+    stemmed once per open index, and the matched words are found with one
+    regular expression; Whoosh's ContextFragmenter then runs only over the words
+    around each match (see :func:`_best_fragment`). ``tests/test_search_api.py``
+    compares the result with Whoosh's. An analyser of another shape falls back
+    to Whoosh's highlighter.
     """
 
     def __init__(self, analyzer):
         self._analyzer = analyzer
         self._stems: dict[str, str] = {}
+        self._finders: dict[frozenset, re.Pattern] = {}
         self._plan = None
         items = getattr(analyzer, "items", None)
         kinds = [type(i).__name__ for i in items or ()]
-        if kinds == ["RegexTokenizer", "LowercaseFilter", "StopFilter", "StemFilter"] and not items[0].gaps:
+        if kinds == ["RegexTokenizer", "LowercaseFilter", "StopFilter", "StemFilter"] and not items[0].gaps \
+                and items[0].expression.pattern == r"[\w\*]+(\.?[\w\*]+)*":
             tokenizer, _lower, stops, stem = items
-            self._plan = (tokenizer.expression, stops.stops, stops.min, stops.max, stem._stem, stem.ignore)
+            words = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*", tokenizer.expression.flags)
+            self._plan = (tokenizer.expression, words, stops.stops, stops.min, stops.max, stem._stem, stem.ignore)
+
+    def _indexed(self, word: str) -> str:
+        """``word`` as the analyser indexes it (lower-cased; stemmed unless a stop word)."""
+        found = self._stems.get(word)
+        if found is None:
+            _tokens, _words, stoplist, minsize, maxsize, stem, ignore = self._plan
+            found = word.lower()
+            if len(found) >= minsize and (maxsize is None or len(found) <= maxsize) \
+                    and found not in stoplist and found not in ignore:
+                found = stem(found)
+            self._stems[word] = found
+        return found
 
     def make(self, text: str, words: frozenset) -> str:
         if not text or not words:
             return ""
         if self._plan is None:
             return _whoosh_snippet(self._analyzer, text, words)
-        pattern, stoplist, minsize, maxsize, stem, ignore = self._plan
-        stems = self._stems
-        tokens = []
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            if end > SNIPPET_CHARLIMIT:
-                break
-            word = match.group().lower()
-            if len(word) >= minsize and (maxsize is None or len(word) <= maxsize) and word not in stoplist \
-                    and word not in ignore:
-                found = stems.get(word)
-                if found is None:
-                    found = stems[word] = stem(word)
-                word = found
-            tokens.append((start, end, word if word in words else None))
-        return _format(text, _best_fragment(tokens))
+        tokens = self._plan[0]
+        forms = frozenset(w for w in set(self._plan[1].findall(text)) if self._indexed(w) in words)
+        if not forms:
+            return ""
+        finder = self._finders.get(forms)
+        if finder is None:
+            if len(self._finders) > 1000:
+                self._finders.clear()
+            alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+            # A whole token: not preceded by a word character (or by one and a dot), and not continued.
+            finder = self._finders[forms] = re.compile(
+                rf"(?<![\w*])(?<![\w*]\.)(?:{alternatives})(?![\w*])(?!\.[\w*])", tokens.flags)
+        starts = [m.start() for m in finder.finditer(text, 0, SNIPPET_CHARLIMIT)]
+        return _format(text, _best_fragment(text, tokens, starts, words, self._indexed))
 
 
-def _best_fragment(tokens: list) -> tuple[int, int, list] | None:
-    """Whoosh's ContextFragmenter, scored by its BasicFragmentScorer, keeping the top one
-    (on a tie, the later fragment, as Whoosh's ``nlargest`` does)."""
+def _token_start_before(text: str, position: int) -> int:
+    """A position at or before ``position`` where a token can start (after whitespace, or 0)."""
+    if position <= 0:
+        return 0
+    space = text.rfind(" ", 0, position)
+    space = max(space, text.rfind("\n", max(space, 0), position))
+    return space + 1 if space >= 0 else 0
+
+
+def _best_fragment(text: str, tokens: re.Pattern, starts: list[int], words: frozenset, indexed):
+    """Whoosh's ContextFragmenter, scored by its BasicFragmentScorer, keeping the top fragment
+    (on a tie, the later one, as Whoosh's ``nlargest`` does); ``starts`` are the matched tokens.
+
+    Between fragments the fragmenter only remembers where the words of the last
+    SNIPPET_SURROUND characters start, so each fragment is made from the words
+    just before its first match and those after it, not from the whole text.
+    """
     best = None
     best_score = 0.0
-    first = None
-    firsts: deque = deque()
-    countdown = -1
-    matches: list = []
-    currentlen = 0
-    endchar = 0
-    for startchar, endchar, matched in tokens:
-        length = endchar - startchar
-        if countdown < 0 and matched is None:
-            firsts.append(startchar)
-            while firsts and endchar - firsts[0] > SNIPPET_SURROUND:
-                firsts.popleft()
-        elif currentlen + length > SNIPPET_CHARS:
-            countdown = 0
-        elif matched is not None:
-            countdown = SNIPPET_SURROUND
-            if first is None:
-                if firsts:
-                    first = firsts[0]
-                else:
-                    first = startchar
-                    countdown += SNIPPET_SURROUND
-            matches.append((startchar, endchar, matched))
-        if countdown >= 0:
-            currentlen += length
-            countdown -= length
-            if countdown <= 0:
-                score = _fragment_score(matches)
-                if best is None or score >= best_score:
-                    best, best_score = (first, endchar, matches), score
-                matches = []
-                firsts = deque()
-                first = None
-                currentlen = 0
-    if matches:
-        score = _fragment_score(matches)
-        if best is None or score >= best_score:
-            best = (first, endchar, matches)
+    reset = 0  # the fragmenter starts afresh from here (the end of the last fragment)
+    index = 0
+    while index < len(starts):
+        begin = starts[index]
+        if begin < reset:
+            index += 1
+            continue
+        # The idle words before the match: the last one's end decides which start the fragment.
+        window = max(reset, begin - 4 * SNIPPET_SURROUND)
+        while True:
+            before = [m.span() for m in tokens.finditer(text, _token_start_before(text, window), begin)
+                      if m.start() >= reset]
+            if window <= reset or (before and window < before[-1][1] - SNIPPET_SURROUND):
+                break
+            window = max(reset, (before[-1][1] if before else window) - 4 * SNIPPET_SURROUND)
+        last_end = before[-1][1] if before else 0
+        firsts = deque(start for start, _end in before if last_end - start <= SNIPPET_SURROUND)
+        # From the match on, exactly as Whoosh's loop (tokens only; gaps are not counted).
+        first = None
+        countdown = -1
+        matches: list = []
+        currentlen = 0
+        endchar = begin
+        emitted = False
+        found = tokens.finditer(text, begin)
+        for m in found:
+            startchar, endchar = m.span()
+            if endchar > SNIPPET_CHARLIMIT:
+                break
+            length = endchar - startchar
+            word = indexed(m.group())
+            matched = word in words
+            if countdown < 0 and not matched:
+                firsts.append(startchar)
+                while firsts and endchar - firsts[0] > SNIPPET_SURROUND:
+                    firsts.popleft()
+            elif currentlen + length > SNIPPET_CHARS:
+                countdown = 0
+            elif matched:
+                countdown = SNIPPET_SURROUND
+                if first is None:
+                    if firsts:
+                        first = firsts[0]
+                    else:
+                        first = startchar
+                        countdown += SNIPPET_SURROUND
+                matches.append((startchar, endchar, word))
+            if countdown >= 0:
+                currentlen += length
+                countdown -= length
+                if countdown <= 0:
+                    emitted = True
+                    break
+        if matches:
+            score = _fragment_score(matches)
+            if best is None or score >= best_score:
+                best, best_score = (first, endchar, matches), score
+        if not emitted:
+            break  # the end of the text (or of what Whoosh looks at)
+        reset = endchar
+        if countdown == 0:
+            # Whoosh leaves its countdown at 0 here, so the next word, unless a match, ends
+            # an empty fragment and is not remembered as context.
+            following = next(found, None)
+            if following is None or following.end() > SNIPPET_CHARLIMIT:
+                break
+            if indexed(following.group()) not in words:
+                reset = following.end()
+        index += 1
     return best
 
 
