@@ -139,6 +139,8 @@ class OpenIndex:
         self._public: set[int] | None = None
         self._snippets = _Snippets(self.schema["body"].analyzer)
         self._context = self.searcher.context()
+        # Segments with the number of their first document (one segment: the searcher itself).
+        self._segments = self.searcher.subsearchers or [(self.searcher, 0)]
         self._leaves: OrderedDict = OrderedDict()  # query -> {docnum: score}, least recently used first
         self._cached = 0
         self._rank: dict[int, int] | None = None
@@ -263,7 +265,7 @@ class OpenIndex:
             found = dict.fromkeys(self._matches(q.child, False), self._constant(q))
         else:
             found = {}
-            for sub, base in self.searcher.subsearchers:
+            for sub, base in self._segments:
                 matcher = q.matcher(sub, self._context)
                 while matcher.is_active():
                     found[matcher.id() + base] = matcher.score()
@@ -277,7 +279,7 @@ class OpenIndex:
 
     def _constant(self, q) -> float:
         """The score a ``Not`` or constant-score part adds to each match (the same for all)."""
-        for sub, _base in self.searcher.subsearchers:
+        for sub, _base in self._segments:
             matcher = q.matcher(sub, self._context)
             if matcher.is_active():
                 return matcher.score()
