@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from operator import itemgetter
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -87,10 +88,12 @@ def parse_with(qp: qparser.QueryParser, text: str, staff: bool = False):
     """Whoosh's reading of ``text``; UsageError for what it cannot read."""
     hint = "check quotes, brackets and field:value pairs; see kb search --help"
     try:
-        problem = _first_error(qp.process(text))
+        nodes = qp.process(text)
+        problem = _first_error(nodes)
         if problem:
             raise UsageError(f"cannot read the query near {problem!r}", hint=hint)
-        q = qp.parse(text)
+        # What ``qp.parse(text)`` does, without processing the text a second time.
+        q = (nodes.query(qp) or wq.NullQuery).normalize()
     except UsageError:
         raise
     except Exception as exc:  # noqa: BLE001 - Whoosh raises bare ValueErrors on odd input
@@ -186,10 +189,7 @@ class OpenIndex:
             order = sorted(matched, key=rank.__getitem__)
             top = [(docnum, None) for docnum in (order[:spec.limit] if spec.limit else order)]
         else:
-            def best(item):
-                return -item[1], item[0]
-            items = matched.items()
-            top = heapq.nsmallest(spec.limit, items, key=best) if spec.limit else sorted(items, key=best)
+            top = _best(matched, spec.limit)
         snippet_fields = ("body", "private", "summary") if staff else ("body", "summary")
         words = {name: frozenset(self.schema[name].from_bytes(term)
                                  for _name, term in q.existing_terms(self.reader, fieldname=name, expand=True))
@@ -350,6 +350,20 @@ class OpenIndex:
         return self._public
 
 
+def _ranked(item: tuple[int, float]) -> tuple[float, int]:
+    return -item[1], item[0]
+
+
+def _best(scores: dict[int, float], limit: int | None) -> list[tuple[int, float]]:
+    """The ``limit`` best (docnum, score), highest score first and then lowest docnum, as Whoosh ranks."""
+    if not limit or limit >= len(scores):
+        return sorted(scores.items(), key=_ranked)
+    top = heapq.nlargest(limit, scores.items(), key=itemgetter(1))
+    lowest = top[-1][1]
+    tied = [item for item in scores.items() if item[1] == lowest]  # which of them come first: lowest docnum
+    return sorted({*top, *tied}, key=_ranked)[:limit]
+
+
 def _boosted(scores: dict[int, float], boost: float) -> dict[int, float]:
     return scores if boost == 1.0 else {d: score * boost for d, score in scores.items()}
 
@@ -391,7 +405,8 @@ class _Snippets:
 
     def __init__(self, analyzer):
         self._analyzer = analyzer
-        self._stems: dict[str, str] = {}
+        self._stems: dict[str, str] = {}  # a word as written -> as indexed
+        self._surfaces: dict[str, set[str]] = {}  # the other way round
         self._finders: dict[frozenset, re.Pattern] = {}
         self._plan = None
         items = getattr(analyzer, "items", None)
@@ -420,7 +435,12 @@ class _Snippets:
         if self._plan is None:
             return _whoosh_snippet(self._analyzer, text, words)
         tokens = self._plan[0]
-        forms = frozenset(w for w in set(self._plan[1].findall(text)) if self._indexed(w) in words)
+        present = set(self._plan[1].findall(text))
+        for word in present.difference(self._stems):
+            self._surfaces.setdefault(self._indexed(word), set()).add(word)
+        surfaces = self._surfaces
+        forms = frozenset(present.intersection(*[surfaces.get(w, ()) for w in words])) if len(words) == 1 else \
+            frozenset(present.intersection(set().union(*[surfaces.get(w, ()) for w in words])))
         if not forms:
             return ""
         finder = self._finders.get(forms)
@@ -595,8 +615,8 @@ def _spelling(index: OpenIndex, words: tuple[str, ...], staff: bool) -> dict[str
     def docs(fieldname: str, term: str) -> set[int]:
         if (fieldname, term) not in reader:
             return set()
-        found = set(index.term_docs(fieldname, term.encode("utf-8")))
-        return found if staff else found & index.public_docs()
+        found = index._leaf(wq.Term(fieldname, term)).keys()
+        return set(found) if staff else found & index.public_docs()
 
     def surface(stem: str, typed: str) -> str:
         from rapidfuzz.distance import Levenshtein

@@ -265,6 +265,7 @@ class Searcher:
         self._store = store_for(project, index_dir)
         self._open = None
         self._table: EntityTable | None = None
+        self._labels: _Labels | None = None
         self._notes: list[str] = []
         self._update_note: str | None = None
         self.refresh()
@@ -334,12 +335,12 @@ class Searcher:
             opened.close()
             raise
         self._drop()
-        self._open, self._table = opened, table
+        self._open, self._table, self._labels = opened, table, _Labels(table)
 
     def _drop(self) -> None:
         if self._open is not None:
             self._open.close()
-        self._open = self._table = None
+        self._open = self._table = self._labels = None
 
     def _run(self, request: SearchRequest, text: str, sort: str) -> SearchResult:
         from .querying import QuerySpec
@@ -362,7 +363,7 @@ class Searcher:
                          spell_words=tuple(w for w in spell_words(text) if w.lower() not in names))
         raw = self._open.run(spec)
         hits = [_hit(h.fields, h.snippet, h.score) for h in raw.hits]
-        facets = {FACET_NAMES[name]: _facet(name, counts, table) for name, counts in raw.facets.items()}
+        facets = {FACET_NAMES[name]: _facet(name, counts, self._labels) for name, counts in raw.facets.items()}
         update_note, self._update_note = self._update_note, None
         return SearchResult(request, resolved, sort, raw.total, hits, facets,
                             _corrected(request.query or "", raw.suggestions), list(self._notes), update_note)
@@ -405,17 +406,29 @@ def _hit(stored: dict, snippet: str, score: float | None) -> Hit:
     )
 
 
-def _facet(name: str, counts: dict[str, int], table: EntityTable) -> list[FacetValue]:
-    values = []
-    for value, count in counts.items():
-        if name == "countries":
-            value = value.upper()
-            label = table.countries.get(value, value)
-        elif name == "year":
-            label = value
-        else:
-            label = table.label(value)
-        values.append(FacetValue(value, label, count))
+class _Labels:
+    """Facet values as shown, and their labels, looked up once per registry copy."""
+
+    def __init__(self, table: EntityTable):
+        self._table = table
+        self._known: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def __call__(self, name: str, value: str) -> tuple[str, str]:
+        found = self._known.get((name, value))
+        if found is None:
+            if name == "countries":
+                shown = value.upper()
+                found = (shown, self._table.countries.get(shown, shown))
+            elif name == "year":
+                found = (value, value)
+            else:
+                found = (value, self._table.label(value))
+            self._known[(name, value)] = found
+        return found
+
+
+def _facet(name: str, counts: dict[str, int], labels: _Labels) -> list[FacetValue]:
+    values = [FacetValue(*labels(name, value), count) for value, count in counts.items()]
     if name == "year":
         return sorted(values, key=lambda f: f.value, reverse=True)
     return sorted(values, key=lambda f: (-f.count, f.value))
