@@ -199,7 +199,7 @@ class OpenIndex:
             stored = searcher.stored_fields(docnum)
             snippet = ""
             for name in snippet_fields if text else ():
-                snippet = self._snippets.make(stored.get(name) or "", words[name])
+                snippet = self._snippets.make(stored.get(name) or "", words[name], (docnum, name))
                 if snippet:
                     break
             if not snippet:
@@ -407,6 +407,7 @@ class _Snippets:
         self._analyzer = analyzer
         self._stems: dict[str, str] = {}  # a word as written -> as indexed
         self._surfaces: dict[str, set[str]] = {}  # the other way round
+        self._read: set = set()  # texts whose words are all in those two
         self._finders: dict[frozenset, re.Pattern] = {}
         self._plan = None
         items = getattr(analyzer, "items", None)
@@ -429,18 +430,21 @@ class _Snippets:
             self._stems[word] = found
         return found
 
-    def make(self, text: str, words: frozenset) -> str:
+    def make(self, text: str, words: frozenset, source=None) -> str:
+        """The snippet of ``text`` for the indexed ``words``; ``source`` names the text (document
+        and field) so that its words are listed only the first time."""
         if not text or not words:
             return ""
         if self._plan is None:
             return _whoosh_snippet(self._analyzer, text, words)
         tokens = self._plan[0]
-        present = set(self._plan[1].findall(text))
-        for word in present.difference(self._stems):
-            self._surfaces.setdefault(self._indexed(word), set()).add(word)
-        surfaces = self._surfaces
-        forms = frozenset(present.intersection(*[surfaces.get(w, ()) for w in words])) if len(words) == 1 else \
-            frozenset(present.intersection(set().union(*[surfaces.get(w, ()) for w in words])))
+        if source is None or source not in self._read:
+            for word in set(self._plan[1].findall(text)).difference(self._stems):
+                self._surfaces.setdefault(self._indexed(word), set()).add(word)
+            if source is not None:
+                self._read.add(source)
+        # Every way the words are written in the texts read so far, this one included.
+        forms = frozenset().union(*[self._surfaces.get(w, ()) for w in words])
         if not forms:
             return ""
         finder = self._finders.get(forms)
@@ -452,6 +456,8 @@ class _Snippets:
             finder = self._finders[forms] = re.compile(
                 rf"(?<![\w*])(?<![\w*]\.)(?:{alternatives})(?![\w*])(?!\.[\w*])", tokens.flags)
         starts = [m.start() for m in finder.finditer(text, 0, SNIPPET_CHARLIMIT)]
+        if not starts:
+            return ""
         return _format(text, _best_fragment(text, tokens, starts, words, self._indexed))
 
 
@@ -482,7 +488,7 @@ def _best_fragment(text: str, tokens: re.Pattern, starts: list[int], words: froz
             index += 1
             continue
         # The idle words before the match: the last one's end decides which start the fragment.
-        window = max(reset, begin - 4 * SNIPPET_SURROUND)
+        window = max(reset, begin - SNIPPET_SURROUND - 20)
         while True:
             before = [m.span() for m in tokens.finditer(text, _token_start_before(text, window), begin)
                       if m.start() >= reset]

@@ -201,12 +201,15 @@ def test_snippets_are_whooshs(corpus):
         texts = [index.searcher.stored_fields(d).get(name) or "" for d in range(0, 300, 3)
                  for name in ("body", "summary", "private")] + TRICKY_TEXTS
         compared = 0
-        for text in texts:
+        for number, text in enumerate(texts):
             words = [token.text for token in analyzer(text, mode="index", removestops=False)] or ["hydrogen"]
             for _ in range(5):
                 chosen = chance.sample(words, min(chance.choice([1, 1, 2, 3]), len(words)))
                 chosen += chance.choice([[], ["hydrogen"], ["the"], ["wind", "offshor"]])
                 wanted = frozenset(chosen)
-                assert snippets.make(text, wanted) == _whoosh_snippet(analyzer, text, wanted), (text[:80], wanted)
+                expected = _whoosh_snippet(analyzer, text, wanted)
+                assert snippets.make(text, wanted) == expected, (text[:80], wanted)
+                # Named, a text's words are listed the first time only: the same snippets after.
+                assert snippets.make(text, wanted, number) == expected, (text[:80], wanted)
                 compared += 1
         assert compared > 1000
