@@ -183,7 +183,7 @@ class OpenIndex:
             restrict = wq.ConstantScoreQuery(wq.And(conditions), 0.0)
             q = restrict if isinstance(q, wq.Every) else wq.And([q, restrict])
         by_date = spec.sort == "date" or not text
-        matched = self._matches(q, scored=not by_date)
+        matched, matched_mask = self._matches(q, scored=not by_date)
         if by_date:
             rank = self._date_rank()
             order = sorted(matched, key=rank.__getitem__)
@@ -206,13 +206,13 @@ class OpenIndex:
                 snippet = _shorten(stored.get("summary") or stored.get("body", ""))
             snippet = _SPACE.sub(" ", snippet).strip().replace("** **", " ")
             hits.append(RawHit(stored, None if score is None else round(score, 4), snippet))
-        facets = self._facets(matched)
+        facets = self._facets(matched, matched_mask)
         suggestions = _spelling(self, spec.spell_words, staff) if spec.spell_words else {}
         return RawResults(len(matched), hits, facets, suggestions)
 
     # -- matching ---------------------------------------------------------------------------
-    def _matches(self, q, scored: bool = True) -> dict[int, float]:
-        """Every document ``q`` matches, with the score Whoosh gives it.
+    def _matches(self, q, scored: bool = True) -> tuple[dict[int, float], int]:
+        """Every document ``q`` matches, with the score Whoosh gives it, and as a bitmask.
 
         Whoosh scores each match through a tree of Python matcher objects, which
         is most of a search's time. Here each leaf of the query (a term, a phrase,
@@ -221,19 +221,26 @@ class OpenIndex:
         filters are then combined as Whoosh combines them (sum of the parts' scores;
         ``Not`` and a filter add a constant), as dictionary operations. The sums may
         be added in another order than Whoosh's, so a score can differ from Whoosh's
-        in its last bits, never in the four decimals shown.
+        in its last bits, never in the four decimals shown. The bitmask (bit n:
+        document n) is what facets are counted from.
         """
         if isinstance(q, wq.And) and q.subqueries:
             positive = [sub for sub in q.subqueries if not isinstance(sub, wq.Not)]
             negative = [sub for sub in q.subqueries if isinstance(sub, wq.Not)]
             if not positive:
                 return self._leaf(q)
-            parts = [self._matches(sub, scored) for sub in positive]
+            found = [self._matches(sub, scored) for sub in positive]
+            parts = [part for part, _mask in found]
+            mask = found[0][1]
+            for _part, part_mask in found[1:]:
+                mask &= part_mask
             docs = set(min(parts, key=len)).intersection(*parts)
             for sub in negative:
-                docs -= self._matches(sub.query, False).keys()
+                excluded, excluded_mask = self._matches(sub.query, False)
+                docs.difference_update(excluded)
+                mask &= ~excluded_mask
             if not scored:
-                return dict.fromkeys(docs, 0.0)
+                return dict.fromkeys(docs, 0.0), mask
             if len(parts) == 2:
                 first, second = parts
                 out = {d: first[d] + second[d] for d in docs}
@@ -247,36 +254,46 @@ class OpenIndex:
             if negative:
                 extra = sum(self._constant(sub) for sub in negative)
                 out = {d: score + extra for d, score in out.items()}
-            return _boosted(out, q.boost)
+            return _boosted(out, q.boost), mask
         if isinstance(q, wq.Or) and q.subqueries and not q.scale and not q.minmatch \
                 and not any(isinstance(sub, wq.Not) for sub in q.subqueries):
-            parts = [self._matches(sub, scored) for sub in q.subqueries]
+            found = [self._matches(sub, scored) for sub in q.subqueries]
+            mask = 0
+            for _part, part_mask in found:
+                mask |= part_mask
+            parts = sorted((part for part, _mask in found), key=len, reverse=True)
             out = dict(parts[0])
             for part in parts[1:]:
-                for d, score in part.items():
-                    out[d] = out[d] + score if d in out else score
-            return _boosted(out, q.boost)
+                both = part.keys() & out.keys()
+                for d in both:
+                    out[d] += part[d]
+                if len(both) < len(part):
+                    fresh = part.keys() - both
+                    out.update(zip(fresh, map(part.__getitem__, fresh)))
+            return _boosted(out, q.boost), mask
         return self._leaf(q)
 
-    def _leaf(self, q) -> dict[int, float]:
+    def _leaf(self, q) -> tuple[dict[int, float], int]:
         """The documents and scores of a query Whoosh matches itself, kept while the index is open."""
         found = self._leaves.get(q)
         if found is not None:
             self._leaves.move_to_end(q)
             return found
         if isinstance(q, wq.ConstantScoreQuery):
-            found = dict.fromkeys(self._matches(q.child, False), self._constant(q))
+            docs, mask = self._matches(q.child, False)
+            scores = dict.fromkeys(docs, self._constant(q))
         else:
-            found = {}
+            scores = {}
             for sub, base in self._segments:
                 matcher = q.matcher(sub, self._context)
                 while matcher.is_active():
-                    found[matcher.id() + base] = matcher.score()
+                    scores[matcher.id() + base] = matcher.score()
                     matcher.next()
-        self._leaves[q] = found
-        self._cached += len(found)
+            mask = _mask(scores, self.reader.doc_count_all())
+        found = self._leaves[q] = (scores, mask)
+        self._cached += len(scores)
         while self._cached > LEAF_CACHE and len(self._leaves) > 1:
-            _query, dropped = self._leaves.popitem(last=False)
+            _query, (dropped, _mask_) = self._leaves.popitem(last=False)
             self._cached -= len(dropped)
         return found
 
@@ -297,7 +314,7 @@ class OpenIndex:
         return self._rank
 
     # -- facets ------------------------------------------------------------------------------
-    def _facets(self, matched: set[int]) -> dict[str, dict[str, int]]:
+    def _facets(self, matched, wanted: int) -> dict[str, dict[str, int]]:
         """Matching documents per value of each facet field, over every match (not only those shown)."""
         facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
         if self._facet_masks is None and len(matched) <= FEW_MATCHES:
@@ -310,7 +327,6 @@ class OpenIndex:
                         counts[value] = counts.get(value, 0) + 1
             return facets
         masks = self.facet_masks()
-        wanted = _mask(matched, self.reader.doc_count_all())
         for name in FACETS:
             counts = facets[name]
             for value, mask in masks[name].items():
@@ -621,7 +637,7 @@ def _spelling(index: OpenIndex, words: tuple[str, ...], staff: bool) -> dict[str
     def docs(fieldname: str, term: str) -> set[int]:
         if (fieldname, term) not in reader:
             return set()
-        found = index._leaf(wq.Term(fieldname, term)).keys()
+        found = index._leaf(wq.Term(fieldname, term))[0].keys()
         return set(found) if staff else found & index.public_docs()
 
     def surface(stem: str, typed: str) -> str:

@@ -156,7 +156,8 @@ def test_scores_and_ranking_are_whooshs(corpus, view):
             if view == "public":
                 q = wq.And([q, wq.ConstantScoreQuery(wq.And([wq.Term("visibility", "public")]), 0.0)])
             theirs = [(docnum, score) for score, docnum in index.searcher.search(q, limit=None).top_n]
-            ours = index._matches(q)
+            ours, mask = index._matches(q)
+            assert mask == sum(1 << docnum for docnum in ours), text
             assert set(ours) == {docnum for docnum, _score in theirs}, text
             assert theirs, f"{text} matches something"
             for docnum, score in theirs:
