@@ -432,13 +432,17 @@ class _Snippets:
                 and items[0].expression.pattern == r"[\w\*]+(\.?[\w\*]+)*":
             tokenizer, _lower, stops, stem = items
             words = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*", tokenizer.expression.flags)
-            self._plan = (tokenizer.expression, words, stops.stops, stops.min, stops.max, stem._stem, stem.ignore)
+            # Text just before a word that makes it the middle of a token: a word character, or one
+            # and a dot (matched against the two characters before the word).
+            inside = re.compile(r"(?:.|^)[\w*]\Z|[\w*]\.\Z", tokenizer.expression.flags | re.DOTALL)
+            self._plan = (tokenizer.expression, words, stops.stops, stops.min, stops.max, stem._stem, stem.ignore,
+                          inside)
 
     def _indexed(self, word: str) -> str:
         """``word`` as the analyser indexes it (lower-cased; stemmed unless a stop word)."""
         found = self._stems.get(word)
         if found is None:
-            _tokens, _words, stoplist, minsize, maxsize, stem, ignore = self._plan
+            _tokens, _words, stoplist, minsize, maxsize, stem, ignore, _inside = self._plan
             found = word.lower()
             if len(found) >= minsize and (maxsize is None or len(found) <= maxsize) \
                     and found not in stoplist and found not in ignore:
@@ -468,10 +472,12 @@ class _Snippets:
             if len(self._finders) > 1000:
                 self._finders.clear()
             alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-            # A whole token: not preceded by a word character (or by one and a dot), and not continued.
-            finder = self._finders[forms] = re.compile(
-                rf"(?<![\w*])(?<![\w*]\.)(?:{alternatives})(?![\w*])(?!\.[\w*])", tokens.flags)
-        starts = [m.start() for m in finder.finditer(text, 0, SNIPPET_CHARLIMIT)]
+            # A word that is not continued; whether it starts a token is checked below (a
+            # look-behind here would be tried at every position of the text).
+            finder = self._finders[forms] = re.compile(rf"(?:{alternatives})(?![\w*])(?!\.[\w*])", tokens.flags)
+        inside = self._plan[7]
+        starts = [m.start() for m in finder.finditer(text, 0, SNIPPET_CHARLIMIT)
+                  if not inside.match(text, max(0, m.start() - 2), m.start())]
         if not starts:
             return ""
         return _format(text, _best_fragment(text, tokens, starts, words, self._indexed))

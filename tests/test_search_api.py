@@ -188,6 +188,8 @@ TRICKY_TEXTS = [
     "." * 400 + "hydrogen" + "!" * 300 + " wind",
     "hydrogen " * 100,
     "ab " * 12000 + "hydrogen",
+    "x\nhydrogen\nhydrogen.\n.hydrogen a.hydrogen *hydrogen hydrogen*x 1.hydrogen _hydrogen hydrogen_ é.hydrogen",
+    "\nhydrogen", "hydrogen", "a\n\nhydrogen wind.\nwind",
     "",
 ]
 
