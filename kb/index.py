@@ -1,7 +1,8 @@
 """The Whoosh search index: what goes in it, and writing it.
 
-Every Whoosh import of the project lives in this module and in
-:mod:`kb.querying`, which runs queries. The documents are made by
+Every Whoosh import of the project lives in this module, in
+:mod:`kb.querying`, which runs queries, and in :mod:`kb.snippets` (its
+highlighter, for an unusual analyser only). The documents are made by
 :mod:`kb.indexdocs`; keeping the index up to date is :mod:`kb.indexing`;
 folders, the lock and freshness are :mod:`kb.indexstore`; checking what the
 user typed and the result they see are :mod:`kb.search`.

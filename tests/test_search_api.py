@@ -20,7 +20,8 @@ from kb.filters import Filters
 from kb.indexing import update_index
 from kb.indexstore import Store
 from kb.project import Project
-from kb.querying import OpenIndex, QuerySpec, _Snippets, _whoosh_snippet
+from kb.querying import OpenIndex, QuerySpec
+from kb.snippets import Snippets, _whoosh_snippet
 from kb.search import Searcher, SearchRequest, search
 from searchkit import PUBLIC_IDS, make_tree
 
@@ -199,7 +200,7 @@ def test_snippets_are_whooshs(corpus):
     chance = random.Random(7)
     with OpenIndex(Store(corpus / ".kb" / "index").current()) as index:
         analyzer = index.schema["body"].analyzer
-        snippets = _Snippets(analyzer)
+        snippets = Snippets(analyzer)
         assert snippets._plan is not None, "the fast path is used with the schema's analyser"
         texts = [index.searcher.stored_fields(d).get(name) or "" for d in range(0, 300, 3)
                  for name in ("body", "summary", "private")] + TRICKY_TEXTS
