@@ -233,11 +233,20 @@ class OpenIndex:
             mask = found[0][1]
             for _part, part_mask in found[1:]:
                 mask &= part_mask
-            docs = set(min(parts, key=len)).intersection(*parts)
+            excluded: list = []
             for sub in negative:
-                excluded, excluded_mask = self._matches(sub.query, False)
-                docs.difference_update(excluded)
-                mask &= ~excluded_mask
+                left_out, left_out_mask = self._matches(sub.query, False)
+                excluded.append(left_out)
+                mask &= ~left_out_mask
+            if len(parts) == 2 and not negative:
+                # One pass over the smaller part (a + b == b + a, so the sums are the same).
+                small, large = sorted(parts, key=len)
+                if not scored:
+                    return dict.fromkeys([d for d in small if d in large], 0.0), mask
+                return _boosted({d: score + large[d] for d, score in small.items() if d in large}, q.boost), mask
+            docs = set(min(parts, key=len)).intersection(*parts)
+            for left_out in excluded:
+                docs.difference_update(left_out)
             if not scored:
                 return dict.fromkeys(docs, 0.0), mask
             if len(parts) == 2:
@@ -256,21 +265,28 @@ class OpenIndex:
             return _boosted(out, q.boost), mask
         if isinstance(q, wq.Or) and q.subqueries and not q.scale and not q.minmatch \
                 and not any(isinstance(sub, wq.Not) for sub in q.subqueries):
-            found = [self._matches(sub, scored) for sub in q.subqueries]
-            mask = 0
-            for _part, part_mask in found:
-                mask |= part_mask
-            parts = sorted((part for part, _mask in found), key=len, reverse=True)
-            out = dict(parts[0])
-            for part in parts[1:]:
-                both = part.keys() & out.keys()
-                for d in both:
-                    out[d] += part[d]
-                if len(both) < len(part):
-                    fresh = part.keys() - both
-                    out.update(zip(fresh, map(part.__getitem__, fresh)))
+            if not any(isinstance(sub, wq.CompoundQuery) for sub in q.subqueries):
+                return self._leaf(q)  # a word in every text field: kept as a whole, like a term
+            out, mask = self._union([self._matches(sub, scored) for sub in q.subqueries])
             return _boosted(out, q.boost), mask
         return self._leaf(q)
+
+    @staticmethod
+    def _union(found: list[tuple[dict[int, float], int]]) -> tuple[dict[int, float], int]:
+        """Documents of any part, with the sum of the scores of the parts that match each."""
+        mask = 0
+        for _part, part_mask in found:
+            mask |= part_mask
+        parts = sorted((part for part, _mask in found), key=len, reverse=True)
+        out = dict(parts[0])
+        for part in parts[1:]:
+            both = part.keys() & out.keys()
+            for d in both:
+                out[d] += part[d]
+            if len(both) < len(part):
+                fresh = part.keys() - both
+                out.update(zip(fresh, map(part.__getitem__, fresh)))
+        return out, mask
 
     def _leaf(self, q) -> tuple[dict[int, float], int]:
         """The documents and scores of a query Whoosh matches itself, kept while the index is open."""
@@ -281,6 +297,9 @@ class OpenIndex:
         if isinstance(q, wq.ConstantScoreQuery):
             docs, mask = self._matches(q.child, False)
             scores = dict.fromkeys(docs, self._constant(q))
+        elif isinstance(q, wq.Or) and not any(isinstance(sub, wq.CompoundQuery) for sub in q.subqueries):
+            scores, mask = self._union([self._leaf(sub) for sub in q.subqueries])
+            scores = _boosted(scores, q.boost)
         else:
             scores = {}
             for sub, base in self._segments:
