@@ -1,9 +1,11 @@
-"""The Whoosh search index: what goes in it, writing it, and running queries.
+"""The Whoosh search index: what goes in it, and writing it.
 
-Every Whoosh import of the project lives in this module. The documents are
-made by :mod:`kb.indexdocs`; keeping the index up to date is
-:mod:`kb.indexing`; folders, the lock and freshness are :mod:`kb.indexstore`;
-checking what the user typed and the result they see are :mod:`kb.search`.
+Every Whoosh import of the project lives in this module, in
+:mod:`kb.querying`, which runs queries, and in :mod:`kb.snippets` (its
+highlighter, for an unusual analyser only). The documents are made by
+:mod:`kb.indexdocs`; keeping the index up to date is :mod:`kb.indexing`;
+folders, the lock and freshness are :mod:`kb.indexstore`; checking what the
+user typed and the result they see are :mod:`kb.search`.
 
 One document per report. Its ordinary fields hold what the public may see: for
 a public report, the view :func:`kb.report.redact` leaves (no internal sections,
@@ -25,21 +27,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable
 
 from whoosh import fields as wf
-from whoosh import highlight, index as wi, qparser, query as wq, sorting
+from whoosh import index as wi
 from whoosh.analysis import STOP_WORDS, StandardAnalyzer, StemmingAnalyzer
 from whoosh.lang.porter import stem as porter_stem
-from whoosh.qparser import syntax
 from whoosh.writing import PostingPool, SegmentWriter
 
-from .errors import UsageError
 from .indexdocs import TAG_FIELDS
-from .indexstore import GenerationGone
 
 #: Bump when the schema or the documents change: the next run rebuilds the index.
 SCHEMA_VERSION = 4
@@ -64,9 +61,6 @@ FACETS = ("sectors", "countries", "ministries", "year")
 POOL_MB = 768
 #: Whoosh's name for the one index in a folder.
 INDEX_NAME = "MAIN"
-#: Up to this many matches, facets are counted from stored fields rather than postings.
-FEW_MATCHES = 500
-_SPACE = re.compile(r"\s+")
 
 
 #: Whoosh's default tokenizer pattern (``whoosh.analysis.tokenizers.default_pattern``), without
@@ -282,227 +276,7 @@ def change_index(folder: Path, delete_paths: Iterable[str], documents: Iterable[
         return searcher.doc_count()
 
 
-# -- searching -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class QuerySpec:
-    """A query in index terms; :mod:`kb.search` makes it from what the user typed."""
-
-    text: str = ""
-    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field -> values, OR'ed
-    start: date | None = None
-    end: date | None = None
-    view: str = "public"
-    sort: str = "relevance"
-    limit: int | None = 20
-    spell_words: tuple[str, ...] = ()
-
-
-@dataclass
-class RawHit:
-    fields: dict
-    score: float | None
-    snippet: str
-
-
-@dataclass
-class RawResults:
-    total: int
-    hits: list[RawHit]
-    facets: dict[str, dict[str, int]]
-    suggestions: dict[str, str]
-
-
-class _MarkFormatter(highlight.Formatter):
-    """Matched words as ``**word**``: readable in a terminal, a spreadsheet and Markdown."""
-
-    between = " … "
-
-    def format_token(self, text, token, replace=False):
-        return f"**{highlight.get_text(text, token, replace)}**"
-
-
-def parser(schema: wf.Schema, staff: bool = False) -> qparser.QueryParser:
-    fields = [*TEXT_FIELDS, "private"] if staff else list(TEXT_FIELDS)
-    found = qparser.MultifieldParser(fields, schema, fieldboosts=FIELD_BOOSTS)
-    aliases: dict[str, list[str]] = {}
-    for alias, name in QUERY_FIELDS.items():
-        if alias != name:
-            aliases.setdefault(name, []).append(alias)
-    found.add_plugin(qparser.FieldAliasPlugin(aliases))
-    return found
-
-
-def parse_query(schema: wf.Schema, text: str, staff: bool = False):
-    """Whoosh's reading of ``text``; UsageError for what it cannot read."""
-    qp = parser(schema, staff)
-    hint = "check quotes, brackets and field:value pairs; see kb search --help"
-    try:
-        problem = _first_error(qp.process(text))
-        if problem:
-            raise UsageError(f"cannot read the query near {problem!r}", hint=hint)
-        q = qp.parse(text)
-    except UsageError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - Whoosh raises bare ValueErrors on odd input
-        raise UsageError(f"cannot read the query: {exc}", hint=hint) from None
-    return _with_private(q) if staff else q
-
-
-def _with_private(q):
-    """Staff queries on a field also search its private twin (internal parts of public reports)."""
-    if isinstance(q, wq.Term) and q.fieldname in PRIVATE_TWINS:
-        return wq.Or([q, wq.Term(PRIVATE_TWINS[q.fieldname], q.text, boost=q.boost)])
-    return q.apply(_with_private)
-
-
-def _first_error(node) -> str | None:
-    if isinstance(node, syntax.ErrorNode):
-        return getattr(node.node, "original", None) or node.message
-    if isinstance(node, syntax.GroupNode):
-        for child in node:
-            found = _first_error(child)
-            if found:
-                return found
-    return None
-
-
-def run_query(generation: Path, spec: QuerySpec) -> RawResults:
-    """Run ``spec`` on one generation: hits, total, facet counts over all hits, spelling suggestions."""
-    staff = spec.view == "staff"
-    try:
-        ix = wi.open_dir(str(generation))
-        searcher = ix.searcher()
-    except (OSError, wi.EmptyIndexError) as exc:
-        raise GenerationGone(f"the index changed while opening it ({exc})") from None
-    with searcher:
-        schema = ix.schema
-        conditions = [] if staff else [wq.Term("visibility", "public")]
-        for name, values in spec.filters.items():
-            conditions.append(wq.Or([wq.Term(name, v.lower()) for v in values]))
-        if spec.start or spec.end:
-            conditions.append(wq.DateRange("date", _datetime(spec.start), _datetime(spec.end)))
-        text = spec.text.strip()
-        q = parse_query(schema, text, staff) if text else wq.Every()
-        if conditions:
-            # Part of the query rather than a filter: matching skips through the postings instead
-            # of listing every public document first; a zero score leaves the ranking alone.
-            restrict = wq.ConstantScoreQuery(wq.And(conditions), 0.0)
-            q = restrict if isinstance(q, wq.Every) else wq.And([q, restrict])
-        by_date = spec.sort == "date" or not text
-        sortedby = [sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("key")] if by_date else None
-        # Every match is collected once: the total and the facets need them all anyway.
-        results = searcher.search(q, limit=None, sortedby=sortedby)
-        results.fragmenter = highlight.ContextFragmenter(maxchars=200, surround=60)
-        results.formatter = _MarkFormatter()
-        snippet_fields = ("body", "private", "summary") if staff else ("body", "summary")
-        hits = []
-        for hit in results[:spec.limit] if spec.limit else results:
-            stored = hit.fields()
-            snippet = ""
-            for name in (n for n in snippet_fields if n in stored) if text else ():
-                snippet = hit.highlights(name, top=1)
-                if snippet:
-                    break
-            if not snippet:
-                snippet = _shorten(stored.get("summary") or stored.get("body", ""))
-            snippet = _SPACE.sub(" ", snippet).strip().replace("** **", " ")
-            hits.append(RawHit(stored, None if by_date else round(hit.score, 4), snippet))
-        facets = _facets(searcher, results.docs())
-        total = len(results)
-        suggestions = _spelling(searcher, spec.spell_words, staff) if spec.spell_words else {}
-    return RawResults(total, hits, facets, suggestions)
-
-
-def _facets(searcher, matched: set[int]) -> dict[str, dict[str, int]]:
-    """Matching documents per value of each facet field, over every match (not only those shown).
-
-    Few matches: read their stored values. Many: count each value's postings
-    against the set of matches, one pass over the facet fields (about half the
-    cost of Whoosh's own grouping).
-    """
-    facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-    if len(matched) <= FEW_MATCHES:
-        for docnum in matched:
-            stored = searcher.stored_fields(docnum)
-            for name in FACETS:
-                for value in (stored.get(name) or "").split():
-                    value = value.lower()
-                    facets[name][value] = facets[name].get(value, 0) + 1
-        return facets
-    reader = searcher.reader()
-    for name in FACETS:
-        for term in reader.lexicon(name):
-            number = sum(1 for docnum in reader.postings(name, term).all_ids() if docnum in matched)
-            if number:
-                facets[name][term.decode("utf-8")] = number
-    return facets
-
-
-def _shorten(text: str, limit: int = 220) -> str:
-    text = _SPACE.sub(" ", text).strip()
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0] + " …"
-
-
-def _datetime(day: date | None) -> datetime | None:
-    return datetime(day.year, day.month, day.day) if day else None
-
-
-def _spelling(searcher, words: tuple[str, ...], staff: bool) -> dict[str, str]:
-    """For each query word that no visible document contains, the nearest word that one does.
-
-    Works on the stemmed terms of the stored text fields (no extra field to
-    index), then shows the suggestion as it is written in a visible document:
-    "hospitls" -> stem "hospitl" -> nearest stem "hospit" -> "hospitals".
-    """
-    reader = searcher.reader()
-    analyzer = searcher.schema["body"].analyzer
-    fields = ("title", "summary", "body", "private") if staff else ("title", "summary", "body")
-    visible: set[int] | None = None
-
-    def docs(fieldname: str, term: str) -> set[int]:
-        nonlocal visible
-        if (fieldname, term) not in reader:
-            return set()
-        found = set(reader.postings(fieldname, term).all_ids())
-        if not staff:
-            if visible is None:
-                visible = set(searcher.docs_for_query(wq.Term("visibility", "public")))
-            found &= visible
-        return found
-
-    def surface(stem: str, typed: str) -> str:
-        from rapidfuzz.distance import Levenshtein
-
-        for fieldname in fields:
-            for docnum in sorted(docs(fieldname, stem))[:3]:
-                stored = searcher.stored_fields(docnum).get(fieldname) or ""
-                forms = [stored[t.startchar:t.endchar].lower() for t in analyzer(stored, chars=True)
-                         if t.text == stem]
-                if forms:
-                    return min(forms, key=lambda form: (Levenshtein.distance(form, typed), form))
-        return stem
-
-    found: dict[str, str] = {}
-    for word in dict.fromkeys(w.lower() for w in words):
-        stems = [t.text for t in analyzer(word)]
-        if len(word) < 3 or len(stems) != 1 or any(docs(f, stems[0]) for f in fields):
-            continue
-        for distance in (1, 2):
-            counts: dict[str, int] = {}
-            for fieldname in fields:
-                for candidate in reader.terms_within(fieldname, stems[0], distance, prefix=1):
-                    number = len(docs(fieldname, candidate))
-                    if number and candidate != stems[0]:
-                        counts[candidate] = counts.get(candidate, 0) + number
-            if counts:
-                best = min(counts, key=lambda c: (-counts[c], c))
-                found[word] = surface(best, word)
-                break
-    return found
-
-
+# -- reading -------------------------------------------------------------------------------------
 def documents_in(generation: Path) -> list[dict]:
     """Stored fields of every document (for tests and ``kb index --check``)."""
     ix = wi.open_dir(str(generation))

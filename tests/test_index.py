@@ -14,7 +14,8 @@ import pytest
 
 from conftest import REPO, write
 from kb.errors import LockedError
-from kb.index import QuerySpec, documents_in, run_query
+from kb.index import documents_in
+from kb.querying import QuerySpec, run_query
 from kb.indexing import fresh_generation, update_index
 from kb.indexstore import Store
 from kb.project import Project
@@ -380,7 +381,7 @@ def test_the_freshness_scan_finds_exactly_the_report_files(tree):
 def test_a_search_retries_once_when_its_generation_vanishes(tree, monkeypatch):
     import shutil
 
-    import kb.index
+    import kb.querying
     from kb.indexstore import GenerationGone
     from kb.search import SearchRequest, search
 
@@ -391,15 +392,15 @@ def test_a_search_retries_once_when_its_generation_vanishes(tree, monkeypatch):
     with pytest.raises(GenerationGone):
         run_query(gone, QuerySpec())
     calls = []
-    real = kb.index.run_query
+    real = kb.querying.OpenIndex.__init__
 
-    def flaky(generation, spec):
+    def flaky(self, generation):
         calls.append(generation)
         if len(calls) == 1:
             raise GenerationGone("the index changed while opening it")
-        return real(generation, spec)
+        real(self, generation)
 
-    monkeypatch.setattr(kb.index, "run_query", flaky)
+    monkeypatch.setattr(kb.querying.OpenIndex, "__init__", flaky)
     result = search(Project.at(tree), SearchRequest())
     assert len(calls) == 2 and result.total == len(PUBLIC_IDS)
 

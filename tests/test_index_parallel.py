@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import kb.indexbuild
-from kb.index import QuerySpec, documents_in, run_query
+from kb.index import documents_in
+from kb.querying import QuerySpec, run_query
 from kb.indexing import update_index
 from kb.indexstore import ENTITIES, MANIFEST, Store
 from kb.project import Project

@@ -353,7 +353,7 @@ def test_entity_names_in_a_query_become_entity_terms():
 ])
 def test_facets_counted_from_postings_equal_the_reports(tree, reports, args, keep, monkeypatch):
     """Large result sets count facets from the postings instead of the stored fields."""
-    import kb.index
+    import kb.querying
 
-    monkeypatch.setattr(kb.index, "FEW_MATCHES", 0)
+    monkeypatch.setattr(kb.querying, "FEW_MATCHES", 0)
     assert facet_counts(search(tree, *args)) == expected_facets([r for r in reports if keep(r)])
