@@ -223,6 +223,8 @@ class OpenIndex:
         in its last bits, never in the four decimals shown. The bitmask (bit n:
         document n) is what facets are counted from.
         """
+        if isinstance(q, (wq.And, wq.Or)) and len(q.subqueries) == 1 and not isinstance(q.subqueries[0], wq.Not):
+            return self._matches(q.subqueries[0], scored)  # as Whoosh: the part alone, boost and all
         if isinstance(q, wq.And) and q.subqueries:
             positive = [sub for sub in q.subqueries if not isinstance(sub, wq.Not)]
             negative = [sub for sub in q.subqueries if isinstance(sub, wq.Not)]
@@ -244,11 +246,18 @@ class OpenIndex:
                 if not scored:
                     return dict.fromkeys([d for d in small if d in large], 0.0), mask
                 return _boosted({d: score + large[d] for d, score in small.items() if d in large}, q.boost), mask
-            docs = set(min(parts, key=len)).intersection(*parts)
-            for left_out in excluded:
-                docs.difference_update(left_out)
+            if len(parts) == 1:
+                docs = parts[0].keys() - set().union(*excluded)
+            else:
+                docs = set(min(parts, key=len)).intersection(*parts)
+                for left_out in excluded:
+                    docs.difference_update(left_out)
             if not scored:
                 return dict.fromkeys(docs, 0.0), mask
+            if len(parts) == 1:
+                only = parts[0]
+                extra = sum(self._constant(sub) for sub in negative)
+                return _boosted({d: only[d] + extra for d in docs}, q.boost), mask
             if len(parts) == 2:
                 first, second = parts
                 out = {d: first[d] + second[d] for d in docs}
