@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from whoosh import index as wi, qparser, query as wq
+from whoosh import index as wi, qparser, query as wq, sorting
 from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import syntax
 
@@ -335,11 +335,16 @@ class OpenIndex:
     def _date_rank(self) -> dict[int, int]:
         """Each document's place when sorted newest first (then by id), as Whoosh sorts them."""
         if self._rank is None:
-            # The columns Whoosh sorts by (as stored: sortable numbers and bytes), read in one go.
-            dates = list(self.reader.column_reader("date", translate=False))
-            keys = list(self.reader.column_reader("key", translate=False))
-            order = sorted(range(len(dates)), key=keys.__getitem__)
-            order.sort(key=dates.__getitem__, reverse=True)  # stable: same date, by id
+            if self.reader.has_column("date") and self.reader.has_column("key"):
+                # The columns Whoosh sorts by (as stored: sortable numbers and bytes), read in one go.
+                dates = list(self.reader.column_reader("date", translate=False))
+                keys = list(self.reader.column_reader("key", translate=False))
+                order = sorted(range(len(dates)), key=keys.__getitem__)
+                order.sort(key=dates.__getitem__, reverse=True)  # stable: same date, by id
+            else:
+                everything = self.searcher.search(wq.Every(), limit=None, sortedby=[
+                    sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("key")])
+                order = [docnum for _key, docnum in everything.top_n]
             self._rank = {docnum: place for place, docnum in enumerate(order)}
         return self._rank
 
