@@ -27,6 +27,7 @@ from pathlib import Path
 from whoosh import index as wi, qparser, query as wq, sorting
 from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import syntax
+from whoosh.reading import TermNotFound
 
 from .errors import UsageError
 from .index import FACETS, FIELD_BOOSTS, PRIVATE_TWINS, QUERY_FIELDS, TEXT_FIELDS
@@ -385,9 +386,10 @@ class OpenIndex:
         """Documents (not deleted) holding ``term``, read a block of postings at a time."""
         found: list[int] = []
         for segment, base in self.reader.leaf_readers():
-            if (fieldname, term) not in segment:
+            try:
+                matcher = segment.postings(fieldname, term)  # one look-up in the terms file, not two
+            except TermNotFound:
                 continue
-            matcher = segment.postings(fieldname, term)
             deleted = getattr(segment, "deleted_docs_set", None) or ()
             leaf = getattr(matcher, "child", matcher) if deleted else matcher
             ids = _block_ids(leaf)
