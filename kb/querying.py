@@ -33,6 +33,7 @@ from .errors import UsageError
 from .index import FACETS, FIELD_BOOSTS, PRIVATE_TWINS, QUERY_FIELDS, TEXT_FIELDS
 from .indexstore import GenerationGone
 from .snippets import Snippets
+from .spelling import spelling_suggestions
 
 #: Up to this many matches, the first search of an open index counts facets from the stored
 #: fields (about 80 microseconds a match) rather than build the facet bitmasks (about 150 ms at
@@ -207,7 +208,7 @@ class OpenIndex:
             snippet = _SPACE.sub(" ", snippet).strip().replace("** **", " ")
             hits.append(RawHit(stored, None if score is None else round(score, 4), snippet))
         facets = self._facets(matched, matched_mask)
-        suggestions = _spelling(self, spec.spell_words, staff) if spec.spell_words else {}
+        suggestions = spelling_suggestions(self, spec.spell_words, staff) if spec.spell_words else {}
         return RawResults(len(matched), hits, facets, suggestions)
 
     # -- matching ---------------------------------------------------------------------------
@@ -398,6 +399,10 @@ class OpenIndex:
             found.extend([i + base for i in ids] if base else ids)
         return found
 
+    def docs_with(self, fieldname: str, term: str):
+        """The documents holding ``term`` in ``fieldname`` (a set-like view), kept while open."""
+        return self._leaf(wq.Term(fieldname, term))[0].keys()
+
     def public_docs(self) -> set[int]:
         if self._public is None:
             self._public = set(self.term_docs("visibility", b"public"))
@@ -451,56 +456,6 @@ def _shorten(text: str, limit: int = 220) -> str:
 
 def _datetime(day: date | None) -> datetime | None:
     return datetime(day.year, day.month, day.day) if day else None
-
-
-# -- spelling ------------------------------------------------------------------------------------
-def _spelling(index: OpenIndex, words: tuple[str, ...], staff: bool) -> dict[str, str]:
-    """For each query word that no visible document contains, the nearest word that one does.
-
-    Works on the stemmed terms of the stored text fields (no extra field to
-    index), then shows the suggestion as it is written in a visible document:
-    "hospitls" -> stem "hospitl" -> nearest stem "hospit" -> "hospitals".
-    """
-    reader = index.reader
-    searcher = index.searcher
-    analyzer = index.schema["body"].analyzer
-    fields = ("title", "summary", "body", "private") if staff else ("title", "summary", "body")
-
-    def docs(fieldname: str, term: str) -> set[int]:
-        if (fieldname, term) not in reader:
-            return set()
-        found = index._leaf(wq.Term(fieldname, term))[0].keys()
-        return set(found) if staff else found & index.public_docs()
-
-    def surface(stem: str, typed: str) -> str:
-        from rapidfuzz.distance import Levenshtein
-
-        for fieldname in fields:
-            for docnum in sorted(docs(fieldname, stem))[:3]:
-                stored = searcher.stored_fields(docnum).get(fieldname) or ""
-                forms = [stored[t.startchar:t.endchar].lower() for t in analyzer(stored, chars=True)
-                         if t.text == stem]
-                if forms:
-                    return min(forms, key=lambda form: (Levenshtein.distance(form, typed), form))
-        return stem
-
-    found: dict[str, str] = {}
-    for word in dict.fromkeys(w.lower() for w in words):
-        stems = [t.text for t in analyzer(word)]
-        if len(word) < 3 or len(stems) != 1 or any(docs(f, stems[0]) for f in fields):
-            continue
-        for distance in (1, 2):
-            counts: dict[str, int] = {}
-            for fieldname in fields:
-                for candidate in reader.terms_within(fieldname, stems[0], distance, prefix=1):
-                    number = len(docs(fieldname, candidate))
-                    if number and candidate != stems[0]:
-                        counts[candidate] = counts.get(candidate, 0) + number
-            if counts:
-                best = min(counts, key=lambda c: (-counts[c], c))
-                found[word] = surface(best, word)
-                break
-    return found
 
 
 def run_query(generation: Path, spec: QuerySpec) -> RawResults:
