@@ -24,14 +24,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from whoosh import index as wi, qparser, query as wq
+from whoosh import index as wi, qparser, query as wq, sorting
 from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import syntax
+from whoosh.reading import TermNotFound
 
 from .errors import UsageError
 from .index import FACETS, FIELD_BOOSTS, PRIVATE_TWINS, QUERY_FIELDS, TEXT_FIELDS
 from .indexstore import GenerationGone
 from .snippets import Snippets
+from .spelling import spelling_suggestions
 
 #: Up to this many matches, the first search of an open index counts facets from the stored
 #: fields (about 80 microseconds a match) rather than build the facet bitmasks (about 150 ms at
@@ -206,7 +208,7 @@ class OpenIndex:
             snippet = _SPACE.sub(" ", snippet).strip().replace("** **", " ")
             hits.append(RawHit(stored, None if score is None else round(score, 4), snippet))
         facets = self._facets(matched, matched_mask)
-        suggestions = _spelling(self, spec.spell_words, staff) if spec.spell_words else {}
+        suggestions = spelling_suggestions(self, spec.spell_words, staff) if spec.spell_words else {}
         return RawResults(len(matched), hits, facets, suggestions)
 
     # -- matching ---------------------------------------------------------------------------
@@ -223,6 +225,8 @@ class OpenIndex:
         in its last bits, never in the four decimals shown. The bitmask (bit n:
         document n) is what facets are counted from.
         """
+        if isinstance(q, (wq.And, wq.Or)) and len(q.subqueries) == 1 and not isinstance(q.subqueries[0], wq.Not):
+            return self._matches(q.subqueries[0], scored)  # as Whoosh: the part alone, boost and all
         if isinstance(q, wq.And) and q.subqueries:
             positive = [sub for sub in q.subqueries if not isinstance(sub, wq.Not)]
             negative = [sub for sub in q.subqueries if isinstance(sub, wq.Not)]
@@ -244,11 +248,18 @@ class OpenIndex:
                 if not scored:
                     return dict.fromkeys([d for d in small if d in large], 0.0), mask
                 return _boosted({d: score + large[d] for d, score in small.items() if d in large}, q.boost), mask
-            docs = set(min(parts, key=len)).intersection(*parts)
-            for left_out in excluded:
-                docs.difference_update(left_out)
+            if len(parts) == 1:
+                docs = parts[0].keys() - set().union(*excluded)
+            else:
+                docs = set(min(parts, key=len)).intersection(*parts)
+                for left_out in excluded:
+                    docs.difference_update(left_out)
             if not scored:
                 return dict.fromkeys(docs, 0.0), mask
+            if len(parts) == 1:
+                only = parts[0]
+                extra = sum(self._constant(sub) for sub in negative)
+                return _boosted({d: only[d] + extra for d in docs}, q.boost), mask
             if len(parts) == 2:
                 first, second = parts
                 out = {d: first[d] + second[d] for d in docs}
@@ -326,11 +337,16 @@ class OpenIndex:
     def _date_rank(self) -> dict[int, int]:
         """Each document's place when sorted newest first (then by id), as Whoosh sorts them."""
         if self._rank is None:
-            # The columns Whoosh sorts by (as stored: sortable numbers and bytes), read in one go.
-            dates = list(self.reader.column_reader("date", translate=False))
-            keys = list(self.reader.column_reader("key", translate=False))
-            order = sorted(range(len(dates)), key=keys.__getitem__)
-            order.sort(key=dates.__getitem__, reverse=True)  # stable: same date, by id
+            if self.reader.has_column("date") and self.reader.has_column("key"):
+                # The columns Whoosh sorts by (as stored: sortable numbers and bytes), read in one go.
+                dates = list(self.reader.column_reader("date", translate=False))
+                keys = list(self.reader.column_reader("key", translate=False))
+                order = sorted(range(len(dates)), key=keys.__getitem__)
+                order.sort(key=dates.__getitem__, reverse=True)  # stable: same date, by id
+            else:
+                everything = self.searcher.search(wq.Every(), limit=None, sortedby=[
+                    sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("key")])
+                order = [docnum for _key, docnum in everything.top_n]
             self._rank = {docnum: place for place, docnum in enumerate(order)}
         return self._rank
 
@@ -371,9 +387,10 @@ class OpenIndex:
         """Documents (not deleted) holding ``term``, read a block of postings at a time."""
         found: list[int] = []
         for segment, base in self.reader.leaf_readers():
-            if (fieldname, term) not in segment:
+            try:
+                matcher = segment.postings(fieldname, term)  # one look-up in the terms file, not two
+            except TermNotFound:
                 continue
-            matcher = segment.postings(fieldname, term)
             deleted = getattr(segment, "deleted_docs_set", None) or ()
             leaf = getattr(matcher, "child", matcher) if deleted else matcher
             ids = _block_ids(leaf)
@@ -381,6 +398,10 @@ class OpenIndex:
                 ids = [i for i in ids if i not in deleted]
             found.extend([i + base for i in ids] if base else ids)
         return found
+
+    def docs_with(self, fieldname: str, term: str):
+        """The documents holding ``term`` in ``fieldname`` (a set-like view), kept while open."""
+        return self._leaf(wq.Term(fieldname, term))[0].keys()
 
     def public_docs(self) -> set[int]:
         if self._public is None:
@@ -435,56 +456,6 @@ def _shorten(text: str, limit: int = 220) -> str:
 
 def _datetime(day: date | None) -> datetime | None:
     return datetime(day.year, day.month, day.day) if day else None
-
-
-# -- spelling ------------------------------------------------------------------------------------
-def _spelling(index: OpenIndex, words: tuple[str, ...], staff: bool) -> dict[str, str]:
-    """For each query word that no visible document contains, the nearest word that one does.
-
-    Works on the stemmed terms of the stored text fields (no extra field to
-    index), then shows the suggestion as it is written in a visible document:
-    "hospitls" -> stem "hospitl" -> nearest stem "hospit" -> "hospitals".
-    """
-    reader = index.reader
-    searcher = index.searcher
-    analyzer = index.schema["body"].analyzer
-    fields = ("title", "summary", "body", "private") if staff else ("title", "summary", "body")
-
-    def docs(fieldname: str, term: str) -> set[int]:
-        if (fieldname, term) not in reader:
-            return set()
-        found = index._leaf(wq.Term(fieldname, term))[0].keys()
-        return set(found) if staff else found & index.public_docs()
-
-    def surface(stem: str, typed: str) -> str:
-        from rapidfuzz.distance import Levenshtein
-
-        for fieldname in fields:
-            for docnum in sorted(docs(fieldname, stem))[:3]:
-                stored = searcher.stored_fields(docnum).get(fieldname) or ""
-                forms = [stored[t.startchar:t.endchar].lower() for t in analyzer(stored, chars=True)
-                         if t.text == stem]
-                if forms:
-                    return min(forms, key=lambda form: (Levenshtein.distance(form, typed), form))
-        return stem
-
-    found: dict[str, str] = {}
-    for word in dict.fromkeys(w.lower() for w in words):
-        stems = [t.text for t in analyzer(word)]
-        if len(word) < 3 or len(stems) != 1 or any(docs(f, stems[0]) for f in fields):
-            continue
-        for distance in (1, 2):
-            counts: dict[str, int] = {}
-            for fieldname in fields:
-                for candidate in reader.terms_within(fieldname, stems[0], distance, prefix=1):
-                    number = len(docs(fieldname, candidate))
-                    if number and candidate != stems[0]:
-                        counts[candidate] = counts.get(candidate, 0) + number
-            if counts:
-                best = min(counts, key=lambda c: (-counts[c], c))
-                found[word] = surface(best, word)
-                break
-    return found
 
 
 def run_query(generation: Path, spec: QuerySpec) -> RawResults:

@@ -142,7 +142,8 @@ def corpus(tmp_path_factory) -> Path:
 QUERIES = ["hydrogen", "offshore wind", '"offshore wind"', "batteries OR lithium", "ports NOT aviation",
            "smart*", "title:hydrogen", "(solar OR wind) AND NOT korea", "hydrogen^3 wind", "data~",
            "NOT hydrogen", "wind AND (hydrogen OR solar) NOT ports", "year:2019", "date:[2014 TO 2016]",
-           "entities:offshore-wind OR hydrogen", '"wind hydrogen"~9', "council"]
+           "entities:offshore-wind OR hydrogen", '"wind hydrogen"~9', "council", "(wind OR solar)^2 hydrogen",
+           "hydrogen NOT (wind OR solar)", "NOT wind NOT solar", "title:(hydrogen OR wind)^0.5", "wind* hydrogen"]
 
 
 @pytest.mark.parametrize("view", ["public", "staff"])

@@ -1,6 +1,6 @@
 """In-process measurements of the kb library, each run as its own process by the benchmark.
 
-    python kb_inproc.py search ROOT REPEAT QUERIES_JSON   # warm searches; prints JSON timings
+    python kb_inproc.py search ROOT REPEAT QUERIES_JSON   # warm searches (one kb.search.Searcher); JSON timings
     python kb_inproc.py generate ROOT                     # `kb build` page generation alone
 
 The library API used here is the one the CLI calls; when it is missing (a step
