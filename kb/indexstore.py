@@ -38,6 +38,9 @@ MANIFEST = "kb-manifest.json"
 STATE = "kb-state.json"
 #: The registry as searches need it (see :func:`kb.indexdocs.entity_snapshot`).
 ENTITIES = "kb-entities.json"
+#: Each facet value's documents, saved in a live generation by the first search that needs them
+#: (see kb.querying); never copied into the next generation, whose documents differ.
+FACET_CACHE = "kb-facets.json"
 #: Files modified this close to a run's start are compared by content, not only by time and size.
 RACY_NS = 2_000_000_000
 #: Whoosh's own writer lock; never copied into a new generation.
@@ -226,7 +229,7 @@ class Store:
         folder = Path(tempfile.mkdtemp(prefix="tmp-", dir=self.root))
         if copy_from is not None:
             for entry in os.scandir(copy_from):
-                if not entry.is_file() or entry.name in WHOOSH_LOCKS:
+                if not entry.is_file() or entry.name in WHOOSH_LOCKS or entry.name == FACET_CACHE:
                     continue
                 target = folder / entry.name
                 try:

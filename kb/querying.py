@@ -17,6 +17,7 @@ counting, snippets or spelling (see :mod:`kb.index`).
 from __future__ import annotations
 
 import heapq
+import json
 import re
 from collections import OrderedDict
 from operator import itemgetter
@@ -29,9 +30,10 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import syntax
 from whoosh.reading import TermNotFound
 
-from .errors import UsageError
+from .atomic import write_text
+from .errors import KbError, UsageError
 from .index import FACETS, FIELD_BOOSTS, PRIVATE_TWINS, QUERY_FIELDS, TEXT_FIELDS
-from .indexstore import GenerationGone
+from .indexstore import FACET_CACHE, GenerationGone
 from .snippets import Snippets
 from .spelling import spelling_suggestions
 
@@ -374,14 +376,45 @@ class OpenIndex:
         return facets
 
     def facet_masks(self) -> dict[str, dict[str, int]]:
-        """For each facet field, each value's documents as a bitmask (bit n: document n), built once."""
+        """For each facet field, each value's documents as a bitmask (bit n: document n).
+
+        Built once per generation and kept beside it (:data:`FACET_CACHE`): reading
+        every facet value's postings is the largest part of a one-off search with
+        many matches, and a generation never changes once it is live.
+        """
         if self._facet_masks is None:
-            size = self.reader.doc_count_all()
-            self._facet_masks = {
-                name: {term.decode("utf-8"): _mask(self.term_docs(name, term), size)
-                       for term in self.reader.lexicon(name)}
-                for name in FACETS}
+            self._facet_masks = self._saved_masks()
+            if self._facet_masks is None:
+                size = self.reader.doc_count_all()
+                self._facet_masks = {
+                    name: {term.decode("utf-8"): _mask(self.term_docs(name, term), size)
+                           for term in self.reader.lexicon(name)}
+                    for name in FACETS}
+                self._save_masks(self._facet_masks)
         return self._facet_masks
+
+    def _cache_key(self) -> list:
+        # The folder's name and the documents: a copy made for an update has another name.
+        return [self.generation.name, self.reader.doc_count_all(), self.reader.doc_count()]
+
+    def _saved_masks(self) -> dict[str, dict[str, int]] | None:
+        try:
+            saved = json.loads((self.generation / FACET_CACHE).read_text(encoding="utf-8"))
+            if saved["key"] != self._cache_key() or sorted(saved["masks"]) != sorted(FACETS):
+                return None
+            return {name: {value: int(mask, 16) for value, mask in values.items()}
+                    for name, values in saved["masks"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None  # none yet, or unreadable: build it again
+
+    def _save_masks(self, masks: dict[str, dict[str, int]]) -> None:
+        text = json.dumps({"key": self._cache_key(),
+                           "masks": {name: {value: format(mask, "x") for value, mask in values.items()}
+                                     for name, values in masks.items()}})
+        try:
+            write_text(self.generation / FACET_CACHE, text, overwrite=True)
+        except (OSError, KbError):
+            pass  # a read-only index, say: the next search builds them again
 
     def term_docs(self, fieldname: str, term: bytes) -> list[int]:
         """Documents (not deleted) holding ``term``, read a block of postings at a time."""
