@@ -17,7 +17,6 @@ counting, snippets or spelling (see :mod:`kb.index`).
 from __future__ import annotations
 
 import heapq
-import json
 import re
 from collections import OrderedDict
 from operator import itemgetter
@@ -27,13 +26,12 @@ from pathlib import Path
 
 from whoosh import index as wi, qparser, query as wq, sorting
 from whoosh.filedb.filestore import FileStorage
-from whoosh.qparser import syntax
 from whoosh.reading import TermNotFound
 
-from .atomic import write_text
-from .errors import KbError, UsageError
-from .index import FACETS, FIELD_BOOSTS, PRIVATE_TWINS, QUERY_FIELDS, TEXT_FIELDS
-from .indexstore import FACET_CACHE, GenerationGone
+from .facetcache import load_masks, save_masks
+from .index import FACETS
+from .indexstore import GenerationGone
+from .queryparse import make_parser, parse_with
 from .snippets import Snippets
 from .spelling import spelling_suggestions
 
@@ -73,56 +71,6 @@ class RawResults:
     hits: list[RawHit]
     facets: dict[str, dict[str, int]]
     suggestions: dict[str, str]
-
-
-def make_parser(schema, staff: bool = False) -> qparser.QueryParser:
-    fields = [*TEXT_FIELDS, "private"] if staff else list(TEXT_FIELDS)
-    found = qparser.MultifieldParser(fields, schema, fieldboosts=FIELD_BOOSTS)
-    aliases: dict[str, list[str]] = {}
-    for alias, name in QUERY_FIELDS.items():
-        if alias != name:
-            aliases.setdefault(name, []).append(alias)
-    found.add_plugin(qparser.FieldAliasPlugin(aliases))
-    return found
-
-
-def parse_with(qp: qparser.QueryParser, text: str, staff: bool = False):
-    """Whoosh's reading of ``text``; UsageError for what it cannot read."""
-    hint = "check quotes, brackets and field:value pairs; see kb search --help"
-    try:
-        nodes = qp.process(text)
-        problem = _first_error(nodes)
-        if problem:
-            raise UsageError(f"cannot read the query near {problem!r}", hint=hint)
-        # What ``qp.parse(text)`` does, without processing the text a second time.
-        q = (nodes.query(qp) or wq.NullQuery).normalize()
-    except UsageError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - Whoosh raises bare ValueErrors on odd input
-        raise UsageError(f"cannot read the query: {exc}", hint=hint) from None
-    return _with_private(q) if staff else q
-
-
-def parse_query(schema, text: str, staff: bool = False):
-    return parse_with(make_parser(schema, staff), text, staff)
-
-
-def _with_private(q):
-    """Staff queries on a field also search its private twin (internal parts of public reports)."""
-    if isinstance(q, wq.Term) and q.fieldname in PRIVATE_TWINS:
-        return wq.Or([q, wq.Term(PRIVATE_TWINS[q.fieldname], q.text, boost=q.boost)])
-    return q.apply(_with_private)
-
-
-def _first_error(node) -> str | None:
-    if isinstance(node, syntax.ErrorNode):
-        return getattr(node.node, "original", None) or node.message
-    if isinstance(node, syntax.GroupNode):
-        for child in node:
-            found = _first_error(child)
-            if found:
-                return found
-    return None
 
 
 class OpenIndex:
@@ -383,38 +331,19 @@ class OpenIndex:
         many matches, and a generation never changes once it is live.
         """
         if self._facet_masks is None:
-            self._facet_masks = self._saved_masks()
+            self._facet_masks = load_masks(self.generation, self._cache_key(), FACETS)
             if self._facet_masks is None:
                 size = self.reader.doc_count_all()
                 self._facet_masks = {
                     name: {term.decode("utf-8"): _mask(self.term_docs(name, term), size)
                            for term in self.reader.lexicon(name)}
                     for name in FACETS}
-                self._save_masks(self._facet_masks)
+                save_masks(self.generation, self._cache_key(), self._facet_masks)
         return self._facet_masks
 
     def _cache_key(self) -> list:
         # The folder's name and the documents: a copy made for an update has another name.
         return [self.generation.name, self.reader.doc_count_all(), self.reader.doc_count()]
-
-    def _saved_masks(self) -> dict[str, dict[str, int]] | None:
-        try:
-            saved = json.loads((self.generation / FACET_CACHE).read_text(encoding="utf-8"))
-            if saved["key"] != self._cache_key() or sorted(saved["masks"]) != sorted(FACETS):
-                return None
-            return {name: {value: int(mask, 16) for value, mask in values.items()}
-                    for name, values in saved["masks"].items()}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return None  # none yet, or unreadable: build it again
-
-    def _save_masks(self, masks: dict[str, dict[str, int]]) -> None:
-        text = json.dumps({"key": self._cache_key(),
-                           "masks": {name: {value: format(mask, "x") for value, mask in values.items()}
-                                     for name, values in masks.items()}})
-        try:
-            write_text(self.generation / FACET_CACHE, text, overwrite=True)
-        except (OSError, KbError):
-            pass  # a read-only index, say: the next search builds them again
 
     def term_docs(self, fieldname: str, term: bytes) -> list[int]:
         """Documents (not deleted) holding ``term``, read a block of postings at a time."""

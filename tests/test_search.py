@@ -329,7 +329,7 @@ def test_sample_renamed_ministry_found_by_either_name(sample):
 # -- entity names in the query ---------------------------------------------------------------
 def test_entity_names_in_a_query_become_entity_terms():
     from kb.filters import EntityTable
-    from kb.search import expand_entities
+    from kb.querytext import expand_entities
 
     table = EntityTable({
         "msit": {"name": "Ministry of Science and ICT", "kind": "ministry", "list": "ministries",
