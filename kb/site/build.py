@@ -167,12 +167,13 @@ def build_site(project: Project, *, internal: bool = False, today: date | None =
     with _lock(project, internal):
         generated = _generate(project, internal, today)
         with replacing(out, project.show(out)) as staged:
-            _mkdocs_build(project, generated.config_file, staged)
+            _mkdocs_build(project, generated, staged, internal)
             index_search(staged)
     return BuildResult(out, generated)
 
 
-def _mkdocs_build(project: Project, config_file: Path, out: Path) -> None:
+def _mkdocs_build(project: Project, generated: Generated, out: Path, internal: bool) -> None:
+    config_file = _hooked_config(project, generated, "build", (), internal=internal)
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
                "-f", str(config_file), "-d", str(out)]
     result = subprocess.run(command, cwd=project.root, capture_output=True, text=True,
@@ -181,6 +182,21 @@ def _mkdocs_build(project: Project, config_file: Path, out: Path) -> None:
         raise BuildError("mkdocs build failed: " + _failure(result.stderr or result.stdout),
                          hint=f"run '{sys.executable} -m mkdocs build --strict -f {config_file}' "
                               "to see every message")
+
+
+def _hooked_config(project: Project, generated: Generated, purpose: str, hooks: tuple[str, ...],
+                   extra: str = "", *, internal: bool) -> Path:
+    """A config inheriting the build's own (mkdocs.yml, or the internal one) that loads kb's
+    MkDocs hooks: :mod:`kb.site.passthrough` always, and ``hooks`` (modules of kb.site)."""
+    config = project.state_dir / f"mkdocs-{purpose}{'-internal' if internal else ''}.yml"
+    here = Path(__file__).parent
+    listed = "".join(f"  - {_quoted(here / f'{name}.py')}\n" for name in ("passthrough", *hooks))
+    text = (f"# Written by kb {purpose}; do not edit.\n"
+            f"INHERIT: {_quoted(generated.config_file)}\n"
+            f"docs_dir: {_quoted(generated.docs_dir)}\n" + _theme(project) +
+            f"hooks:\n{listed}" + extra)
+    _write_if_changed(config, text)
+    return config
 
 
 def index_search(site_dir: Path) -> Path:
@@ -225,14 +241,8 @@ def serve_site(project: Project, *, address: str = f"{SERVE_HOST}:8000", interna
         raise UsageError(f"cannot serve on '{address}'",
                          hint=f"the site is served on this machine only: use {SERVE_HOST}:PORT")
     generated = generate(project, internal=internal)
-    config = project.state_dir / f"mkdocs-serve{'-internal' if internal else ''}.yml"
-    parent = generated.config_file
-    text = (f"# Written by kb serve; do not edit.\n"
-            f"INHERIT: {_quoted(parent)}\n"
-            f"docs_dir: {_quoted(generated.docs_dir)}\n" + _theme(project) +
-            f"hooks:\n  - {_quoted(Path(__file__).with_name('hooks.py'))}\n"
-            f"watch:\n  - {_quoted(project.reports_dir)}\n")
-    _write_if_changed(config, text)
+    config = _hooked_config(project, generated, "serve", ("hooks",),
+                            f"watch:\n  - {_quoted(project.reports_dir)}\n", internal=internal)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", KB_SITE_ROOT=str(project.root),
                KB_SITE_INTERNAL="1" if internal else "0")
     command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"{SERVE_HOST}:{port}",

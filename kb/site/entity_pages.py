@@ -13,7 +13,7 @@ from ..opendata import TrackedOpportunity, TrackedTarget
 from ..registry import Entity
 from . import paths
 from .context import KIND_ORDER, STATE_LABELS, Site, front_matter, fuzzy, kind_label, number
-from .html import paragraph, text
+from .html import attribute, paragraph, text
 
 SEEN_WITH = 10
 
@@ -53,11 +53,11 @@ def entity_page(site: Site, entity: Entity) -> str:
     opportunities = site.opportunities_of.get(entity.id, [])
     if opportunities:
         out.append(f"## Opportunities ({len(opportunities)})\n")
-        out.append(opportunity_table(site, page, opportunities))
+        out.append(opportunity_table(site, opportunities))
     targets = site.targets_of.get(entity.id, [])
     if targets:
         out.append(f"## Targets ({len(targets)})\n")
-        out.append(target_table(site, page, targets))
+        out.append(target_table(site, targets))
     seen = site.relations.seen_with(entity.id, limit=SEEN_WITH)
     if seen:
         out.append("## Often seen with\n")
@@ -103,31 +103,35 @@ def _other_name_reports(site: Site, entity: Entity) -> list:
 
 def _report_list(site: Site, page: str, reports: list) -> str:
     """Newest first."""
-    return "\n".join(site.report_item(page, r) for r in reversed(reports)) + "\n"
+    return site.report_list(reversed(reports))
 
 
-def reports_cell(site: Site, page: str, reports: list) -> str:
-    return ", ".join(f"[{human_date(r.date)}]({paths.link(page, paths.report(r.id))})" for r in reports)
+def reports_cell(site: Site, reports: list) -> str:
+    return ", ".join(site.report_a(r, human_date(r.date)) for r in reports)
 
 
-def opportunity_table(site: Site, page: str, opportunities: list[TrackedOpportunity]) -> str:
-    rows = ["| Opportunity | Status | Partners | Countries | Reports |", "|---|---|---|---|---|"]
-    for o in opportunities:
-        rows.append(f"| {text(o.title)} | {text(o.status)} | {site.entity_links(page, o.partners)} "
-                    f"| {site.country_links(page, o.countries)} | {reports_cell(site, page, o.reports)} |")
-    return "\n".join(rows) + "\n"
+def html_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """A table as one raw HTML block (cells already HTML): see Site.report_list for why."""
+    head = "<tr>\n" + "".join(f"<th>{h}</th>\n" for h in headers) + "</tr>"
+    body = "\n".join("<tr>\n" + "".join(f"<td>{c}</td>\n" for c in row) + "</tr>" for row in rows)
+    return f"<table>\n<thead>\n{head}\n</thead>\n<tbody>\n{body}\n</tbody>\n</table>\n"
 
 
-def target_table(site: Site, page: str, targets: list[TrackedTarget]) -> str:
-    rows = ["| Deadline | Target | Value | Set by | State | Reported status | Reports |",
-            "|---|---|---|---|---|---|---|"]
+def opportunity_table(site: Site, opportunities: list[TrackedOpportunity]) -> str:
+    rows = [(attribute(o.title), attribute(o.status), site.entities_a(o.partners),
+             ", ".join(site.country_a(c) for c in o.countries), reports_cell(site, o.reports))
+            for o in opportunities]
+    return html_table(("Opportunity", "Status", "Partners", "Countries", "Reports"), rows)
+
+
+def target_table(site: Site, targets: list[TrackedTarget]) -> str:
+    rows = []
     for t in targets:
-        value = " ".join(x for x in (number(t.value), text(t.unit or "")) if x)
-        owner = site.entity_link(page, t.owner) if t.owner else ""
-        rows.append(f"| {fuzzy(t.deadline)} | {text(t.what)} | {value} | {owner} "
-                    f"| {STATE_LABELS[t.state]} | {text(t.status or '')} "
-                    f"| {reports_cell(site, page, t.reports)} |")
-    return "\n".join(rows) + "\n"
+        value = " ".join(x for x in (number(t.value), attribute(t.unit or "")) if x)
+        owner = site.entity_a(t.owner) if t.owner else ""
+        rows.append((fuzzy(t.deadline), attribute(t.what), value, owner, STATE_LABELS[t.state],
+                     attribute(t.status or ""), reports_cell(site, t.reports)))
+    return html_table(("Deadline", "Target", "Value", "Set by", "State", "Reported status", "Reports"), rows)
 
 
 def entities_index(site: Site) -> str:
