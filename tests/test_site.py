@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 import shutil
 import subprocess
@@ -297,3 +298,33 @@ def test_the_generated_tree_builds_with_zensical(tree, tmp_path):
     hostile = page(built, "kb/reports/2019-04-01-hostile")
     assert hostile.title.startswith("<img src=x onerror=alert(1)>")
     assert not any(any(n.startswith("on") for n in a) for _t, a in hostile.elements)
+
+
+def test_search_index_of_generated_pages_is_the_index_of_the_built_site(site, tmp_path):
+    """kb build runs Pagefind on the generated report pages while MkDocs builds the site
+    (kb.site.indexing): the bundle must be the one Pagefind makes from the built site."""
+    from kb.site.indexing import index_search
+
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy, ignore=lambda folder, _names: {"pagefind"} if Path(folder) == site else set())
+    index_search(copy)
+
+    def files(folder: Path) -> tuple[dict[str, bytes], list[bytes]]:
+        """Each file's content, decompressed; a filter file's content in sorted bytes, because
+        Pagefind writes the values of a filter in a different order from one run to the next."""
+        found, filters = {}, []
+        for path in folder.rglob("*"):
+            if path.is_file():
+                data = path.read_bytes()
+                if path.suffix.startswith(".pf_"):
+                    data = gzip.decompress(data)
+                if path.suffix == ".pf_filter":
+                    filters.append(bytes(sorted(data)))
+                elif path.suffix != ".pf_meta" and path.name != "pagefind-entry.json":  # hold the hashes
+                    found[path.relative_to(folder).as_posix()] = data
+        return found, sorted(filters)
+
+    built, concurrent = files(copy / "pagefind"), files(site / "pagefind")
+    assert any(name.startswith("fragment/") for name in built[0]) and built[1]
+    assert any(name.startswith("index/") for name in built[0])
+    assert concurrent == built

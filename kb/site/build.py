@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -32,9 +31,6 @@ INTERNAL_DOCS = "site-internal-docs"
 #: absolute path: MkDocs resolves an inherited config's paths against the derived file.
 THEME_DIR = "overrides"
 SERVE_HOST = "127.0.0.1"
-#: Pagefind's bundle folder in a built site, and the pages it indexes (report pages only).
-PAGEFIND_DIR = "pagefind"
-PAGEFIND_GLOB = "kb/reports/*/index.html"
 
 
 @dataclass(frozen=True)
@@ -124,6 +120,13 @@ def _write_if_changed(path: Path, text: str) -> None:
     write_text(path, text, overwrite=True)
 
 
+def _workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
 def generate(project: Project, *, internal: bool = False, today: date | None = None) -> Generated:
     """Write the site's pages, feeds and open data for the public or the internal build."""
     with _lock(project, internal):
@@ -140,7 +143,7 @@ def _generate(project: Project, internal: bool, today: date | None) -> Generated
     site = Site(kb.registry, kb.visible(internal), internal, today or date.today(),
                 site_url=_setting(project, "site_url") or "http://127.0.0.1:8000/",
                 site_name=_setting(project, "site_name", "bilateral-kb"))
-    files = site_files(site)
+    files = site_files(site, workers=_workers())
     if internal:
         files.update(_handwritten(project))
         folder = project.state_dir / INTERNAL_DOCS
@@ -162,13 +165,20 @@ def build_site(project: Project, *, internal: bool = False, today: date | None =
     previous site live and whole.
     """
     from ..outputs import replacing
+    from .indexing import Indexing
 
     out = project.site_dir(internal)
     with _lock(project, internal):
         generated = _generate(project, internal, today)
         with replacing(out, project.show(out)) as staged:
-            _mkdocs_build(project, generated, staged, internal)
-            index_search(staged)
+            # Pagefind indexes the generated report pages while MkDocs builds (see kb.site.indexing).
+            indexing = Indexing(generated.docs_dir, project.state_dir / f"pagefind{'-internal' if internal else ''}")
+            try:
+                _mkdocs_build(project, generated, staged, internal)
+            except BaseException:
+                indexing.stop()
+                raise
+            indexing.finish(staged)
     return BuildResult(out, generated)
 
 
@@ -197,32 +207,6 @@ def _hooked_config(project: Project, generated: Generated, purpose: str, hooks: 
             f"hooks:\n{listed}" + extra)
     _write_if_changed(config, text)
     return config
-
-
-def index_search(site_dir: Path) -> Path:
-    """Pagefind's index of the report pages of a built site, into ``<site>/pagefind/``.
-
-    Only report pages are read (``--glob``), and of each only its ``data-pagefind-body``
-    (see :mod:`kb.site.find`); each build indexes its own folder, so the public index is
-    made from public pages only.
-    """
-    bundle = site_dir / PAGEFIND_DIR
-    if bundle.is_dir():  # Pagefind adds to a folder: files of an earlier index would stay
-        shutil.rmtree(bundle)
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", PAGEFIND_DIR,
-               "--glob", PAGEFIND_GLOB, "--force-language", "en", "--exclude-selectors", ".headerlink",
-               "--silent"]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True)
-    except OSError as exc:
-        raise BuildError(f"cannot run Pagefind: {exc}", hint="pip install 'pagefind[extended]'") from None
-    if result.returncode != 0 or not (bundle / "pagefind.js").is_file():
-        output = (result.stderr or result.stdout).strip().splitlines()
-        raise BuildError("pagefind failed: " + (output[-1] if output else f"exit status {result.returncode}"),
-                         hint=f"run '{' '.join(command[:5])}' to see every message"
-                              if "No module named" not in (result.stderr or "")
-                              else "install it: pip install 'pagefind[extended]'")
-    return bundle
 
 
 def _failure(output: str) -> str:

@@ -39,7 +39,7 @@ def on_post_build(config, **_kwargs) -> None:
     from pathlib import Path
 
     from kb.errors import KbError
-    from kb.site.build import index_search
+    from kb.site.indexing import index_search
 
     if not os.environ.get("KB_SITE_ROOT"):
         return

@@ -149,26 +149,30 @@ class _MentionLinker(Treeprocessor):
 
 
 class _MentionExtension(Extension):
-    def __init__(self, finder: MentionFinder | None, href: Callable[[str], str | None]):
+    def __init__(self, finder: MentionFinder | None):
         super().__init__()
+        self.linker: _MentionLinker | None = None
         self.finder = finder
-        self.href = href
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         # After inline processing (priority 20), before prettify (10).
-        md.treeprocessors.register(_MentionLinker(md, self.finder, self.href), "kb-mentions", 15)
+        self.linker = _MentionLinker(md, self.finder, lambda _entity_id: None)
+        md.treeprocessors.register(self.linker, "kb-mentions", 15)
 
 
 class BodyRenderer:
-    """Turns report bodies into sanitised HTML; one instance per build."""
+    """Turns report bodies into sanitised HTML; one instance per build, reusing one Markdown
+    converter (making one costs about a fifth of converting a report)."""
 
     def __init__(self, finder: MentionFinder | None) -> None:
         self.finder = finder
+        self._mentions = _MentionExtension(finder)
+        self._markdown = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists", self._mentions],
+                                           output_format="html")
 
     def render(self, body: str, href: Callable[[str], str | None] | None = None) -> str:
-        extensions: list = ["tables", "fenced_code", "sane_lists",
-                            _MentionExtension(self.finder, href or (lambda _entity_id: None))]
-        converted = markdown.markdown(body, extensions=extensions, output_format="html")
+        self._mentions.linker.href = href or (lambda _entity_id: None)
+        converted = self._markdown.reset().convert(body)
         return sanitise(converted)
 
 
