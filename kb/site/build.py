@@ -42,6 +42,7 @@ class Generated:
     written: int
     removed: int
     left_out: list[Problem] = field(default_factory=list)
+    removed_files: tuple[str, ...] = ()  # docs paths no longer generated (deleted just now)
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,8 @@ def _generate(project: Project, internal: bool, today: date | None) -> Generated
         result = sync(folder, files, managed=_is_generated)
         config = project.root / CONFIG
     left_out = [p for p in kb.problems if p.level == "error"]
-    return Generated(folder, config, len(site.reports), result.total, result.written, result.removed, left_out)
+    return Generated(folder, config, len(site.reports), result.total, result.written, result.removed, left_out,
+                     result.removed_files)
 
 
 def build_site(project: Project, *, internal: bool = False, today: date | None = None) -> BuildResult:
@@ -229,6 +231,8 @@ def serve_site(project: Project, *, address: str = f"{SERVE_HOST}:8000", interna
                             f"watch:\n  - {_quoted(project.reports_dir)}\n", internal=internal)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", KB_SITE_ROOT=str(project.root),
                KB_SITE_INTERNAL="1" if internal else "0")
-    command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"{SERVE_HOST}:{port}",
+    # --dirty: a rebuild renders only the pages whose file generation just rewrote (see
+    # docs/site.md, "Serving"); kb.site.hooks removes the pages of files it deleted.
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"{SERVE_HOST}:{port}",
                "-f", str(config)]
     return subprocess.call(command, cwd=project.root, env=env)
