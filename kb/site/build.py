@@ -128,23 +128,35 @@ def _workers() -> int:
         return os.cpu_count() or 1
 
 
-def generate(project: Project, *, internal: bool = False, today: date | None = None) -> Generated:
+def generate(project: Project, *, internal: bool = False, today: date | None = None,
+             keep_bodies: bool = False) -> Generated:
     """Write the site's pages, feeds and open data for the public or the internal build."""
     with _lock(project, internal):
-        return _generate(project, internal, today)
+        return _generate(project, internal, today, keep_bodies)
 
 
-def _generate(project: Project, internal: bool, today: date | None) -> Generated:
-    """:func:`generate`, for a caller that holds the site's lock."""
+def _generate(project: Project, internal: bool, today: date | None, keep_bodies: bool = False) -> Generated:
+    """:func:`generate`, for a caller that holds the site's lock. ``keep_bodies``: reuse and keep
+    rendered bodies between runs (``kb serve``, see :mod:`kb.site.bodycache`)."""
     from ..kbase import load
     from .context import Site
     from .generate import site_files, sync
 
     kb = load(project)
-    site = Site(kb.registry, kb.visible(internal), internal, today or date.today(),
-                site_url=_setting(project, "site_url") or "http://127.0.0.1:8000/",
-                site_name=_setting(project, "site_name", "bilateral-kb"))
+    site_url = _setting(project, "site_url") or "http://127.0.0.1:8000/"
+    cached: dict[str, str] | None = None
+    if keep_bodies:
+        from . import bodycache
+
+        cache_file = bodycache.cache_file(project.state_dir, internal)
+        cache_key = bodycache.fingerprint(project.registry_dir, site_url)
+        cached = bodycache.load(cache_file, cache_key)
+    site = Site(kb.registry, kb.visible(internal), internal, today or date.today(), site_url=site_url,
+                site_name=_setting(project, "site_name", "bilateral-kb"), body_cache=cached)
     files = site_files(site, workers=_workers())
+    if keep_bodies and site.renderer.added:
+        project.state_dir.mkdir(parents=True, exist_ok=True)
+        bodycache.save(cache_file, cache_key, cached, {bodycache.body_key(r.body) for r in site.reports})
     if internal:
         files.update(_handwritten(project))
         folder = project.state_dir / INTERNAL_DOCS
@@ -157,6 +169,49 @@ def _generate(project: Project, internal: bool, today: date | None) -> Generated
     left_out = [p for p in kb.problems if p.level == "error"]
     return Generated(folder, config, len(site.reports), result.total, result.written, result.removed, left_out,
                      result.removed_files)
+
+
+def sources_fingerprint(project: Project) -> str:
+    """What generation reads, by name, time and size of each file: reports, registry and the
+    site configuration. ``kb serve`` regenerates only when it changed (MkDocs also rebuilds when
+    generation itself rewrote pages; nothing needs generating then)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in [project.root / CONFIG, *sorted(project.reports_dir.rglob("*"))]:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path}\0{info.st_mtime_ns}\0{info.st_size}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def serve_sources_file(project: Project, internal: bool) -> Path:
+    return project.state_dir / f"serve-sources{'-internal' if internal else ''}"
+
+
+def generate_apart(project: Project, *, internal: bool = False) -> Generated:
+    """:func:`generate` in a new process, for ``kb serve``'s hook: the server process runs other
+    threads, so it may not fork the processes that make report pages; a process started afresh
+    (``spawn``) may. Errors come back as the same :class:`BuildError` message."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        status, value = pool.submit(_generate_reporting, str(project.root), internal).result()
+    if status == "error":
+        raise BuildError(value)
+    return value
+
+
+def _generate_reporting(root: str, internal: bool) -> tuple[str, object]:
+    from ..errors import KbError
+
+    try:
+        return "ok", generate(Project.at(root), internal=internal, keep_bodies=True)
+    except KbError as exc:
+        return "error", exc.render()
 
 
 def build_site(project: Project, *, internal: bool = False, today: date | None = None) -> BuildResult:
@@ -226,13 +281,17 @@ def serve_site(project: Project, *, address: str = f"{SERVE_HOST}:8000", interna
     if host not in (SERVE_HOST, "localhost") or not port.isdigit():
         raise UsageError(f"cannot serve on '{address}'",
                          hint=f"the site is served on this machine only: use {SERVE_HOST}:PORT")
-    generated = generate(project, internal=internal)
+    sources = sources_fingerprint(project)
+    generated = generate(project, internal=internal, keep_bodies=True)
+    _write_if_changed(serve_sources_file(project, internal), sources)
     config = _hooked_config(project, generated, "serve", ("hooks",),
                             f"watch:\n  - {_quoted(project.reports_dir)}\n", internal=internal)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", KB_SITE_ROOT=str(project.root),
                KB_SITE_INTERNAL="1" if internal else "0")
     # --dirty: a rebuild renders only the pages whose file generation just rewrote (see
-    # docs/site.md, "Serving"); kb.site.hooks removes the pages of files it deleted.
-    command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"{SERVE_HOST}:{port}",
+    # docs/site.md, "Serving"); kb.site.hooks removes the pages of files it deleted. MkDocs warns
+    # about every dirty build, so the preview is not strict: warnings show in the terminal, and
+    # kb build, always strict, stops on them.
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "-a", f"{SERVE_HOST}:{port}",
                "-f", str(config)]
     return subprocess.call(command, cwd=project.root, env=env)

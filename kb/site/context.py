@@ -48,6 +48,7 @@ class Site:
     today: date
     site_url: str
     site_name: str = "bilateral-kb"
+    body_cache: dict[str, str] | None = None  # see kb.site.bodycache (kb serve only)
     relations: Relations = field(init=False)
     tagged: dict[str, list[Report]] = field(init=False)
     by_country: dict[str, list[Report]] = field(init=False)
@@ -90,7 +91,7 @@ class Site:
         for entity in self.registry.entities.values():
             if entity.parent:
                 self.children[entity.parent].append(entity)
-        self.renderer = BodyRenderer(MentionFinder(self.registry))
+        self.renderer = BodyRenderer(MentionFinder(self.registry), cache=self.body_cache)
 
     def _refuse_internal_content(self) -> None:
         """Fail closed: a public build given anything but redacted public reports stops."""

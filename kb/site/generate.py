@@ -128,7 +128,11 @@ class ReportPages:
             if status == "error":
                 failure = failure or value
             else:
-                out.update(value)
+                pages, rendered = value
+                out.update(pages)
+                if site.renderer.cache is not None:  # bodies the other process rendered
+                    site.renderer.cache.update(rendered)
+                    site.renderer.added.update(rendered)
         if failure is not None:
             raise failure
         return {paths.report(r.id): out[paths.report(r.id)] for r in site.reports}  # in the usual order
@@ -138,7 +142,8 @@ def _render_share(site: Site, reports: list, sender) -> None:
     """In a forked process: render these reports' pages and send them back (or what went wrong,
     raised again in the parent as if it had happened there)."""
     try:
-        sender.send(("pages", {paths.report(r.id): report_page(site, r) for r in reports}))
+        pages = {paths.report(r.id): report_page(site, r) for r in reports}
+        sender.send(("pages", (pages, site.renderer.added)))
     except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
         sender.send(("error", exc))
     finally:

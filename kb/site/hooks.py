@@ -30,25 +30,45 @@ def on_pre_build(config, **_kwargs) -> None:
 
     from kb.errors import KbError
     from kb.project import Project
-    from kb.site.build import generate
+    from kb.site.build import generate_apart, serve_sources_file, sources_fingerprint
+    from kb.site.indexing import PAGEFIND_DIR
 
     root = os.environ.get("KB_SITE_ROOT")
     if not root:
         return
     project = Project.at(root)
+    internal = os.environ.get("KB_SITE_INTERNAL") == "1"
+    site_dir = Path(config["site_dir"])
+    sources, recorded = sources_fingerprint(project), serve_sources_file(project, internal)
     try:
-        result = generate(project, internal=os.environ.get("KB_SITE_INTERNAL") == "1")
+        unchanged = recorded.read_text(encoding="utf-8") == sources
+    except OSError:
+        unchanged = False
+    if unchanged:  # a rebuild for pages generation just wrote, or for a hand-written page
+        docs_dir = project.state_dir / "site-internal-docs" if internal else project.docs_dir
+        if not (site_dir / PAGEFIND_DIR).is_dir():
+            _index(config, project, docs_dir)
+        return
+    try:
+        result = generate_apart(project, internal=internal)
     except KbError as exc:
         log.warning("kb: pages not regenerated: %s", exc.render())
         return
+    recorded.write_text(sources, encoding="utf-8")
     for problem in result.left_out:
         log.warning("kb: left out: %s", problem.render())
     if result.written or result.removed:
         log.info("kb: %d pages updated, %d removed", result.written, result.removed)
     for relative in result.removed_files:
-        _remove_built(Path(config["site_dir"]), relative)
+        _remove_built(site_dir, relative)
+    _index(config, project, result.docs_dir)
+
+
+def _index(config, project, docs_dir) -> None:
+    from kb.errors import KbError
+
     try:
-        config[INDEXING] = _start_indexing(project, result.docs_dir)
+        config[INDEXING] = _start_indexing(project, docs_dir)
     except KbError as exc:
         log.warning("kb: search index not built: %s", exc.render())
 

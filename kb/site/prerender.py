@@ -76,6 +76,8 @@ class PageRenderer:
             return text
         end = text.index("\n---\n", 4)
         front, body = text[4:end + 1], text[end + 5:]
+        if f"\n{HTML_PAGE}: true\n" in f"\n{front}":
+            return text  # written as HTML already
         blocks: list[str] = []
 
         def set_aside(match: re.Match) -> str:

@@ -41,7 +41,7 @@ _BLANK_LINE = re.compile(r"\n\s*\n")
 
 def report_page(site: Site, report: Report) -> str:
     """The page of one report: YAML front matter, then one block of HTML."""
-    page = _Page(site)
+    page = HtmlPage(site)
     out = []
     # What the Find page searches: the report's own content (see kb.site.find); related
     # reports and the disclaimer stay outside, so they never make a report match.
@@ -83,9 +83,9 @@ def _front_matter(report: Report) -> str:
     return "\n".join(lines)
 
 
-class _Page:
-    """Links and heading ids of one report page (ids unique within the page, as the toc extension
-    makes them, so the theme's table of contents and permalinks work as on Markdown pages)."""
+class HtmlPage:
+    """Links and heading ids of one generated HTML page (ids unique within the page, as the toc
+    extension makes them, so the theme's table of contents and permalinks work as on Markdown pages)."""
 
     def __init__(self, site: Site) -> None:
         self.site = site
@@ -144,12 +144,12 @@ def _one_block(fragment: str) -> str:
     return "\n".join(kept)
 
 
-def _paragraphs(value: object) -> str:
+def paragraphs(value: object) -> str:
     """Escaped text as paragraphs (blank lines in the text separate them)."""
     return "\n".join(f"<p>{attribute(p)}</p>" for p in _BLANK_LINE.split(str(value)) if p.strip())
 
 
-def _person(page: _Page, person: Person) -> str:
+def _person(page: HtmlPage, person: Person) -> str:
     extra = []
     if person.role:
         extra.append(attribute(person.role))
@@ -159,7 +159,7 @@ def _person(page: _Page, person: Person) -> str:
     return attribute(person.name) + (f" ({', '.join(extra)})" if extra else "")
 
 
-def _facts(page: _Page, report: Report) -> str:
+def _facts(page: HtmlPage, report: Report) -> str:
     site = page.site
     rows = [("Date", human_date(report.date)), ("Type", attribute(type_label(report.type))),
             ("Countries", ", ".join(page.country(c) for c in report.countries))]
@@ -184,7 +184,7 @@ def _facts(page: _Page, report: Report) -> str:
     return f'<div class="kb-facts">\n<ul>\n{facts}\n</ul>\n</div>'
 
 
-def _chips(page: _Page, report: Report) -> str:
+def _chips(page: HtmlPage, report: Report) -> str:
     """Every entity the front matter names, grouped by kind, as links to their pages."""
     by_kind: dict[str, list[str]] = {}
     for entity_id in report.entity_ids():
@@ -207,7 +207,7 @@ def _admonition(kind: str, css_class: str, title: str, inner: str) -> str:
             f"{inner}\n</div>")
 
 
-def _opportunity(page: _Page, report: Report, opportunity: Opportunity) -> str:
+def _opportunity(page: HtmlPage, report: Report, opportunity: Opportunity) -> str:
     site = page.site
     facts = [f"<strong>Status:</strong> {attribute(opportunity.status)}"]
     if opportunity.sectors:
@@ -218,7 +218,7 @@ def _opportunity(page: _Page, report: Report, opportunity: Opportunity) -> str:
     if opportunity.next_step:
         block.append(f"<p><strong>Next step:</strong> {attribute(opportunity.next_step)}</p>")
     if opportunity.description:
-        block.append(_paragraphs(opportunity.description))
+        block.append(paragraphs(opportunity.description))
     tracked = site.opportunity_by_id.get(opportunity.id)
     if tracked and len(tracked.mentions) > 1:
         others = [m for m in tracked.mentions if m.report.id != report.id]
@@ -234,7 +234,7 @@ def _opportunity(page: _Page, report: Report, opportunity: Opportunity) -> str:
     return _admonition("tip", "kb-opportunity", f"Opportunity: {attribute(opportunity.title)}", "\n".join(block))
 
 
-def _targets_table(page: _Page, targets: tuple[Target, ...]) -> str:
+def _targets_table(page: HtmlPage, targets: tuple[Target, ...]) -> str:
     rows = []
     for target in targets:
         value = " ".join(x for x in (number(target.value), attribute(target.unit or "")) if x)
@@ -252,7 +252,7 @@ def _targets_table(page: _Page, targets: tuple[Target, ...]) -> str:
     return html_table(("Target", "Value", "Deadline", "Set by", "Status", "Progress"), rows).rstrip("\n")
 
 
-def _source(page: _Page, report: Report) -> str:
+def _source(page: HtmlPage, report: Report) -> str:
     lines = []
     source = report.source
     if source and (source.url or source.publisher):
@@ -264,14 +264,14 @@ def _source(page: _Page, report: Report) -> str:
     disclaimer = page.site.registry.disclaimers.get(report.disclaimer or "standard")
     title, body = (disclaimer.title, disclaimer.text) if disclaimer else DEFAULT_DISCLAIMER
     out = "<hr />\n" + ('<p class="kb-source">' + "<br />\n".join(lines) + "</p>\n" if lines else "")
-    return out + _admonition("info", "kb-disclaimer", attribute(title), _paragraphs(body))
+    return out + _admonition("info", "kb-disclaimer", attribute(title), paragraphs(body))
 
 
 def _internal_parts(report: Report) -> str:
     """Staff-only fields, shown in the internal build only."""
     out = []
     if report.internal_notes:
-        out.append(_admonition("danger", "kb-internal", "Internal notes", _paragraphs(report.internal_notes)))
+        out.append(_admonition("danger", "kb-internal", "Internal notes", paragraphs(report.internal_notes)))
     if report.review:
         points = "\n".join(f"<li>{attribute(point)}</li>" for point in report.review)
         out.append(_admonition("danger", "kb-internal", "Still to review", f"<ul>\n{points}\n</ul>"))
