@@ -182,9 +182,11 @@ class Site:
         return line
 
     def report_list(self, reports, *, summary: bool = False) -> str:
-        """Reports as one raw HTML ``<ul>`` block (in the order given), for a Markdown page."""
+        """Reports as one raw HTML ``<ul>`` block (in the order given), for a generated page."""
         items = "\n".join(f"<li>{self.report_li(r, summary=summary)}</li>" for r in reports)
-        return f"<ul>\n{items}\n</ul>\n"
+        # Out of the theme's header search: reports are found on the Find reports page, and
+        # these lists repeat report titles on every entity, country and year page.
+        return f'<ul class="kb-reports" data-search-exclude="reports">\n{items}\n</ul>\n'
 
 
 def country_label(code: str) -> str:

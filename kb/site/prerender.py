@@ -26,7 +26,7 @@ from markdown.treeprocessors import Treeprocessor
 from . import paths
 
 #: A raw HTML list or table the generators wrote (always at a line start, closed on its own line).
-_RAW_BLOCK = re.compile(r"^<(ul|table)>\n.*?^</\1>\n", re.DOTALL | re.MULTILINE)
+_RAW_BLOCK = re.compile(r"^<(ul|table)(?: [^>\n]*)?>\n.*?^</\1>\n", re.DOTALL | re.MULTILINE)
 _PLACEHOLDER = re.compile(r"<!--kb-block-(\d+)-->")
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|/|#)", re.IGNORECASE)
 HTML_PAGE = "kb_html"

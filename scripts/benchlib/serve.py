@@ -105,8 +105,11 @@ def measure_serve(corpus: Path, *, edits: int = 3, startup_limit: float = 900, e
         try:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
         output.close()
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
