@@ -186,7 +186,7 @@ class Site:
         items = "\n".join(f"<li>{self.report_li(r, summary=summary)}</li>" for r in reports)
         # Out of the theme's header search: reports are found on the Find reports page, and
         # these lists repeat report titles on every entity, country and year page.
-        return f'<ul class="kb-reports" data-search-exclude="reports">\n{items}\n</ul>\n'
+        return f'<ul data-search-exclude="reports">\n{items}\n</ul>\n'
 
 
 def country_label(code: str) -> str:
