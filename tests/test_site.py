@@ -328,3 +328,28 @@ def test_search_index_of_generated_pages_is_the_index_of_the_built_site(site, tm
     assert any(name.startswith("fragment/") for name in built[0]) and built[1]
     assert any(name.startswith("index/") for name in built[0])
     assert concurrent == built
+
+
+def test_generated_html_pages_read_as_markdown_give_the_same_html(tree):
+    """kb build hands pages marked kb_html to the theme as they are (kb.site.passthrough); a
+    builder without the hook (Zensical, plain MkDocs) reads them as Markdown: same HTML."""
+    import markdown
+    import yaml
+
+    config = yaml.safe_load((tree / "mkdocs.yml").read_text())
+    extensions, configs = [], {}
+    for item in config["markdown_extensions"]:
+        name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
+        extensions.append(name)
+        if options:
+            configs[name] = options
+    checked = 0
+    for path in sorted((tree / "docs" / "kb").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        front, body = text[4:].split("\n---\n", 1)
+        if "kb_html: true" not in front.splitlines():
+            continue
+        rendered = markdown.markdown(body, extensions=extensions, extension_configs=configs)
+        assert rendered.strip() == body.strip(), path
+        checked += 1
+    assert checked > 20  # report, entity, country, year and index pages

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -228,10 +229,17 @@ def build_site(project: Project, *, internal: bool = False, today: date | None =
     with _lock(project, internal):
         generated = _generate(project, internal, today)
         with replacing(out, project.show(out)) as staged:
-            # Pagefind indexes the generated report pages while MkDocs builds (see kb.site.indexing).
-            indexing = Indexing(generated.docs_dir, project.state_dir / f"pagefind{'-internal' if internal else ''}")
+            # MkDocs builds while Pagefind indexes the generated report pages (kb.site.indexing).
+            mkdocs = _start_mkdocs_build(project, generated, staged, internal)
             try:
-                _mkdocs_build(project, generated, staged, internal)
+                indexing = Indexing(generated.docs_dir,
+                                    project.state_dir / f"pagefind{'-internal' if internal else ''}")
+            except BaseException:
+                mkdocs.kill()
+                mkdocs.communicate()
+                raise
+            try:
+                _finish_mkdocs_build(mkdocs)
             except BaseException:
                 indexing.stop()
                 raise
@@ -239,15 +247,21 @@ def build_site(project: Project, *, internal: bool = False, today: date | None =
     return BuildResult(out, generated)
 
 
-def _mkdocs_build(project: Project, generated: Generated, out: Path, internal: bool) -> None:
+def _start_mkdocs_build(project: Project, generated: Generated, out: Path, internal: bool) -> subprocess.Popen:
     config_file = _hooked_config(project, generated, "build", (), internal=internal)
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
                "-f", str(config_file), "-d", str(out)]
-    result = subprocess.run(command, cwd=project.root, capture_output=True, text=True,
-                            env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
-    if result.returncode != 0:
-        raise BuildError("mkdocs build failed: " + _failure(result.stderr or result.stdout),
-                         hint=f"run '{sys.executable} -m mkdocs build --strict -f {config_file}' "
+    process = subprocess.Popen(command, cwd=project.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    process.config_file = config_file  # for the hint of a failure
+    return process
+
+
+def _finish_mkdocs_build(process: subprocess.Popen) -> None:
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        raise BuildError("mkdocs build failed: " + _failure(stderr or stdout),
+                         hint=f"run '{sys.executable} -m mkdocs build --strict -f {process.config_file}' "
                               "to see every message")
 
 
@@ -281,6 +295,8 @@ def serve_site(project: Project, *, address: str = f"{SERVE_HOST}:8000", interna
     if host not in (SERVE_HOST, "localhost") or not port.isdigit():
         raise UsageError(f"cannot serve on '{address}'",
                          hint=f"the site is served on this machine only: use {SERVE_HOST}:PORT")
+    for leftover in project.state_dir.glob("pagefind-serve-*"):  # of a server stopped while indexing
+        shutil.rmtree(leftover, ignore_errors=True)
     sources = sources_fingerprint(project)
     generated = generate(project, internal=internal, keep_bodies=True)
     _write_if_changed(serve_sources_file(project, internal), sources)
