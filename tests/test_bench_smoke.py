@@ -79,4 +79,18 @@ def test_bench_quick_prints_the_table(tmp_path: Path) -> None:
     assert "no problems in 60 reports" in cells[4]
     for step in ("kb --help", "ref: SQLite FTS5 index, full build", "ref: grep -rli one word, cold process"):
         assert any(line.startswith(f"| {step} |") for line in lines), step
+    serve_row = next(line for line in lines if line.startswith("| kb serve, an edit shown |"))
+    assert [c.strip() for c in serve_row.strip("|").split("|")][2] not in ("failed", "not available")
     assert "| comparison | size | ratio | figures |" in lines
+
+
+@pytest.mark.slow
+def test_bench_serve_quick_times_an_edit_without_touching_the_corpus(tmp_path: Path) -> None:
+    corpus = tmp_path / "kb"
+    assert gen_corpus(corpus, 30).returncode == 0
+    before = files_of(corpus)
+    done = subprocess.run([sys.executable, str(SCRIPTS / "bench_serve"), "--quick", "--corpus", str(corpus)],
+                          capture_output=True, text=True, timeout=900, cwd=REPO)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "edit shown after:" in done.stdout and "served after:" in done.stdout
+    assert files_of(corpus) == before  # it serves and edits a copy

@@ -52,14 +52,15 @@ if point == "generating":  # half of the generated pages written
         real_sync(folder, dict(list(files.items())[: len(files) // 2]), managed=lambda _r: False)
         die()
     generate.sync = sync
-elif point == "pagefind":  # while Pagefind indexes the new folder
-    def run(command, *a, **k):
-        if "pagefind" in command:
-            child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(0.03)
-            die()
-        return real_run(command, *a, **k)
-    subprocess.run = run
+elif point == "pagefind":  # while Pagefind indexes the report pages (beside MkDocs, kb.site.indexing)
+    real_popen = subprocess.Popen
+    class Popen(real_popen):
+        def __init__(self, command, *a, **k):
+            super().__init__(command, *a, **k)
+            if "pagefind" in command:
+                time.sleep(0.03)
+                die()
+    subprocess.Popen = Popen
 elif point == "writing":  # the export, three files written
     real_write, calls = kb.atomic.write_text, []
     def write_text(*a, **k):

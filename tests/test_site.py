@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 import shutil
 import subprocess
@@ -271,7 +272,7 @@ def test_report_pages_do_not_grow_with_the_knowledge_base(tmp_path):
         knowledge = load(Project.at(root))
         built = Site(knowledge.registry, knowledge.visible(False), False, date(2024, 1, 1), "http://x/")
         markdown = report_page(built, knowledge.report("2014-07-03-korea-open-data"))
-        sizes.append((len(re.findall(r"\]\([^)]*reports/", markdown)), len(markdown)))
+        sizes.append((len(re.findall(r'href="[^"]*/reports/', markdown)), len(markdown)))
     assert sizes[0][0] == sizes[1][0]
     assert abs(sizes[0][1] - sizes[1][1]) < 200  # only numbers in titles differ
 
@@ -291,8 +292,64 @@ def test_the_generated_tree_builds_with_zensical(tree, tmp_path):
         assert (built / "kb" / "reports" / report_id / "index.html").exists()
     report = page(built, "kb/reports/2014-07-03-korea-open-data")
     assert "/kb/entities/ministry/msip/" in report.links  # body mention, root-relative
-    assert "../../entities/ministry/msip/" in report.links  # Markdown chip, rewritten by Zensical
+    chips = [a.get("href") for tag, a in report.elements if tag == "a" and "kb-chip" in (a.get("class") or "")]
+    assert "/kb/entities/ministry/msip/" in chips  # report pages are HTML: root-relative links
     assert (built / "kb" / "feeds" / "all.xml").exists() and (built / "kb" / "api" / "reports.json").exists()
     hostile = page(built, "kb/reports/2019-04-01-hostile")
     assert hostile.title.startswith("<img src=x onerror=alert(1)>")
     assert not any(any(n.startswith("on") for n in a) for _t, a in hostile.elements)
+
+
+def test_search_index_of_generated_pages_is_the_index_of_the_built_site(site, tmp_path):
+    """kb build runs Pagefind on the generated report pages while MkDocs builds the site
+    (kb.site.indexing): the bundle must be the one Pagefind makes from the built site."""
+    from kb.site.indexing import index_search
+
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy, ignore=lambda folder, _names: {"pagefind"} if Path(folder) == site else set())
+    index_search(copy)
+
+    def files(folder: Path) -> tuple[dict[str, bytes], list[bytes]]:
+        """Each file's content, decompressed; a filter file's content in sorted bytes, because
+        Pagefind writes the values of a filter in a different order from one run to the next."""
+        found, filters = {}, []
+        for path in folder.rglob("*"):
+            if path.is_file():
+                data = path.read_bytes()
+                if path.suffix.startswith(".pf_"):
+                    data = gzip.decompress(data)
+                if path.suffix == ".pf_filter":
+                    filters.append(bytes(sorted(data)))
+                elif path.suffix != ".pf_meta" and path.name != "pagefind-entry.json":  # hold the hashes
+                    found[path.relative_to(folder).as_posix()] = data
+        return found, sorted(filters)
+
+    built, concurrent = files(copy / "pagefind"), files(site / "pagefind")
+    assert any(name.startswith("fragment/") for name in built[0]) and built[1]
+    assert any(name.startswith("index/") for name in built[0])
+    assert concurrent == built
+
+
+def test_generated_html_pages_read_as_markdown_give_the_same_html(tree):
+    """kb build hands pages marked kb_html to the theme as they are (kb.site.passthrough); a
+    builder without the hook (Zensical, plain MkDocs) reads them as Markdown: same HTML."""
+    import markdown
+    import yaml
+
+    config = yaml.safe_load((tree / "mkdocs.yml").read_text())
+    extensions, configs = [], {}
+    for item in config["markdown_extensions"]:
+        name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
+        extensions.append(name)
+        if options:
+            configs[name] = options
+    checked = 0
+    for path in sorted((tree / "docs" / "kb").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        front, body = text[4:].split("\n---\n", 1)
+        if "kb_html: true" not in front.splitlines():
+            continue
+        rendered = markdown.markdown(body, extensions=extensions, extension_configs=configs)
+        assert rendered.strip() == body.strip(), path
+        checked += 1
+    assert checked > 20  # report, entity, country, year and index pages

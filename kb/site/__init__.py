@@ -1,10 +1,13 @@
-"""The static site: Markdown pages generated from the knowledge base, built with MkDocs.
+"""The static site: pages generated from the knowledge base, built with MkDocs.
 
-- :mod:`kb.site.build`: ``kb build`` and ``kb serve`` (generate, then MkDocs, then Pagefind).
+- :mod:`kb.site.build`: ``kb build`` and ``kb serve`` (generate, then MkDocs beside Pagefind).
 - :mod:`kb.site.find`: the Find reports page, and what report pages tell the search index.
 - :mod:`kb.site.generate`: every generated file, and syncing them into a docs tree.
 - :mod:`kb.site.context`: what the page generators share, computed once.
 - :mod:`kb.site.report_pages`, :mod:`kb.site.entity_pages`, :mod:`kb.site.browse_pages`: the pages.
+- :mod:`kb.site.prerender`: generated Markdown pages made HTML; :mod:`kb.site.passthrough`: the
+  MkDocs hook that passes HTML pages through.
+- :mod:`kb.site.indexing`: Pagefind. :mod:`kb.site.hooks`, :mod:`kb.site.bodycache`: ``kb serve``.
 - :mod:`kb.site.feeds`: Atom feeds. :mod:`kb.site.html`: escaping and sanitising.
 - :mod:`kb.site.paths`: where each page lives and links between pages.
 """

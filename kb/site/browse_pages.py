@@ -45,8 +45,7 @@ def home_page(site: Site) -> str:
     out.append('<div class="kb-counts" markdown>\n\n' + "\n".join(f"- {c}" for c in counts) + "\n\n</div>\n")
     out.append("## Latest reports\n")
     latest = list(reversed(site.reports[-LATEST:]))
-    out.append("\n".join(site.report_item(page, r, summary=True) for r in latest) + "\n" if latest
-               else "No reports yet.\n")
+    out.append(site.report_list(latest, summary=True) if latest else "No reports yet.\n")
     out.append(f"[Every report, year by year]({paths.link(page, paths.YEARS_INDEX)}) · "
                f"[Atom feed]({paths.link(page, paths.ALL_FEED)}){{ .kb-feed }}\n")
     out.append("## Browse\n")
@@ -90,8 +89,7 @@ def reports_index(site: Site) -> str:
         out.append("## By type\n")
         out.append("\n".join(f"- {text(type_label(t))}: {n}" for t, n in sorted(types.items())) + "\n")
     out.append("## Latest\n")
-    out.append("\n".join(site.report_item(page, r, summary=True)
-                         for r in reversed(site.reports[-LATEST:])) + "\n" if site.reports else "None yet.\n")
+    out.append(site.report_list(reversed(site.reports[-LATEST:]), summary=True) if site.reports else "None yet.\n")
     return "\n".join(out)
 
 
@@ -123,7 +121,7 @@ def year_page(site: Site, year: int) -> str:
         by_month.setdefault(report.date.month, []).append(report)
     for month in sorted(by_month, reverse=True):
         out.append(f"## {MONTHS[month - 1]} {year}\n")
-        out.append("\n".join(site.report_item(page, r, summary=True) for r in reversed(by_month[month])) + "\n")
+        out.append(site.report_list(reversed(by_month[month]), summary=True))
     return "\n".join(out)
 
 
@@ -163,21 +161,21 @@ def country_page(site: Site, code: str) -> str:
     opportunities = [o for o in site.opportunities if code in o.countries]
     if opportunities:
         out.append(f"## Opportunities ({len(opportunities)})\n")
-        out.append(opportunity_table(site, page, opportunities))
+        out.append(opportunity_table(site, opportunities))
     targets = [t for t in site.targets if code in t.countries]
     if targets:
         out.append(f"## Targets ({len(targets)})\n")
-        out.append(target_table(site, page, targets))
+        out.append(target_table(site, targets))
     out.append(f"## Reports ({len(reports)})\n")
     if not reports:
         out.append("No report about it yet.\n")
-    current = None
+    by_year: dict[int, list] = {}
     for report in reversed(reports):
-        if report.year != current:
-            current = report.year
-            out.append(f"### {current}\n")
-        out.append(site.report_item(page, report))
-    return "\n".join(out) + "\n"
+        by_year.setdefault(report.year, []).append(report)
+    for year, listed in by_year.items():
+        out.append(f"### {year}\n")
+        out.append(site.report_list(listed))
+    return "\n".join(out)
 
 
 def sectors_index(site: Site) -> str:
@@ -220,7 +218,7 @@ def opportunities_page(site: Site) -> str:
     for sector in sorted(by_sector, key=lambda s: (s == "", names[s].casefold())):
         heading = site.entity_link(page, sector) if sector else "No sector given"
         out.append(f"### {heading}\n")
-        out.append(opportunity_table(site, page, by_sector[sector]))
+        out.append(opportunity_table(site, by_sector[sector]))
     out.append("## By country\n")
     by_country: dict[str, list] = {}
     for opportunity in site.opportunities:
@@ -228,7 +226,7 @@ def opportunities_page(site: Site) -> str:
             by_country.setdefault(code, []).append(opportunity)
     for code in sorted(by_country, key=lambda c: country_label(c).casefold()):
         out.append(f"### {site.country_link(page, code)}\n")
-        out.append(opportunity_table(site, page, by_country[code]))
+        out.append(opportunity_table(site, by_country[code]))
     if not site.opportunities:
         out.append("No opportunities recorded yet.\n")
     return "\n".join(out)
@@ -246,7 +244,7 @@ def targets_page(site: Site) -> str:
            + f". Download: [JSON]({paths.link(page, paths.API + '/targets.json')}), "
            f"[CSV]({paths.link(page, paths.API + '/targets.csv')}).\n"]
     if site.targets:
-        out.append(target_table(site, page, site.targets))
+        out.append(target_table(site, site.targets))
     else:
         out.append("No targets recorded yet.\n")
     return "\n".join(out)

@@ -32,9 +32,6 @@ INTERNAL_DOCS = "site-internal-docs"
 #: absolute path: MkDocs resolves an inherited config's paths against the derived file.
 THEME_DIR = "overrides"
 SERVE_HOST = "127.0.0.1"
-#: Pagefind's bundle folder in a built site, and the pages it indexes (report pages only).
-PAGEFIND_DIR = "pagefind"
-PAGEFIND_GLOB = "kb/reports/*/index.html"
 
 
 @dataclass(frozen=True)
@@ -46,6 +43,7 @@ class Generated:
     written: int
     removed: int
     left_out: list[Problem] = field(default_factory=list)
+    removed_files: tuple[str, ...] = ()  # docs paths no longer generated (deleted just now)
 
 
 @dataclass(frozen=True)
@@ -124,23 +122,42 @@ def _write_if_changed(path: Path, text: str) -> None:
     write_text(path, text, overwrite=True)
 
 
-def generate(project: Project, *, internal: bool = False, today: date | None = None) -> Generated:
+def _workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def generate(project: Project, *, internal: bool = False, today: date | None = None,
+             keep_bodies: bool = False) -> Generated:
     """Write the site's pages, feeds and open data for the public or the internal build."""
     with _lock(project, internal):
-        return _generate(project, internal, today)
+        return _generate(project, internal, today, keep_bodies)
 
 
-def _generate(project: Project, internal: bool, today: date | None) -> Generated:
-    """:func:`generate`, for a caller that holds the site's lock."""
+def _generate(project: Project, internal: bool, today: date | None, keep_bodies: bool = False) -> Generated:
+    """:func:`generate`, for a caller that holds the site's lock. ``keep_bodies``: reuse and keep
+    rendered bodies between runs (``kb serve``, see :mod:`kb.site.bodycache`)."""
     from ..kbase import load
     from .context import Site
     from .generate import site_files, sync
 
     kb = load(project)
-    site = Site(kb.registry, kb.visible(internal), internal, today or date.today(),
-                site_url=_setting(project, "site_url") or "http://127.0.0.1:8000/",
-                site_name=_setting(project, "site_name", "bilateral-kb"))
-    files = site_files(site)
+    site_url = _setting(project, "site_url") or "http://127.0.0.1:8000/"
+    cached: dict[str, str] | None = None
+    if keep_bodies:
+        from . import bodycache
+
+        cache_file = bodycache.cache_file(project.state_dir, internal)
+        cache_key = bodycache.fingerprint(project.registry_dir, site_url)
+        cached = bodycache.load(cache_file, cache_key)
+    site = Site(kb.registry, kb.visible(internal), internal, today or date.today(), site_url=site_url,
+                site_name=_setting(project, "site_name", "bilateral-kb"), body_cache=cached)
+    files = site_files(site, workers=_workers())
+    if keep_bodies and site.renderer.added:
+        project.state_dir.mkdir(parents=True, exist_ok=True)
+        bodycache.save(cache_file, cache_key, cached, {bodycache.body_key(r.body) for r in site.reports})
     if internal:
         files.update(_handwritten(project))
         folder = project.state_dir / INTERNAL_DOCS
@@ -151,7 +168,51 @@ def _generate(project: Project, internal: bool, today: date | None) -> Generated
         result = sync(folder, files, managed=_is_generated)
         config = project.root / CONFIG
     left_out = [p for p in kb.problems if p.level == "error"]
-    return Generated(folder, config, len(site.reports), result.total, result.written, result.removed, left_out)
+    return Generated(folder, config, len(site.reports), result.total, result.written, result.removed, left_out,
+                     result.removed_files)
+
+
+def sources_fingerprint(project: Project) -> str:
+    """What generation reads, by name, time and size of each file: reports, registry and the
+    site configuration. ``kb serve`` regenerates only when it changed (MkDocs also rebuilds when
+    generation itself rewrote pages; nothing needs generating then)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in [project.root / CONFIG, *sorted(project.reports_dir.rglob("*"))]:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path}\0{info.st_mtime_ns}\0{info.st_size}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def serve_sources_file(project: Project, internal: bool) -> Path:
+    return project.state_dir / f"serve-sources{'-internal' if internal else ''}"
+
+
+def generate_apart(project: Project, *, internal: bool = False) -> Generated:
+    """:func:`generate` in a new process, for ``kb serve``'s hook: the server process runs other
+    threads, so it may not fork the processes that make report pages; a process started afresh
+    (``spawn``) may. Errors come back as the same :class:`BuildError` message."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        status, value = pool.submit(_generate_reporting, str(project.root), internal).result()
+    if status == "error":
+        raise BuildError(value)
+    return value
+
+
+def _generate_reporting(root: str, internal: bool) -> tuple[str, object]:
+    from ..errors import KbError
+
+    try:
+        return "ok", generate(Project.at(root), internal=internal, keep_bodies=True)
+    except KbError as exc:
+        return "error", exc.render()
 
 
 def build_site(project: Project, *, internal: bool = False, today: date | None = None) -> BuildResult:
@@ -162,51 +223,61 @@ def build_site(project: Project, *, internal: bool = False, today: date | None =
     previous site live and whole.
     """
     from ..outputs import replacing
+    from .indexing import Indexing
 
     out = project.site_dir(internal)
     with _lock(project, internal):
         generated = _generate(project, internal, today)
         with replacing(out, project.show(out)) as staged:
-            _mkdocs_build(project, generated.config_file, staged)
-            index_search(staged)
+            # MkDocs builds while Pagefind indexes the generated report pages (kb.site.indexing).
+            mkdocs = _start_mkdocs_build(project, generated, staged, internal)
+            try:
+                indexing = Indexing(generated.docs_dir,
+                                    project.state_dir / f"pagefind{'-internal' if internal else ''}")
+            except BaseException:
+                mkdocs.kill()
+                mkdocs.communicate()
+                raise
+            try:
+                _finish_mkdocs_build(mkdocs)
+            except BaseException:
+                indexing.stop()
+                raise
+            indexing.finish(staged)
     return BuildResult(out, generated)
 
 
-def _mkdocs_build(project: Project, config_file: Path, out: Path) -> None:
+def _start_mkdocs_build(project: Project, generated: Generated, out: Path, internal: bool) -> subprocess.Popen:
+    config_file = _hooked_config(project, generated, "build", (), internal=internal)
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
                "-f", str(config_file), "-d", str(out)]
-    result = subprocess.run(command, cwd=project.root, capture_output=True, text=True,
-                            env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
-    if result.returncode != 0:
-        raise BuildError("mkdocs build failed: " + _failure(result.stderr or result.stdout),
-                         hint=f"run '{sys.executable} -m mkdocs build --strict -f {config_file}' "
+    process = subprocess.Popen(command, cwd=project.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    process.config_file = config_file  # for the hint of a failure
+    return process
+
+
+def _finish_mkdocs_build(process: subprocess.Popen) -> None:
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        raise BuildError("mkdocs build failed: " + _failure(stderr or stdout),
+                         hint=f"run '{sys.executable} -m mkdocs build --strict -f {process.config_file}' "
                               "to see every message")
 
 
-def index_search(site_dir: Path) -> Path:
-    """Pagefind's index of the report pages of a built site, into ``<site>/pagefind/``.
-
-    Only report pages are read (``--glob``), and of each only its ``data-pagefind-body``
-    (see :mod:`kb.site.find`); each build indexes its own folder, so the public index is
-    made from public pages only.
-    """
-    bundle = site_dir / PAGEFIND_DIR
-    if bundle.is_dir():  # Pagefind adds to a folder: files of an earlier index would stay
-        shutil.rmtree(bundle)
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", PAGEFIND_DIR,
-               "--glob", PAGEFIND_GLOB, "--force-language", "en", "--exclude-selectors", ".headerlink",
-               "--silent"]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True)
-    except OSError as exc:
-        raise BuildError(f"cannot run Pagefind: {exc}", hint="pip install 'pagefind[extended]'") from None
-    if result.returncode != 0 or not (bundle / "pagefind.js").is_file():
-        output = (result.stderr or result.stdout).strip().splitlines()
-        raise BuildError("pagefind failed: " + (output[-1] if output else f"exit status {result.returncode}"),
-                         hint=f"run '{' '.join(command[:5])}' to see every message"
-                              if "No module named" not in (result.stderr or "")
-                              else "install it: pip install 'pagefind[extended]'")
-    return bundle
+def _hooked_config(project: Project, generated: Generated, purpose: str, hooks: tuple[str, ...],
+                   extra: str = "", *, internal: bool) -> Path:
+    """A config inheriting the build's own (mkdocs.yml, or the internal one) that loads kb's
+    MkDocs hooks: :mod:`kb.site.passthrough` always, and ``hooks`` (modules of kb.site)."""
+    config = project.state_dir / f"mkdocs-{purpose}{'-internal' if internal else ''}.yml"
+    here = Path(__file__).parent
+    listed = "".join(f"  - {_quoted(here / f'{name}.py')}\n" for name in ("passthrough", *hooks))
+    text = (f"# Written by kb {purpose}; do not edit.\n"
+            f"INHERIT: {_quoted(generated.config_file)}\n"
+            f"docs_dir: {_quoted(generated.docs_dir)}\n" + _theme(project) +
+            f"hooks:\n{listed}" + extra)
+    _write_if_changed(config, text)
+    return config
 
 
 def _failure(output: str) -> str:
@@ -224,17 +295,19 @@ def serve_site(project: Project, *, address: str = f"{SERVE_HOST}:8000", interna
     if host not in (SERVE_HOST, "localhost") or not port.isdigit():
         raise UsageError(f"cannot serve on '{address}'",
                          hint=f"the site is served on this machine only: use {SERVE_HOST}:PORT")
-    generated = generate(project, internal=internal)
-    config = project.state_dir / f"mkdocs-serve{'-internal' if internal else ''}.yml"
-    parent = generated.config_file
-    text = (f"# Written by kb serve; do not edit.\n"
-            f"INHERIT: {_quoted(parent)}\n"
-            f"docs_dir: {_quoted(generated.docs_dir)}\n" + _theme(project) +
-            f"hooks:\n  - {_quoted(Path(__file__).with_name('hooks.py'))}\n"
-            f"watch:\n  - {_quoted(project.reports_dir)}\n")
-    _write_if_changed(config, text)
+    for leftover in project.state_dir.glob("pagefind-serve-*"):  # of a server stopped while indexing
+        shutil.rmtree(leftover, ignore_errors=True)
+    sources = sources_fingerprint(project)
+    generated = generate(project, internal=internal, keep_bodies=True)
+    _write_if_changed(serve_sources_file(project, internal), sources)
+    config = _hooked_config(project, generated, "serve", ("hooks",),
+                            f"watch:\n  - {_quoted(project.reports_dir)}\n", internal=internal)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", KB_SITE_ROOT=str(project.root),
                KB_SITE_INTERNAL="1" if internal else "0")
-    command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"{SERVE_HOST}:{port}",
+    # --dirty: a rebuild renders only the pages whose file generation just rewrote (see
+    # docs/site.md, "Serving"); kb.site.hooks removes the pages of files it deleted. MkDocs warns
+    # about every dirty build, so the preview is not strict: warnings show in the terminal, and
+    # kb build, always strict, stops on them.
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "-a", f"{SERVE_HOST}:{port}",
                "-f", str(config)]
     return subprocess.call(command, cwd=project.root, env=env)

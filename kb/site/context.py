@@ -20,7 +20,7 @@ from ..registry import Entity, Registry
 from ..related import Relations
 from ..report import INTERNAL_START, Report, Visit
 from . import paths
-from .html import BodyRenderer, text
+from .html import BodyRenderer, attribute, text
 
 KIND_LABELS = {
     "ministry": ("Ministry", "Ministries"),
@@ -48,6 +48,7 @@ class Site:
     today: date
     site_url: str
     site_name: str = "bilateral-kb"
+    body_cache: dict[str, str] | None = None  # see kb.site.bodycache (kb serve only)
     relations: Relations = field(init=False)
     tagged: dict[str, list[Report]] = field(init=False)
     by_country: dict[str, list[Report]] = field(init=False)
@@ -90,7 +91,7 @@ class Site:
         for entity in self.registry.entities.values():
             if entity.parent:
                 self.children[entity.parent].append(entity)
-        self.renderer = BodyRenderer(MentionFinder(self.registry))
+        self.renderer = BodyRenderer(MentionFinder(self.registry), cache=self.body_cache)
 
     def _refuse_internal_content(self) -> None:
         """Fail closed: a public build given anything but redacted public reports stops."""
@@ -148,14 +149,44 @@ class Site:
     def country_links(self, source: str, codes) -> str:
         return ", ".join(self.country_link(source, c) for c in codes)
 
-    def report_item(self, source: str, report: Report, *, summary: bool = False) -> str:
-        """A list item: ``- 3 July 2014: [title](...) (South Korea)``."""
-        line = f"- {human_date(report.date)}: {self.report_link(source, report)}"
+    # -- HTML links, for the long lists and tables of generated pages ----------------------------
+    # A list of thousands of reports costs MkDocs far less as one raw HTML block than as Markdown
+    # (inline parsing of every item), and means the same to a reader. Links in raw HTML are
+    # root-relative: the only kind both MkDocs and Zensical leave alone (see paths.rooted).
+    def href(self, target: str) -> str:
+        return paths.rooted(self.base_path, target)
+
+    def entity_a(self, entity_id: str, *, chip: bool = False) -> str:
+        entity = self.registry.get(entity_id)
+        if entity is None:
+            return attribute(entity_id)
+        css = ' class="kb-chip"' if chip else ""
+        return f'<a{css} href="{self.href(paths.entity(entity.kind, entity.id))}">{attribute(entity.label)}</a>'
+
+    def entities_a(self, entity_ids, separator: str = ", ") -> str:
+        return separator.join(self.entity_a(e) for e in entity_ids)
+
+    def report_a(self, report: Report, label: str | None = None) -> str:
+        return f'<a href="{self.href(paths.report(report.id))}">{attribute(label or report.title)}</a>'
+
+    def country_a(self, code: str) -> str:
+        return f'<a href="{self.href(paths.country(code))}">{attribute(country_label(code))}</a>'
+
+    def report_li(self, report: Report, *, summary: bool = False) -> str:
+        """``3 July 2014: <a>title</a> (South Korea)``, with the summary below when asked."""
+        line = f"{human_date(report.date)}: {self.report_a(report)}"
         if report.countries:
-            line += f" ({', '.join(text(country_label(c)) for c in report.countries)})"
+            line += f" ({', '.join(attribute(country_label(c)) for c in report.countries)})"
         if summary and report.summary:
-            line += f"  \n  {text(report.summary)}"
+            line += f"<br />\n{attribute(report.summary)}"
         return line
+
+    def report_list(self, reports, *, summary: bool = False) -> str:
+        """Reports as one raw HTML ``<ul>`` block (in the order given), for a generated page."""
+        items = "\n".join(f"<li>{self.report_li(r, summary=summary)}</li>" for r in reports)
+        # Out of the theme's header search: reports are found on the Find reports page, and
+        # these lists repeat report titles on every entity, country and year page.
+        return f'<ul data-search-exclude="reports">\n{items}\n</ul>\n'
 
 
 def country_label(code: str) -> str:

@@ -13,82 +13,95 @@ from ..opendata import TrackedOpportunity, TrackedTarget
 from ..registry import Entity
 from . import paths
 from .context import KIND_ORDER, STATE_LABELS, Site, front_matter, fuzzy, kind_label, number
-from .html import paragraph, text
+from .html import attribute, text, yaml_string
 
 SEEN_WITH = 10
 
 
 def entity_page(site: Site, entity: Entity) -> str:
-    page = paths.entity(entity.kind, entity.id)
+    """The page of one entity, as one HTML block (see :mod:`kb.site.report_pages`: built without
+    Markdown, as the report pages are, for there are hundreds of them)."""
+    from .report_pages import HTML_PAGE, HtmlPage, paragraphs
+
+    page = HtmlPage(site)
     feed = paths.sector_feed(entity.id) if entity.kind == "sector" else None
-    out = [front_matter(entity.label, description=entity.description, feed=feed)]
-    out.append(f"# {text(entity.label)}\n")
-    facts = [kind_label(entity.kind)]
+    out = [page.heading(1, attribute(entity.label))]
+    facts = [attribute(kind_label(entity.kind))]
     if entity.country:
-        facts.append(site.country_link(page, entity.country))
+        facts.append(site.country_a(entity.country))
     if entity.valid_from or entity.valid_to:
         facts.append(f"{fuzzy(entity.valid_from) or 'unknown'} to {fuzzy(entity.valid_to) or 'today'}")
     if entity.website:
-        facts.append(f"[Website]({paths.external(entity.website)})")
-    out.append(" · ".join(facts) + "\n{ .kb-facts }\n")
+        facts.append(f'<a href="{attribute(paths.external(entity.website))}">Website</a>')
+    out.append(f'<p class="kb-facts">{" · ".join(facts)}</p>')
     if entity.parent:
-        out.append(f"Part of {site.entity_link(page, entity.parent)}.\n")
+        out.append(f"<p>Part of {site.entity_a(entity.parent)}.</p>")
     if entity.description:
-        out.append(paragraph(entity.description) + "\n")
+        out.append(paragraphs(entity.description))
     if entity.acronyms or entity.aliases:
-        names = [text(n) for n in (*entity.acronyms, *entity.aliases)]
-        out.append(f"**Also known as:** {', '.join(names)}\n")
+        names = [attribute(n) for n in (*entity.acronyms, *entity.aliases)]
+        out.append(f"<p><strong>Also known as:</strong> {', '.join(names)}</p>")
     if feed:
-        out.append(f"Follow this sector: [Atom feed of its reports]({paths.link(page, feed)}){{ .kb-feed }}\n")
+        out.append(f'<p>Follow this sector: <a class="kb-feed" href="{site.href(feed)}">Atom feed of its '
+                   "reports</a></p>")
     out.append(_names_over_time(site, page, entity))
 
     own = site.reports_tagging(entity.id)
-    out.append(f"## Reports ({len(own)})\n")
-    out.append(_report_list(site, page, own) if own else "No report names it yet.\n")
+    out.append(page.heading(2, f"Reports ({len(own)})"))
+    out.append(_report_list(site, own) if own else "<p>No report names it yet.</p>")
     others = _other_name_reports(site, entity)
     if others:
-        out.append(f"## Reports under its other names ({len(others)})\n")
-        out.append(_report_list(site, page, others))
-
+        out.append(page.heading(2, f"Reports under its other names ({len(others)})"))
+        out.append(_report_list(site, others))
     opportunities = site.opportunities_of.get(entity.id, [])
     if opportunities:
-        out.append(f"## Opportunities ({len(opportunities)})\n")
-        out.append(opportunity_table(site, page, opportunities))
+        out.append(page.heading(2, f"Opportunities ({len(opportunities)})"))
+        out.append(opportunity_table(site, opportunities))
     targets = site.targets_of.get(entity.id, [])
     if targets:
-        out.append(f"## Targets ({len(targets)})\n")
-        out.append(target_table(site, page, targets))
+        out.append(page.heading(2, f"Targets ({len(targets)})"))
+        out.append(target_table(site, targets))
     seen = site.relations.seen_with(entity.id, limit=SEEN_WITH)
     if seen:
-        out.append("## Often seen with\n")
-        out.append("\n".join(f"- {site.entity_link(page, other)}: {count} report{'s' if count != 1 else ''}"
-                             for other, count in seen) + "\n")
+        out.append(page.heading(2, "Often seen with"))
+        out.append(_items(f"{site.entity_a(other)}: {count} report{'s' if count != 1 else ''}"
+                          for other, count in seen))
     children = site.children.get(entity.id, [])
     if children:
-        out.append("## Parts of it\n")
-        out.append("\n".join(f"- {site.entity_link(page, c.id)}" for c in sorted(children, key=lambda c: c.name))
-                   + "\n")
-    return "\n".join(out)
+        out.append(page.heading(2, "Parts of it"))
+        out.append(_items(site.entity_a(c.id) for c in sorted(children, key=lambda c: c.name)))
+    front = ["---", f"title: {yaml_string(entity.label)}"]
+    if entity.description:
+        front.append(f"description: {yaml_string(entity.description)}")
+    if feed:
+        front.append(f"feed: {yaml_string(feed)}")
+    front += [f"{HTML_PAGE}: true", "---", ""]
+    body = "\n".join(part.rstrip("\n") for part in out if part)
+    return "\n".join(front) + '<div class="kb-page">\n' + body + "\n</div>\n"
 
 
-def _names_over_time(site: Site, page: str, entity: Entity) -> str:
+def _items(items) -> str:
+    return "<ul>\n" + "\n".join(f"<li>{item}</li>" for item in items) + "\n</ul>"
+
+
+def _names_over_time(site: Site, page, entity: Entity) -> str:
     lineage = site.registry.lineage(entity.id)
     if len(lineage) < 2:
         return ""
-    rows = ["| Name | Acronyms | From | To |", "|---|---|---|---|"]
+    rows = []
     for other_id in lineage:
         other = site.registry.get(other_id)
-        name = f"**{text(other.name)}** (this page)" if other.id == entity.id else site.entity_link(page, other.id)
-        rows.append(f"| {name} | {text(', '.join(other.acronyms))} | {fuzzy(other.valid_from)} "
-                    f"| {fuzzy(other.valid_to)} |")
-    lines = ["## Names over time\n", "\n".join(rows) + "\n"]
+        name = f"<strong>{attribute(other.name)}</strong> (this page)" if other.id == entity.id \
+            else site.entity_a(other.id)
+        rows.append((name, attribute(", ".join(other.acronyms)), fuzzy(other.valid_from), fuzzy(other.valid_to)))
+    lines = [page.heading(2, "Names over time"), html_table(("Name", "Acronyms", "From", "To"), rows)]
     before = site.registry.predecessors(entity.id)
     after = site.registry.successors(entity.id)
     if before:
-        lines.append(f"Renamed from {site.entity_links(page, before, ' and ')}.\n")
+        lines.append(f"<p>Renamed from {site.entities_a(before, ' and ')}.</p>")
     if after:
-        lines.append(f"Renamed to {site.entity_links(page, after, ' and ')}.\n")
-    return "\n".join(lines)
+        lines.append(f"<p>Renamed to {site.entities_a(after, ' and ')}.</p>")
+    return "\n".join(line.rstrip("\n") for line in lines)
 
 
 def _other_name_reports(site: Site, entity: Entity) -> list:
@@ -101,33 +114,37 @@ def _other_name_reports(site: Site, entity: Entity) -> list:
     return sorted((r for r in found.values() if r.id not in own), key=lambda r: (r.date, r.id))
 
 
-def _report_list(site: Site, page: str, reports: list) -> str:
+def _report_list(site: Site, reports: list) -> str:
     """Newest first."""
-    return "\n".join(site.report_item(page, r) for r in reversed(reports)) + "\n"
+    return site.report_list(reversed(reports))
 
 
-def reports_cell(site: Site, page: str, reports: list) -> str:
-    return ", ".join(f"[{human_date(r.date)}]({paths.link(page, paths.report(r.id))})" for r in reports)
+def reports_cell(site: Site, reports: list) -> str:
+    return ", ".join(site.report_a(r, human_date(r.date)) for r in reports)
 
 
-def opportunity_table(site: Site, page: str, opportunities: list[TrackedOpportunity]) -> str:
-    rows = ["| Opportunity | Status | Partners | Countries | Reports |", "|---|---|---|---|---|"]
-    for o in opportunities:
-        rows.append(f"| {text(o.title)} | {text(o.status)} | {site.entity_links(page, o.partners)} "
-                    f"| {site.country_links(page, o.countries)} | {reports_cell(site, page, o.reports)} |")
-    return "\n".join(rows) + "\n"
+def html_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """A table as one raw HTML block (cells already HTML): see Site.report_list for why."""
+    head = "<tr>\n" + "".join(f"<th>{h}</th>\n" for h in headers) + "</tr>"
+    body = "\n".join("<tr>\n" + "".join(f"<td>{c}</td>\n" for c in row) + "</tr>" for row in rows)
+    return f"<table>\n<thead>\n{head}\n</thead>\n<tbody>\n{body}\n</tbody>\n</table>\n"
 
 
-def target_table(site: Site, page: str, targets: list[TrackedTarget]) -> str:
-    rows = ["| Deadline | Target | Value | Set by | State | Reported status | Reports |",
-            "|---|---|---|---|---|---|---|"]
+def opportunity_table(site: Site, opportunities: list[TrackedOpportunity]) -> str:
+    rows = [(attribute(o.title), attribute(o.status), site.entities_a(o.partners),
+             ", ".join(site.country_a(c) for c in o.countries), reports_cell(site, o.reports))
+            for o in opportunities]
+    return html_table(("Opportunity", "Status", "Partners", "Countries", "Reports"), rows)
+
+
+def target_table(site: Site, targets: list[TrackedTarget]) -> str:
+    rows = []
     for t in targets:
-        value = " ".join(x for x in (number(t.value), text(t.unit or "")) if x)
-        owner = site.entity_link(page, t.owner) if t.owner else ""
-        rows.append(f"| {fuzzy(t.deadline)} | {text(t.what)} | {value} | {owner} "
-                    f"| {STATE_LABELS[t.state]} | {text(t.status or '')} "
-                    f"| {reports_cell(site, page, t.reports)} |")
-    return "\n".join(rows) + "\n"
+        value = " ".join(x for x in (number(t.value), attribute(t.unit or "")) if x)
+        owner = site.entity_a(t.owner) if t.owner else ""
+        rows.append((fuzzy(t.deadline), attribute(t.what), value, owner, STATE_LABELS[t.state],
+                     attribute(t.status or ""), reports_cell(site, t.reports)))
+    return html_table(("Deadline", "Target", "Value", "Set by", "State", "Reported status", "Reports"), rows)
 
 
 def entities_index(site: Site) -> str:

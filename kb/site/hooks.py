@@ -1,10 +1,17 @@
 """MkDocs hooks used by ``kb serve`` only: regenerate the pages before every rebuild, and
-index the rebuilt site for the Find page after it.
+index the report pages for the Find page beside it.
 
-``kb serve`` runs ``mkdocs serve`` with a derived config that watches reports/
+``kb serve`` runs ``mkdocs serve --dirty`` with a derived config that watches reports/
 and loads this file; the project root and build kind come in the environment
 (KB_SITE_ROOT, KB_SITE_INTERNAL). ``kb build`` never loads it, and neither does
 a plain ``mkdocs build`` or ``zensical build`` of the generated tree.
+
+A rebuild renders only the pages whose files generation rewrote (``--dirty``), so the
+built pages of files generation deleted (a report removed or made internal) are deleted
+here. Pagefind runs in the background on the generated report pages (as in ``kb build``,
+see :mod:`kb.site.indexing`) and its bundle replaces the served one when done, so a
+rebuild never waits for it: the Find page follows a few seconds behind the pages. A
+rebuild stops the previous rebuild's Pagefind if it still runs.
 """
 
 from __future__ import annotations
@@ -13,37 +20,123 @@ import logging
 import os
 
 log = logging.getLogger("mkdocs.plugins.kb")
+#: Where the serve process keeps the id of the Pagefind process it started last.
+PAGEFIND_PID = "serve-pagefind.pid"
+INDEXING = "_kb_indexing"
 
 
 def on_pre_build(config, **_kwargs) -> None:
+    from pathlib import Path
+
     from kb.errors import KbError
     from kb.project import Project
-    from kb.site.build import generate
+    from kb.site.build import generate_apart, serve_sources_file, sources_fingerprint
+    from kb.site.indexing import PAGEFIND_DIR
 
     root = os.environ.get("KB_SITE_ROOT")
     if not root:
         return
+    project = Project.at(root)
+    internal = os.environ.get("KB_SITE_INTERNAL") == "1"
+    site_dir = Path(config["site_dir"])
+    sources, recorded = sources_fingerprint(project), serve_sources_file(project, internal)
     try:
-        result = generate(Project.at(root), internal=os.environ.get("KB_SITE_INTERNAL") == "1")
+        unchanged = recorded.read_text(encoding="utf-8") == sources
+    except OSError:
+        unchanged = False
+    if unchanged:  # a rebuild for pages generation just wrote, or for a hand-written page
+        docs_dir = project.state_dir / "site-internal-docs" if internal else project.docs_dir
+        if not (site_dir / PAGEFIND_DIR).is_dir():
+            _index(config, project, docs_dir)
+        return
+    try:
+        result = generate_apart(project, internal=internal)
     except KbError as exc:
         log.warning("kb: pages not regenerated: %s", exc.render())
         return
+    recorded.write_text(sources, encoding="utf-8")
     for problem in result.left_out:
         log.warning("kb: left out: %s", problem.render())
     if result.written or result.removed:
         log.info("kb: %d pages updated, %d removed", result.written, result.removed)
+    for relative in result.removed_files:
+        _remove_built(site_dir, relative)
+    _index(config, project, result.docs_dir)
+
+
+def _index(config, project, docs_dir) -> None:
+    from kb.errors import KbError
+
+    try:
+        config[INDEXING] = _start_indexing(project, docs_dir)
+    except KbError as exc:
+        log.warning("kb: search index not built: %s", exc.render())
 
 
 def on_post_build(config, **_kwargs) -> None:
-    """The Find page's search index, for the site ``mkdocs serve`` just built (kb build does its own)."""
+    """Let Pagefind finish in the background, then put its bundle into the served site."""
+    import threading
     from pathlib import Path
 
-    from kb.errors import KbError
-    from kb.site.build import index_search
+    indexing = config.get(INDEXING) if os.environ.get("KB_SITE_ROOT") else None
+    if indexing is not None:
+        threading.Thread(target=_finish, args=(indexing, Path(config["site_dir"])), daemon=True).start()
 
-    if not os.environ.get("KB_SITE_ROOT"):
+
+def _remove_built(site_dir, relative: str) -> None:
+    """The built page (or file) of a docs file that is no longer generated."""
+    import shutil
+
+    from kb.site import paths
+
+    target = site_dir / (paths.url(relative) if relative.endswith(".md") else relative)
+    if target.resolve() == site_dir.resolve() or site_dir.resolve() not in target.resolve().parents:
         return
+    if target.is_dir():
+        shutil.rmtree(target, ignore_errors=True)
+    elif target.exists():
+        target.unlink()
+
+
+def _start_indexing(project, docs_dir):
+    import tempfile
+    from pathlib import Path
+
+    from kb.site.indexing import Indexing
+
+    state = project.state_dir
+    state.mkdir(parents=True, exist_ok=True)
+    _stop_previous(state / PAGEFIND_PID)
+    indexing = Indexing(docs_dir, Path(tempfile.mkdtemp(prefix="pagefind-serve-", dir=state)))
+    (state / PAGEFIND_PID).write_text(str(indexing.process.pid), encoding="utf-8")
+    return indexing
+
+
+def _stop_previous(pid_file) -> None:
+    """Stop the Pagefind this server started for an earlier rebuild, if it still runs (checked by
+    its command line, so that a reused process id is never hit)."""
+    import signal
+
     try:
-        index_search(Path(config["site_dir"]))
+        pid = int(pid_file.read_text(encoding="utf-8"))
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            if b"pagefind" in cmdline.read():
+                os.kill(pid, signal.SIGTERM)
+    except (OSError, ValueError):
+        pass
+
+
+def _finish(indexing, site_dir) -> None:
+    from kb.errors import KbError
+
+    try:
+        indexing.finish(site_dir)
     except KbError as exc:
-        log.warning("kb: search index not built: %s", exc.render())
+        if indexing.process.returncode is not None and indexing.process.returncode < 0:
+            indexing.stop()  # stopped for a newer rebuild: nothing to report
+        else:
+            log.warning("kb: search index not built: %s", exc.render())
+            indexing.stop()
+    except OSError as exc:  # a newer rebuild's bundle moved in at the same moment
+        log.debug("kb: search index not moved: %s", exc)
+        indexing.stop()

@@ -1,19 +1,29 @@
 """One page per report: metadata, entity chips, linked body, opportunities, targets, related reports.
 
+A report page is written as HTML, one raw block (every value escaped here, the body
+sanitised by :mod:`kb.site.html`): MkDocs then has no Markdown to parse, and ``kb build``
+passes the page through untouched (see :mod:`kb.site.passthrough`), which makes the
+thousands of report pages cheap to build. Links are root-relative (:func:`paths.rooted`),
+the only kind both MkDocs and Zensical leave alone in raw HTML; the site's link test checks
+them. Report pages stay out of the theme's header search (``search: exclude``): the Find
+reports page searches them with Pagefind.
+
 A report page's size depends on the report only: lists that could grow with the
 knowledge base (related reports, other reports about an opportunity) are capped.
 """
 
 from __future__ import annotations
 
+import re
+
 from ..dates import human_date
 from ..opendata import target_state
 from ..report import Opportunity, Person, Report, Target
 from . import paths
-from .context import (KIND_ORDER, STATE_LABELS, Site, front_matter, fuzzy, kind_label, number, type_label,
-                      visit_span)
+from .context import KIND_ORDER, STATE_LABELS, Site, fuzzy, kind_label, number, type_label, visit_span
+from .entity_pages import html_table
 from .find import search_data
-from .html import paragraph, raw_block, text
+from .html import attribute, yaml_string
 
 RELATED = 5
 #: Reports scored for "Related reports" per page: keeps the build linear (see Relations.related).
@@ -22,83 +32,163 @@ OTHER_REPORTS = 5
 #: Shown when a report names no disclaimer and the registry has none called 'standard'.
 DEFAULT_DISCLAIMER = ("Disclaimer", "This report is published for information only. It reflects what its "
                       "authors understood at the time of writing and may since have become out of date.")
+#: Front matter key of a generated page that is one raw HTML block (see kb.site.passthrough).
+HTML_PAGE = "kb_html"
+_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
+_TAGS = re.compile(r"<[^>]+>")
+_BLANK_LINE = re.compile(r"\n\s*\n")
 
 
 def report_page(site: Site, report: Report) -> str:
-    page = paths.report(report.id)
-    out = [front_matter(report.title, description=report.summary or None)]
+    """The page of one report: YAML front matter, then one block of HTML."""
+    page = HtmlPage(site)
+    out = []
     # What the Find page searches: the report's own content (see kb.site.find); related
     # reports and the disclaimer stay outside, so they never make a report match.
-    out.append('<div class="kb-report" data-pagefind-body markdown>\n')
-    out.append(f"# {text(report.title)}\n")
-    out.append(_facts(site, page, report))
+    out.append('<div class="kb-report" data-pagefind-body>')
+    out.append(page.heading(1, attribute(report.title)))
+    out.append(_facts(page, report))
     if report.summary:
-        out.append(f"{text(report.summary)}\n{{ .kb-summary }}\n")
-    chips = _chips(site, page, report)
+        out.append(f'<p class="kb-summary">{attribute(report.summary)}</p>')
+    chips = _chips(page, report)
     if chips:
         out.append(chips)
     body = site.renderer.render(report.body, site.entity_href)
     if body.strip():
-        out.append(raw_block(body, "kb-body") + "\n")
+        out.append('<div class="kb-body">\n' + page.with_heading_ids(_one_block(body)) + "\n</div>")
     if report.opportunities:
-        out.append("## Opportunities\n")
-        out.extend(_opportunity(site, page, report, o) for o in report.opportunities)
+        out.append(page.heading(2, "Opportunities"))
+        out.extend(_opportunity(page, report, o) for o in report.opportunities)
     if report.targets:
-        out.append("## Targets\n")
-        out.append(_targets_table(site, page, report.targets))
-    out.append(search_data(site, report, body))
-    out.append("</div>\n")
+        out.append(page.heading(2, "Targets"))
+        out.append(_targets_table(page, report.targets))
+    out.append(search_data(site, report, body).rstrip("\n"))
+    out.append("</div>")
     related = site.relations.related(report, limit=RELATED, max_candidates=RELATED_CANDIDATES)
     if related:
-        out.append("## Related reports\n")
-        out.append("\n".join(site.report_item(page, r.report) for r in related) + "\n")
-    out.append(_source(site, report))
-    if not site.internal:
-        return "\n".join(out)
-    return "\n".join(out) + _internal_parts(report)
+        out.append(page.heading(2, "Related reports"))
+        out.append(site.report_list(r.report for r in related).rstrip("\n"))
+    out.append(_source(page, report))
+    if site.internal:
+        out.append(_internal_parts(report))
+    # One outer element and no blank line: the page is one HTML block, whoever reads it.
+    return _front_matter(report) + '<div class="kb-page">\n' + "\n".join(p for p in out if p) + "\n</div>\n"
 
 
-def _person(site: Site, page: str, person: Person) -> str:
-    parts = [text(person.name)]
+def _front_matter(report: Report) -> str:
+    lines = ["---", f"title: {yaml_string(report.title)}"]
+    if report.summary:
+        lines.append(f"description: {yaml_string(report.summary)}")
+    lines += [f"{HTML_PAGE}: true", "search:", "  exclude: true", "---", ""]
+    return "\n".join(lines)
+
+
+class HtmlPage:
+    """Links and heading ids of one generated HTML page (ids unique within the page, as the toc
+    extension makes them, so the theme's table of contents and permalinks work as on Markdown pages)."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.ids: set[str] = set()
+
+    def heading(self, level: int, inner_html: str) -> str:
+        anchor = self._unique(_slug(inner_html))
+        return (f'<h{level} id="{anchor}">{inner_html}<a class="headerlink" href="#{anchor}" '
+                f'title="Permanent link">&para;</a></h{level}>')
+
+    def with_heading_ids(self, fragment: str) -> str:
+        return _HEADING.sub(lambda m: self.heading(int(m.group(1)), m.group(2)), fragment)
+
+    def _unique(self, anchor: str) -> str:
+        anchor = anchor or "section"
+        candidate, n = anchor, 0
+        while candidate in self.ids:
+            n += 1
+            candidate = f"{anchor}_{n}"
+        self.ids.add(candidate)
+        return candidate
+
+    def href(self, target: str) -> str:
+        return self.site.href(target)
+
+    def entity(self, entity_id: str, *, chip: bool = False) -> str:
+        return self.site.entity_a(entity_id, chip=chip)
+
+    def entities(self, entity_ids) -> str:
+        return self.site.entities_a(entity_ids)
+
+    def report(self, report: Report) -> str:
+        return self.site.report_a(report)
+
+    def country(self, code: str) -> str:
+        return self.site.country_a(code)
+
+
+def _slug(inner_html: str) -> str:
+    from markdown.extensions.toc import slugify
+
+    import html
+
+    return slugify(html.unescape(_TAGS.sub("", inner_html)), "-")
+
+
+def _one_block(fragment: str) -> str:
+    """Sanitised HTML without blank lines outside ``<pre>``, so the page stays one HTML block
+    for a builder that reads it as Markdown (Zensical)."""
+    kept: list[str] = []
+    inside_pre = 0
+    for line in fragment.split("\n"):
+        inside_pre += line.count("<pre") - line.count("</pre>")
+        if line.strip() or inside_pre > 0:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def paragraphs(value: object) -> str:
+    """Escaped text as paragraphs (blank lines in the text separate them)."""
+    return "\n".join(f"<p>{attribute(p)}</p>" for p in _BLANK_LINE.split(str(value)) if p.strip())
+
+
+def _person(page: HtmlPage, person: Person) -> str:
     extra = []
     if person.role:
-        extra.append(text(person.role))
+        extra.append(attribute(person.role))
     if person.organisation:
-        entity = site.registry.get(person.organisation)
-        extra.append(site.entity_link(page, entity.id) if entity else text(person.organisation))
-    return parts[0] + (f" ({', '.join(extra)})" if extra else "")
+        entity = page.site.registry.get(person.organisation)
+        extra.append(page.entity(entity.id) if entity else attribute(person.organisation))
+    return attribute(person.name) + (f" ({', '.join(extra)})" if extra else "")
 
 
-def _facts(site: Site, page: str, report: Report) -> str:
-    rows = [("Date", human_date(report.date)), ("Type", text(type_label(report.type))),
-            ("Countries", site.country_links(page, report.countries))]
+def _facts(page: HtmlPage, report: Report) -> str:
+    site = page.site
+    rows = [("Date", human_date(report.date)), ("Type", attribute(type_label(report.type))),
+            ("Countries", ", ".join(page.country(c) for c in report.countries))]
     if report.visit and (report.visit.start or report.visit.end or report.visit.places):
         when = visit_span(report.visit)
-        places = ", ".join(text(p) for p in report.visit.places)
+        places = ", ".join(attribute(p) for p in report.visit.places)
         rows.append(("Visit", "; ".join(x for x in (when, places) if x)))
     if report.authors:
-        rows.append(("Authors", "; ".join(_person(site, page, p) for p in report.authors)))
+        rows.append(("Authors", "; ".join(_person(page, p) for p in report.authors)))
     if report.visitors:
-        rows.append(("Visitors", "; ".join(_person(site, page, p) for p in report.visitors)))
+        rows.append(("Visitors", "; ".join(_person(page, p) for p in report.visitors)))
     replaces = site.by_id.get(report.supersedes) if report.supersedes else None
     if replaces:  # only a visible report: the id of an internal one is not published
-        rows.append(("Replaces", site.report_link(page, replaces)))
+        rows.append(("Replaces", page.report(replaces)))
     if site.replaced_by.get(report.id):
-        rows.append(("Replaced by", ", ".join(site.report_link(page, r) for r in site.replaced_by[report.id])))
+        rows.append(("Replaced by", ", ".join(page.report(r) for r in site.replaced_by[report.id])))
     if site.internal:
-        rows.append(("Visibility", text(report.visibility)))
+        rows.append(("Visibility", attribute(report.visibility)))
         if report.classification:
-            rows.append(("Classification", text(report.classification)))
-    facts = "\n".join(f"- **{label}:** {value}" for label, value in rows)
-    return f'<div class="kb-facts" markdown>\n\n{facts}\n\n</div>\n'
+            rows.append(("Classification", attribute(report.classification)))
+    facts = "\n".join(f"<li><strong>{label}:</strong> {value}</li>" for label, value in rows)
+    return f'<div class="kb-facts">\n<ul>\n{facts}\n</ul>\n</div>'
 
 
-
-def _chips(site: Site, page: str, report: Report) -> str:
+def _chips(page: HtmlPage, report: Report) -> str:
     """Every entity the front matter names, grouped by kind, as links to their pages."""
     by_kind: dict[str, list[str]] = {}
     for entity_id in report.entity_ids():
-        entity = site.registry.get(entity_id)
+        entity = page.site.registry.get(entity_id)
         if entity is not None:
             by_kind.setdefault(entity.kind, []).append(entity_id)
     if not by_kind:
@@ -106,84 +196,83 @@ def _chips(site: Site, page: str, report: Report) -> str:
     lines = []
     for kind in KIND_ORDER:
         if kind in by_kind:
-            chips = " ".join(site.entity_link(page, e, chip=True) for e in by_kind[kind])
-            lines.append(f"**{kind_label(kind, plural=True)}:** {chips}")
-    return "<div class=\"kb-tags\" markdown>\n\n" + "  \n".join(lines) + "\n\n</div>\n"
+            chips = " ".join(page.entity(e, chip=True) for e in by_kind[kind])
+            lines.append(f"<strong>{kind_label(kind, plural=True)}:</strong> {chips}")
+    return '<div class="kb-tags">\n<p>' + "<br />\n".join(lines) + "</p>\n</div>"
 
 
-def _opportunity(site: Site, page: str, report: Report, opportunity: Opportunity) -> str:
-    block = [f'!!! tip kb-opportunity "Opportunity: {text(opportunity.title)}"\n']
-    facts = [f"**Status:** {text(opportunity.status)}"]
+def _admonition(kind: str, css_class: str, title: str, inner: str) -> str:
+    """The HTML of Python-Markdown's ``!!! kind css_class "title"`` admonition."""
+    return (f'<div class="admonition {kind} {css_class}">\n<p class="admonition-title">{title}</p>\n'
+            f"{inner}\n</div>")
+
+
+def _opportunity(page: HtmlPage, report: Report, opportunity: Opportunity) -> str:
+    site = page.site
+    facts = [f"<strong>Status:</strong> {attribute(opportunity.status)}"]
     if opportunity.sectors:
-        facts.append(f"**Sectors:** {site.entity_links(page, opportunity.sectors)}")
+        facts.append(f"<strong>Sectors:</strong> {page.entities(opportunity.sectors)}")
     if opportunity.partners:
-        facts.append(f"**Partners:** {site.entity_links(page, opportunity.partners)}")
-    block.append("    " + " · ".join(facts) + "\n")
+        facts.append(f"<strong>Partners:</strong> {page.entities(opportunity.partners)}")
+    block = ["<p>" + " · ".join(facts) + "</p>"]
     if opportunity.next_step:
-        block.append(f"    **Next step:** {text(opportunity.next_step)}\n")
+        block.append(f"<p><strong>Next step:</strong> {attribute(opportunity.next_step)}</p>")
     if opportunity.description:
-        block.append(_indent(paragraph(opportunity.description)) + "\n")
+        block.append(paragraphs(opportunity.description))
     tracked = site.opportunity_by_id.get(opportunity.id)
     if tracked and len(tracked.mentions) > 1:
         others = [m for m in tracked.mentions if m.report.id != report.id]
         latest = tracked.mentions[-1]
         if latest.report.id != report.id:
-            block.append(f"    **Latest status:** {text(tracked.status)} "
-                         f"({human_date(latest.report.date)}, {site.report_link(page, latest.report)})\n")
+            block.append(f"<p><strong>Latest status:</strong> {attribute(tracked.status)} "
+                         f"({human_date(latest.report.date)}, {page.report(latest.report)})</p>")
         shown = others[-OTHER_REPORTS:]
-        links = ", ".join(f"{site.report_link(page, m.report)} ({human_date(m.report.date)})" for m in shown)
-        more = f" and {len(others) - len(shown)} more on the [opportunities board]" \
-               f"({paths.link(page, paths.OPPORTUNITIES)})" if len(others) > len(shown) else ""
-        block.append(f"    **Also in:** {links}{more}\n")
-    return "\n".join(block)
+        links = ", ".join(f"{page.report(m.report)} ({human_date(m.report.date)})" for m in shown)
+        more = f' and {len(others) - len(shown)} more on the <a href="{page.href(paths.OPPORTUNITIES)}">' \
+               "opportunities board</a>" if len(others) > len(shown) else ""
+        block.append(f"<p><strong>Also in:</strong> {links}{more}</p>")
+    return _admonition("tip", "kb-opportunity", f"Opportunity: {attribute(opportunity.title)}", "\n".join(block))
 
 
-def _targets_table(site: Site, page: str, targets: tuple[Target, ...]) -> str:
-    rows = ["| Target | Value | Deadline | Set by | Status | Progress |", "|---|---|---|---|---|---|"]
+def _targets_table(page: HtmlPage, targets: tuple[Target, ...]) -> str:
+    rows = []
     for target in targets:
-        value = " ".join(x for x in (number(target.value), text(target.unit or "")) if x)
+        value = " ".join(x for x in (number(target.value), attribute(target.unit or "")) if x)
         progress = ""
         if target.progress and target.progress.value is not None:
             progress = number(target.progress.value)
             if target.progress.as_of:
                 progress += f" ({fuzzy(target.progress.as_of)})"
-        state = target_state(target.status, target.deadline, site.today)
-        status = text(target.status or "")
+        state = target_state(target.status, target.deadline, page.site.today)
+        status = attribute(target.status or "")
         if state:
             status = f"{status} ({STATE_LABELS[state].lower()})" if status else STATE_LABELS[state]
-        owner = site.entity_link(page, target.owner) if target.owner else ""
-        rows.append(f"| {text(target.what)} | {value} | {fuzzy(target.deadline)} | {owner} | {status} "
-                    f"| {progress} |")
-    return "\n".join(rows) + "\n"
+        owner = page.entity(target.owner) if target.owner else ""
+        rows.append((attribute(target.what), value, fuzzy(target.deadline), owner, status, progress))
+    return html_table(("Target", "Value", "Deadline", "Set by", "Status", "Progress"), rows).rstrip("\n")
 
 
-def _indent(markdown_text: str) -> str:
-    return "    " + markdown_text.replace("\n", "\n    ")
-
-
-def _source(site: Site, report: Report) -> str:
+def _source(page: HtmlPage, report: Report) -> str:
     lines = []
     source = report.source
     if source and (source.url or source.publisher):
-        name = text(source.publisher or "Original publication")
-        where = f"[{name}]({paths.external(source.url)})" if source.url else name
-        lines.append(f"**Source:** {where}")
+        name = attribute(source.publisher or "Original publication")
+        where = f'<a href="{attribute(paths.external(source.url))}">{name}</a>' if source.url else name
+        lines.append(f"<strong>Source:</strong> {where}")
     if source and source.licence:
-        lines.append(f"**Licence:** {text(source.licence)}")
-    disclaimer = site.registry.disclaimers.get(report.disclaimer or "standard")
+        lines.append(f"<strong>Licence:</strong> {attribute(source.licence)}")
+    disclaimer = page.site.registry.disclaimers.get(report.disclaimer or "standard")
     title, body = (disclaimer.title, disclaimer.text) if disclaimer else DEFAULT_DISCLAIMER
-    out = "\n---\n\n" + ("  \n".join(lines) + "\n{ .kb-source }\n\n" if lines else "")
-    return out + f'!!! info kb-disclaimer "{text(title)}"\n\n{_indent(paragraph(body))}\n'
+    out = "<hr />\n" + ('<p class="kb-source">' + "<br />\n".join(lines) + "</p>\n" if lines else "")
+    return out + _admonition("info", "kb-disclaimer", attribute(title), paragraphs(body))
 
 
 def _internal_parts(report: Report) -> str:
     """Staff-only fields, shown in the internal build only."""
     out = []
     if report.internal_notes:
-        out.append('!!! danger kb-internal "Internal notes"\n\n' + _indent(paragraph(report.internal_notes))
-                   + "\n")
+        out.append(_admonition("danger", "kb-internal", "Internal notes", paragraphs(report.internal_notes)))
     if report.review:
-        points = "\n".join(f"    - {text(point)}" for point in report.review)
-        out.append(f'!!! danger kb-internal "Still to review"\n\n{points}\n')
-    return ("\n" + "\n".join(out)) if out else ""
-
+        points = "\n".join(f"<li>{attribute(point)}</li>" for point in report.review)
+        out.append(_admonition("danger", "kb-internal", "Still to review", f"<ul>\n{points}\n</ul>"))
+    return "\n".join(out)

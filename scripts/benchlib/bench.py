@@ -207,6 +207,8 @@ def _bench_site(settings: Settings, size: int, root: Path, kb: list[str], availa
     else:
         unavailable("kb build, page generation alone")
         unavailable("kb build, whole site")
+    if available["build"] and size <= settings.serve_max:
+        _bench_serve(settings, size, root, add)
 
     # -- sizes -----------------------------------------------------------------------------
     site = root / "site"
@@ -220,6 +222,22 @@ def _bench_site(settings: Settings, size: int, root: Path, kb: list[str], availa
     else:
         unavailable("site size", "needs kb build")
     return built
+
+
+def _bench_serve(settings: Settings, size: int, root: Path, add) -> None:
+    """kb serve: seconds from saving an edit to one report to its page showing it (scripts/bench_serve)."""
+    from .serve import measure_serve
+
+    edits = max(1, settings.repeat)
+    try:
+        result = measure_serve(root, edits=edits, log=settings.log)
+    except SystemExit as exc:
+        add(Row("kb serve, an edit shown", size, "failed", notes=str(exc)[:100]))
+        return
+    seconds = statistics.median(result.edits)
+    add(Row("kb serve, an edit shown", size, seconds_text(seconds), notes=f"median of {len(result.edits)} "
+            f"edits of one report ({', '.join(seconds_text(s) for s in result.edits)}); served after "
+            f"{seconds_text(result.startup)}", seconds=seconds))
 
 
 def _middle_report(root: Path) -> Path:

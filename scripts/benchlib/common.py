@@ -58,6 +58,7 @@ class Settings:
     warm_repeat: int = 20     # in-process runs of each query
     site_sizes: list[int] = field(default_factory=lambda: [1000, 5000])  # kb build runs at these sizes
     reference_site_max: int = 1000  # plain mkdocs and zensical builds: at this size at most
+    serve_max: int = 1000           # kb serve's preview latency: at this size at most
     skip: set[str] = field(default_factory=set)
     log: object = sys.stderr
 
