@@ -194,15 +194,17 @@ class BodyRenderer:
 
 
 def raw_block(fragment: str, css_class: str) -> str:
-    """Sanitised HTML as a raw block of a generated Markdown page.
+    """Sanitised HTML as a raw block of a generated Markdown page, in a ``div`` of ``css_class``."""
+    return f'<div class="{css_class}">\n' + one_block(fragment) + "\n</div>"
 
-    Blank lines are removed outside ``<pre>`` so the Markdown parser sees one
-    HTML block and never reads the HTML as Markdown.
-    """
+
+def one_block(fragment: str) -> str:
+    """Sanitised HTML without blank lines outside ``<pre>``, so that a Markdown parser (MkDocs
+    without kb's hook, Zensical) sees one HTML block and never reads the HTML as Markdown."""
     kept: list[str] = []
     inside_pre = 0
     for line in fragment.split("\n"):
         inside_pre += line.count("<pre") - line.count("</pre>")
         if line.strip() or inside_pre > 0:
             kept.append(line)
-    return f'<div class="{css_class}">\n' + "\n".join(kept) + "\n</div>"
+    return "\n".join(kept)

@@ -23,7 +23,7 @@ from . import paths
 from .context import KIND_ORDER, STATE_LABELS, Site, fuzzy, kind_label, number, type_label, visit_span
 from .entity_pages import html_table
 from .find import search_data
-from .html import attribute, yaml_string
+from .html import attribute, one_block, yaml_string
 
 RELATED = 5
 #: Reports scored for "Related reports" per page: keeps the build linear (see Relations.related).
@@ -55,7 +55,7 @@ def report_page(site: Site, report: Report) -> str:
         out.append(chips)
     body = site.renderer.render(report.body, site.entity_href)
     if body.strip():
-        out.append('<div class="kb-body">\n' + page.with_heading_ids(_one_block(body)) + "\n</div>")
+        out.append('<div class="kb-body">\n' + page.with_heading_ids(one_block(body)) + "\n</div>")
     if report.opportunities:
         out.append(page.heading(2, "Opportunities"))
         out.extend(_opportunity(page, report, o) for o in report.opportunities)
@@ -130,18 +130,6 @@ def _slug(inner_html: str) -> str:
     import html
 
     return slugify(html.unescape(_TAGS.sub("", inner_html)), "-")
-
-
-def _one_block(fragment: str) -> str:
-    """Sanitised HTML without blank lines outside ``<pre>``, so the page stays one HTML block
-    for a builder that reads it as Markdown (Zensical)."""
-    kept: list[str] = []
-    inside_pre = 0
-    for line in fragment.split("\n"):
-        inside_pre += line.count("<pre") - line.count("</pre>")
-        if line.strip() or inside_pre > 0:
-            kept.append(line)
-    return "\n".join(kept)
 
 
 def paragraphs(value: object) -> str:
