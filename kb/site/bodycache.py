@@ -1,7 +1,8 @@
 """Rendered report bodies kept between the rebuilds of ``kb serve``.
 
 Rendering a body (Markdown, entity links, sanitising) is the largest part of generating the
-pages; while previewing, one report changes at a time. ``kb serve`` keeps every rendered body
+pages, and converting the short Markdown of the listing pages the next; while previewing, one
+report changes at a time. Listing pages are kept under :func:`page_key`. ``kb serve`` keeps every rendered body
 in ``.kb/site-bodies.json`` (``-internal`` for the staff build), under a hash of the body,
 valid while the registry files (which decide the entity links), the site's address and this
 file's :data:`VERSION` stay the same; anything else starts it afresh. ``kb build`` never uses
@@ -52,3 +53,9 @@ def save(path: Path, key: str, bodies: dict[str, str], wanted: set[str]) -> None
 
 def body_key(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def page_key(path: str, text: str) -> str:
+    """The key of a generated page's rendered HTML (see :mod:`kb.site.prerender`): a listing page
+    an edit did not change is not converted again."""
+    return "page:" + hashlib.sha256(f"{path}\0{text}".encode("utf-8")).hexdigest()

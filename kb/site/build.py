@@ -143,7 +143,8 @@ def _generate(project: Project, internal: bool, today: date | None, keep_bodies:
     from .context import Site
     from .generate import site_files, sync
 
-    kb = load(project)
+    # Only errors leave a report out of the site; the untagged-mention check can only warn.
+    kb = load(project, mentions=False)
     site_url = _setting(project, "site_url") or "http://127.0.0.1:8000/"
     cached: dict[str, str] | None = None
     if keep_bodies:
@@ -157,7 +158,8 @@ def _generate(project: Project, internal: bool, today: date | None, keep_bodies:
     files = site_files(site, workers=_workers())
     if keep_bodies and site.renderer.added:
         project.state_dir.mkdir(parents=True, exist_ok=True)
-        bodycache.save(cache_file, cache_key, cached, {bodycache.body_key(r.body) for r in site.reports})
+        bodycache.save(cache_file, cache_key, cached,
+                       {bodycache.body_key(r.body) for r in site.reports} | site.page_keys)
     if internal:
         files.update(_handwritten(project))
         folder = project.state_dir / INTERNAL_DOCS

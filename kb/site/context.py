@@ -67,6 +67,9 @@ class Site:
         self.by_country = defaultdict(list)
         self.by_year = defaultdict(list)
         self.by_id = {r.id: r for r in self.reports}
+        # A report's list item is the same on every entity, country and year page listing it.
+        self._list_items: dict[tuple[str, bool], str] = {}
+        self.page_keys: set[str] = set()  # rendered pages kept for kb serve (see kb.site.bodycache)
         self.replaced_by: dict[str, list[Report]] = defaultdict(list)
         for report in self.reports:
             for entity_id in report.entity_ids():
@@ -174,11 +177,15 @@ class Site:
 
     def report_li(self, report: Report, *, summary: bool = False) -> str:
         """``3 July 2014: <a>title</a> (South Korea)``, with the summary below when asked."""
-        line = f"{human_date(report.date)}: {self.report_a(report)}"
-        if report.countries:
-            line += f" ({', '.join(attribute(country_label(c)) for c in report.countries)})"
-        if summary and report.summary:
-            line += f"<br />\n{attribute(report.summary)}"
+        key = (report.id, summary)
+        line = self._list_items.get(key)
+        if line is None:
+            line = f"{human_date(report.date)}: {self.report_a(report)}"
+            if report.countries:
+                line += f" ({', '.join(attribute(country_label(c)) for c in report.countries)})"
+            if summary and report.summary:
+                line += f"<br />\n{attribute(report.summary)}"
+            self._list_items[key] = line
         return line
 
     def report_list(self, reports, *, summary: bool = False) -> str:

@@ -23,6 +23,7 @@ from .context import Site
 from .entity_pages import entities_index, entity_page
 from .feeds import feeds
 from .find import find_page
+from .bodycache import page_key
 from .prerender import PageRenderer
 from .report_pages import report_page
 
@@ -65,10 +66,21 @@ def _other_files(site: Site) -> dict[str, str | bytes]:
     for code in site.countries():
         out[paths.country(code)] = country_page(site, code)
     renderer = PageRenderer(site.base_path)
+    kept = site.renderer.cache  # kb serve keeps rendered pages between rebuilds, as it keeps bodies
     for path, text in out.items():
         text = _after_front_matter(text, GENERATED_NOTICE)
         # The home and Find pages stay Markdown (short; the Find page's form is raw HTML of its own).
-        out[path] = text if path in _KEPT_MARKDOWN else renderer.render(path, text)
+        if path in _KEPT_MARKDOWN:
+            out[path] = text
+        elif kept is None:
+            out[path] = renderer.render(path, text)
+        else:
+            key = page_key(path, text)
+            site.page_keys.add(key)
+            rendered = kept.get(key)
+            if rendered is None:
+                rendered = kept[key] = site.renderer.added[key] = renderer.render(path, text)
+            out[path] = rendered
     out.update(feeds(site))
     data = tables(site.reports, site.registry, site.today, include_internal=site.internal)
     for name, text in open_data_files(data).items():
