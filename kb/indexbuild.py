@@ -17,7 +17,6 @@ one process (``tests/test_index_parallel.py`` compares them).
 from __future__ import annotations
 
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from .errors import KbError
 from .index import create_index, join_parts
 from .indexdocs import report_document
 from .indexstore import FileEntry, file_key, sha256_file
-from .kbase import can_fork, collector_paused, report_stub, shown_paths
+from .kbase import can_fork, collector_paused, cpus_available, report_stub, shown_paths
 from .problems import Problem
 from .project import Project
 from .registry import Registry, load_registry
@@ -64,10 +63,7 @@ class Built:
 
 def workers_for(files: int) -> int:
     """Worker processes for a full build of ``files`` reports (1: build in this process)."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        cpus = os.cpu_count() or 1
+    cpus = cpus_available()
     if files < PARALLEL_FROM or cpus < 2 or not can_fork():
         return 1
     return min(cpus, 4)

@@ -168,7 +168,7 @@ def _all_problems(project: Project, extra_paths: list[Path], workers: int | None
     """The problems :func:`load` finds, and the number of files read; with several processes
     when there are many reports and more than one CPU (the result is the same, in the same order)."""
     if workers is None:
-        workers = _default_workers()
+        workers = cpus_available()
     files = list(dict.fromkeys([*project.report_files(), *(p.resolve() for p in extra_paths)]))
     if workers <= 1 or len(files) < PARALLEL_FROM or not can_fork():
         kb = load(project, extra_paths=extra_paths)
@@ -223,7 +223,8 @@ def report_stub(report: Report) -> Report:
                   body_line=report.body_line, supersedes=report.supersedes, located=located)
 
 
-def _default_workers() -> int:
+def cpus_available() -> int:
+    """CPUs this process may run on: one worker process each, where work is shared."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux

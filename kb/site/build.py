@@ -122,13 +122,6 @@ def _write_if_changed(path: Path, text: str) -> None:
     write_text(path, text, overwrite=True)
 
 
-def _workers() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
-
-
 def generate(project: Project, *, internal: bool = False, today: date | None = None,
              keep_bodies: bool = False) -> Generated:
     """Write the site's pages, feeds and open data for the public or the internal build."""
@@ -139,7 +132,7 @@ def generate(project: Project, *, internal: bool = False, today: date | None = N
 def _generate(project: Project, internal: bool, today: date | None, keep_bodies: bool = False) -> Generated:
     """:func:`generate`, for a caller that holds the site's lock. ``keep_bodies``: reuse and keep
     rendered bodies between runs (``kb serve``, see :mod:`kb.site.bodycache`)."""
-    from ..kbase import load
+    from ..kbase import cpus_available, load
     from .context import Site
     from .generate import site_files, sync
 
@@ -155,7 +148,7 @@ def _generate(project: Project, internal: bool, today: date | None, keep_bodies:
         cached = bodycache.load(cache_file, cache_key)
     site = Site(kb.registry, kb.visible(internal), internal, today or date.today(), site_url=site_url,
                 site_name=_setting(project, "site_name", "bilateral-kb"), body_cache=cached)
-    files = site_files(site, workers=_workers())
+    files = site_files(site, workers=cpus_available())
     if keep_bodies and site.renderer.added:
         project.state_dir.mkdir(parents=True, exist_ok=True)
         bodycache.save(cache_file, cache_key, cached,
