@@ -34,6 +34,12 @@ class KbGroup(click.Group):
         except BrokenPipeError:  # e.g. `kb search ... | head`
             sys.stderr.close()
             ctx.exit(0)
+        except OSError as exc:  # the machine refused: disk full, no permission, file vanished
+            error = KbError(exc.strerror or str(exc), path=exc.filename,
+                            hint="check the free disk space and the permissions there, then run it again; "
+                                 "kb writes its outputs whole or not at all")
+            click.echo(error.render(), err=True)
+            ctx.exit(error.exit_code)
 
 
 def _project(ctx: click.Context):

@@ -44,3 +44,25 @@ def test_no_reports_folder_is_a_clear_error(tmp_path):
     assert result.exit_code == 1
     assert result.stderr.strip().startswith("error: no registry folder at") or \
         result.stderr.strip().startswith("error: no reports folder")
+
+
+def test_a_full_disk_is_a_clear_error_and_leaves_no_half_index(run, kb_tree, monkeypatch):
+    """What the operating system refuses (here: no space left) is one line naming the file,
+    exit status 1, never a traceback; the index run leaves no half-written generation."""
+    import errno
+
+    import kb.index
+
+    def full_disk(folder, documents):
+        raise OSError(errno.ENOSPC, "No space left on device", str(folder / "MAIN_x.seg"))
+
+    monkeypatch.setattr(kb.index, "create_index", full_disk)
+    monkeypatch.setattr("kb.indexing.create_index", full_disk)
+    result = run("index")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert lines[0].endswith("MAIN_x.seg: error: No space left on device (check the free disk space and the "
+                             "permissions there, then run it again; kb writes its outputs whole or not at all)")
+    index = kb_tree / ".kb" / "index"
+    assert not [p for p in index.iterdir() if p.name.startswith("tmp-")] if index.exists() else True
