@@ -157,11 +157,13 @@ def _build_here(project: Project, folder: Path, scanned: dict, progress: Progres
         stat = scanned.get(key)
         if stat is None:
             continue  # appeared after the scan: the next run picks it up
+        report = item.report
         try:
             sha = sha256_file(item.path)
         except OSError:
+            if report is None:  # unreadable (a named pipe, say): say so
+                skipped.append(item.shown)
             continue
-        report = item.report
         ok = report is not None and item.path in usable
         files[key] = FileEntry(stat[1], stat[2], sha, report.id if report else None,
                                report.supersedes if report else None, ok)
@@ -220,16 +222,16 @@ def _incremental(project: Project, store: Store, live: Path, manifest: Manifest,
         return IndexResult(False, "", reports=state.get("reports", 0), generation=live.name)
 
     from .checks import Checker
-    from .registry import load_registry
+    from .registry import project_registry
     from .report import parse_report
 
-    registry, _problems = load_registry(project.registry_dir, display=project.show)
+    registry, _problems = project_registry(project)
     checker = Checker(registry, mentions=False)
     parsed: dict[str, "Report"] = {}
     valid: dict[str, "Report"] = {}
     for done, key in enumerate(changed, start=1):
         path = Path(found.reports[key][0])
-        item = parse_report(path, project.show(path))
+        item = parse_report(path, project.show(path), inside=project.readable_roots)
         entry = files[key]
         report = item.report
         if report is not None:

@@ -2,10 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Iterable, Literal
 
 Level = Literal["error", "warning"]
+
+#: What would split a diagnostic line or drive the terminal: C0 and C1 control characters, DEL,
+#: line and paragraph separators, and the lone surrogates that stand for undecodable file name bytes.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with each unprintable character escaped (``\\n``, ``\\x1b``, ``\\udcff``)."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape", "backslashreplace").decode("ascii"),
+                            text)
+
+
+def quote_name(name: str) -> str:
+    """A file name for a diagnostic, which must stay one line: as it is, or, when it holds a
+    newline or another unprintable character, in quotes with those characters escaped."""
+    if not _UNPRINTABLE.search(name):
+        return name
+    return "'" + printable(name.replace("\\", "\\\\").replace("'", "\\'")) + "'"
 
 
 @dataclass(frozen=True, order=True)
@@ -20,7 +41,8 @@ class Problem:
 
     def render(self) -> str:
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{self.path}:{self.line}:{self.column}: {self.level} [{self.code}] {self.message}{hint}"
+        return f"{quote_name(self.path)}:{self.line}:{self.column}: {self.level} [{self.code}] " \
+               f"{printable(self.message + hint)}"
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -71,9 +71,8 @@ class YamlProblem(InputError):
 
     def __init__(self, message: str, *, line: int, column: int, hint: str | None = None,
                  code: str = "yaml-syntax") -> None:
-        super().__init__(message, line=line, hint=hint)
+        super().__init__(message, line=line, hint=hint, code=code)
         self.column = column
-        self.code = code
 
 
 class _Composer(yaml.SafeLoader):

@@ -7,7 +7,9 @@ reports is run over this corpus (see test_bad_inputs.py).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 NAME = "reports/kr/2014-07-03-bad.md"
 P = NAME
@@ -27,6 +29,29 @@ class Case:
     expected: str | None   # exact first problem line of `kb check`; None when the file is fine
     exit_code: int
     file_name: str = NAME
+    #: How the case is put in place (see :func:`place`): "file" (``data`` written there),
+    #: "link-outside" (``data`` written outside the project and linked to), "fifo", "link-loop".
+    kind: str = "file"
+
+
+def place(case: Case, root: Path, file_name: str | None = None) -> Path:
+    """Put ``case`` into the project at ``root``; returns its path there."""
+    path = root / (file_name or case.file_name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if case.kind == "file":
+        path.write_bytes(case.data)
+    elif case.kind == "link-outside":
+        target = root.parent / f"{root.name}-elsewhere" / path.name
+        target.parent.mkdir(exist_ok=True)
+        target.write_bytes(case.data)
+        path.symlink_to(target)
+    elif case.kind == "fifo":
+        os.mkfifo(path)
+    elif case.kind == "link-loop":
+        path.symlink_to(path.name)
+    else:
+        raise ValueError(case.kind)
+    return path
 
 
 BILLION_LAUGHS = ('lol: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
@@ -139,4 +164,36 @@ CASES = [
     Case("terminal-escape-in-title", report(head=HEAD.replace("title: Korea", 'title: "\\e[31mKorea\\e[0m"')),
          f"{P}:2:8: error [bad-text] title contains a U+001B control character "
          "(retype the text; it was probably pasted from another program)", 1),
+]
+
+# -- files that are not what they seem, and names that break lines (issue 12) ------------------------
+#: Text of files outside the project that links in reports/ point to: it must reach no output.
+OUTSIDE_CANARY = "zqxoutside-canary"
+PASSWD = f"root:x:0:0:{OUTSIDE_CANARY}:/root:/bin/bash\n".encode()
+REGISTRY_LINK = "reports/registry/passwd.yml"
+
+CASES += [
+    Case("symlink-out-of-project", report(body=f"{OUTSIDE_CANARY} body text\n",
+                                          head=HEAD.replace("title: Korea", f"title: {OUTSIDE_CANARY}")),
+         f"{P}:1:1: error [outside-project] is a link to a file outside the project; it was not read "
+         "(copy the file into the project instead of linking to it)", 1, kind="link-outside"),
+    Case("registry-symlink-to-passwd", PASSWD,
+         f"{REGISTRY_LINK}:1:1: error [outside-project] is a link to a file outside the project; it was not read "
+         "(copy the file into the project instead of linking to it)", 1, file_name=REGISTRY_LINK,
+         kind="link-outside"),
+    Case("fifo", b"",
+         f"{P}:1:1: error [not-a-file] is a named pipe (FIFO), not a regular file; it was not opened "
+         "(reports and registry files are plain text files; remove it or move it elsewhere)", 1, kind="fifo"),
+    Case("symlink-loop", b"",
+         f"{P}:1:1: error [link-loop] is a symbolic link that loops back on itself "
+         "(point the link at a file, or delete it)", 1, kind="link-loop"),
+    Case("newline-in-file-name", report(),
+         "'reports/kr/2014-07-03-a\\nb.md':1:1: error [bad-id] file name gives the report id '2014-07-03-a\\nb', "
+         "which is not valid (rename the file like 2014-07-03-korea-open-data.md, or set 'id:')", 1,
+         file_name="reports/kr/2014-07-03-a\nb.md"),
+    Case("escape-in-file-name", report(),
+         "'reports/kr/2014-07-03-\\x1b[31mred.md':1:1: error [bad-id] file name gives the report id "
+         "'2014-07-03-\\x1b[31mred', which is not valid "
+         "(rename the file like 2014-07-03-korea-open-data.md, or set 'id:')", 1,
+         file_name="reports/kr/2014-07-03-\x1b[31mred.md"),
 ]

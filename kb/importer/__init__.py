@@ -14,7 +14,7 @@ from typing import Iterable
 
 from ..errors import ExistsError, InputError, KbError
 from ..project import Project
-from ..registry import Entity, Registry, load_registry
+from ..registry import Entity, Registry, project_registry
 from .analyse import Analyser, Draft
 from .entities import NewEntity
 from .sources import read_source
@@ -76,7 +76,7 @@ def import_sources(project: Project, paths: Iterable[Path], *, dry_run: bool = F
     """Import every source; write the reports (and accepted entities) unless ``dry_run``."""
     project.require_reports()
     if registry is None:
-        registry, _problems = load_registry(project.registry_dir, display=project.show)
+        registry, _problems = project_registry(project)
     analyser = Analyser(registry)
     drafts: list[Draft] = []
     failures: list[KbError] = []

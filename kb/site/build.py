@@ -44,6 +44,13 @@ class Generated:
     removed: int
     left_out: list[Problem] = field(default_factory=list)
     removed_files: tuple[str, ...] = ()  # docs paths no longer generated (deleted just now)
+    registry_prefix: str = "reports/registry/"
+
+    def left_out_files(self) -> tuple[list[str], list[str]]:
+        """The report files and the registry files that have errors, each sorted."""
+        files = sorted({p.path for p in self.left_out})
+        registry = [f for f in files if f.replace("\\", "/").startswith(self.registry_prefix)]
+        return [f for f in files if f not in registry], registry
 
 
 @dataclass(frozen=True)
@@ -164,7 +171,7 @@ def _generate(project: Project, internal: bool, today: date | None, keep_bodies:
         config = project.root / CONFIG
     left_out = [p for p in kb.problems if p.level == "error"]
     return Generated(folder, config, len(site.reports), result.total, result.written, result.removed, left_out,
-                     result.removed_files)
+                     result.removed_files, project.show(project.registry_dir).replace("\\", "/") + "/")
 
 
 def sources_fingerprint(project: Project) -> str:
