@@ -290,12 +290,26 @@ class Store:
                     (child.name.startswith("tmp-") or _generation_number(child.name)):
                 shutil.rmtree(child, ignore_errors=True)
 
+    def mark(self) -> None:
+        """Mark the folder as the index's (see :func:`kb.outputs.check_output_folder`), once."""
+        from .outputs import MARKER, write_marker
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        if not (self.root / MARKER).exists():
+            write_marker(self.root, "kb index")
+
     def locked(self, wait: float):
         """Hold the index lock; wait up to ``wait`` seconds for another run to finish."""
         from .outputs import locked
 
         return locked(self.lock_path, "kb index", None,
                       f"wait for it, or remove {self.lock_path} if it is stale", wait=wait)
+
+
+def older_index(names: list[str]) -> bool:
+    """An index folder made before folders were marked: the pointer and generation folders only."""
+    return POINTER in names and all(n == POINTER or n.startswith("tmp-") or _generation_number(n)
+                                    for n in names)
 
 
 def _generation_number(name: str) -> int:
