@@ -22,7 +22,19 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def to_json(data) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, default=_plain)
+    return json_text(data, indent=2, default=_plain)
+
+
+def json_text(data, **options) -> str:
+    """JSON that is JSON: UTF-8 text, and a :class:`BuildError` for a number that is not finite
+    (Python would write ``Infinity`` or ``NaN``, which no JSON reader accepts)."""
+    from .errors import BuildError
+
+    try:
+        return json.dumps(data, ensure_ascii=False, allow_nan=False, **options)
+    except ValueError:
+        raise BuildError("refusing to write JSON with a number that is not finite (Infinity or NaN)",
+                         hint="a report's number is out of range; run kb check") from None
 
 
 def _plain(value):

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .dates import FuzzyDate
+from .formats import json_text
 from .registry import TAG_LISTS, Registry
 from .report import Measure, Opportunity, Report, Target
 
@@ -249,7 +249,7 @@ def tables(reports: list[Report], registry: Registry, today: date, *,
 
 
 def to_json(rows: list[dict]) -> str:
-    return json.dumps(rows, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+    return json_text(rows, indent=1, sort_keys=False) + "\n"
 
 
 def to_csv(rows: list[dict]) -> str:

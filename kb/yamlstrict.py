@@ -76,7 +76,13 @@ class YamlProblem(InputError):
 
 
 class _Composer(yaml.SafeLoader):
-    """Composes nodes but refuses aliases and explicit tags before they are built."""
+    """Composes nodes but refuses aliases, explicit tags and nesting deeper than :data:`MAX_DEPTH`
+    before they are built. PyYAML's composer recurses once per level: the cap must apply here,
+    before a document nested 2,000 deep exhausts Python's stack."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._depth = 0
 
     def compose_node(self, parent, index):  # type: ignore[override]
         event = self.peek_event()
@@ -91,11 +97,17 @@ class _Composer(yaml.SafeLoader):
                 raise _Refused(f"YAML tag {event.tag!r} is not allowed", event.start_mark,
                                "remove the tag; values are plain text, lists and mappings",
                                "yaml-tag")
-        return super().compose_node(parent, index)
+        if self._depth > MAX_DEPTH:  # the same message and place as _build's own check
+            raise _Refused(f"YAML nested deeper than {MAX_DEPTH} levels", event.start_mark, None, "too-deep")
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 class _Refused(Exception):
-    def __init__(self, message: str, mark, hint: str, code: str) -> None:
+    def __init__(self, message: str, mark, hint: str | None, code: str) -> None:
         super().__init__(message)
         self.message, self.mark, self.hint, self.code = message, mark, hint, code
 

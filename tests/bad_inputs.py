@@ -197,3 +197,25 @@ CASES += [
          "(rename the file like 2014-07-03-korea-open-data.md, or set 'id:')", 1,
          file_name="reports/kr/2014-07-03-\x1b[31mred.md"),
 ]
+
+# -- nesting and numbers (issue 12) ----------------------------------------------------------------
+TARGET = "targets:\n  - what: solar panels\n    value: "
+
+CASES += [
+    Case("nested-2000-lists", report("summary: " + "[" * 2000 + "]" * 2000 + "\n"),
+         f"{P}:7:30: error [too-deep] YAML nested deeper than 20 levels", 1),
+    Case("nested-1000-mappings", report("summary: " + "{a: " * 1000 + "}" * 1000 + "\n"),
+         f"{P}:7:87: error [too-deep] YAML nested deeper than 20 levels", 1),
+    Case("nested-3000-block-lists", report("summary:\n" + "- " * 3000 + "x\n"),
+         f"{P}:8:41: error [too-deep] YAML nested deeper than 20 levels", 1),
+    Case("5000-digit-value", report(TARGET + "9" * 5000 + "\n"),
+         f"{P}:9:12: error [bad-number] targets[0].value has 5000 digits; at most 15 are allowed "
+         "(give it in a larger unit, e.g. 'value: 2.5' with 'unit: billion USD')", 1),
+    Case("400-digit-decimal", report(TARGET + "9" * 400 + ".5\n"),
+         f"{P}:9:12: error [bad-number] targets[0].value has 401 digits; at most 15 are allowed "
+         "(give it in a larger unit, e.g. 'value: 2.5' with 'unit: billion USD')", 1),
+    Case("16-digit-progress", report(TARGET + "1\n    progress: {value: '1234567890123456'}\n"),
+         f"{P}:10:23: error [bad-number] targets[0].progress.value has 16 digits; at most 15 are allowed "
+         "(give it in a larger unit, e.g. 'value: 2.5' with 'unit: billion USD')", 1),
+    Case("15-digit-value", report(TARGET + "999,999,999,999,999\n"), None, 0),
+]

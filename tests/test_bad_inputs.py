@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -64,6 +65,10 @@ def corpus_tree(bad_tree):
     return bad_tree
 
 
+def _refuse_constant(name: str):
+    raise AssertionError(f"{name} is not JSON")
+
+
 def _no_traceback(result):
     assert "Traceback" not in result.output, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
@@ -95,6 +100,9 @@ def test_export_and_build_survive_the_corpus_and_escape_everything(run, corpus_t
     assert "report file(s) with errors left out" in build.stderr
     assert "warning: 1 registry file(s) with errors, their faulty entries left out: reports/registry/passwd.yml " \
            "(run kb check)\n" in build.stderr
+    for folder in (corpus_tree / "export", corpus_tree / "site" / "kb" / "api"):  # JSON that is JSON
+        for path in folder.glob("*.json"):
+            json.loads(path.read_text(encoding="utf-8"), parse_constant=_refuse_constant)
     # Files that links in reports/ point to outside the project reach no output at all.
     outputs = {**every_file_text(corpus_tree / "site"), **every_file_text(corpus_tree / "docs"),
                **every_file_text(corpus_tree / "export")}
@@ -134,3 +142,38 @@ def test_new_with_hostile_titles_stays_inside_reports(run, bad_tree, title):
     assert created.is_relative_to((bad_tree / "reports").resolve())
     check = run("check", str(created))
     assert check.exit_code == 0, check.output
+
+
+# -- one report nested 2,000 deep or with a 5,000-digit number no longer breaks every command -----
+HUGE = [c for c in CASES if c.name in ("nested-2000-lists", "nested-1000-mappings", "5000-digit-value",
+                                       "400-digit-decimal")]
+
+
+@pytest.mark.parametrize("command", [("check",), ("index",), ("build",), ("export", "--out", "export"),
+                                     ("search", "Korea"), ("opportunities",), ("targets",)],
+                         ids=lambda c: c[0])
+def test_every_command_survives_deep_nesting_and_huge_numbers(run, bad_tree, command):
+    from conftest import GOOD_REPORT
+
+    write(bad_tree / "reports" / "kr" / "2014-07-03-korea-open-data.md", GOOD_REPORT)
+    for case in HUGE:
+        place(case, bad_tree, f"reports/kr/2014-07-03-{case.name}.md")
+    if command == ("build",):
+        copy_site_files(bad_tree)
+    if command[0] == "export":
+        command = ("export", "--out", str(bad_tree / "export"))
+    with deadline(120):
+        result = run(*command)
+    _no_traceback(result)
+    if command == ("check",):
+        assert result.exit_code == 1
+        assert [line.split(": error ")[1] for line in result.stdout.splitlines()] == [
+            "[bad-number] targets[0].value has 401 digits; at most 15 are allowed "
+            "(give it in a larger unit, e.g. 'value: 2.5' with 'unit: billion USD')",
+            "[bad-number] targets[0].value has 5000 digits; at most 15 are allowed "
+            "(give it in a larger unit, e.g. 'value: 2.5' with 'unit: billion USD')",
+            "[too-deep] YAML nested deeper than 20 levels",
+            "[too-deep] YAML nested deeper than 20 levels"]
+    else:
+        assert result.exit_code == 0, result.output
+        assert "RecursionError" not in result.output and "Exceeds the limit" not in result.output

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ..schema import number_in_range
 from .extract import MONTH_RE, WORD_NUMBERS, month_number, split_sentences
 
 CURRENCIES = {
@@ -193,7 +194,8 @@ def quantities(sentence: str) -> list[Quantity]:
         unit = "people" if noun in PERSON_NOUNS else noun
         found.append(Quantity(match.start(), match.end(), _tidy(value * factor), unit, False, bool(word),
                               range_text, match.end() + noun_end))
-    return found
+    # A number no report may hold (400 digits became infinity) is no target either.
+    return [q for q in found if number_in_range(q.value)]
 
 
 def _counted_noun(rest: str) -> tuple[str | None, int]:
