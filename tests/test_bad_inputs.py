@@ -177,3 +177,32 @@ def test_every_command_survives_deep_nesting_and_huge_numbers(run, bad_tree, com
     else:
         assert result.exit_code == 0, result.output
         assert "RecursionError" not in result.output and "Exceeds the limit" not in result.output
+
+
+# -- year 0 in every date option: one usage error, never a traceback ------------------------------
+@pytest.mark.parametrize("args", [
+    ("search", "--since", "0000"), ("search", "x", "--until", "0000"), ("opportunities", "--since", "0000-01"),
+    ("targets", "--until", "0000-01-01"), ("new", "--title", "x", "--country", "KR", "--date", "0000-01-01"),
+    ("new", "--title", "x", "--country", "KR", "--visit-start", "0000-01-01"),
+    ("new", "--title", "x", "--country", "KR", "--visit-end", "0000-01-01"),
+    ("import", "--date", "0000-01-01", "x.txt")], ids=lambda a: f"{a[0]}-{a[-2]}")
+def test_year_zero_in_every_date_option_is_a_usage_error(run, args):
+    result = run(*args)
+    _no_traceback(result)
+    assert result.exit_code == 2
+    assert "is not a real date (there is no year 0)" in result.stderr
+    assert result.stdout == ""
+
+
+def test_year_zero_in_front_matter_and_registry_is_one_error_each(run, kb_tree):
+    write(kb_tree / "reports" / "kr" / "2014-07-03-korea-open-data.md",
+          (kb_tree / "reports" / "kr" / "2014-07-03-korea-open-data.md").read_text(encoding="utf-8")
+          .replace("date: 2014-07-03", "date: 0000-07-03"))
+    write(kb_tree / "reports" / "registry" / "more.yml", "entities:\n  - {id: x, name: X, kind: sector, valid_from: 0000}\n")
+    result = run("check")
+    _no_traceback(result)
+    assert result.stdout.splitlines() == [
+        "reports/kr/2014-07-03-korea-open-data.md:3:7: error [bad-date] date: '0000-07-03' is not a real date "
+        "(there is no year 0) (use YYYY-MM-DD)",
+        "reports/registry/more.yml:2:48: error [bad-date] entities[0].valid_from: '0000' is not a real date "
+        "(there is no year 0) (use YYYY, YYYY-MM or YYYY-MM-DD)"]
