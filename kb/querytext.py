@@ -83,7 +83,7 @@ def _check_date_clause(clause: str, value: str) -> None:
     from .dates import DateProblem, parse_fuzzy
 
     inner = value.strip('"[]{}')
-    parts = re.split(r"\s+to\s+", inner, flags=re.IGNORECASE) if value[:1] in "[{" else [inner]
+    parts = re.split(r"(?<!\s)\s+to\s+", inner, flags=re.IGNORECASE) if value[:1] in "[{" else [inner]
     for part in parts:
         if not part.strip():
             continue

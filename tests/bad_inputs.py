@@ -219,3 +219,9 @@ CASES += [
          "(give it in a larger unit, e.g. 'value: 2.5' with 'unit: billion USD')", 1),
     Case("15-digit-value", report(TARGET + "999,999,999,999,999\n"), None, 0),
 ]
+
+# -- bodies that made a regular expression super-linear (issue 12): minutes in check, index, build --
+CASES += [
+    Case("unclosed-comments", report(body="<!--" * 100_000 + "\n"), None, 0),
+    Case("unclosed-angle-brackets", report(body="<" * 200_000 + "\n"), None, 0),
+]

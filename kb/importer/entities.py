@@ -152,7 +152,7 @@ class EntityMatcher:
             reading.hits.append(Hit(proposal.id, name_start, match.end(), new=True))
             taken.append((name_start, match.end()))
         for match in _MINISTRY_NAME.finditer(text):
-            name = re.sub(r"(?:,|\s)+(?:and|&)?\s*$", "", match.group(0)).strip(" ,")
+            name = re.sub(r"(?<![,\s])[,\s]+(?:(?:and|&)\s*)?$", "", match.group(0)).strip(" ,")
             start, end = match.start(), match.start() + len(name)
             if any(s < end and start < e for s, e in taken) or name.casefold() in local:
                 continue
@@ -246,7 +246,7 @@ def _name_before(text: str, end: int) -> tuple[str, int]:
 
 def _own_name(name: str, start: int, known: Entity | None) -> tuple[str, int]:
     """The part of 'A Ministry and B Company' that the bracketed acronym belongs to."""
-    cuts = [m.end() for m in re.finditer(r"(?:,\s+|\s+and\s+|\s+&\s+)(?=[A-Z])", name)]
+    cuts = [m.end() for m in re.finditer(r"(?:,\s+|(?<!\s)\s+and\s+|(?<!\s)\s+&\s+)(?=[A-Z])", name)]
     if known is not None:
         names = {n.casefold() for n in known.names()}
         for cut in cuts:
