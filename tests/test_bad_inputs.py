@@ -79,6 +79,10 @@ def test_index_and_search_survive_the_corpus(run, corpus_tree):
         index = run("index")
     _no_traceback(index)
     assert index.exit_code == 0, index.output
+    # One line per file left out, even for names holding a newline or an escape character.
+    assert all(line.endswith(": left out of the index (it has errors; run kb check)")
+               for line in index.stderr.splitlines()), index.stderr
+    assert "'reports/kr/2014-07-03-a\\nb.md': left out" in index.stderr
     for query in ("Korea", "alert", "script", '"unbalanced', "title:(", "ms\u0456t"):
         result = run("search", query, "--format", "json")
         _no_traceback(result)
