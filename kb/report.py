@@ -337,7 +337,7 @@ def _read(located: Located, path: Path, shown: str, body: str, body_line: int,
                                              reader.string(where + ("description",)),
                                              _flag(reader, where + ("internal",)), i))
 
-    targets = []
+    targets, seen_target = [], {}
     for i in reader.items(("targets",), example="'- what: open government data sets' with 'value: 60'"):
         where = ("targets", i)
         reader.known_fields(where, TARGET_FIELDS, "a target")
@@ -349,6 +349,13 @@ def _read(located: Located, path: Path, shown: str, body: str, body_line: int,
         owner = reader.string(where + ("owner",))
         status = reader.choice(where + ("status",), TARGET_STATUSES)
         baseline, progress = _measure(reader, where + ("baseline",)), _measure(reader, where + ("progress",))
+        if target_id and target_id in seen_target:
+            # Every output keys targets by id: a second one would silently replace the first.
+            reader.report(where + ("id",), "duplicate-id", f"target id '{target_id}' is used twice in this report",
+                          f"first on line {seen_target[target_id]}")
+            continue
+        if target_id:
+            seen_target[target_id] = reader.located.line_of(where + ("id",))[0]
         if what:
             targets.append(Target(target_id or f"{report_id or 'report'}-t{i + 1}", what, value,
                                   reader.string(where + ("unit",)), deadline, owner, baseline, progress,

@@ -142,7 +142,7 @@ CASES = [
 ]
 
 # -- publishing: near misses of the internal markers (each an error; the report is left out) --
-#: Lines 9 and 10 of each body are "Public text." and a blank line; the marking starts on line 11.
+#: Lines 9 and 10 of each body are "Near-miss public part." and a blank line; the marking starts on line 11.
 #: name -> (body with {s} where the staff-only text goes, line, column, what, snippet shown).
 NEAR_MISSES = {
     # The nine ways of the issue...
@@ -224,7 +224,7 @@ def staff_text(name: str) -> str:
 
 
 def marked_body(template: str, name: str) -> str:
-    return "Public text.\n\n" + template.format(s=staff_text(name)) + "\n"
+    return "Near-miss public part.\n\n" + template.format(s=staff_text(name)) + "\n"
 
 
 CASES += [
@@ -246,3 +246,73 @@ CASES += [
                                        "[Audit](https://example.org/internal) <staff@example.org> (internal) "
                                        "<!-- figures from MOTIE -->\n\n| Staff | 12 |\n|---|---|\n"), None, 0),
 ]
+
+# -- silent wrong results (issue 12, item 11): each is now an error with its place ------------
+CASES += [
+    Case("report-supersedes-itself", report("supersedes: 2014-07-03-bad\n"),
+         f"{P}:7:13: error [supersede-cycle] the report supersedes itself "
+         "(name the earlier report it replaces)", 1),
+    Case("two-targets-one-id",
+         report("targets:\n  - {id: kr-sets, what: Open data sets, value: 60}\n"
+                "  - {id: kr-sets, what: Open data sets again, value: 80}\n"),
+         f"{P}:9:10: error [duplicate-id] target id 'kr-sets' is used twice in this report (first on line 8)", 1),
+    Case("two-opportunities-one-id",
+         report("opportunities:\n  - {id: kr-x, title: One, status: agreed}\n"
+                "  - {id: kr-x, title: Two, status: active}\n"),
+         f"{P}:9:10: error [duplicate-id] opportunity id 'kr-x' is used twice in this report (first on line 8)", 1),
+    Case("arabic-indic-date", report(head=HEAD.replace("2014-07-03", "\u0662\u0660\u0661\u0664-07-03")),
+         f"{P}:3:7: error [bad-date] date: '\u0662\u0660\u0661\u0664-07-03' is written with the digit "
+         "'\u0662' (ARABIC-INDIC DIGIT TWO), not 0-9 (use YYYY-MM-DD)", 1),
+    Case("full-width-deadline", report("targets:\n  - {what: Sets, deadline: \uff12\uff10\uff11\uff16}\n"),
+         f"{P}:8:28: error [bad-date] targets[0].deadline: '\uff12\uff10\uff11\uff16' is written with the digit "
+         "'\uff12' (FULLWIDTH DIGIT TWO), not 0-9 (use YYYY, YYYY-MM or YYYY-MM-DD)", 1),
+]
+
+#: Rules across reports: name -> (files under reports/ with their text, exact first line of
+#: `kb check`, the report ids `kb build` and `kb export` must leave out).
+PUBLIC = HEAD.replace("title: Korea", "title: Public")
+INTERNAL = HEAD.replace("visibility: public", "visibility: internal").replace("title: Korea",
+                                                                               "title: zqxleak-internal-title")
+CROSS_REPORT_CASES = {
+    "public-supersedes-internal": (
+        {"kr/2014-01-01-zqxleak-internal-title.md": INTERNAL + "---\n\nMeeting text.\n",
+         "kr/2014-07-03-public.md": PUBLIC + "supersedes: 2014-01-01-zqxleak-internal-title\n---\n\nText.\n"},
+        "reports/kr/2014-07-03-public.md:7:13: error [internal-reference] a public report cannot supersede the "
+        "internal report '2014-01-01-zqxleak-internal-title': its id would be published (remove 'supersedes', "
+        "make this report internal, or publish the older one)",
+        {"2014-07-03-public"}),
+    "two-supersede-each-other": (
+        {"kr/2014-07-03-a.md": PUBLIC + "supersedes: 2014-07-04-b\n---\n\nA.\n",
+         "kr/2014-07-04-b.md": PUBLIC + "supersedes: 2014-07-03-a\n---\n\nB.\n"},
+        "reports/kr/2014-07-03-a.md:7:13: error [supersede-cycle] supersede cycle: 2014-07-03-a -> 2014-07-04-b "
+        "-> 2014-07-03-a (a report can only supersede an older one: remove 'supersedes' from one of them)",
+        {"2014-07-03-a", "2014-07-04-b"}),
+}
+
+#: Registry files: name -> (text of reports/registry/extra.yml, exact first line of `kb check`).
+SECTOR_CHAIN = 1200
+RENAME_CHAIN = 1500
+REGISTRY_CASES = {
+    "sector-parent-cycle": (
+        "entities:\n  - {id: s-a, name: Sector A, kind: sector, parent: s-b}\n"
+        "  - {id: s-b, name: Sector B, kind: sector, parent: s-a}\n",
+        "reports/registry/extra.yml:2:1: error [parent-cycle] parent cycle: s-a -> s-b -> s-a "
+        "(an entity cannot be part of itself: remove 'parent' from one of them)"),
+    "sector-own-parent": (
+        "entities:\n  - {id: s-a, name: Sector A, kind: sector, parent: s-a}\n",
+        "reports/registry/extra.yml:2:1: error [parent-cycle] s-a: parent names itself "
+        "(remove 'parent' or name another entity)"),
+    "second-disclaimer-same-id": (
+        "entities: []\ndisclaimers:\n  - {id: standard, title: Again, text: Replaces the first.}\n",
+        "reports/registry/extra.yml:3:10: error [duplicate-id] disclaimer id 'standard' is already used at "
+        "reports/registry/entities.yml:24 (give each disclaimer its own id; reports would show only one of them)"),
+    f"{SECTOR_CHAIN}-deep-sectors": (
+        "entities:\n" + "".join(f"  - {{id: s{i}, name: Sector {i}, kind: sector"
+                                + (f", parent: s{i - 1}}}\n" if i else "}\n") for i in range(SECTOR_CHAIN)),
+        None),
+    f"{RENAME_CHAIN}-long-rename-chain": (
+        "entities:\n" + "".join(f"  - {{id: m{i}, name: Ministry {i}, kind: ministry, country: KR"
+                                + (f", superseded_by: m{i + 1}}}\n" if i + 1 < RENAME_CHAIN else "}\n")
+                                for i in range(RENAME_CHAIN)),
+        None),
+}

@@ -148,6 +148,24 @@ def test_near_miss_markers_are_errors_and_their_text_reaches_no_output(tree):
                **every_file_text(tree / "staff-data")}
     text = "\n".join(outputs.values())
     assert [name for name in MARKED if staff_text(name) in text] == []
-    assert "Public text." not in text, "the whole report is left out, not only its marked part"
+    assert "Near-miss public part." not in text, "the whole report is left out, not only its marked part"
     search = kb(tree, "search", "zqxleak-near-miss", "--include-internal", "--format", "json")
     assert search.exit_code == 0 and json.loads(search.stdout)["total"] == 0, search.output
+
+
+def test_public_view_drops_a_supersedes_naming_a_report_it_does_not_show(tmp_path):
+    """kb check refuses a public report superseding an internal one; loaded without the checks,
+    the public view still does not carry the internal report's id."""
+    from bad_inputs import CROSS_REPORT_CASES
+    from kb.kbase import load
+    from kb.project import Project
+
+    files, _expected, _left_out = CROSS_REPORT_CASES["public-supersedes-internal"]
+    root = make_tree(tmp_path)
+    for relative, text in files.items():
+        write(root / "reports" / relative, text)
+    knowledge = load(Project.at(root), checks=False)
+    assert knowledge.report("2014-07-03-public").supersedes == "2014-01-01-zqxleak-internal-title"
+    public = {r.id: r for r in knowledge.visible(False)}
+    assert public["2014-07-03-public"].supersedes is None
+    assert public["2018-05-01-korea-health-data"].supersedes == "2014-07-03-korea-open-data"
