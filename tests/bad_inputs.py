@@ -139,4 +139,16 @@ CASES = [
     Case("terminal-escape-in-title", report(head=HEAD.replace("title: Korea", 'title: "\\e[31mKorea\\e[0m"')),
          f"{P}:2:8: error [bad-text] title contains a U+001B control character "
          "(retype the text; it was probably pasted from another program)", 1),
+    # Issue 12, item 1: markup shown as text (in code, or escaped) is published as text, and
+    # check does not claim it is removed; a registry name with markup is text on every page.
+    Case("xss-heading-in-code", report(body="## Notes on the `<img src=x onerror=alert(document.domain)>` tag\n"),
+         None, 0),
+    Case("xss-escaped-headings", report(body="## &lt;img src=x onerror=alert(document.domain)&gt;\n\n"
+                                             "### &lt;svg onload=alert(1)&gt;\n"), None, 0),
+    Case("xss-in-code-block", report(body="```\n<script>alert(1)</script>\n```\n"), None, 0),
+    Case("xss-handler-after-slash", report(body="<img/onerror=alert(1)>\n"),
+         f"{P}:9:5: warning [unsafe-html] 'onerror=' is removed when the report is published "
+         "(write plain Markdown; scripts, event handlers and script URLs are never published)", 0),
+    Case("xss-sector-name", b"entities:\n  - {id: xss-sector, name: '<img src=x onerror=alert(1)>', kind: sector}\n",
+         None, 0, file_name="reports/registry/xss.yml"),
 ]
