@@ -70,13 +70,19 @@ class Indexing:
             shutil.rmtree(work)
         pages = work / "pages"
         pages.mkdir(parents=True)
-        write_search_pages(docs_dir, pages)
+        count = write_search_pages(docs_dir, pages)
         self.work = work
         self.bundle = work / PAGEFIND_DIR
         self.command = _command(pages, self.bundle)
-        self.process = _run(self.command, wait=False)
+        # No report page (no public report yet): nothing to index, and Pagefind refuses an empty
+        # site; the Find page of such a site has no search (see kb.site.find).
+        self.process = _run(self.command, wait=False) if count else None
 
-    def finish(self, site_dir: Path) -> Path:
+    def finish(self, site_dir: Path) -> Path | None:
+        """The bundle, moved into ``site_dir``; None when there was nothing to index."""
+        if self.process is None:
+            shutil.rmtree(self.work, ignore_errors=True)
+            return None
         stdout, stderr = self.process.communicate()
         _check(self.command, subprocess.CompletedProcess(self.command, self.process.returncode, stdout, stderr),
                self.bundle)
@@ -89,9 +95,10 @@ class Indexing:
 
     def stop(self) -> None:
         """After a failed build: stop Pagefind (if still running) and drop its files."""
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.communicate()
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.kill()
+            self.process.communicate()
         shutil.rmtree(self.work, ignore_errors=True)
 
 
