@@ -287,9 +287,12 @@ def _failure(output: str) -> str:
 def serve_site(project: Project, *, address: str = f"{SERVE_HOST}:8000", internal: bool = False) -> int:
     """``kb serve``: generate, then serve on 127.0.0.1 and regenerate when reports change."""
     host, _, port = address.rpartition(":")
-    if host not in (SERVE_HOST, "localhost") or not port.isdigit():
+    if host not in (SERVE_HOST, "localhost") or not port.isascii() or not port.isdigit():
         raise UsageError(f"cannot serve on '{address}'",
                          hint=f"the site is served on this machine only: use {SERVE_HOST}:PORT")
+    if not 1 <= int(port) <= 65535:
+        raise UsageError(f"cannot serve on '{address}': port {int(port)} is not between 1 and 65535",
+                         hint=f"use {SERVE_HOST}:8000, or another free port")
     for leftover in project.state_dir.glob("pagefind-serve-*"):  # of a server stopped while indexing
         shutil.rmtree(leftover, ignore_errors=True)
     sources = sources_fingerprint(project)
