@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..errors import BuildError
 from . import paths
+from .children import python_module
 
 #: Pagefind's bundle folder in a built site, and the pages it indexes (report pages only).
 PAGEFIND_DIR = "pagefind"
@@ -29,9 +30,9 @@ _PAGE = '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"></head>\
 
 
 def _command(site_dir: Path, output: Path) -> list[str]:
-    return [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-path", str(output),
-            "--glob", PAGEFIND_GLOB, "--force-language", "en", "--exclude-selectors", ".headerlink",
-            "--silent"]
+    return python_module("pagefind", "--site", str(site_dir), "--output-path", str(output),
+                         "--glob", PAGEFIND_GLOB, "--force-language", "en", "--exclude-selectors", ".headerlink",
+                         "--silent")
 
 
 def index_search(site_dir: Path) -> Path:
@@ -115,6 +116,7 @@ def _check(command: list[str], result: subprocess.CompletedProcess, bundle: Path
     if result.returncode != 0 or not (bundle / "pagefind.js").is_file():
         output = (result.stderr or result.stdout or "").strip().splitlines()
         raise BuildError("pagefind failed: " + (output[-1] if output else f"exit status {result.returncode}"),
-                         hint=f"run '{' '.join(command[:5])}' to see every message"
+                         hint=f"run '{' '.join([sys.executable, '-m', *command[command.index('pagefind'):][:3]])}' "
+                              "to see every message"
                               if "No module named" not in (result.stderr or "")
                               else "install it: pip install 'pagefind[extended]'")
