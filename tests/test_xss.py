@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from browserkit import StaticServer, launch
+from browserkit import StaticServer, browser  # noqa: F401 - a fixture
 from conftest import write
 from findkit import new_page, open_find, search_words
 from kb.cli import main
@@ -146,14 +146,6 @@ def hostile(tmp_path_factory) -> Path:
         assert result.exit_code == 0, result.output
         assert f" {count} reports" in result.stdout
     return root
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright, chromium = launch()
-    yield chromium
-    chromium.close()
-    playwright.stop()
 
 
 def pages_of(site: Path) -> list[str]:
