@@ -198,26 +198,36 @@ def _index_in(report: Report, list_name: str, value: str, fallback: int) -> int:
     return fallback
 
 
-#: Raw HTML that the site's sanitiser removes: warn the author, who may expect it to work.
+#: A cheap first test for markup the site's sanitiser removes (:func:`kb.site.html.removed_on_publishing`
+#: says exactly what): most reports have none, and are not rendered.
 UNSAFE_HTML = re.compile(
-    r"<\s*(script|iframe|object|embed|style|form)\b|\son[a-z]+\s*=|"
+    r"<\s*(script|iframe|object|embed|style|form)\b|[\s/\"']on[a-z]+\s*=|"
     r"(?:\(|=\s*[\"']?|<)\s*(?:javascript|vbscript|data):",
     re.IGNORECASE)
 
 
 def _unsafe_html(report: Report) -> list[Problem]:
-    problems = []
+    """A warning on each line holding markup that publishing removes (scripts, event handlers,
+    script and data URLs): only markup, never text that shows it (in code, or escaped), which is
+    published as text."""
     body = report.body
     # Every match needs '<' or '=', or '(' and ':'; and a match inside a line is also a match
     # in the whole body: two cheap tests and at most one search clear most reports.
     if ("<" not in body and "=" not in body and ("(" not in body or ":" not in body)) \
             or not UNSAFE_HTML.search(body):
-        return problems
-    for number, line in enumerate(report.body.split("\n"), start=report.body_line):
-        match = UNSAFE_HTML.search(line)
-        if match:
-            problems.append(Problem(report.shown, number, match.start() + 1, "warning", "unsafe-html",
-                                    f"'{match.group(0).strip()}' is removed when the report is published",
-                                    "write plain Markdown; scripts, event handlers and script URLs are "
-                                    "never published"))
+        return []
+    from .site.html import removed_on_publishing
+
+    problems = []
+    warned: set[int] = set()
+    for offset, fragment in removed_on_publishing(body):
+        line_start = body.rfind("\n", 0, offset) + 1
+        number = report.body_line + body.count("\n", 0, offset)
+        if number in warned:
+            continue
+        warned.add(number)
+        problems.append(Problem(report.shown, number, offset - line_start + 1, "warning", "unsafe-html",
+                                f"'{fragment}' is removed when the report is published",
+                                "write plain Markdown; scripts, event handlers and script URLs are "
+                                "never published"))
     return problems

@@ -42,7 +42,17 @@ def _trie_pattern(words) -> str:
         node[""] = {}
 
     def emit(node: dict) -> str:
-        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        branches = []
+        for char, child in sorted(node.items()):
+            if not char:
+                continue
+            run = [char]
+            # A run of single continuations (the tail of a long name) is written out here, not
+            # recursed into: recursion goes one level per branching point, not per character.
+            while len(child) == 1 and "" not in child:
+                (char, child), = child.items()
+                run.append(char)
+            branches.append(re.escape("".join(run)) + emit(child))
         if not branches:
             return ""
         if "" in node:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Iterable, Literal
 
+from .characters import shown
+
 Level = Literal["error", "warning"]
 
 
@@ -19,8 +21,10 @@ class Problem:
     hint: str | None = None
 
     def render(self) -> str:
-        hint = f" ({self.hint})" if self.hint else ""
-        return f"{self.path}:{self.line}:{self.column}: {self.level} [{self.code}] {self.message}{hint}"
+        # A message quotes what the author wrote: a refused character in it (an ESC that would
+        # recolour the terminal) is shown as an escape.
+        hint = f" ({shown(self.hint)})" if self.hint else ""
+        return f"{self.path}:{self.line}:{self.column}: {self.level} [{self.code}] {shown(self.message)}{hint}"
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from . import characters
 from .countries import country_problem
 from .dates import FuzzyDate
 from .errors import InputError
@@ -209,10 +210,27 @@ def parse_report(path: Path, shown: str | None = None, *, text: str | None = Non
     for yaml_problem in located.problems:
         problems.append(Problem(shown, yaml_problem.line or 1, yaml_problem.column, "error",
                                 yaml_problem.code, yaml_problem.message, yaml_problem.hint))
+    body = _without_refused_characters(body, body_line, shown, problems)
     report = _read(located, path, shown, body, body_line, problems)
     if report is not None:
         report.content_hash = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     return Parsed(path, shown, report, problems)
+
+
+def _without_refused_characters(body: str, body_line: int, shown: str, problems: list[Problem]) -> str:
+    """The body without the characters :mod:`kb.characters` refuses, and a warning on each line
+    that held one. Removed, not refused: in a body they are nearly always invisible accidents (a
+    terminal's colour codes, a PDF's form feeds), and they carry no meaning in Markdown or HTML,
+    so the report is published without them instead of being left out. The file is not changed."""
+    if not characters.FORBIDDEN.search(body):
+        return body
+    for number, line in enumerate(body.split("\n"), start=body_line):
+        found = characters.FORBIDDEN.search(line)
+        if found:
+            problems.append(Problem(shown, number, found.start() + 1, "warning", "bad-text",
+                                    f"the body contains {characters.describe(found.group(0))}, removed "
+                                    "when the report is published", characters.BODY_HINT))
+    return characters.remove(body)
 
 
 def _flag(reader: Reader, where: tuple) -> bool:

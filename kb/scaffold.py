@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import yamlstrict
+from . import characters, yamlstrict
 from .atomic import write_text
 from .countries import country_problem
 from .errors import UsageError
@@ -92,6 +92,11 @@ def render(spec: NewReport) -> str:
 
 
 def validate(spec: NewReport) -> None:
+    # The rule of kb check (kb.characters), so that kb new never writes a file check refuses.
+    for option, value in (("--title", spec.title), *(("--place", place) for place in spec.places)):
+        bad = characters.FORBIDDEN.search(value)
+        if bad:
+            raise UsageError(f"{option} contains {characters.describe(bad.group(0))}", hint=characters.HINT)
     if not spec.title.strip():
         raise UsageError("the title is empty", hint="give --title 'Country: topic'")
     if formula_like(spec.title):

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kb.characters import BODY_HINT
+from kb.characters import HINT as TEXT_HINT
+
 NAME = "reports/kr/2014-07-03-bad.md"
 P = NAME
 
@@ -139,6 +142,42 @@ CASES = [
     Case("terminal-escape-in-title", report(head=HEAD.replace("title: Korea", 'title: "\\e[31mKorea\\e[0m"')),
          f"{P}:2:8: error [bad-text] title contains a U+001B control character "
          "(retype the text; it was probably pasted from another program)", 1),
+    # Issue 12, item 1: markup shown as text (in code, or escaped) is published as text, and
+    # check does not claim it is removed; a registry name with markup is text on every page.
+    Case("xss-heading-in-code", report(body="## Notes on the `<img src=x onerror=alert(document.domain)>` tag\n"),
+         None, 0),
+    Case("xss-escaped-headings", report(body="## &lt;img src=x onerror=alert(document.domain)&gt;\n\n"
+                                             "### &lt;svg onload=alert(1)&gt;\n"), None, 0),
+    Case("xss-in-code-block", report(body="```\n<script>alert(1)</script>\n```\n"), None, 0),
+    Case("xss-handler-after-slash", report(body="<img/onerror=alert(1)>\n"),
+         f"{P}:9:5: warning [unsafe-html] 'onerror=' is removed when the report is published "
+         "(write plain Markdown; scripts, event handlers and script URLs are never published)", 0),
+    Case("xss-sector-name", b"entities:\n  - {id: xss-sector, name: '<img src=x onerror=alert(1)>', kind: sector}\n",
+         None, 0, file_name="reports/registry/xss.yml"),
+    # Issue 12, item 6: one pasted character. Front matter and registry refuse it (check fails, so
+    # build is never reached with it); a body has it removed, with a warning, and builds.
+    Case("escape-in-body", report(body="Seoul \x1b[31mred\x1b[0m\n"),
+         f"{P}:9:7: warning [bad-text] the body contains a U+001B control character, removed when the report is "
+         f"published ({BODY_HINT})", 0),
+    Case("backspace-in-body", report(body="Seoul\x08 red\n"),
+         f"{P}:9:6: warning [bad-text] the body contains a U+0008 control character, removed when the report is "
+         f"published ({BODY_HINT})", 0),
+    Case("noncharacter-in-body", report(body="Seoul \ufffe red\n"),
+         f"{P}:9:7: warning [bad-text] the body contains the noncharacter U+FFFE, removed when the report is "
+         f"published ({BODY_HINT})", 0),
+    Case("noncharacter-in-title", report(head=HEAD.replace("title: Korea", "title: Korea\ufffe")),
+         f"{P}:2:13: error [bad-text] the YAML text contains the noncharacter U+FFFE ({TEXT_HINT})", 1),
+    Case("noncharacter-escape-in-summary", report('summary: "Seoul\\uFFFE"\n'),
+         f"{P}:7:10: error [bad-text] summary contains the noncharacter U+FFFE ({TEXT_HINT})", 1),
+    Case("surrogate-escape-in-summary", report('summary: "Seoul\\ud800"\n'),
+         f"{P}:7:10: error [bad-text] summary contains a lone surrogate U+D800 (half of a UTF-16 pair, not a "
+         f"character) ({TEXT_HINT})", 1),
+    Case("control-character-in-list", report("visit: {places: [\"Seoul\\e\"]}\n"),
+         f"{P}:7:18: error [bad-text] visit.places[0] contains a U+001B control character ({TEXT_HINT})", 1),
+    Case("noncharacter-in-registry-name",
+         b"entities:\n  - {id: odd-sector, name: \"Odd \\uFFFE\", kind: sector}\n",
+         f"reports/registry/odd.yml:2:28: error [bad-text] entities[0].name contains the noncharacter U+FFFE "
+         f"({TEXT_HINT})", 1, file_name="reports/registry/odd.yml"),
 ]
 
 # -- publishing: near misses of the internal markers (each an error; the report is left out) --

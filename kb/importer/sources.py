@@ -9,9 +9,10 @@ read from the blocks by :mod:`kb.importer.extract`, the same way for every forma
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .. import characters
 from ..errors import InputError
 from ..reading import read_text
 
@@ -62,12 +63,18 @@ def read_source(path: Path, shown: str | None = None) -> Document:
             exc.hint = ("import plain text, a saved HTML page or Markdown; "
                         "for a PDF or Word file, copy its text into a .txt file")
         raise
+    # Imported text is text from outside: the characters kb refuses in reports (kb.characters)
+    # are removed, as written and as an HTML page's character references decode them.
+    text = characters.remove(text)
     suffix = path.suffix.lower()
     head = text.lstrip()[:500].lower()
     if suffix in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")) or "<body" in head:
         from .html import parse_html
 
         document = parse_html(text, shown)
+        document.blocks = [replace(b, text=characters.remove(b.text)) for b in document.blocks]
+        document.page_title = characters.remove(document.page_title) if document.page_title else None
+        document.meta = {key: characters.remove(value) for key, value in document.meta.items()}
     elif suffix in MARKDOWN_SUFFIXES or _looks_like_markdown(text):
         import frontmatter
 

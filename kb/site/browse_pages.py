@@ -45,7 +45,7 @@ def home_page(site: Site) -> str:
     out.append('<div class="kb-counts" markdown>\n\n' + "\n".join(f"- {c}" for c in counts) + "\n\n</div>\n")
     out.append("## Latest reports\n")
     latest = list(reversed(site.reports[-LATEST:]))
-    out.append(site.report_list(latest, summary=True) if latest else "No reports yet.\n")
+    out.append(site.report_list(latest, summary=True) if latest else no_reports_yet(site, page))
     out.append(f"[Every report, year by year]({paths.link(page, paths.YEARS_INDEX)}) · "
                f"[Atom feed]({paths.link(page, paths.ALL_FEED)}){{ .kb-feed }}\n")
     out.append("## Browse\n")
@@ -63,6 +63,18 @@ def home_page(site: Site) -> str:
     out.append("## Open data\n")
     out.append(open_data_links(page) + "\n")
     return "\n".join(out)
+
+
+def no_reports_yet(site: Site, page: str) -> str:
+    """What a site without reports says instead of listing them: that there are none yet, and
+    (on the public site) how a report gets published."""
+    if site.internal:
+        return "No reports yet. Write one with `kb new` (see [how to add a report](" \
+               f"{paths.link(page, paths.WRITING)})).\n"
+    return ("There are no public reports yet. A report is published here once its front matter says "
+            "`visibility: public` and `kb check` finds no error in it; reports made with `kb new` are "
+            "internal until then. See [how to add a report]"
+            f"({paths.link(page, paths.WRITING)}#publishing).\n")
 
 
 def open_data_links(page: str) -> str:
