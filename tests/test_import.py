@@ -122,7 +122,6 @@ def test_accepting_new_entities_appends_to_the_registry_and_keeps_what_was_there
     ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks binary"),
     ("latin1.txt", "Caf\u00e9 talks\n\nPublished 3 July 2014\n".encode("latin-1"), "not valid UTF-8"),
     ("page.html", b"<html><body><div class='x'>Some words</div></body></html>", "no article found"),
-    ("notitle.txt", b"Published 3 July 2014\n\nJust a paragraph of text about Seoul.\n", "no title"),
 ])
 def test_bad_sources_give_a_clear_error_and_write_nothing(kb, tree: Path, name, content, message):
     source = tree / name
@@ -134,15 +133,19 @@ def test_bad_sources_give_a_clear_error_and_write_nothing(kb, tree: Path, name, 
     assert reports_in(tree) == []
 
 
-def test_one_bad_file_in_a_folder_stops_the_whole_import(kb, tree: Path):
+def test_a_refused_file_in_a_folder_does_not_stop_the_others_and_the_summary_says_why(kb, tree: Path):
     folder = tree / "incoming"
     folder.mkdir()
     shutil.copy(CASES / "01-kr-hydrogen.txt", folder)
     (folder / "zz-empty.txt").write_bytes(b"")
     result = kb("import", str(folder))
     assert result.exit_code == 1
-    assert "zz-empty.txt" in result.stderr and "nothing was written" in result.stderr
-    assert reports_in(tree) == []
+    assert "[1/2] incoming/01-kr-hydrogen.txt\n[2/2] incoming/zz-empty.txt\n" in result.stderr
+    assert "incoming/zz-empty.txt:1: error: file is empty" in result.stderr
+    assert [p.name for p in reports_in(tree)] == ["2019-03-14-south-korea-betting-on-hydrogen.md"]
+    summary = result.stderr[result.stderr.index("OUTCOME"):].split("\n")
+    assert summary[2].split() == ["imported", "1"]
+    assert summary[-2].split() == ["refused", "file", "is", "empty", "1"]
 
 
 def test_a_folder_imports_every_file(kb, tree: Path):
@@ -155,16 +158,53 @@ def test_a_folder_imports_every_file(kb, tree: Path):
     assert [p.parent.name for p in reports_in(tree)] == ["br", "mx", "tr"]
 
 
-def test_missing_date_needs_the_date_option(kb, tree: Path):
+def test_a_text_without_title_or_date_gives_a_draft_with_review_points(kb, tree: Path):
     source = tree / "nodate.txt"
-    source.write_text("Japan: talks\n\nOfficials of METI set out their plans.\n", encoding="utf-8")
-    refused = kb("import", str(source))
-    assert refused.exit_code == 1 and "no publication date" in refused.stderr
-    given = kb("import", "--date", "2020-01-15", str(source))
+    source.write_text("Officials of METI in Tokyo set out their plans for hydrogen.\n", encoding="utf-8")
+    result = kb("import", str(source))
+    assert result.exit_code == 0, result.output
+    report = parse_report(reports_in(tree)[0]).report
+    assert report.title == "Officials of METI in Tokyo set out their plans for hydrogen"
+    assert report.date == date.today() and report.countries == ("JP",)
+    assert report.review[:2] == (
+        "the text has no title line: the title was made from the first sentence (paragraph 1); write the "
+        "real title",
+        "no date found in the text: the date is the day of the import; set the publication date (or give --date)")
+    assert kb("check", str(reports_in(tree)[0])).exit_code == 0
+
+
+def test_title_date_country_and_publisher_options_override_the_text(kb, tree: Path):
+    source = tree / "nodate.txt"
+    source.write_text("Officials of METI in Tokyo set out their plans for hydrogen.\n", encoding="utf-8")
+    given = kb("import", "--date", "2020-01-15", "--title", "Japan: hydrogen talks", "--country", "KR",
+               "--publisher", "US", str(source))
     assert given.exit_code == 0, given.output
     report = parse_report(reports_in(tree)[0]).report
-    assert report.date == date(2020, 1, 15) and report.countries == ("JP",)
-    assert any("command line" in note for note in report.review)
+    assert (report.title, report.date, report.countries) == ("Japan: hydrogen talks", date(2020, 1, 15), ("KR",))
+    assert not any("title" in note or "date" in note for note in report.review)
+
+
+def test_the_date_taken_from_the_body_says_where_it_came_from(analyser):
+    draft = draft_of(analyser, "India: the science ministers met\n\nThe Foreign Secretary arrived first.\n\n"
+                               "The ministers met in New Delhi on 12 November 2014 to sign the plan.\n")
+    assert draft.date == date(2014, 11, 12)
+    assert "date 2014-11-12 taken from '12 November 2014' in paragraph 2: check it is the publication date" \
+        in draft.review
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Korea: talks\n\nToday, May 19, 2023, the two sides met.", date(2023, 5, 19)),
+    ("Korea: talks\n\nThe strategy was launched today (6 December 2017) in London.", date(2017, 12, 6)),
+    (" date 2020-01-21 Korea: talks\n\nThe leaders met.", date(2020, 1, 21)),
+    ("Korea: talks\n\nMedia Note\nOffice of the Spokesperson\nWashington, DC\nMay 3, 2012\n\nOn May 1 we met.",
+     date(2012, 5, 3)),
+    ("Skip to main content\nNews article22 May 2023Directorate-General for Research2 min read\n\n"
+     "Korea: talks\n\nThe sides met.", date(2023, 5, 22)),
+])
+def test_the_documents_own_date_in_its_text_is_sure(analyser, text, expected):
+    draft = draft_of(analyser, text)
+    assert draft.date == expected
+    assert not any("date" in note for note in draft.review)
 
 
 # -- what is read ----------------------------------------------------------------------------

@@ -124,7 +124,7 @@ class EntityMatcher:
         return entity
 
     # -- reading a text ----------------------------------------------------------------------------
-    def read(self, text: str, countries: list[str], day: date) -> EntityReading:
+    def read(self, text: str, countries: list[str], day: date, *, publisher: str = HOME_COUNTRY) -> EntityReading:
         reading = EntityReading()
         local: dict[str, str] = {}  # names and acronyms of proposed entities -> id
         country = countries[0] if countries else None
@@ -199,7 +199,7 @@ class EntityMatcher:
         entity_id = f"{prefix}-{base}" if prefix and prefix != "gb" else base
         if id_problem(entity_id):
             entity_id = slugify(f"{prefix} {name}", max_length=60)
-        taken = set(self.registry.entities) | {p.id for p in proposals}
+        taken = {p.id for p in proposals}  # a clash with the registry is settled on acceptance
         candidate, n = entity_id, 2
         while candidate in taken:
             candidate, n = f"{entity_id}-{n}", n + 1

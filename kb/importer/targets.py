@@ -107,6 +107,7 @@ class TargetReading:
     range_text: str | None = None
     owner_guessed: bool = False
     baseline: int | float | None = None
+    quote: str = ""  # the quantity as the text writes it ('£60 million')
 
 
 @dataclass(frozen=True)
@@ -318,7 +319,8 @@ def find_targets(paragraphs: list[tuple[str, int]], owner_at, published: date) -
                 previous_owner = owner or previous_owner
                 targets.append(TargetReading(_what(sentence, quantity), quantity.value, quantity.unit,
                                              deadline, owner, sentence=sentence, range_text=quantity.range_text,
-                                             owner_guessed=guessed))
+                                             owner_guessed=guessed,
+                                             quote=sentence[quantity.start:quantity.noun_end]))
             for base in baselines:
                 # 'from 41% to 30% by 2025', 'to 80% by 2020, from about 60% today': a starting point.
                 same = [t for t in targets[first_target:] if t.unit == base.unit and t.baseline is None]

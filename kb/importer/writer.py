@@ -62,17 +62,55 @@ def front_matter(draft: Draft, registry: Registry) -> dict:
         data["visitors"] = visitors
     tags = draft.tag_ids(registry)
     data.update({name: tags[name] for name in TAG_LISTS if tags.get(name)})
-    if draft.opportunities:
-        data["opportunities"] = draft.opportunities
-    if draft.targets:
-        data["targets"] = draft.targets
+    review = list(draft.review)
+    opportunities = [dict(o, partners=[p for p in o["partners"] if registry.get(p)]) if o.get("partners")
+                     else o for o in draft.opportunities]
+    if opportunities:
+        data["opportunities"] = [o if o.get("partners", True) else {k: v for k, v in o.items() if k != "partners"}
+                                 for o in opportunities]
+    targets = []
+    for target in draft.targets:
+        if target.get("owner") and registry.get(target["owner"]) is None:
+            review.append(f"target '{target['what']}': its owner {target['owner']} is not in the registry; "
+                          f"set 'owner' once it is")
+            target = {k: v for k, v in target.items() if k != "owner"}
+        targets.append(target)
+    if targets:
+        data["targets"] = targets
     if draft.source:
         data["source"] = draft.source
     if draft.disclaimer:
         data["disclaimer"] = draft.disclaimer
-    if draft.review:
-        data["review"] = list(dict.fromkeys(draft.review))
+    if review:
+        data["review"] = list(dict.fromkeys(review))
     return data
+
+
+def accept_proposals(registry: Registry, proposals: list[NewEntity]) -> tuple[list[NewEntity],
+                                                                            list[tuple[NewEntity, str]]]:
+    """Proposals safe to add to the registry, and those held for review with the reason.
+
+    A proposal whose country is unknown, or whose id, name or acronym the registry already
+    uses for another body, is never written: merging it would mislabel that body.
+    """
+    accepted: list[NewEntity] = []
+    held: list[tuple[NewEntity, str]] = []
+    for proposal in proposals:
+        clash = registry.get(proposal.id)
+        named = registry.resolve(proposal.name)
+        short = registry.resolve(proposal.acronym) if proposal.acronym else []
+        if proposal.country is None:
+            held.append((proposal, "its country is unknown; add it by hand with the right country"))
+        elif clash is not None:
+            held.append((proposal, f"the id {proposal.id} is already {clash.name}"))
+        elif named:
+            held.append((proposal, f"the registry already has {named[0].id} by this name"))
+        elif short:
+            held.append((proposal, f"the acronym {proposal.acronym} is already {short[0].id} "
+                                   f"({short[0].name})"))
+        else:
+            accepted.append(proposal)
+    return accepted, held
 
 
 def _escape(text: str) -> str:
