@@ -102,6 +102,11 @@ class Checker:
             problems.append(self._problem(report, ("disclaimer",), "error", "unknown-disclaimer",
                                           f"unknown disclaimer '{report.disclaimer}'",
                                           f"known disclaimers: {known}"))
+        if report.held_for_review:
+            problems.append(self._problem(report, ("visibility",), "warning", "public-under-review",
+                                          f"visibility is public but {len(report.review)} review point(s) are "
+                                          f"still open: the report is left out of the public site",
+                                          "resolve each point and delete it from 'review' to publish"))
         for i, note in enumerate(report.review):
             problems.append(self._problem(report, ("review", i), "warning", "needs-review",
                                           f"needs review: {note}",

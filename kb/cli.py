@@ -287,6 +287,9 @@ def build(ctx, internal: bool) -> None:
         files = sorted({p.path for p in generated.left_out})
         click.echo(f"warning: {len(files)} report file(s) with errors left out: {', '.join(files[:5])}"
                    f"{' ...' if len(files) > 5 else ''} (run kb check)", err=True)
+    for shown in generated.held_for_review:
+        click.echo(f"{shown}: left out of the public site: visibility is public but review points are still "
+                   f"open (resolve them and delete them from 'review')", err=True)
     click.echo(f"built {project.show(result.site_dir)}: {generated.reports} reports, "
                f"{generated.files} generated files ({generated.written} changed)")
 
