@@ -341,3 +341,39 @@ def test_any_text_gives_a_valid_report_or_a_clear_error(analyser, tmp_path: Path
         assert [p.message for p in parsed.problems if p.level == "error"] == []
 
     check()
+
+
+# -- long texts ------------------------------------------------------------------------------------
+def test_a_source_over_the_size_limit_is_refused_with_the_right_message(kb, tree: Path):
+    source = tree / "huge.txt"
+    source.write_text("Korea: huge\n\n" + "The ministry met us in Seoul. " * 80_000, encoding="utf-8")
+    result = kb("import", str(source))
+    assert result.exit_code == 1
+    assert "huge.txt:1: error: file is 2.3 MB, over the 2 MB limit (a report file holds at most 2 MB: split " \
+           "the text into parts and import each)" in result.stderr
+    assert reports_in(tree) == []
+
+
+def test_a_report_that_would_not_fit_a_report_file_is_refused_before_writing(tmp_path: Path):
+    from kb.errors import InputError
+    from kb.importer.writer import validate
+
+    with pytest.raises(InputError, match=r"the report made from this text would be 2\.0 MB, over the 2 MB limit"):
+        validate("x" * (2 * 1_048_576 + 1), tmp_path / "r.md", "r.md", None)
+
+
+def test_a_long_text_lists_at_most_100_targets_and_says_how_many_more(analyser):
+    from kb.importer.writer import front_matter
+
+    sentences = " ".join(f"MSIT plans to open {n + 2} new data centres by 2030." for n in range(130))
+    draft = draft_of(analyser, f"Korea: data centres\n\nPublished 3 July 2014\n\n{sentences}\n")
+    data = front_matter(draft, analyser.registry)
+    assert len(data["targets"]) == 100
+    assert "30 more targets were found than the 100 listed here: the text is long; check it for the rest" \
+        in data["review"]
+
+
+def test_identical_targets_said_twice_are_one_target(analyser):
+    draft = draft_of(analyser, "Korea: data\n\nPublished 3 July 2014\n\nMSIT plans to open 60% of data sets by "
+                               "2016.\n\nMSIT plans to open 60% of data sets by 2016.\n")
+    assert [(t["value"], t["unit"], t["deadline"]) for t in draft.targets] == [(60, "%", "2016")]

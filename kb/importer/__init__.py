@@ -180,7 +180,13 @@ def import_sources(project: Project, paths: Iterable[Path], *, dry_run: bool = F
         planned[path] = draft.shown
         draft.accepted = accept_new_entities and any(p in accepted for p in draft.entities.new)
         text = render(draft, checking)
-        validate(text, path, shown, checking)
+        try:
+            validate(text, path, shown, checking)
+        except KbError as exc:
+            exc.path = draft.shown
+            result.refused.append(Refused(draft.shown, exc.message.split(":")[0], exc))
+            del planned[path]
+            continue
         result.reports.append(Imported(draft.shown, path, shown, text, draft))
     if accepted:
         result.registry_path, _text = registry_addition(project, accepted)

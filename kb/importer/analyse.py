@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -169,25 +170,40 @@ class Analyser:
 
     def _targets(self, paragraphs, reading: EntityReading, new_by_id, published: date, accept_new: bool,
                  review: list[str], quotes: list[str]) -> list[dict]:
+        # Owners are looked up for every quantity: precompute, per hit, the last owner-like hit of
+        # each sort up to it, so that a long text stays linear (bisect, not a scan of every hit).
         hits = reading.hits
+        starts = [h.start for h in hits]
+        kinds = [self._kind(h.entity_id, new_by_id) for h in hits]
+        last: dict[str, list[int]] = {"partner": [], "ministry": [], "agency": []}
+        current = {"partner": -1, "ministry": -1, "agency": -1}
+        for index, (kind, country) in enumerate(kinds):
+            if kind in _OWNER_KINDS and country != HOME_COUNTRY:
+                current["partner"] = index
+                if kind in ("ministry", "agency"):
+                    current[kind] = index
+            for key in last:
+                last[key].append(current[key])
+
+        def before(key: str, count: int) -> str | None:
+            index = last[key][count - 1] if count else -1
+            return hits[index].entity_id if index >= 0 else None
 
         def owner_at(position: int, sentence_start: int, previous: str | None, kind_hint: str | None):
-            owners = [(h, *self._kind(h.entity_id, new_by_id)) for h in hits if h.start < position]
-            in_sentence = [h for h, kind, _c in owners if h.start >= sentence_start and kind in _OWNER_KINDS]
-            if in_sentence:
-                return in_sentence[-1].entity_id, False
-            partners = [(h, kind) for h, kind, country in owners
-                        if kind in _OWNER_KINDS and country != HOME_COUNTRY]
-            if kind_hint:
-                hinted = [h for h, kind in partners if kind == kind_hint]
-                if hinted:
-                    return hinted[-1].entity_id, False
+            count = bisect_left(starts, position)  # hits that start before the quantity
+            for index in range(count - 1, -1, -1):
+                if starts[index] < sentence_start:
+                    break
+                if kinds[index][0] in _OWNER_KINDS:
+                    return hits[index].entity_id, False
+            if kind_hint and before(kind_hint, count):
+                return before(kind_hint, count), False
             if previous:
                 return previous, False
-            ministries = [h for h, kind in partners if kind == "ministry"]
-            if ministries:
-                return ministries[-1].entity_id, True
-            return (partners[-1][0].entity_id, True) if partners else (None, False)
+            if before("ministry", count):
+                return before("ministry", count), True
+            partner = before("partner", count)
+            return (partner, True) if partner else (None, False)
 
         out = []
         seen: set[tuple] = set()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from ..mentions import MentionFinder
 from ..registry import Entity, Registry
@@ -77,6 +78,8 @@ class EntityMatcher:
     def __init__(self, registry: Registry, finder: MentionFinder | None = None) -> None:
         self.registry = registry
         self.finder = finder or MentionFinder(registry)
+        # Partner bodies by their name without its country, per set of report countries.
+        self._bare_names: dict[tuple[str, ...], dict[str, Entity]] = {}
 
     # -- choosing among candidates -------------------------------------------------------------
     def _pick(self, candidates: list[Entity], countries: list[str]) -> Entity | None:
@@ -89,12 +92,15 @@ class EntityMatcher:
 
     def _same_name_here(self, text: str, countries: list[str]) -> Entity | None:
         """'Ministry of Health' in a Turkish report: the Turkish ministry, named with its country."""
-        wanted = _bare(text, countries)
-        for entity in self.registry.entities.values():
-            if entity.country in countries and entity.kind in _PARTNER_KINDS:
-                if any(_bare(name, countries) == wanted for name in entity.names()):
-                    return entity
-        return None
+        key = tuple(countries)
+        if key not in self._bare_names:
+            table: dict[str, Entity] = {}
+            for entity in self.registry.entities.values():
+                if entity.country in countries and entity.kind in _PARTNER_KINDS:
+                    for name in entity.names():
+                        table.setdefault(_bare(name, countries), entity)
+            self._bare_names[key] = table
+        return self._bare_names[key].get(_bare(text, countries))
 
     def resolve(self, text: str, countries: list[str]) -> Entity | None:
         """The registry entity a name or acronym means in a report about ``countries``."""
@@ -206,12 +212,17 @@ class EntityMatcher:
         return proposal
 
 
+@lru_cache(maxsize=64)
+def _country_pattern(codes: tuple[str, ...]) -> re.Pattern:
+    words = sorted({w for code in codes for w in country_words(code)}, key=len, reverse=True)
+    if not words:
+        return re.compile(r"(?!)")
+    return re.compile(r"\b(?:of\s+(?:the\s+)?)?(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+
+
 def _bare(name: str, countries: list[str]) -> str:
     """A body's name without its country ('Turkish Ministry of Health' -> 'ministry of health')."""
-    text = name
-    for code in countries:
-        for word in sorted(country_words(code), key=len, reverse=True):
-            text = re.sub(rf"\b(?:of\s+(?:the\s+)?)?{re.escape(word)}\b", " ", text)
+    text = _country_pattern(tuple(countries)).sub(" ", name)
     return re.sub(r"\s+", " ", re.sub(r"^\s*the\s+", "", text, flags=re.IGNORECASE)).strip(" ,").casefold()
 
 

@@ -58,6 +58,8 @@ def read_source(path: Path, shown: str | None = None, text: str | None = None) -
     except InputError as exc:
         if exc.message.startswith("file is empty"):
             exc.hint = "a source holds the text of a published report"
+        elif "limit" in exc.message:
+            exc.hint = "a report file holds at most 2 MB: split the text into parts and import each"
         elif "binary" in exc.message:
             exc.hint = ("import plain text, a saved HTML page or Markdown; "
                         "for a PDF or Word file, copy its text into a .txt file")

@@ -12,7 +12,8 @@ from pathlib import Path
 from .. import yamlstrict
 from ..atomic import write_text
 from ..checks import Checker
-from ..errors import KbError, ProjectError
+from ..errors import InputError, KbError, ProjectError
+from ..reading import MAX_FILE_BYTES
 from ..project import Project
 from ..registry import TAG_LISTS, Registry
 from ..report import parse_report
@@ -27,6 +28,20 @@ REGISTRY_HEADER = """\
 # add acronyms, aliases and dates, then move it to the registry file where it belongs.
 entities:
 """
+
+
+#: At most this many of each list go into the front matter, so that the front matter of a report
+#: made from a very long text stays readable and within kb check's limit; the rest is a review note.
+MAX_LISTED = {"targets": 100, "opportunities": 60, "review": 80}
+
+
+def _capped(name: str, items: list, review: list[str]) -> list:
+    limit = MAX_LISTED[name]
+    if len(items) <= limit:
+        return items
+    review.append(f"{len(items) - limit} more {name} were found than the {limit} listed here: the text is long; "
+                  f"check it for the rest")
+    return items[:limit]
 
 
 def front_matter(draft: Draft, registry: Registry) -> dict:
@@ -65,6 +80,7 @@ def front_matter(draft: Draft, registry: Registry) -> dict:
     review = list(draft.review)
     opportunities = [dict(o, partners=[p for p in o["partners"] if registry.get(p)]) if o.get("partners")
                      else o for o in draft.opportunities]
+    opportunities = _capped("opportunities", opportunities, review)
     if opportunities:
         data["opportunities"] = [o if o.get("partners", True) else {k: v for k, v in o.items() if k != "partners"}
                                  for o in opportunities]
@@ -75,14 +91,20 @@ def front_matter(draft: Draft, registry: Registry) -> dict:
                           f"set 'owner' once it is")
             target = {k: v for k, v in target.items() if k != "owner"}
         targets.append(target)
+    targets = _capped("targets", targets, review)
     if targets:
         data["targets"] = targets
     if draft.source:
         data["source"] = draft.source
     if draft.disclaimer:
         data["disclaimer"] = draft.disclaimer
+    review = list(dict.fromkeys(review))
+    if len(review) > MAX_LISTED["review"]:
+        limit = MAX_LISTED["review"] - 1
+        review = review[:limit] + [f"{len(review) - limit} more points to review were left out of this list: "
+                                   f"read the whole text"]
     if review:
-        data["review"] = list(dict.fromkeys(review))
+        data["review"] = review
     return data
 
 
@@ -156,7 +178,12 @@ def target_path(project: Project, draft: Draft) -> Path:
 
 
 def validate(text: str, path: Path, shown: str, registry: Registry) -> None:
-    """The rendered report must parse and pass the registry checks (warnings allowed)."""
+    """The rendered report must fit a report file, parse and pass the registry checks (warnings allowed)."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"the report made from this text would be {size / 1_048_576:.1f} MB, over the "
+                         f"{MAX_FILE_BYTES // 1_048_576} MB limit of a report file", path=shown, line=1,
+                         hint="split the text into parts and import each")
     parsed = parse_report(path, shown, text=text)
     problems = [p for p in parsed.problems if p.level == "error"]
     if parsed.report is not None:
