@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from kb.cli import main
 from kb.importer.analyse import Analyser
+from kb.importer.corpus import find_shared
 from kb.importer.sources import parse_text
 from kb.importer.targets import quantities
 from kb.registry import load_registry
@@ -18,7 +19,8 @@ from kb.report import parse_report
 
 REPO = Path(__file__).resolve().parent.parent
 CASES = REPO / "tests" / "import_cases"
-SEED = REPO.parent / "shared" / "seeds" / "south-korea-innovation-and-openness.txt"
+SHARED = find_shared(REPO)
+SEED = (SHARED or REPO) / "seeds" / "south-korea-innovation-and-openness.txt"
 
 
 @pytest.fixture
@@ -280,7 +282,8 @@ def test_awkward_titles_still_give_valid_yaml(analyser, tmp_path: Path):
     assert parsed.report.title == title
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the shared seed example is not beside this clone")
+@pytest.mark.skipif(not SEED.exists(), reason="the shared seed example is not beside this clone "
+                                               "(set KB_SHARED to the shared folder to run this test)")
 def test_the_real_seed_example(analyser):
     from kb.importer.sources import read_source
 

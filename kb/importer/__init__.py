@@ -164,8 +164,13 @@ def import_sources(project: Project, paths: Iterable[Path], *, dry_run: bool = F
     result.proposals = proposals
 
     planned: dict[Path, str] = {}
+    stems = {p.stem for p in project.reports_dir.rglob("*.md") if project.registry_dir not in p.parents}
     for draft in drafts:
         path = target_path(project, draft)
+        if not path.exists() and path.stem in stems | {p.stem for p in planned}:
+            # A report id is unique across countries: another folder has this date and title.
+            path = next(path.with_name(f"{path.stem}-{n}.md") for n in range(2, 10_000)
+                        if path.with_name(f"{path.stem}-{n}.md").stem not in stems | {p.stem for p in planned})
         shown = project.show(path)
         if path in planned:
             error = ExistsError(f"{planned[path]} becomes the same report", path=draft.shown,

@@ -151,7 +151,8 @@ def _bodies_in_run(run: list[re.Match]) -> list[list[re.Match]]:
         # House Office of ...' after 'Director of'.
         while start > 0:
             word = piece[start - 1].group(0)
-            if word in ("and", "&", "of", "for") and start > 1 and _namelike(piece[start - 2].group(0)):
+            if word in ("and", "&", "of", "for") and start > 1 and _namelike(piece[start - 2].group(0)) \
+                    and not piece[start - 2].group(0).isupper():  # 'NIA and Open Data Institute': two
                 start -= 1  # 'Foreign and Commonwealth Office', 'Science and Innovation Network'
                 continue
             if word in _CONNECT or not _namelike(word):
@@ -229,8 +230,9 @@ def acronym_bodies(text: str) -> list[BodyName]:
                     found.append(BodyName(body.name, before_start + body.start, match.end(), inside))
                 continue
             chosen = _trim(tail[first:])
-            if not chosen or not all(_capitalised(w.group(0)) or w.group(0) in _CONNECT for w in chosen):
-                continue
+            if not chosen or not all(_capitalised(w.group(0)) or w.group(0) in _CONNECT for w in chosen) \
+                    or not any(_clean(w.group(0)) in HEADS for w in chosen):
+                continue  # 'Internet of Things (IoT)' defines a term, not a body
             start = before_start + chosen[0].start()
             name = re.sub(r"[’']s$", "", text[start:before_start + chosen[-1].end()]).rstrip(".,")
             if NOT_BODIES.search(name) or len(name.split()) < 2:
@@ -250,9 +252,10 @@ _GROUP = re.compile(r"\b((?:U\.S\.|UK|[A-Z][a-z]+(?:an|ese|ish|ian|i|ch))) (?:[a
 
 
 def body_country(name: str, sentence: str, paragraph: str, *, partner: str | None = None,
-                 publisher: str | None = None, text_countries: frozenset[str] = frozenset()) -> str | None:
-    """The country a body's name gives, else the only country its sentence (or paragraph) names,
-    else the partner when the whole text names no other country but the publisher's and the
+                 publisher: str | None = None, text_countries: frozenset[str] = frozenset(),
+                 known_nearby: frozenset[str] = frozenset()) -> str | None:
+    """The country a body's name gives, else the only country its sentence names, or that the
+    registry bodies beside it (``known_nearby``) share, or its paragraph names, else the partner when the whole text names no other country but the publisher's and the
     paragraph not the publisher's; else None (for review)."""
     if INTERNATIONAL.search(name):
         return None  # an EU or international body has no country in the registry
@@ -267,12 +270,18 @@ def body_country(name: str, sentence: str, paragraph: str, *, partner: str | Non
     group = _GROUP.search(sentence)
     if group:
         return next(iter(country_mentions(group.group(1))))
-    for context in (sentence, paragraph):
-        around = {code for code in country_mentions(context.replace(name, " ")) if code not in ("EU", publisher)}
-        if len(around) == 1:
-            return around.pop()
-        if around:
-            return None  # several countries around it: a person decides
+    around = {code for code in country_mentions(sentence.replace(name, " ")) if code not in ("EU", publisher)}
+    if len(around) > 1:
+        return None  # several countries around it: a person decides
+    if around:
+        return around.pop()
+    if len(known_nearby) == 1:
+        return next(iter(known_nearby))  # '... the Alan Turing Institute, the new Data Science Institute'
+    around = {code for code in country_mentions(paragraph.replace(name, " ")) if code not in ("EU", publisher)}
+    if len(around) == 1:
+        return around.pop()
+    if around:
+        return None
     if partner and text_countries <= {partner, publisher}:
         return partner
     return None

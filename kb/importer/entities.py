@@ -11,6 +11,7 @@ user accepts the proposals).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -102,6 +103,10 @@ class EntityMatcher:
             self._bare_names[key] = table
         return self._bare_names[key].get(_bare(text, countries))
 
+    def _country_of(self, entity_id: str) -> str | None:
+        entity = self.registry.get(entity_id)
+        return entity.country if entity and entity.kind not in ("sector", "person") else None
+
     def resolve(self, text: str, countries: list[str]) -> Entity | None:
         """The registry entity a name or acronym means in a report about ``countries``."""
         candidates = self.registry.resolve(text)
@@ -136,6 +141,8 @@ class EntityMatcher:
             covered[start:end] = b"\x01" * (end - start)
 
         text_countries = frozenset(code for code in country_mentions(text) if code != "EU")
+        known = self.finder.find(text)  # registry mentions, whose countries tell a new body's
+        known_starts = [m.start for m in known]
         found = acronym_bodies(text) + head_noun_bodies(text)
         found.sort(key=lambda b: (b.start, b.acronym is None, -(b.end - b.start)))
         for body in found:
@@ -152,8 +159,13 @@ class EntityMatcher:
             if _covered_by_registry(self.finder, body.name) and body.acronym is None and \
                     self.registry.resolve(body.name) and not country_mentions(body.name):
                 continue  # a registry name; the mention pass below decides whose it is
-            country = body_country(body.name, _sentence_around(text, body.start, body.end),
-                                   _paragraph_around(text, body.start, body.end),
+            sentence = _sentence_around(text, body.start, body.end)
+            sentence_start = text.find(sentence, max(0, body.start - 400))
+            nearby = frozenset(
+                c for m in known[bisect_left(known_starts, sentence_start):bisect_left(known_starts, body.start + 400)]
+                if m.start < sentence_start + len(sentence) and (c := self._country_of(m.entity_id)))
+            country = body_country(body.name, sentence, _paragraph_around(text, body.start, body.end),
+                                   known_nearby=nearby,
                                    partner=countries[0] if len(countries) == 1 else None, publisher=publisher,
                                    text_countries=text_countries)
             proposal = self._propose(body.name, body.acronym, country, reading.new)
@@ -162,7 +174,7 @@ class EntityMatcher:
                 local[body.acronym] = proposal.id
             reading.hits.append(Hit(proposal.id, body.start, body.end, new=True))
             take(body.start, body.end)
-        for mention in self.finder.find(text):
+        for mention in known:
             if not free(mention.start, mention.end):
                 continue
             entity = self.resolve(mention.text, countries)
@@ -238,7 +250,8 @@ def _guess_kind(name: str, country: str | None) -> str:
                  r"Chamber|Museum|Academy|Academies|Trust|Hospital|Federation)\b", name):
         return "organisation"
     if country == HOME_COUNTRY:
-        return "department"
+        official = r"\b(Department|Ministry|Office|Agency|Service|Executive|Authority|Embassy|Commission|Council)\b"
+        return "department" if re.search(official, name) else "organisation"
     if re.search(r"\b(Ministry|Secretariat|Secretaría|Secretaria|Cabinet)\b", name) or \
             re.match(r"(Department|Office) (of|for)\b", name):
         return "ministry"

@@ -87,8 +87,9 @@ def guessed_title(body: list[Block]) -> tuple[str, str] | None:
     from .extract import split_sentences
 
     for number, block in enumerate(body, start=1):
-        if block.kind == "heading" or not block.text.strip():
-            continue
+        if block.kind == "heading" or not block.text.strip() or block.text.rstrip().endswith(":") and \
+                number < len(body):
+            continue  # 'A Downing Street spokesperson said:' leads in to the text, it is not its subject
         sentence = split_sentences(block.text)[0] if split_sentences(block.text) else block.text
         words = sentence.strip(" “\"").rstrip(".:").split()
         title = " ".join(words[:GUESSED_TITLE_WORDS]) + (" …" if len(words) > GUESSED_TITLE_WORDS else "")
