@@ -102,9 +102,32 @@ def test_page_with_an_article_element_but_no_govuk_classes():
     assert extracted.paragraphs() == ["Body text."]
 
 
-def test_page_without_an_article_is_a_clear_error():
+def test_page_without_an_article_is_read_by_trafilatura_with_its_table_and_list():
+    page = ("<html><head><title>Japan: trade - Example</title></head><body><div class='nav'>Menu</div><div>"
+            "<h1>Japan: trade in numbers</h1><p>Published 1 May 2015</p>"
+            "<p>The trade mission met the ministry in Tokyo and talked about the figures below.</p>"
+            "<table><tr><th>Year</th><th>Value</th></tr><tr><td>2014</td><td>£3m</td></tr></table>"
+            "<p>Share on Twitter</p><ul><li>first point made</li><li>second point made</li></ul></div></body></html>")
+    document = parse_html(page, "p.html")
+    extracted = extract(document)
+    assert extracted.title == "Japan: trade in numbers"
+    assert extracted.published == date(2015, 5, 1)
+    blocks = extracted.sections[0].blocks
+    assert [b.kind for b in blocks] == ["paragraph", "table", "item", "item"]
+    assert blocks[1].markdown == "| Year | Value |\n|---|---|\n| 2014 | £3m |"
+    assert "Share on Twitter" in extracted.chrome
+
+
+def test_a_govuk_table_stays_a_markdown_table():
+    page = GOVUK_PAGE.replace("<h2>Comment</h2>", "<table><tr><th>A</th><th>B|C</th></tr><tr><td>1</td><td>2</td>"
+                                                  "</tr></table><h2>Comment</h2>")
+    blocks = [b for b in parse_html(page, "page.html").blocks if b.kind == "table"]
+    assert [b.markdown for b in blocks] == ["| A | B\\|C |\n|---|---|\n| 1 | 2 |"]
+
+
+def test_page_with_no_text_at_all_is_a_clear_error():
     with pytest.raises(InputError, match="no article found"):
-        parse_html("<html><body><div>Just a div</div></body></html>", "p.html")
+        parse_html("<html><body><div>Hi</div></body></html>", "p.html")
 
 
 def test_hostile_html_is_read_without_a_crash_and_without_script_text():

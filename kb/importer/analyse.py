@@ -51,6 +51,7 @@ class Draft:
     publisher_country: str = HOME_COUNTRY
     event_dates: list[DateMention] = field(default_factory=list)
     target_quotes: list[str] = field(default_factory=list)  # each target's quantity as written
+    markdown_body: bool = False  # the blocks keep their source's Markdown (Markdown, or a page via trafilatura)
 
     def tag_ids(self, registry: Registry) -> dict[str, list[str]]:
         """Tag lists: registry entities, and proposed ones when accepted."""
@@ -159,7 +160,8 @@ class Analyser:
             source["publisher"] = resolved.name if resolved else source_publisher
         return Draft(shown, extracted.title, published, chosen, _guess_type(extracted), extracted, visit, people,
                      reading, sectors, targets, opportunities, disclaimer, source, review, accept_new,
-                     country_reading.publisher, events, quotes)
+                     country_reading.publisher, events, quotes,
+                     any(b.markdown for b in document.blocks if b.kind != "table"))
 
     def _kind(self, entity_id: str, new_by_id: dict[str, NewEntity]) -> tuple[str | None, str | None]:
         entity = self.registry.get(entity_id)

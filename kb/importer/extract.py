@@ -137,6 +137,11 @@ def extract(document: Document, reader: DateReader | None = None) -> Extracted:
         title, note = document.page_title, None
     sections, disclaimer_text = _sections(header.body)
     finding = header.published
+    if document.meta.get("date") and (finding is None or finding.source != "the 'Published' line"):
+        try:
+            finding = DateFinding(date.fromisoformat(document.meta["date"][:10]), "the page's metadata", True)
+        except ValueError:
+            pass  # a malformed metadata date: keep what the text says
     return Extracted(title, header.genre, finding.day if finding and finding.sure else None, header.publisher,
                      sections, disclaimer_text, list(header.review), finding, header.chrome, note)
 

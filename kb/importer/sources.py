@@ -34,7 +34,7 @@ WRAP_WIDTH = 100
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "heading", "paragraph" or "item"
+    kind: str  # "heading", "paragraph", "item" or "table"
     text: str  # plain text, inline markup removed
     level: int = 0  # heading level, 1 for the page title
     markdown: str | None = None  # the original Markdown, for Markdown sources
@@ -232,6 +232,14 @@ def parse_markdown(text: str, shown: str) -> Document:
         elif _BOLD_LINE.match(stripped) and is_heading_line(_BOLD_LINE.match(stripped).group(2)):
             flush()
             blocks.append(Block("heading", _strip_number(_BOLD_LINE.match(stripped).group(2).strip()), 2))
+        elif stripped.startswith("|") and stripped.endswith("|") and not paragraph:
+            # A Markdown table is kept whole, as written.
+            if blocks and blocks[-1].kind == "table":
+                last = blocks.pop()
+                blocks.append(Block("table", f"{last.text} {markdown_to_text(stripped.strip('|'))}",
+                                    markdown=f"{last.markdown}\n{stripped}"))
+            else:
+                blocks.append(Block("table", markdown_to_text(stripped.strip("|")), markdown=stripped))
         elif _BULLET.match(line) and (not paragraph or _BULLET.match(paragraph[0])):
             flush()
             item = _BULLET.match(line).group(1).strip()

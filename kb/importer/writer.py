@@ -149,6 +149,10 @@ def body(sections: list[Section], markdown_source: bool) -> str:
             out.append("")
         previous_item = False
         for block in section.blocks:
+            if block.kind == "table" and block.markdown:
+                out.extend([*([""] if previous_item else []), block.markdown, ""])
+                previous_item = False
+                continue
             text = block.markdown if markdown_source and block.markdown else _escape(block.text)
             if block.kind == "item":
                 out.append(f"- {text}")
@@ -168,7 +172,7 @@ def render(draft: Draft, registry: Registry) -> str:
     """The report file: python-frontmatter joins the YAML (safe dumper, keys in our order) and body."""
     import frontmatter
 
-    post = frontmatter.Post(body(draft.extracted.sections, draft.shown.lower().endswith((".md", ".markdown"))),
+    post = frontmatter.Post(body(draft.extracted.sections, draft.markdown_body),
                             **front_matter(draft, registry))
     return frontmatter.dumps(post, sort_keys=False, width=100) + "\n"
 
