@@ -380,3 +380,19 @@ def test_identical_targets_said_twice_are_one_target(analyser):
     draft = draft_of(analyser, "Korea: data\n\nPublished 3 July 2014\n\nMSIT plans to open 60% of data sets by "
                                "2016.\n\nMSIT plans to open 60% of data sets by 2016.\n")
     assert [(t["value"], t["unit"], t["deadline"]) for t in draft.targets] == [(60, "%", "2016")]
+
+
+def test_past_figures_and_statistics_are_not_targets(analyser):
+    draft = draft_of(analyser, "Korea: research\n\nPublished 3 July 2014\n\nIn 2011 Korea spent $59.89 billion on "
+                               "research. The UK is in second place (US$ 179 billion). MSIP will invest $2 billion "
+                               "in data centres by 2017. Officials discussed 4 specific areas.\n")
+    assert [(t["value"], t["unit"], t.get("deadline")) for t in draft.targets] == [(2, "USD bn", "2017")]
+
+
+def test_each_theme_named_in_a_list_is_a_sector():
+    registry, _problems = load_registry(REPO / "reports" / "registry")
+    draft = Analyser(registry).analyse(parse_text(
+        "Mexico: a partnership\n\nPublished 3 May 2020\n\nThe partnership names six priorities: advanced "
+        "manufacturing, energy, financial services, health, education and green finance.\n", "x.txt"))
+    assert sorted(draft.sectors) == ["advanced-engineering", "education-and-training", "energy",
+                                     "financial-and-professional-services", "healthcare-services"]

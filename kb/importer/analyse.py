@@ -134,11 +134,15 @@ class Analyser:
 
         new_by_id = {n.id: n for n in reading.new}
         blanked = _blank(text, [(h.start, h.end) for h in reading.hits])
-        sectors = self.sector_matcher.sectors(blanked[len(extracted.title):], extracted.title)
+        blocks = [b for section in extracted.sections for b in section.blocks]
+        items = [(o - len(extracted.title), o - len(extracted.title) + len(t))
+                 for (t, o), block in zip(body_paragraphs, blocks) if block.kind == "item"]
+        sectors = self.sector_matcher.sectors(blanked[len(extracted.title):], extracted.title, items)
 
         people = find_people([p for p, _o in body_paragraphs])
         quotes: list[str] = []
-        targets = self._targets(body_paragraphs, reading, new_by_id, published, accept_new, review, quotes)
+        targets = self._targets(body_paragraphs, reading, new_by_id, published, accept_new, review, quotes,
+                                year_known)
         opportunities = self._opportunities(body_paragraphs, reading, blanked, chosen, new_by_id,
                                             accept_new)
         review.extend(list_count_problems([p for p, _o in body_paragraphs]))
@@ -171,7 +175,7 @@ class Analyser:
         return (proposal.kind, proposal.country) if proposal else (None, None)
 
     def _targets(self, paragraphs, reading: EntityReading, new_by_id, published: date, accept_new: bool,
-                 review: list[str], quotes: list[str]) -> list[dict]:
+                 review: list[str], quotes: list[str], year_known: bool = True) -> list[dict]:
         # Owners are looked up for every quantity: precompute, per hit, the last owner-like hit of
         # each sort up to it, so that a long text stays linear (bisect, not a scan of every hit).
         hits = reading.hits
@@ -209,7 +213,7 @@ class Analyser:
 
         out = []
         seen: set[tuple] = set()
-        for target in find_targets(paragraphs, owner_at, published):
+        for target in find_targets(paragraphs, owner_at, published, year_known=year_known):
             item: dict = {"what": target.what, "value": target.value, "unit": target.unit}
             if target.deadline:
                 item["deadline"] = target.deadline
