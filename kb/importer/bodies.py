@@ -36,16 +36,27 @@ NOT_BODIES = re.compile(
     r"\b(?:Meeting|Meetings|Summit|Conference|Dialogue|Forum|Congress|Committee|Committees|Week|Festival|"
     r"Games|Agreement|Accord|Strategy|Plan|Partnership|Memorandum|Declaration|Statement|Treaty|Talks|"
     r"Minister|Ministers|Secretary|Director|Adviser|Advisor|Ambassador|Commissioner|President|Governor|"
-    r"Spokesperson|Government|Strategic|Joint Commission|Programme Committees|Heads|Area|Areas)\b")
+    r"Spokesperson|"
+    r"Government|Strategic|Joint Commission|Programme Committees|Heads|Area|Areas|"
+    r"European Union|European Council|Revolutionary|Liberation|Guerrilla|Militia|Rebels?)\b")
+#: 'pharmaceutical company Cipla', 'automotive giant Mahindra': a company named after what it is.
+_COMPANY = re.compile(
+    r"\b(?:company|firm|giant|manufacturer|maker|developer|operator|utility|start-?up|conglomerate|producer|"
+    r"supplier|provider|insurer|retailer|investor|fund manager|airline|carmaker|group)\s+"
+    r"(?P<name>[A-Z][\w&.’'-]*(?:\s(?:[A-Z][\w&.’'-]*|UK|SA)){0,3})")
 _TITLES = frozenset({"Minister", "Secretary", "Director", "Adviser", "Advisor", "Ambassador", "Commissioner",
                      "President", "Governor", "Chair", "Chief", "Head", "Deputy", "Assistant", "General",
-                     "Scientific", "Counsellor", "Consul", "Envoy", "Prime", "Vice", "Chancellor"})
-_CONNECT = frozenset({"of", "for", "and", "the", "on", "de", "do", "da", "del", "&", ","})
+                     "Scientific", "Counsellor", "Consul", "Envoy", "Prime", "Vice", "Chancellor", "Rector",
+                     "Vice-Chancellor", "Provost", "Dean", "Principal", "Spokesperson", "Mayor"})
+_MONTHS = frozenset({"January", "February", "March", "April", "May", "June", "July", "August", "September",
+                     "October", "November", "December"})
+_CONNECT = frozenset({"of", "for", "and", "the", "on", "de", "do", "da", "del", "&", ",", "von", "van", "der",
+                      "in"})
 #: Names that say their country without a country word.
 NAME_COUNTRIES = {"White House": "US", "Smithsonian": "US", "Whitehall": "GB", "Downing Street": "GB",
                   "Her Majesty": "GB", "HM ": "GB", "Bundes": "DE", "Fraunhofer": "DE", "Helmholtz": "DE"}
 INTERNATIONAL = re.compile(r"\b(?:European|EU|United Nations|UN|International|World|Commonwealth|"
-                           r"Horizon|ASEAN|OECD|G7|G20)\b")
+                           r"Horizon|ASEAN|OECD|G7|G20|Organi[sz]ation for the)\b")
 _ABBREVIATION = re.compile(r"^(?:[A-Z]\.){1,4}$")
 _WORD = re.compile(r"[\w][\w’'.&-]*|,|\(|\)")
 _ACRONYM_CHARS = re.compile(r"^[^\W\d_][\w&\- ]{1,11}$")
@@ -64,6 +75,7 @@ class BodyName:
     start: int
     end: int  # end of the name, or of its bracketed acronym
     acronym: str | None = None
+    country_word: str | None = None  # a leading nationality word, not part of the name ('Brazilian')
 
 
 def _capitalised(word: str) -> bool:
@@ -107,8 +119,10 @@ def _clean(word: str) -> str:
 
 def _namelike(word: str) -> bool:
     """A word that can stand in a body's name before its head: not a title, not a possessive."""
+    if "-" in word and all(country_mentions(part) for part in word.split("-") if part):
+        return False  # 'UK-India Newton Fund': the countries say whose, they are not the name
     return _capitalised(word) and _clean(word) not in _TITLES and not word.endswith(("’s", "'s")) \
-        and word not in ("The", "A", "An")
+        and word not in ("The", "A", "An") and _clean(word) not in _MONTHS
 
 
 def _list_inside_name(run: list[re.Match], comma: int) -> bool:
@@ -133,10 +147,11 @@ def _bodies_in_run(run: list[re.Match]) -> list[list[re.Match]]:
         # 'A Ministry and the B Commission', 'Ministry X, Ministry Y', 'X and the U.S. Department':
         # two bodies, never one.
         if word in ("and", ",") and (following == "the" or _clean(following) in HEADS
-                                      or country_mentions(following)):
+                                      or _clean(following) in _TITLES or country_mentions(following)):
             pieces.append([])
             continue
-        if word == "," and not _list_inside_name(run, index):
+        if word == "," and (following == "and" or pieces[-1] and _clean(pieces[-1][-1].group(0)) in HEADS
+                            or not _list_inside_name(run, index)):
             pieces.append([])
             continue
         pieces[-1].append(match)
@@ -151,7 +166,7 @@ def _bodies_in_run(run: list[re.Match]) -> list[list[re.Match]]:
         # House Office of ...' after 'Director of'.
         while start > 0:
             word = piece[start - 1].group(0)
-            if word in ("and", "&", "of", "for") and start > 1 and _namelike(piece[start - 2].group(0)) \
+            if word in ("and", "&", "of", "for", "in") and start > 1 and _namelike(piece[start - 2].group(0)) \
                     and not piece[start - 2].group(0).isupper():  # 'NIA and Open Data Institute': two
                 start -= 1  # 'Foreign and Commonwealth Office', 'Science and Innovation Network'
                 continue
@@ -160,14 +175,41 @@ def _bodies_in_run(run: list[re.Match]) -> list[list[re.Match]]:
             start -= 1
         end = len(piece)
         last_head = heads[-1]
-        if last_head + 1 < len(piece) and piece[last_head + 1].group(0) not in ("of", "for", "on", "de", "in"):
+        after_in = [i for i in range(last_head + 1, len(piece)) if piece[i].group(0) == "in"]
+        if after_in:
+            end = after_in[0]  # 'Museum of Natural History in Washington': where it is, not its name
+        if last_head + 1 < end and piece[last_head + 1].group(0) not in ("of", "for", "on", "de"):
             # 'Newton Fund research': the name ends at its head unless 'of ...' follows.
-            tail = [i for i in range(last_head + 1, len(piece)) if piece[i].group(0) in _CONNECT]
-            end = last_head + 1 if not tail else len(piece)
+            tail = [i for i in range(last_head + 1, end) if piece[i].group(0) in _CONNECT]
+            end = last_head + 1 if not tail else end
         name = _trim(piece[start:end])
         if name:
             out.append(name)
     return out
+
+
+def company_bodies(text: str) -> list[BodyName]:
+    """Companies introduced by what they are ('Indian pharmaceutical company Cipla')."""
+    found = []
+    for match in _COMPANY.finditer(text):
+        name = re.sub(r"[’']s$", "", match.group("name")).rstrip(".,")
+        if not NOT_BODIES.search(name) and not country_mentions(name.split()[0]) and name not in _TITLES:
+            found.append(BodyName(name, match.start("name"), match.start("name") + len(name)))
+    return found
+
+
+def _not_a_body(name: str) -> bool:
+    """A meeting, document, title or polity: 'Joint Committee', 'Minister of ...'. A name led by
+    its head keeps the titles inside it ('Office of the Press Secretary')."""
+    hit = NOT_BODIES.search(name)
+    if hit is None:
+        return False
+    led_by_head = _clean(name.split()[0]) in HEADS
+    return not (led_by_head and hit.group(0) in _TITLE_WORDS)
+
+
+_TITLE_WORDS = frozenset({"Minister", "Ministers", "Secretary", "Director", "Adviser", "Advisor", "Ambassador",
+                          "Commissioner", "President", "Governor", "Spokesperson"})
 
 
 def head_noun_bodies(text: str) -> list[BodyName]:
@@ -176,9 +218,15 @@ def head_noun_bodies(text: str) -> list[BodyName]:
         for words in _bodies_in_run(run):
             name = text[words[0].start():words[-1].end()]
             name = re.sub(r"[’']s$", "", name).rstrip(".,")
-            if NOT_BODIES.search(name) or len(name.split()) < 2 or name.split()[0] in _TITLES:
+            if len(name.split()) < 2 or name.split()[0] in _TITLES or _not_a_body(name):
                 continue
-            found.append(BodyName(name, words[0].start(), words[0].start() + len(name)))
+            start, first, rest = words[0].start(), name.split()[0], name.split(" ", 1)[1]
+            if country_mentions(first) and len(rest.split()) >= 2 and \
+                    (len(rest.split()) >= 3 or _clean(rest.split()[0]) in HEADS):
+                # 'Brazilian Ministry for Science, ...': the adjective says whose, the name starts after it
+                found.append(BodyName(rest, start + len(first) + 1, start + len(name), country_word=first))
+                continue
+            found.append(BodyName(name, start, start + len(name)))
     return found
 
 
@@ -235,9 +283,13 @@ def acronym_bodies(text: str) -> list[BodyName]:
                 continue  # 'Internet of Things (IoT)' defines a term, not a body
             start = before_start + chosen[0].start()
             name = re.sub(r"[’']s$", "", text[start:before_start + chosen[-1].end()]).rstrip(".,")
-            if NOT_BODIES.search(name) or len(name.split()) < 2:
+            if _not_a_body(name) or len(name.split()) < 2:
                 continue
-            found.append(BodyName(name, start, match.end(), inside))
+            index = tail.index(chosen[0])
+            previous = tail[index - 1].group(0) if index > 0 else ""
+            # 'the U.S. National Renewable Energy Laboratory (NREL)': whose it is, said just before.
+            country_word = previous if previous and country_mentions(previous) else None
+            found.append(BodyName(name, start, match.end(), inside, country_word))
         elif words and is_acronym(_clean(words[-1].group(0))) and " " in inside and \
                 _capitalised(inside) and not NOT_BODIES.search(inside):
             acronym = _clean(words[-1].group(0))
@@ -253,10 +305,12 @@ _GROUP = re.compile(r"\b((?:U\.S\.|UK|[A-Z][a-z]+(?:an|ese|ish|ian|i|ch))) (?:[a
 
 def body_country(name: str, sentence: str, paragraph: str, *, partner: str | None = None,
                  publisher: str | None = None, text_countries: frozenset[str] = frozenset(),
-                 known_nearby: frozenset[str] = frozenset()) -> str | None:
+                 known_nearby: frozenset[str] = frozenset(), country_word: str | None = None) -> str | None:
     """The country a body's name gives, else the only country its sentence names, or that the
     registry bodies beside it (``known_nearby``) share, or its paragraph names, else the partner when the whole text names no other country but the publisher's and the
     paragraph not the publisher's; else None (for review)."""
+    if country_word:
+        return next(iter(country_mentions(country_word)))
     if INTERNATIONAL.search(name):
         return None  # an EU or international body has no country in the registry
     named = list(dict.fromkeys(code for code in country_mentions(name) if code != "EU"))
@@ -270,18 +324,16 @@ def body_country(name: str, sentence: str, paragraph: str, *, partner: str | Non
     group = _GROUP.search(sentence)
     if group:
         return next(iter(country_mentions(group.group(1))))
-    around = {code for code in country_mentions(sentence.replace(name, " ")) if code not in ("EU", publisher)}
-    if len(around) > 1:
-        return None  # several countries around it: a person decides
-    if around:
-        return around.pop()
-    if len(known_nearby) == 1:
-        return next(iter(known_nearby))  # '... the Alan Turing Institute, the new Data Science Institute'
-    around = {code for code in country_mentions(paragraph.replace(name, " ")) if code not in ("EU", publisher)}
-    if len(around) == 1:
-        return around.pop()
-    if around:
-        return None
-    if partner and text_countries <= {partner, publisher}:
-        return partner
+    # Never a guess between the publisher and the partner: a UK body named in a sentence about
+    # Korea is not Korean. Two countries around a name leave it to a person.
+    for context, nearby in ((sentence, known_nearby), (paragraph, frozenset())):
+        around = {code for code in country_mentions(context.replace(name, " ")) if code != "EU"}
+        if len(around) > 1:
+            return None
+        if around:
+            return around.pop()
+        if len(nearby) == 1:
+            return next(iter(nearby))  # '... the Alan Turing Institute, the new Data Science Institute'
+    if partner and text_countries <= {partner}:
+        return partner  # the whole text names no other country, not even the publisher's
     return None

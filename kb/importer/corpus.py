@@ -12,7 +12,10 @@ above the repository (CI has it at ``<repo>/../shared``). Each text file is
 - bodies: a labelled body is found when a body read from the text (registry match or
   proposal) has its name or acronym, compared without case, a leading "the" or a country word;
 - new-entity proposals: right when the proposal is a labelled body *and* its country is the
-  labelled one (INT and EU bodies have no country in the registry);
+  labelled one (INT and EU bodies have no country in the registry); "proposal country" looks
+  at labelled bodies only: precision is how often a country given is right (a wrong one
+  would file a body under the wrong government), recall how often the right one is given
+  (the rest are left unknown, for review);
 - targets: a read target matches a labelled one when its quantity lies inside the labelled
   phrase; "exact" when value, unit and deadline also agree with the phrase;
 - event dates: ISO dates or ranges, micro precision and recall.
@@ -31,8 +34,8 @@ from .analyse import Analyser, Draft
 from .quality import Tally
 from .sources import read_source
 
-CORPUS_FIELDS = ("title", "date", "countries", "publisher", "bodies", "proposals", "targets",
-                 "targets exact", "event dates")
+CORPUS_FIELDS = ("title", "date", "countries", "publisher", "bodies", "proposals", "proposal country",
+                 "targets", "targets exact", "event dates")
 _COUNTRY_WORDS = re.compile(r"^(?:the|u\.s\.|us|uk|british|chinese|japanese|korean|indian|german|eu|european|"
                             r"white house|federal)\s+", re.IGNORECASE)
 
@@ -195,6 +198,11 @@ def evaluate_corpus(folder: Path, registry: Registry, *, names: set[str] | None 
                 right = country == body.get("country") or country is None and body.get("country") in ("EU", "INT")
                 tallies["proposals"].true_positive += right
                 tallies["proposals"].false_positive += not right
+                # Filed right, filed wrong (the harm), or left unknown for review (the safe miss).
+                filed = tallies["proposal country"]
+                filed.true_positive += right
+                filed.false_positive += not right and country is not None
+                filed.false_negative += not right and country is None
                 if not right:
                     score.notes.append(f"proposal {body['name']}: country {country}, labelled {body.get('country')}")
         for i, (got, _country, new) in enumerate(read):

@@ -19,7 +19,7 @@ from functools import lru_cache
 from ..mentions import MentionFinder
 from ..registry import Entity, Registry
 from ..schema import id_problem, slugify
-from .bodies import acronym_bodies, body_country, head_noun_bodies
+from .bodies import acronym_bodies, body_country, company_bodies, head_noun_bodies
 from .places import HOME_COUNTRY, country_mentions, country_words
 
 #: Head words that make a capitalised name an organisation.
@@ -143,7 +143,7 @@ class EntityMatcher:
         text_countries = frozenset(code for code in country_mentions(text) if code != "EU")
         known = self.finder.find(text)  # registry mentions, whose countries tell a new body's
         known_starts = [m.start for m in known]
-        found = acronym_bodies(text) + head_noun_bodies(text)
+        found = acronym_bodies(text) + head_noun_bodies(text) + company_bodies(text)
         found.sort(key=lambda b: (b.start, b.acronym is None, -(b.end - b.start)))
         for body in found:
             if not free(body.start, body.end):
@@ -165,7 +165,7 @@ class EntityMatcher:
                 c for m in known[bisect_left(known_starts, sentence_start):bisect_left(known_starts, body.start + 400)]
                 if m.start < sentence_start + len(sentence) and (c := self._country_of(m.entity_id)))
             country = body_country(body.name, sentence, _paragraph_around(text, body.start, body.end),
-                                   known_nearby=nearby,
+                                   known_nearby=nearby, country_word=body.country_word,
                                    partner=countries[0] if len(countries) == 1 else None, publisher=publisher,
                                    text_countries=text_countries)
             proposal = self._propose(body.name, body.acronym, country, reading.new)
