@@ -396,3 +396,55 @@ def test_each_theme_named_in_a_list_is_a_sector():
         "manufacturing, energy, financial services, health, education and green finance.\n", "x.txt"))
     assert sorted(draft.sectors) == ["advanced-engineering", "education-and-training", "energy",
                                      "financial-and-professional-services", "healthcare-services"]
+
+
+# -- countries and bodies in texts about several countries ---------------------------------------
+US_READOUT = """Readout of the U.S.-Japan Science Talks
+
+Today, March 3, 2021, the two delegations met in Tokyo to plan joint work on fusion and quantum computing.
+
+The U.S. delegation was made up of experts from the Office of Fusion Energy Sciences (OFES) and the Bureau of \
+Quantum Standards (BQS). The participating Japanese institutions included the Agency for Fusion Research (AFR).
+"""
+
+
+def test_a_us_readout_about_japan_has_japan_as_partner_and_files_each_body_under_its_own_country(analyser):
+    draft = draft_of(analyser, US_READOUT)
+    assert (draft.publisher_country, draft.countries, draft.date) == ("US", ["JP"], date(2021, 3, 3))
+    assert [(p.name, p.acronym, p.country) for p in draft.entities.new] == [
+        ("Office of Fusion Energy Sciences", "OFES", "US"), ("Bureau of Quantum Standards", "BQS", "US"),
+        ("Agency for Fusion Research", "AFR", "JP")]
+
+
+def test_two_bodies_joined_by_and_are_never_one_and_a_meeting_is_not_a_body(analyser):
+    draft = draft_of(analyser, "Korea: talks\n\nPublished 3 July 2014\n\nOfficials of the Korean Ministry of Ocean "
+                               "Policy and the Seoul Harbour Authority came to London for the 11th Joint Committee "
+                               "Meeting on fisheries.\n")
+    assert [(p.name, p.country) for p in draft.entities.new] == [("Ministry of Ocean Policy", "KR"),
+                                                               ("Seoul Harbour Authority", "KR")]
+
+
+def test_a_body_whose_sentence_names_two_countries_is_left_for_review_not_filed_under_the_partner(analyser):
+    draft = draft_of(analyser, "Korea: justice\n\nPublished 3 July 2014\n\nThe UK and Korea discussed bribery "
+                               "law with the Serious Fraud Office of both governments.\n")
+    assert [(p.name, p.country) for p in draft.entities.new] == [("Serious Fraud Office", None)]
+    assert ("new entity Serious Fraud Office: the text does not say which country it belongs to; set its country "
+            "before adding it to the registry") in draft.review
+
+
+def test_accepting_holds_back_proposals_of_unknown_country_or_with_a_taken_acronym(kb, tree: Path):
+    source = tree / "readout.txt"
+    source.write_text(US_READOUT.replace("Bureau of Quantum Standards (BQS)", "Bureau of Quantum Standards (MSIP)")
+                      + "\nThe UK and Korea also met the Office for Tidal Power.\n", encoding="utf-8")
+    result = kb("import", "--accept-new-entities", str(source))
+    assert result.exit_code == 0, result.output
+    registry, problems = load_registry(tree / "reports" / "registry")
+    assert not problems
+    assert registry.get("us-ofes").country == "US" and registry.get("jp-afr").country == "JP"
+    assert registry.get("us-msip") is None and registry.get("office-for-tidal-power") is None
+    report = parse_report(reports_in(tree)[0]).report
+    assert any("id us-msip, not added to the registry: the acronym MSIP is already msip" in n for n in report.review)
+    assert any("Office for Tidal Power, id office-for-tidal-power, not added to the registry: its country is "
+               "unknown" in n for n in report.review)
+    assert "us-ofes" in report.entity_ids() and "us-msip" not in report.entity_ids()
+    assert kb("check").exit_code == 0

@@ -240,11 +240,15 @@ def _long_form(acronym: str, words: list[str]) -> int | None:
     if not letters:
         return None
     candidate = " ".join(words)
+    # The first letter must start a word, and not a small word ('Office of Fusion Energy Sciences
+    # (OFES)' starts at 'Office', not at 'of').
+    small = {i for i, ch in enumerate(candidate) if (i == 0 or candidate[i - 1] == " ")
+             and candidate[i:].split(" ", 1)[0] in _CONNECT}
     s_index, l_index = len(letters) - 1, len(candidate) - 1
     while s_index >= 0:
         char = letters[s_index]
-        while l_index >= 0 and (candidate[l_index].casefold() != char or
-                                (s_index == 0 and l_index > 0 and candidate[l_index - 1].isalnum())):
+        while l_index >= 0 and (candidate[l_index].casefold() != char or (s_index == 0 and (
+                l_index > 0 and candidate[l_index - 1].isalnum() or l_index in small))):
             l_index -= 1
         if l_index < 0:
             return None

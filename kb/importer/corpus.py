@@ -31,7 +31,7 @@ from pathlib import Path
 
 from ..registry import Registry
 from .analyse import Analyser, Draft
-from .quality import Tally
+from .quality import Tally, tally_table
 from .sources import read_source
 
 CORPUS_FIELDS = ("title", "date", "countries", "publisher", "bodies", "proposals", "proposal country",
@@ -77,14 +77,7 @@ class CorpusQuality:
     texts: list[TextScore]
 
     def table(self) -> str:
-        lines = [f"{'field':<14} {'precision':>9} {'recall':>7} {'found':>6} {'labelled':>8}"]
-        for name in CORPUS_FIELDS:
-            tally = self.tallies[name]
-            lines.append(f"{name:<14} {tally.precision:>9.2f} {tally.recall:>7.2f} "
-                         f"{tally.true_positive + tally.false_positive:>6} "
-                         f"{tally.true_positive + tally.false_negative:>8}")
-        lines.append(f"({len(self.texts)} texts)")
-        return "\n".join(lines)
+        return tally_table(self.tallies, CORPUS_FIELDS, f"({len(self.texts)} texts)")
 
     def misses(self) -> str:
         return "\n".join(f"{t.name[:40]}: {note}" for t in self.texts for note in t.notes)
@@ -160,16 +153,12 @@ def evaluate_corpus(folder: Path, registry: Registry, *, names: set[str] | None 
         guessed = any(n.startswith("the text has no title line") for n in draft.review)
         title_ok = (guessed if label["title"] is None
                     else not guessed and _norm(draft.title) == _norm(label["title"]))
-        tallies["title"].true_positive += title_ok
-        tallies["title"].false_positive += not title_ok
-        tallies["title"].false_negative += not title_ok
+        tallies["title"].count(title_ok, not title_ok, not title_ok)
         if not title_ok:
             score.notes.append(f"title {draft.title!r}, labelled {label['title']!r}")
         if label["date"] is not None:
             date_ok = str(draft.date) == str(label["date"])
-            tallies["date"].true_positive += date_ok
-            tallies["date"].false_positive += not date_ok
-            tallies["date"].false_negative += not date_ok
+            tallies["date"].count(date_ok, not date_ok, not date_ok)
             if not date_ok:
                 score.notes.append(f"date {draft.date}, labelled {label['date']}")
         missing, extra = _tally(tallies["countries"], Counter(label["countries"]), Counter(draft.countries))
@@ -196,13 +185,10 @@ def evaluate_corpus(folder: Path, registry: Registry, *, names: set[str] | None 
             if new:
                 # EU and international bodies have no country in the registry: none is right for them.
                 right = country == body.get("country") or country is None and body.get("country") in ("EU", "INT")
-                tallies["proposals"].true_positive += right
-                tallies["proposals"].false_positive += not right
+                tallies["proposals"].count(right, not right)
                 # Filed right, filed wrong (the harm), or left unknown for review (the safe miss).
-                filed = tallies["proposal country"]
-                filed.true_positive += right
-                filed.false_positive += not right and country is not None
-                filed.false_negative += not right and country is None
+                tallies["proposal country"].count(right, not right and country is not None,
+                                                  not right and country is None)
                 if not right:
                     score.notes.append(f"proposal {body['name']}: country {country}, labelled {body.get('country')}")
         for i, (got, _country, new) in enumerate(read):
@@ -223,8 +209,7 @@ def evaluate_corpus(folder: Path, registry: Registry, *, names: set[str] | None 
             left.remove(hit)
             tallies["targets"].true_positive += 1
             exact = _exact(target, phrases[hit])
-            tallies["targets exact"].true_positive += exact
-            tallies["targets exact"].false_positive += not exact
+            tallies["targets exact"].count(exact, not exact)
             if not exact:
                 score.notes.append(f"target {phrases[hit]!r} read as {target.get('value')} {target.get('unit')} "
                                    f"by {target.get('deadline')}")
