@@ -138,3 +138,38 @@ def test_hostile_html_is_read_without_a_crash_and_without_script_text():
     text = " ".join(b.text for b in document.blocks)
     assert "alert" not in text
     assert "deep text" in text and "one" in text and "two" in text
+
+
+# -- page chrome, titles and headings ---------------------------------------------------------------
+def test_page_chrome_is_set_aside_and_the_real_title_found():
+    text = ("Skip to main content\nResearch and innovation\nNews article3 March 2021Directorate-General for "
+            "Research2 min read\n\nJapan and the EU start talks on fusion research\n\n"
+            "This was published under the 2019 to 2022 Johnson Conservative government\n\n"
+            "Share on Twitter\n\nThe two sides met in Brussels to plan joint fusion work over the next decade.\n")
+    extracted = extract(parse_text(text, "x.txt"))
+    assert extracted.title == "Japan and the EU start talks on fusion research"
+    assert extracted.published == date(2021, 3, 3)
+    assert extracted.paragraphs() == ["Research and innovation",
+                                      "The two sides met in Brussels to plan joint fusion work over the next decade."]
+    assert extracted.chrome == ["Skip to main content",
+                                "News article3 March 2021Directorate-General for Research2 min read",
+                                "This was published under the 2019 to 2022 Johnson Conservative government",
+                                "Share on Twitter"]
+
+
+def test_a_text_without_a_title_line_gets_its_first_sentence_as_title_not_its_lead_in():
+    text = ("A government spokesperson said:\n\nThe Prime Minister spoke to the President of Chile about "
+            "trade, science and the oceans this morning. They agreed to meet again.\n")
+    extracted = extract(parse_text(text, "x.txt"))
+    assert extracted.title == "The Prime Minister spoke to the President of Chile about trade, science and the …"
+    assert extracted.title_note.startswith("the text has no title line")
+    assert extracted.paragraphs()[0] == "A government spokesperson said:"
+
+
+def test_headings_come_only_from_real_headings_and_a_short_last_line_is_kept():
+    text = ("Peru: a visit\n\nPublished 3 May 2018\n\nSir Alan Duncan\n\nThe minister visited Lima and met the "
+            "trade minister.\n\nNext steps\n\nBoth sides will meet again in the autumn.\n\nThe Korean Peninsula\n")
+    extracted = extract(parse_text(text, "x.txt"))
+    assert [s.heading for s in extracted.sections] == [None, "Next steps"]
+    assert extracted.paragraphs() == ["Sir Alan Duncan", "The minister visited Lima and met the trade minister.",
+                                      "Both sides will meet again in the autumn.", "The Korean Peninsula"]
