@@ -173,3 +173,10 @@ def test_headings_come_only_from_real_headings_and_a_short_last_line_is_kept():
     assert [s.heading for s in extracted.sections] == [None, "Next steps"]
     assert extracted.paragraphs() == ["Sir Alan Duncan", "The minister visited Lima and met the trade minister.",
                                       "Both sides will meet again in the autumn.", "The Korean Peninsula"]
+
+
+def test_a_korean_page_keeps_its_real_title_and_reads_its_date():
+    text = "보도자료\n\n한국과 영국, 수소 경제 협력 강화에 합의\n\n2023.05.16\n\n양국 장관은 서울에서 만나 협력 방안을 논의했다.\n"
+    extracted = extract(parse_text(text, "x.txt"))
+    assert (extracted.genre, extracted.title, extracted.published) == (
+        "보도자료", "한국과 영국, 수소 경제 협력 강화에 합의", date(2023, 5, 16))

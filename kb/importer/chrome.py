@@ -23,6 +23,8 @@ CONTENT_TYPES = frozenset({
     "news article", "news", "press statement", "joint statement", "blog post", "announcement",
     "daily news", "statement", "article", "news release", "media release", "oral statement to parliament",
     "written statement to parliament", "authored article", "government response", "decision",
+    # Korean government sites: press release, notice, explanatory note, policy news, news.
+    "보도자료", "공지사항", "보도설명", "정책뉴스", "뉴스", "알림", "해명자료", "브리핑",
 })
 _FIXED = {
     "skip to main content": "navigation", "skip to content": "navigation", "skip navigation": "navigation",

@@ -43,7 +43,10 @@ DATE_PHRASE = re.compile(
     rf"|(?P<m3>{MONTH})\s(?P<d3>{_DAY})(?:{_DASH}(?P<d4>{_DAY})(?![\d:]))?"
     rf"|(?P<d5>{_DAY})\s(?P<m5>{MONTH})"
     rf")(?:,?\s(?P<y>{_YEAR}))?(?![\w-])"
-    rf"|(?<![\w-])(?P<iso>{_YEAR}-[01]\d-[0-3]\d)(?![\w-])")
+    rf"|(?<![\w-])(?P<iso>{_YEAR}-[01]\d-[0-3]\d)(?![\w-])"
+    # Korean and East Asian pages: '2023. 5. 16.', '2023.05.16', '2023년 5월 16일'.
+    rf"|(?<![\w.])(?P<ky>{_YEAR})(?:\.\s?|년\s?)(?P<km>1[0-2]|0?[1-9])(?:\.\s?|월\s?)(?P<kd>3[01]|[12]\d|0?[1-9])"
+    rf"(?:\.|일)?(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -113,8 +116,9 @@ class DateReader:
         out: list[DateMention] = []
         for match in DATE_PHRASE.finditer(text):
             g = match.groupdict()
-            if g["iso"]:
-                day = _safe(*(int(part) for part in g["iso"].split("-")))
+            if g["iso"] or g["ky"]:
+                parts = g["iso"].split("-") if g["iso"] else (g["ky"], g["km"], g["kd"])
+                day = _safe(*(int(part) for part in parts))
                 if day:
                     out.append(DateMention(match.group(0), offset + match.start(), (day.month, day.day), None,
                                            day.year, day, day))
