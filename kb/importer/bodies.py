@@ -57,6 +57,7 @@ NAME_COUNTRIES = {"White House": "US", "Smithsonian": "US", "Whitehall": "GB", "
                   "Her Majesty": "GB", "HM ": "GB", "Bundes": "DE", "Fraunhofer": "DE", "Helmholtz": "DE"}
 INTERNATIONAL = re.compile(r"\b(?:European|EU|United Nations|UN|International|World|Commonwealth|"
                            r"Horizon|ASEAN|OECD|G7|G20|Organi[sz]ation for the)\b")
+_STOP = re.compile(r"(?<=[a-z0-9)\]”’\"])[.!?]\s")
 _ABBREVIATION = re.compile(r"^(?:[A-Z]\.){1,4}$")
 _WORD = re.compile(r"[\w][\w’'.&-]*|,|\(|\)")
 _ACRONYM_CHARS = re.compile(r"^[^\W\d_][\w&\- ]{1,11}$")
@@ -264,7 +265,9 @@ def acronym_bodies(text: str) -> list[BodyName]:
     for match in _DEFINITION.finditer(text):
         inside = match.group(1).strip()
         before = text[max(0, match.start() - 200):match.start()]
-        sentence_start = max(before.rfind(". "), before.rfind("\n"), before.rfind("; "), before.rfind(": "))
+        # Where the sentence starts: not at the stop of an abbreviation ('the U.S. National ...').
+        stops = [m.end() - 1 for m in _STOP.finditer(before)]
+        sentence_start = max(stops[-1] if stops else -1, before.rfind("\n"), before.rfind("; "), before.rfind(": "))
         before_start = match.start() - len(before) + sentence_start + 1
         words = [m for m in _WORD.finditer(text[before_start:match.start()]) if m.group(0) not in (",", "(", ")")]
         if is_acronym(inside) and not inside.endswith("s") and words:
