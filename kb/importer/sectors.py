@@ -20,7 +20,7 @@ from ..registry import Registry
 MIN_HITS = 2
 #: An enumeration: a cue, then at least two commas or semicolons before the sentence ends.
 _LIST = re.compile(r"(?:\b(?:including|such as|as well as|areas? of|sectors?|priorities|fields?|themes?)\b|:)"
-                   r"(?P<items>[^.:\n]*[,;][^.:\n]*[,;][^.\n]*)")
+                   r"(?P<items>(?:[^.:\n,;]{0,200}[,;]){2}[^.\n]{0,200})")
 
 
 def list_spans(text: str) -> list[tuple[int, int]]:
