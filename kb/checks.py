@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from .dates import human_date
+from .formats import formula_like
+from .links import find_cycles
 from .mentions import MentionFinder, blank_comments
 from .problems import Problem
 from .registry import KINDS, TAG_LISTS, Registry
@@ -107,6 +109,11 @@ class Checker:
                                           f"visibility is public but {len(report.review)} review point(s) are "
                                           f"still open: the report is left out of the public site",
                                           "resolve each point and delete it from 'review' to publish"))
+        if formula_like(report.title):
+            problems.append(self._problem(report, ("title",), "warning", "formula-title",
+                                          f"the title starts with '{report.title[:1]}', like a spreadsheet formula",
+                                          "retype it, starting with a word: it was probably pasted by accident "
+                                          "(CSV files show it as text, after an apostrophe)"))
         for i, note in enumerate(report.review):
             problems.append(self._problem(report, ("review", i), "warning", "needs-review",
                                           f"needs review: {note}",
@@ -155,6 +162,34 @@ class Checker:
                 problems.append(self._problem(report, ("supersedes",), "error", "unknown-report",
                                               f"supersedes unknown report '{report.supersedes}'",
                                               "give the id (file name without .md) of an existing report"))
+        problems.extend(self._supersede_problems(reports, first))
+        return problems
+
+    def _supersede_problems(self, reports: list[Report], first: dict[str, Report]) -> list[Problem]:
+        """A public report naming an internal one (its id, made from its title, would be
+        published), and reports that supersede themselves or each other (which is the newer?)."""
+        problems = []
+        for report in reports:
+            older = first.get(report.supersedes) if report.supersedes else None
+            if older is not None and report.is_public and not older.is_public:
+                problems.append(self._problem(
+                    report, ("supersedes",), "error", "internal-reference",
+                    f"a public report cannot supersede the internal report '{older.id}': "
+                    "its id would be published",
+                    "remove 'supersedes', make this report internal, or publish the older one"))
+        cycles = find_cycles((r.id for r in reports), lambda i: (
+            [first[i].supersedes] if i in first and first[i].supersedes in first else []))
+        for cycle in cycles:
+            for report_id in cycle[:-1]:
+                report = first[report_id]
+                if len(cycle) == 2:
+                    message, hint = "the report supersedes itself", "name the earlier report it replaces"
+                else:
+                    ring = cycle[:-1]
+                    at = ring.index(report_id)
+                    message = f"supersede cycle: {' -> '.join(ring[at:] + ring[:at] + [report_id])}"
+                    hint = "a report can only supersede an older one: remove 'supersedes' from one of them"
+                problems.append(self._problem(report, ("supersedes",), "error", "supersede-cycle", message, hint))
         return problems
 
 

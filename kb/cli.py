@@ -7,7 +7,6 @@ cold ``kb search`` stay fast. Every :class:`kb.errors.KbError` becomes
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -105,9 +104,11 @@ def check(ctx: click.Context, paths: tuple[Path, ...], strict: bool, fmt: str) -
 
     result = run_check(_project(ctx), paths)
     if fmt == "json":
-        click.echo(json.dumps({"problems": [p.as_dict() for p in result.problems],
-                               "errors": result.errors, "warnings": result.warnings,
-                               "checked": result.checked}, indent=2))
+        from .formats import to_json
+
+        click.echo(to_json({"problems": [p.as_dict() for p in result.problems],
+                            "errors": result.errors, "warnings": result.warnings,
+                            "checked": result.checked}))
     else:
         for problem in result.problems:
             click.echo(problem.render())
@@ -179,7 +180,9 @@ def entities(ctx, kind: str | None, fmt: str) -> None:
     registry, _problems = load_registry(project.registry_dir, display=project.show)
     rows = [e.as_row() for e in registry.of_kind(*([kind] if kind else []))]
     if fmt == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        from .formats import to_json
+
+        click.echo(to_json(rows))
         return
     click.echo(render_table(rows, ["id", "name", "acronyms", "kind", "country", "valid"]))
 

@@ -10,6 +10,7 @@ from . import yamlstrict
 from .atomic import write_text
 from .countries import country_problem
 from .errors import UsageError
+from .formats import formula_like
 from .project import Project
 from .report import REPORT_TYPES, VISIBILITIES
 from .schema import slugify
@@ -93,6 +94,10 @@ def render(spec: NewReport) -> str:
 def validate(spec: NewReport) -> None:
     if not spec.title.strip():
         raise UsageError("the title is empty", hint="give --title 'Country: topic'")
+    if formula_like(spec.title):
+        # A headline never starts so; a copied spreadsheet cell does.
+        raise UsageError(f"the title starts with '{spec.title.strip()[:1]}', like a spreadsheet formula: "
+                         "probably pasted by accident", hint="retype the title, starting with a word")
     if not spec.countries:
         raise UsageError("no partner country given", hint="give --country KR (repeatable)")
     for code in spec.countries:
