@@ -104,6 +104,11 @@ class Checker:
             problems.append(self._problem(report, ("disclaimer",), "error", "unknown-disclaimer",
                                           f"unknown disclaimer '{report.disclaimer}'",
                                           f"known disclaimers: {known}"))
+        if report.held_for_review:
+            problems.append(self._problem(report, ("visibility",), "warning", "public-under-review",
+                                          f"visibility is public but {len(report.review)} review point(s) are "
+                                          f"still open: the report is left out of the public site",
+                                          "resolve each point and delete it from 'review' to publish"))
         if formula_like(report.title):
             problems.append(self._problem(report, ("title",), "warning", "formula-title",
                                           f"the title starts with '{report.title[:1]}', like a spreadsheet formula",

@@ -7,6 +7,7 @@ Used by ``kb check`` (an entity named in the body but not tagged), by the site
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -138,8 +139,15 @@ class MentionFinder:
                 matched = text[start:end]
                 candidates = table[matched.casefold() if fold else matched]
                 found.append(Mention(self._pick(candidates, countries), matched, start, end,
-                                     text.count("\n", 0, start) + 1, tuple(candidates)))
-        return sorted(found, key=lambda m: m.start)
+                                     0, tuple(candidates)))
+        found.sort(key=lambda m: m.start)
+        # Line numbers counted once along the text, not from its start for every mention.
+        line, counted = 1, 0
+        for index, mention in enumerate(found):
+            line += text.count("\n", counted, mention.start)
+            counted = mention.start
+            found[index] = dataclasses.replace(mention, line=line)
+        return found
 
     def _name_spans(self, text: str) -> list[tuple[int, int]]:
         """Where ``_name_re`` matches. In lower-cased text a case-sensitive search finds the same

@@ -143,7 +143,13 @@ class Report:
 
     @property
     def is_public(self) -> bool:
-        return self.visibility == "public"
+        """Fail closed: a report still holding review points is not published, whatever its visibility."""
+        return self.visibility == "public" and not self.review
+
+    @property
+    def held_for_review(self) -> bool:
+        """Set to public, but kept off the public site until its review points are resolved."""
+        return self.visibility == "public" and bool(self.review)
 
     @property
     def year(self) -> int:

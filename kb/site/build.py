@@ -45,6 +45,7 @@ class Generated:
     removed: int
     left_out: list[Problem] = field(default_factory=list)
     removed_files: tuple[str, ...] = ()  # docs paths no longer generated (deleted just now)
+    held_for_review: tuple[str, ...] = ()  # public reports left out because review points are open
 
 
 @dataclass(frozen=True)
@@ -164,8 +165,9 @@ def _generate(project: Project, internal: bool, today: date | None, keep_bodies:
         result = sync(folder, files, managed=_is_generated)
         config = project.root / CONFIG
     left_out = [p for p in kb.problems if p.level == "error"]
+    held = () if internal else tuple(r.shown for r in kb.reports if r.held_for_review)
     return Generated(folder, config, len(site.reports), result.total, result.written, result.removed, left_out,
-                     result.removed_files)
+                     result.removed_files, held)
 
 
 def sources_fingerprint(project: Project) -> str:
