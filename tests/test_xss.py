@@ -99,7 +99,6 @@ targets:
   - {{id: xss-target, what: {q}, value: 5, unit: {q}, deadline: 2030, owner: xss-ministry, status: announced}}
 source: {{url: {quoted('https://example.org/?q=' + ALL)}, publisher: {q}, licence: {q}}}
 internal_notes: {q}
-review: [{q}]
 disclaimer: xss
 """
     body = [f"{WORD}.\n"]
