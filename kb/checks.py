@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from .dates import human_date
+from .formats import formula_like
+from .links import find_cycles
 from .mentions import MentionFinder, blank_comments
 from .problems import Problem
 from .registry import KINDS, TAG_LISTS, Registry
@@ -102,6 +104,16 @@ class Checker:
             problems.append(self._problem(report, ("disclaimer",), "error", "unknown-disclaimer",
                                           f"unknown disclaimer '{report.disclaimer}'",
                                           f"known disclaimers: {known}"))
+        if report.held_for_review:
+            problems.append(self._problem(report, ("visibility",), "warning", "public-under-review",
+                                          f"visibility is public but {len(report.review)} review point(s) are "
+                                          f"still open: the report is left out of the public site",
+                                          "resolve each point and delete it from 'review' to publish"))
+        if formula_like(report.title):
+            problems.append(self._problem(report, ("title",), "warning", "formula-title",
+                                          f"the title starts with '{report.title[:1]}', like a spreadsheet formula",
+                                          "retype it, starting with a word: it was probably pasted by accident "
+                                          "(CSV files show it as text, after an apostrophe)"))
         for i, note in enumerate(report.review):
             problems.append(self._problem(report, ("review", i), "warning", "needs-review",
                                           f"needs review: {note}",
@@ -150,6 +162,34 @@ class Checker:
                 problems.append(self._problem(report, ("supersedes",), "error", "unknown-report",
                                               f"supersedes unknown report '{report.supersedes}'",
                                               "give the id (file name without .md) of an existing report"))
+        problems.extend(self._supersede_problems(reports, first))
+        return problems
+
+    def _supersede_problems(self, reports: list[Report], first: dict[str, Report]) -> list[Problem]:
+        """A public report naming an internal one (its id, made from its title, would be
+        published), and reports that supersede themselves or each other (which is the newer?)."""
+        problems = []
+        for report in reports:
+            older = first.get(report.supersedes) if report.supersedes else None
+            if older is not None and report.is_public and not older.is_public:
+                problems.append(self._problem(
+                    report, ("supersedes",), "error", "internal-reference",
+                    f"a public report cannot supersede the internal report '{older.id}': "
+                    "its id would be published",
+                    "remove 'supersedes', make this report internal, or publish the older one"))
+        cycles = find_cycles((r.id for r in reports), lambda i: (
+            [first[i].supersedes] if i in first and first[i].supersedes in first else []))
+        for cycle in cycles:
+            for report_id in cycle[:-1]:
+                report = first[report_id]
+                if len(cycle) == 2:
+                    message, hint = "the report supersedes itself", "name the earlier report it replaces"
+                else:
+                    ring = cycle[:-1]
+                    at = ring.index(report_id)
+                    message = f"supersede cycle: {' -> '.join(ring[at:] + ring[:at] + [report_id])}"
+                    hint = "a report can only supersede an older one: remove 'supersedes' from one of them"
+                problems.append(self._problem(report, ("supersedes",), "error", "supersede-cycle", message, hint))
         return problems
 
 
@@ -163,26 +203,36 @@ def _index_in(report: Report, list_name: str, value: str, fallback: int) -> int:
     return fallback
 
 
-#: Raw HTML that the site's sanitiser removes: warn the author, who may expect it to work.
+#: A cheap first test for markup the site's sanitiser removes (:func:`kb.site.html.removed_on_publishing`
+#: says exactly what): most reports have none, and are not rendered.
 UNSAFE_HTML = re.compile(
-    r"<\s*(script|iframe|object|embed|style|form)\b|\son[a-z]+\s*=|"
+    r"<\s*(script|iframe|object|embed|style|form)\b|[\s/\"']on[a-z]+\s*=|"
     r"(?:\(|=\s*[\"']?|<)\s*(?:javascript|vbscript|data):",
     re.IGNORECASE)
 
 
 def _unsafe_html(report: Report) -> list[Problem]:
-    problems = []
+    """A warning on each line holding markup that publishing removes (scripts, event handlers,
+    script and data URLs): only markup, never text that shows it (in code, or escaped), which is
+    published as text."""
     body = report.body
     # Every match needs '<' or '=', or '(' and ':'; and a match inside a line is also a match
     # in the whole body: two cheap tests and at most one search clear most reports.
     if ("<" not in body and "=" not in body and ("(" not in body or ":" not in body)) \
             or not UNSAFE_HTML.search(body):
-        return problems
-    for number, line in enumerate(report.body.split("\n"), start=report.body_line):
-        match = UNSAFE_HTML.search(line)
-        if match:
-            problems.append(Problem(report.shown, number, match.start() + 1, "warning", "unsafe-html",
-                                    f"'{match.group(0).strip()}' is removed when the report is published",
-                                    "write plain Markdown; scripts, event handlers and script URLs are "
-                                    "never published"))
+        return []
+    from .site.html import removed_on_publishing
+
+    problems = []
+    warned: set[int] = set()
+    for offset, fragment in removed_on_publishing(body):
+        line_start = body.rfind("\n", 0, offset) + 1
+        number = report.body_line + body.count("\n", 0, offset)
+        if number in warned:
+            continue
+        warned.add(number)
+        problems.append(Problem(report.shown, number, offset - line_start + 1, "warning", "unsafe-html",
+                                f"'{fragment}' is removed when the report is published",
+                                "write plain Markdown; scripts, event handlers and script URLs are "
+                                "never published"))
     return problems

@@ -7,7 +7,6 @@ cold ``kb search`` stay fast. Every :class:`kb.errors.KbError` becomes
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -105,9 +104,11 @@ def check(ctx: click.Context, paths: tuple[Path, ...], strict: bool, fmt: str) -
 
     result = run_check(_project(ctx), paths)
     if fmt == "json":
-        click.echo(json.dumps({"problems": [p.as_dict() for p in result.problems],
-                               "errors": result.errors, "warnings": result.warnings,
-                               "checked": result.checked}, indent=2))
+        from .formats import to_json
+
+        click.echo(to_json({"problems": [p.as_dict() for p in result.problems],
+                            "errors": result.errors, "warnings": result.warnings,
+                            "checked": result.checked}))
     else:
         for problem in result.problems:
             click.echo(problem.render())
@@ -179,7 +180,9 @@ def entities(ctx, kind: str | None, fmt: str) -> None:
     registry, _problems = project_registry(project)
     rows = [e.as_row() for e in registry.of_kind(*([kind] if kind else []))]
     if fmt == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        from .formats import to_json
+
+        click.echo(to_json(rows))
         return
     click.echo(render_table(rows, ["id", "name", "acronyms", "kind", "country", "valid"]))
 
@@ -190,38 +193,49 @@ def entities(ctx, kind: str | None, fmt: str) -> None:
 @click.option("--dry-run", is_flag=True, help="Print the report(s) instead of writing them.")
 @click.option("--accept-new-entities", is_flag=True,
               help="Add proposed new entities to reports/registry/imported.yml and tag them.")
+@click.option("--title", default=None, help="The report's title (one source only); default: read from the text.")
 @click.option("--date", "day", callback=_iso_date, default=None,
-              help="Publication date (YYYY-MM-DD) for sources that do not give one.")
+              help="Publication date (YYYY-MM-DD); default: read from the text.")
 @click.option("--country", "countries", multiple=True,
               help="Partner country, ISO code (repeatable); default: read from the text.")
+@click.option("--publisher", default=None,
+              help="Publishing government, ISO code or EU (never a partner); default: read from the text.")
 @click.pass_context
-def import_command(ctx, sources, dry_run: bool, accept_new_entities: bool, day, countries) -> None:
-    """Import existing country updates as new, tagged reports for review.
+def import_command(ctx, sources, dry_run: bool, accept_new_entities: bool, title, day, countries,
+                   publisher) -> None:
+    """Import published texts as new, tagged draft reports for review.
 
     SOURCE is plain text copied from a published page, a saved HTML page, or
     Markdown without front matter; a folder imports every file in it. Each
-    report is written as reports/<country>/<date>-<title>.md with visibility
-    internal, never over an existing file; points to check are listed under
-    'review:' (kb check shows each as a warning). Nothing is written if any
-    source fails.
+    readable text becomes reports/<country>/<date>-<title>.md with visibility
+    internal, never over an existing file; what the importer is unsure of is a
+    best guess listed under 'review:' (kb check shows each as a warning). A
+    source that cannot be read is refused with its reason; the others go on.
 
     \b
     Examples:
       kb import --dry-run south-korea-innovation-and-openness.txt
       kb import saved-pages/
+      kb import --date 2023-05-16 --country JP --publisher US readout.txt
       kb import --accept-new-entities india-solar.html
     """
     from .countries import country_problem
     from .errors import UsageError
-    from .importer import import_sources
+    from .importer import Overrides, import_sources
+    from .tables import render_table
 
-    for code in countries:
+    for code in (*countries, *([publisher] if publisher and publisher != "EU" else [])):
         bad = country_problem(code)
         if bad:
             raise UsageError(bad[0], hint=bad[1])
     project = _project(ctx)
+
+    def progress(done: int, total: int, source: str) -> None:
+        if total > 1:
+            click.echo(f"[{done}/{total}] {source}", err=True)
+
     result = import_sources(project, sources, dry_run=dry_run, accept_new_entities=accept_new_entities,
-                            default_date=day, countries=list(countries) or None)
+                            overrides=Overrides(title, day, tuple(countries), publisher), progress=progress)
     for item in result.reports:
         if dry_run:
             if len(result.reports) > 1:
@@ -232,6 +246,8 @@ def import_command(ctx, sources, dry_run: bool, accept_new_entities: bool, day, 
         notes = len(item.draft.review)
         if notes:
             click.echo(f"{item.shown}: {notes} point(s) to review, listed under 'review:'", err=True)
+    for refused in result.refused:
+        click.echo(refused.error.render(), err=True)
     if result.proposals:
         action = ("added to" if result.written else "would be added to") if accept_new_entities \
             else "proposed (not added; use --accept-new-entities)"
@@ -241,6 +257,11 @@ def import_command(ctx, sources, dry_run: bool, accept_new_entities: bool, day, 
         for proposal in result.proposals:
             click.echo(f"  {proposal.id}: {proposal.label}, {proposal.kind}, {proposal.country or 'no country'}",
                        err=True)
+    if len(result.reports) + len(result.refused) > 1 or result.refused:
+        rows = [{"outcome": outcome, "reason": reason, "sources": count} for outcome, reason, count in result.summary()]
+        click.echo(render_table(rows, ["outcome", "reason", "sources"]), err=True)
+    if result.refused:
+        ctx.exit(1)
 
 
 # -- site ------------------------------------------------------------------------------------
@@ -272,6 +293,9 @@ def build(ctx, internal: bool) -> None:
     if registry:
         click.echo(f"warning: {len(registry)} registry file(s) with errors, their faulty entries left out: "
                    f"{_names(registry)} (run kb check)", err=True)
+    for shown in generated.held_for_review:
+        click.echo(f"{_names([shown])}: left out of the public site: visibility is public but review points are "
+                   f"still open (resolve them and delete them from 'review')", err=True)
     click.echo(f"built {project.show(result.site_dir)}: {generated.reports} reports, "
                f"{generated.files} generated files ({generated.written} changed)")
 

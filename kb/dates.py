@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-_FULL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{1,2}:\d{2}")
+# [0-9], not \d: \d also matches other scripts' digits, and '٢٠١٤-07-03' would be read as 2014.
+_FULL = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+_PARTIAL = re.compile(r"^([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?$")
+_DATETIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{1,2}:[0-9]{2}")
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -24,11 +26,20 @@ class DateProblem(ValueError):
     """Why a text is not a date; the message is written for authors."""
 
 
+def _refuse_other_digits(text: str) -> None:
+    """Digits of other scripts (Arabic-Indic, full-width...) are refused, not read as 0-9."""
+    other = next((c for c in text if c.isdigit() and not "0" <= c <= "9"), None)
+    if other is not None:
+        raise DateProblem(f"'{text}' is written with the digit {other!r} ({unicodedata.name(other, 'unknown')}), "
+                          "not 0-9")
+
+
 def parse_date(text: str) -> date:
     """A full ISO 8601 calendar date ``YYYY-MM-DD``."""
     if not isinstance(text, str):
         raise DateProblem("expected a date like 2014-07-03")
     text = text.strip()
+    _refuse_other_digits(text)
     if _DATETIME.match(text):
         raise DateProblem(f"'{text}' is a date and time; give the date only, like {text[:10]}")
     match = _FULL.match(text)
@@ -83,6 +94,7 @@ def parse_fuzzy(text: str) -> FuzzyDate:
     if not isinstance(text, str):
         raise DateProblem("expected a date like 2016, 2016-03 or 2016-03-31")
     text = text.strip()
+    _refuse_other_digits(text)
     match = _PARTIAL.match(text)
     if not match:
         if _DATETIME.match(text):

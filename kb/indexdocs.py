@@ -25,8 +25,8 @@ def _clean(text: str) -> str:
 
 
 def _internal_sections(body: str) -> str:
-    """The text inside ``<!-- internal -->`` sections: what :func:`kb.report.public_body` drops."""
-    from .report import split_body
+    """The text inside ``<!-- internal -->`` sections: what :func:`kb.markers.public_body` drops."""
+    from .markers import split_body
 
     return split_body(body)[1]
 

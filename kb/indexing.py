@@ -13,7 +13,7 @@ the manifest of the live generation and either
 Either way the result becomes live in one atomic step (:mod:`kb.indexstore`).
 Which reports are usable follows :func:`kb.kbase.load`: a report with an error
 is left out. Changes that could change *other* reports' validity (duplicate
-ids, a report another one ``supersedes``) take the full path, which applies
+ids, a report that supersedes another or is superseded) take the full path, which applies
 those cross-report rules exactly as ``kb check`` does.
 """
 
@@ -259,16 +259,13 @@ def _incremental(project: Project, store: Store, live: Path, manifest: Manifest,
             owners[entry.report_id] = owners.get(entry.report_id, 0) + 1
     if any(owners.get(i, 0) > 1 for i in touched_old | touched_new):
         return None
+    # 'supersedes' rules read the other report too (does it exist, is it public, is there a
+    # cycle): a changed report that supersedes one, or is superseded, takes the full path.
     superseded = {e.supersedes for e in files.values() if e.supersedes}
-    if (touched_old - touched_new) & superseded or (touched_new - touched_old) & superseded:
+    if (touched_old | touched_new) & superseded or any(r.supersedes for r in parsed.values()):
         return None
     for key, report in parsed.items():
-        entry = files[key]
-        if report.supersedes and report.supersedes not in owners:
-            entry = FileEntry(entry.mtime_ns, entry.size, entry.sha256, entry.report_id, entry.supersedes,
-                              False)
-            files[key] = entry
-        if entry.indexed:
+        if files[key].indexed:
             valid[key] = report
 
     folder = store.new_folder(copy_from=live)

@@ -6,6 +6,7 @@ shows the problems. Reports that fail to parse are left out of everything else.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import os
 from contextlib import contextmanager
@@ -42,7 +43,12 @@ class KnowledgeBase:
         public reports with their internal parts removed (:func:`kb.report.redact`)."""
         if include_internal:
             return list(self.reports)
-        return [redact(r) for r in self.reports if r.is_public]
+        public = [redact(r) for r in self.reports if r.is_public]
+        # kb check refuses a public report that supersedes an internal one; should one get
+        # here all the same, the internal report's id is still not published.
+        ids = {r.id for r in public}
+        return [r if not r.supersedes or r.supersedes in ids else dataclasses.replace(r, supersedes=None)
+                for r in public]
 
     def find_report(self, text: str) -> Report | None:
         """A report by id, by file path, or by path relative to the project."""

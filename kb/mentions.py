@@ -7,6 +7,7 @@ Used by ``kb check`` (an entity named in the body but not tagged), by the site
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -42,7 +43,17 @@ def _trie_pattern(words) -> str:
         node[""] = {}
 
     def emit(node: dict) -> str:
-        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        branches = []
+        for char, child in sorted(node.items()):
+            if not char:
+                continue
+            run = [char]
+            # A run of single continuations (the tail of a long name) is written out here, not
+            # recursed into: recursion goes one level per branching point, not per character.
+            while len(child) == 1 and "" not in child:
+                (char, child), = child.items()
+                run.append(char)
+            branches.append(re.escape("".join(run)) + emit(child))
         if not branches:
             return ""
         if "" in node:
@@ -128,8 +139,15 @@ class MentionFinder:
                 matched = text[start:end]
                 candidates = table[matched.casefold() if fold else matched]
                 found.append(Mention(self._pick(candidates, countries), matched, start, end,
-                                     text.count("\n", 0, start) + 1, tuple(candidates)))
-        return sorted(found, key=lambda m: m.start)
+                                     0, tuple(candidates)))
+        found.sort(key=lambda m: m.start)
+        # Line numbers counted once along the text, not from its start for every mention.
+        line, counted = 1, 0
+        for index, mention in enumerate(found):
+            line += text.count("\n", counted, mention.start)
+            counted = mention.start
+            found[index] = dataclasses.replace(mention, line=line)
+        return found
 
     def _name_spans(self, text: str) -> list[tuple[int, int]]:
         """Where ``_name_re`` matches. In lower-cased text a case-sensitive search finds the same

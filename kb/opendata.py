@@ -12,8 +12,6 @@ when ``include_internal`` is true.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -21,13 +19,12 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .dates import FuzzyDate
-from .formats import json_text
+from .formats import LIST_SEPARATOR, csv_text, to_json
 from .registry import TAG_LISTS, Registry
 from .report import Measure, Opportunity, Report, Target
 
 TABLES = ("reports", "entities", "opportunities", "targets")
 TARGET_STATES = ("due", "past", "met", "unknown")
-LIST_SEPARATOR = "; "
 
 
 @dataclass(frozen=True)
@@ -248,29 +245,13 @@ def tables(reports: list[Report], registry: Registry, today: date, *,
     }
 
 
-def to_json(rows: list[dict]) -> str:
-    return json_text(rows, indent=1, sort_keys=False) + "\n"
-
-
-def to_csv(rows: list[dict]) -> str:
-    """One row per record; lists are joined with '; ' (the JSON keeps them as lists)."""
-    out = io.StringIO()
-    if not rows:
-        return ""
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: LIST_SEPARATOR.join(map(str, v)) if isinstance(v, list) else
-                         ("" if v is None else v) for k, v in row.items()})
-    return out.getvalue()
-
-
 def files(all_tables: dict[str, list[dict]]) -> dict[str, str]:
-    """File name -> text, e.g. ``reports.json`` and ``reports.csv`` for every table."""
+    """File name -> text, e.g. ``reports.json`` and ``reports.csv`` for every table, written by
+    the project's one JSON and one CSV writer (:mod:`kb.formats`: cells safe in a spreadsheet)."""
     out = {}
     for name, rows in all_tables.items():
-        out[f"{name}.json"] = to_json(rows)
-        out[f"{name}.csv"] = to_csv(rows)
+        out[f"{name}.json"] = to_json(rows, indent=1) + "\n"
+        out[f"{name}.csv"] = csv_text(rows, list(rows[0]) if rows else [])
     return out
 
 

@@ -6,25 +6,25 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Iterable, Literal
 
+from .characters import FORBIDDEN, shown
+
 Level = Literal["error", "warning"]
 
-#: What would split a diagnostic line or drive the terminal: C0 and C1 control characters, DEL,
-#: line and paragraph separators, and the lone surrogates that stand for undecodable file name bytes.
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+#: Besides the characters text may not hold (:mod:`kb.characters`), what would split a diagnostic
+#: line: line feeds, tabs, line and paragraph separators (a file name may hold any of them).
+_LINE_BREAKS = re.compile(r"[\n\t\u2028\u2029]")
 
 
 def printable(text: str) -> str:
-    """``text`` with each unprintable character escaped (``\\n``, ``\\x1b``, ``\\udcff``)."""
-    if not _UNPRINTABLE.search(text):
-        return text
-    return _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape", "backslashreplace").decode("ascii"),
-                            text)
+    """``text`` for a one-line message on a terminal: every refused or line-breaking character as
+    an escape (``\\x1b``, ``\\n``, ``\\udcff`` for an undecodable byte of a file name)."""
+    return _LINE_BREAKS.sub(lambda m: ascii(m.group(0))[1:-1], shown(text))
 
 
 def quote_name(name: str) -> str:
     """A file name for a diagnostic, which must stay one line: as it is, or, when it holds a
-    newline or another unprintable character, in quotes with those characters escaped."""
-    if not _UNPRINTABLE.search(name):
+    newline or another character :func:`printable` escapes, in quotes with those escaped."""
+    if not FORBIDDEN.search(name) and not _LINE_BREAKS.search(name):
         return name
     return "'" + printable(name.replace("\\", "\\\\").replace("'", "\\'")) + "'"
 

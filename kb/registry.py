@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Iterable
 from .countries import country_problem
 from .dates import FuzzyDate
 from .errors import InputError, ProjectError
+from .links import find_cycles
 from .problems import Problem
 from .reading import read_text
 from .schema import Reader, closest
@@ -236,6 +237,7 @@ def load_registry(folder: Path, display: callable = str,
     problems: list[Problem] = []
     entities: dict[str, Entity] = {}
     disclaimers: dict[str, Disclaimer] = {}
+    disclaimer_lines: dict[str, str] = {}  # id -> where it was first given, for the duplicate error
     if not folder.is_dir():
         raise ProjectError(f"no registry folder at {display(folder)}",
                            hint="create it, or run kb in the project's top folder")
@@ -279,8 +281,14 @@ def load_registry(folder: Path, display: callable = str,
             reader.known_fields(where, ("id", "title", "text"), "a disclaimer")
             did, title, text_ = reader.ident(where + ("id",)), reader.string(where + ("title",)), \
                 reader.string(where + ("text",))
-            if did and text_:
+            if did and did in disclaimers:
+                first_at = disclaimer_lines[did]
+                reader.report(where + ("id",), "duplicate-id",
+                              f"disclaimer id '{did}' is already used at {first_at}",
+                              "give each disclaimer its own id; reports would show only one of them")
+            elif did and text_:
                 disclaimers[did] = Disclaimer(did, title or did, text_)
+                disclaimer_lines[did] = f"{shown}:{located.line_of(where + ('id',))[0]}"
             else:
                 reader.required(where, ("id", "text"), "a disclaimer", {})
     registry = Registry(entities=entities, disclaimers=disclaimers)
@@ -353,23 +361,21 @@ def _check_links(registry: Registry) -> list[Problem]:
             problems.append(Problem(entity.path, entity.line, 1, "error", "unknown-entity",
                                     f"{entity.id}: parent '{entity.parent}' is not in the registry",
                                     "add it or remove 'parent'"))
-    # A rename chain must run one way in time: a cycle means a typo in the links.
-    state: dict[str, int] = {}
-
-    def visit(node: str, trail: list[str]) -> None:
-        state[node] = 1
-        for nxt in registry.successors(node):
-            if state.get(nxt) == 1:
-                cycle = trail[trail.index(nxt):] + [nxt] if nxt in trail else [node, nxt]
-                entity = ids[node]
-                problems.append(Problem(entity.path, entity.line, 1, "error", "rename-cycle",
-                                        f"rename cycle: {' -> '.join(cycle)}",
-                                        "a successor cannot also be a predecessor"))
-            elif state.get(nxt) is None:
-                visit(nxt, trail + [nxt])
-        state[node] = 2
-
-    for entity_id in sorted(ids):
-        if entity_id not in state:
-            visit(entity_id, [entity_id])
+    # A rename chain must run one way in time, and a sector cannot be inside itself: a cycle
+    # means a typo in the links. Walked without recursion: chains can be thousands long.
+    for cycle in find_cycles(sorted(ids), registry.successors):
+        entity = ids[cycle[-2]]
+        problems.append(Problem(entity.path, entity.line, 1, "error", "rename-cycle",
+                                f"rename cycle: {' -> '.join(cycle)}",
+                                "a successor cannot also be a predecessor"))
+    parents = lambda i: [ids[i].parent] if ids[i].parent in ids and ids[i].parent != i else []  # noqa: E731
+    for cycle in find_cycles(sorted(ids), parents):
+        entity = ids[cycle[0]]
+        problems.append(Problem(entity.path, entity.line, 1, "error", "parent-cycle",
+                                f"parent cycle: {' -> '.join(cycle)}",
+                                "an entity cannot be part of itself: remove 'parent' from one of them"))
+    for entity in ids.values():
+        if entity.parent == entity.id:
+            problems.append(Problem(entity.path, entity.line, 1, "error", "parent-cycle",
+                                    f"{entity.id}: parent names itself", "remove 'parent' or name another entity"))
     return problems

@@ -14,8 +14,9 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from .markers import public_body
 from .registry import Registry
-from .report import Report, public_body
+from .report import Report
 
 _WORD = re.compile(r"[a-z][a-z0-9]{2,}")
 STOPWORDS = frozenset("""

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
 
+from . import characters
 from .countries import country_problem
 from .dates import FuzzyDate
 from .errors import InputError
+from .markers import marker_problems, public_body
 from .problems import Problem
 from .reading import decode, read_text
 from .registry import TAG_LISTS
@@ -53,9 +54,6 @@ HINTS = {
     "visibility": "'public' to publish, 'internal' for staff only (publishing fails closed)",
 }
 
-#: Marks a part of a public report's body as staff-only; the public build drops it.
-INTERNAL_START = re.compile(r"^\s*<!--\s*internal\s*-->\s*$", re.IGNORECASE)
-INTERNAL_END = re.compile(r"^\s*<!--\s*/\s*internal\s*-->\s*$", re.IGNORECASE)
 MAX_FRONT_MATTER_LINES = 2000
 
 
@@ -145,7 +143,13 @@ class Report:
 
     @property
     def is_public(self) -> bool:
-        return self.visibility == "public"
+        """Fail closed: a report still holding review points is not published, whatever its visibility."""
+        return self.visibility == "public" and not self.review
+
+    @property
+    def held_for_review(self) -> bool:
+        """Set to public, but kept off the public site until its review points are resolved."""
+        return self.visibility == "public" and bool(self.review)
 
     @property
     def year(self) -> int:
@@ -216,10 +220,27 @@ def parse_report(path: Path, shown: str | None = None, *, text: str | None = Non
     for yaml_problem in located.problems:
         problems.append(Problem(shown, yaml_problem.line or 1, yaml_problem.column, "error",
                                 yaml_problem.code, yaml_problem.message, yaml_problem.hint))
+    body = _without_refused_characters(body, body_line, shown, problems)
     report = _read(located, path, shown, body, body_line, problems)
     if report is not None:
         report.content_hash = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     return Parsed(path, shown, report, problems)
+
+
+def _without_refused_characters(body: str, body_line: int, shown: str, problems: list[Problem]) -> str:
+    """The body without the characters :mod:`kb.characters` refuses, and a warning on each line
+    that held one. Removed, not refused: in a body they are nearly always invisible accidents (a
+    terminal's colour codes, a PDF's form feeds), and they carry no meaning in Markdown or HTML,
+    so the report is published without them instead of being left out. The file is not changed."""
+    if not characters.FORBIDDEN.search(body):
+        return body
+    for number, line in enumerate(body.split("\n"), start=body_line):
+        found = characters.FORBIDDEN.search(line)
+        if found:
+            problems.append(Problem(shown, number, found.start() + 1, "warning", "bad-text",
+                                    f"the body contains {characters.describe(found.group(0))}, removed "
+                                    "when the report is published", characters.BODY_HINT))
+    return characters.remove(body)
 
 
 def _flag(reader: Reader, where: tuple) -> bool:
@@ -344,7 +365,7 @@ def _read(located: Located, path: Path, shown: str, body: str, body_line: int,
                                              reader.string(where + ("description",)),
                                              _flag(reader, where + ("internal",)), i))
 
-    targets = []
+    targets, seen_target = [], {}
     for i in reader.items(("targets",), example="'- what: open government data sets' with 'value: 60'"):
         where = ("targets", i)
         reader.known_fields(where, TARGET_FIELDS, "a target")
@@ -356,6 +377,13 @@ def _read(located: Located, path: Path, shown: str, body: str, body_line: int,
         owner = reader.string(where + ("owner",))
         status = reader.choice(where + ("status",), TARGET_STATUSES)
         baseline, progress = _measure(reader, where + ("baseline",)), _measure(reader, where + ("progress",))
+        if target_id and target_id in seen_target:
+            # Every output keys targets by id: a second one would silently replace the first.
+            reader.report(where + ("id",), "duplicate-id", f"target id '{target_id}' is used twice in this report",
+                          f"first on line {seen_target[target_id]}")
+            continue
+        if target_id:
+            seen_target[target_id] = reader.located.line_of(where + ("id",))[0]
         if what:
             targets.append(Target(target_id or f"{report_id or 'report'}-t{i + 1}", what, value,
                                   reader.string(where + ("unit",)), deadline, owner, baseline, progress,
@@ -367,7 +395,7 @@ def _read(located: Located, path: Path, shown: str, body: str, body_line: int,
         source = Source(reader.url(("source", "url")), reader.string(("source", "publisher")),
                         reader.string(("source", "licence")))
 
-    _check_internal_markers(body, body_line, shown, problems)
+    problems.extend(marker_problems(body, body_line, shown))
 
     if not (title and day and countries and report_type and visibility and report_id):
         return None
@@ -382,51 +410,6 @@ def _read(located: Located, path: Path, shown: str, body: str, body_line: int,
         review=tuple(note for _i, note in reader.strings(("review",), example="['check the date']")),
         located=located,
     )
-
-
-def _check_internal_markers(body: str, body_line: int, shown: str, problems: list[Problem]) -> None:
-    """Internal sections must open and close exactly: an unclosed one would publish staff text."""
-    if "<!--" not in body:  # both markers start with it: most reports have none
-        return
-    open_line = None
-    for number, line in enumerate(body.split("\n"), start=body_line):
-        if INTERNAL_START.match(line):
-            if open_line is not None:
-                problems.append(Problem(shown, number, 1, "error", "internal-marker",
-                                        f"internal section opened again before the one on line {open_line} closed",
-                                        "close it with <!-- /internal -->"))
-            open_line = number
-        elif INTERNAL_END.match(line):
-            if open_line is None:
-                problems.append(Problem(shown, number, 1, "error", "internal-marker",
-                                        "<!-- /internal --> without an opening <!-- internal -->",
-                                        "add <!-- internal --> before the staff-only text"))
-            open_line = None
-    if open_line is not None:
-        problems.append(Problem(shown, open_line, 1, "error", "internal-marker",
-                                "internal section is never closed",
-                                "add <!-- /internal --> after the staff-only text"))
-
-
-def split_body(body: str) -> tuple[str, str]:
-    """``(public, internal)``: the body without its internal sections, and their text alone.
-
-    Fails closed: an unclosed section keeps everything after its opening line internal.
-    """
-    public, internal, inside = [], [], False
-    for line in body.split("\n"):
-        if INTERNAL_START.match(line):
-            inside = True
-        elif INTERNAL_END.match(line):
-            inside = False
-        else:
-            (internal if inside else public).append(line)
-    return "\n".join(public), "\n".join(internal)
-
-
-def public_body(body: str) -> str:
-    """The body without its internal sections (markers are checked by :func:`parse_report`)."""
-    return split_body(body)[0]
 
 
 def redact(report: Report) -> Report:

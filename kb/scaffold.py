@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import yamlstrict
+from . import characters, yamlstrict
 from .atomic import write_text
 from .countries import country_problem
 from .errors import UsageError
+from .formats import formula_like
 from .project import Project
 from .report import REPORT_TYPES, VISIBILITIES
 from .schema import slugify
@@ -91,8 +92,17 @@ def render(spec: NewReport) -> str:
 
 
 def validate(spec: NewReport) -> None:
+    # The rule of kb check (kb.characters), so that kb new never writes a file check refuses.
+    for option, value in (("--title", spec.title), *(("--place", place) for place in spec.places)):
+        bad = characters.FORBIDDEN.search(value)
+        if bad:
+            raise UsageError(f"{option} contains {characters.describe(bad.group(0))}", hint=characters.HINT)
     if not spec.title.strip():
         raise UsageError("the title is empty", hint="give --title 'Country: topic'")
+    if formula_like(spec.title):
+        # A headline never starts so; a copied spreadsheet cell does.
+        raise UsageError(f"the title starts with '{spec.title.strip()[:1]}', like a spreadsheet formula: "
+                         "probably pasted by accident", hint="retype the title, starting with a word")
     if not spec.countries:
         raise UsageError("no partner country given", hint="give --country KR (repeatable)")
     for code in spec.countries:

@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 from rapidfuzz import process
 
+from . import characters
 from .dates import DateProblem, FuzzyDate, parse_date, parse_fuzzy
 from .problems import Level, Problem
 from .yamlstrict import Located
@@ -27,7 +28,6 @@ MAX_ID_LENGTH = 80
 #: Names that are unsafe as file or folder names on some system.
 RESERVED_IDS = frozenset({"con", "prn", "aux", "nul", "index", "api", "assets", "search",
                           "com1", "com2", "com3", "com4", "lpt1", "lpt2", "lpt3"})
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _NUMBER = re.compile(r"^-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$")
 #: A number in a report has at most this many digits (before and after the point together), so
 #: every value is below 10**15 in size, exact as a float, never infinite and never too long for
@@ -158,17 +158,18 @@ class Reader:
         if value is None:
             return None
         if isinstance(value, str):
-            bad = _CONTROL.search(value)
-            if bad:
-                # Control characters (NUL, ESC...) corrupt terminals, CSV and pages.
-                char = bad.group(0)
-                name = "NUL" if char == "\x00" else f"U+{ord(char):04X}"
-                self.report(where, "bad-text", f"{self.label(where)} contains a {name} control character",
-                            "retype the text; it was probably pasted from another program")
-                return None
-            return value.strip()
+            return value.strip() if self.text_allowed(where, value) else None
         self.wrong_type(where, "text", example)
         return None
+
+    def text_allowed(self, where: Path_, value: str) -> bool:
+        """False, with an error, when ``value`` holds a character :mod:`kb.characters` refuses
+        (they corrupt terminals, feeds, CSV and pages)."""
+        bad = characters.FORBIDDEN.search(value)
+        if bad:
+            self.report(where, "bad-text", f"{self.label(where)} contains {characters.describe(bad.group(0))}",
+                        characters.HINT)
+        return bad is None
 
     def strings(self, where: Path_, *, example: str) -> list[tuple[int, str]]:
         """A list of strings, as ``(index, value)`` pairs of the valid items."""
@@ -181,7 +182,8 @@ class Reader:
         items = []
         for i, item in enumerate(value):
             if isinstance(item, str) and item.strip():
-                items.append((i, item.strip()))
+                if self.text_allowed(where + (i,), item):
+                    items.append((i, item.strip()))
             else:
                 self.wrong_type(where + (i,), "text", example)
         return items

@@ -25,6 +25,7 @@ try:  # libyaml's parser, in C: about ten times faster than PyYAML's pure-Python
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _CParser = None
 
+from . import characters
 from .errors import InputError
 
 #: Front matter and registry files above this size are refused before parsing.
@@ -123,6 +124,31 @@ def load(text: str, *, line_offset: int = 0, max_bytes: int = MAX_YAML_BYTES) ->
         raise YamlProblem(f"YAML block is {size} bytes, over the {max_bytes}-byte limit",
                           line=line_offset + 1, column=1,
                           hint="keep long text in the Markdown body", code="too-large")
+    refused = _refused_characters(text, line_offset)
+    if refused:  # read past them (as U+FFFD), so that every other problem is found too
+        text = characters.FORBIDDEN.sub("\ufffd", text)
+    located = _load(text, line_offset)
+    located.problems[:0] = refused
+    return located
+
+
+def _refused_characters(text: str, line_offset: int) -> list[YamlProblem]:
+    """One error for each line holding a character :mod:`kb.characters` refuses, written as it is
+    (an escape such as ``"\\e"`` in a quoted value is refused by the field's reader instead)."""
+    found: list[YamlProblem] = []
+    last_line = -1
+    for match in characters.FORBIDDEN.finditer(text):
+        line = text.count("\n", 0, match.start())
+        if line != last_line:
+            last_line = line
+            column = match.start() - text.rfind("\n", 0, match.start())
+            found.append(YamlProblem(f"the YAML text contains {characters.describe(match.group(0))}",
+                                     line=line_offset + line + 1, column=column, hint=characters.HINT,
+                                     code="bad-text"))
+    return found
+
+
+def _load(text: str, line_offset: int) -> Located:
     if "\t" in text:
         # Tabs are illegal YAML indentation; PyYAML's message for them is cryptic.
         for number, line_text in enumerate(text.splitlines(), start=1):

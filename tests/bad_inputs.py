@@ -11,6 +11,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.characters import BODY_HINT
+from kb.characters import HINT as TEXT_HINT
+
 NAME = "reports/kr/2014-07-03-bad.md"
 P = NAME
 
@@ -164,7 +167,219 @@ CASES = [
     Case("terminal-escape-in-title", report(head=HEAD.replace("title: Korea", 'title: "\\e[31mKorea\\e[0m"')),
          f"{P}:2:8: error [bad-text] title contains a U+001B control character "
          "(retype the text; it was probably pasted from another program)", 1),
+    # Issue 12, item 1: markup shown as text (in code, or escaped) is published as text, and
+    # check does not claim it is removed; a registry name with markup is text on every page.
+    Case("xss-heading-in-code", report(body="## Notes on the `<img src=x onerror=alert(document.domain)>` tag\n"),
+         None, 0),
+    Case("xss-escaped-headings", report(body="## &lt;img src=x onerror=alert(document.domain)&gt;\n\n"
+                                             "### &lt;svg onload=alert(1)&gt;\n"), None, 0),
+    Case("xss-in-code-block", report(body="```\n<script>alert(1)</script>\n```\n"), None, 0),
+    Case("xss-handler-after-slash", report(body="<img/onerror=alert(1)>\n"),
+         f"{P}:9:5: warning [unsafe-html] 'onerror=' is removed when the report is published "
+         "(write plain Markdown; scripts, event handlers and script URLs are never published)", 0),
+    Case("xss-sector-name", b"entities:\n  - {id: xss-sector, name: '<img src=x onerror=alert(1)>', kind: sector}\n",
+         None, 0, file_name="reports/registry/xss.yml"),
+    # Issue 12, item 6: one pasted character. Front matter and registry refuse it (check fails, so
+    # build is never reached with it); a body has it removed, with a warning, and builds.
+    Case("escape-in-body", report(body="Seoul \x1b[31mred\x1b[0m\n"),
+         f"{P}:9:7: warning [bad-text] the body contains a U+001B control character, removed when the report is "
+         f"published ({BODY_HINT})", 0),
+    Case("backspace-in-body", report(body="Seoul\x08 red\n"),
+         f"{P}:9:6: warning [bad-text] the body contains a U+0008 control character, removed when the report is "
+         f"published ({BODY_HINT})", 0),
+    Case("noncharacter-in-body", report(body="Seoul \ufffe red\n"),
+         f"{P}:9:7: warning [bad-text] the body contains the noncharacter U+FFFE, removed when the report is "
+         f"published ({BODY_HINT})", 0),
+    Case("noncharacter-in-title", report(head=HEAD.replace("title: Korea", "title: Korea\ufffe")),
+         f"{P}:2:13: error [bad-text] the YAML text contains the noncharacter U+FFFE ({TEXT_HINT})", 1),
+    Case("noncharacter-escape-in-summary", report('summary: "Seoul\\uFFFE"\n'),
+         f"{P}:7:10: error [bad-text] summary contains the noncharacter U+FFFE ({TEXT_HINT})", 1),
+    Case("surrogate-escape-in-summary", report('summary: "Seoul\\ud800"\n'),
+         f"{P}:7:10: error [bad-text] summary contains a lone surrogate U+D800 (half of a UTF-16 pair, not a "
+         f"character) ({TEXT_HINT})", 1),
+    Case("control-character-in-list", report("visit: {places: [\"Seoul\\e\"]}\n"),
+         f"{P}:7:18: error [bad-text] visit.places[0] contains a U+001B control character ({TEXT_HINT})", 1),
+    Case("noncharacter-in-registry-name",
+         b"entities:\n  - {id: odd-sector, name: \"Odd \\uFFFE\", kind: sector}\n",
+         f"reports/registry/odd.yml:2:28: error [bad-text] entities[0].name contains the noncharacter U+FFFE "
+         f"({TEXT_HINT})", 1, file_name="reports/registry/odd.yml"),
 ]
+
+# -- publishing: near misses of the internal markers (each an error; the report is left out) --
+#: Lines 9 and 10 of each body are "Near-miss public part." and a blank line; the marking starts on line 11.
+#: name -> (body with {s} where the staff-only text goes, line, column, what, snippet shown).
+NEAR_MISSES = {
+    # The nine ways of the issue...
+    "start-end-words": ("<!-- internal start -->\n{s}\n<!-- internal end -->", 11, 1, "an HTML comment",
+                        "<!-- internal start -->"),
+    "begin-end-internal": ("<!-- begin internal -->\n{s}\n<!-- end internal -->", 11, 1, "an HTML comment",
+                           "<!-- begin internal -->"),
+    "internal-only-caps": ("<!-- INTERNAL ONLY -->\n{s}", 11, 1, "an HTML comment", "<!-- INTERNAL ONLY -->"),
+    "three-dashes": ("<!--- internal --->\n{s}\n<!--- /internal --->", 11, 1, "an HTML comment",
+                     "<!--- internal --->"),
+    "hyphenated": ("<!-- internal-start -->\n{s}\n<!-- internal-end -->", 11, 1, "an HTML comment",
+                   "<!-- internal-start -->"),
+    "in-a-quote": ("> <!-- internal -->\n> {s}\n> <!-- /internal -->", 11, 3, "an HTML comment",
+                   "<!-- internal -->"),
+    "inline-with-text": ("Before <!-- internal --> {s} <!-- /internal --> after.", 11, 8, "an HTML comment",
+                         "<!-- internal -->"),
+    "div-class": ('<div class="internal">\n{s}\n</div>', 11, 1, "an HTML element", '<div class="internal">'),
+    # ...then what editors do to markup: Word's dashes and quotes, escaping, invisible characters...
+    "word-en-dashes": ("<!\u2013 internal \u2013>\n{s}\n<!\u2013 /internal \u2013>", 11, 1, "an HTML comment",
+                       "<!\u2013 internal \u2013>"),
+    "word-em-dash": ("<!\u2014internal\u2014>\n{s}", 11, 1, "an HTML comment", "<!\u2014internal\u2014>"),
+    "smart-quotes-class": ("<div class=\u201cinternal\u201d>\n{s}\n</div>", 11, 1, "an HTML element",
+                           "<div class=\u201cinternal\u201d>"),
+    "markdown-escaped": ("\\<!-- internal --\\>\n{s}\n\\<!-- /internal --\\>", 11, 2, "an HTML comment",
+                         "<!-- internal --\\>"),
+    "html-entities": ("&lt;!-- internal --&gt;\n{s}\n&lt;!-- /internal --&gt;", 11, 1, "an HTML comment",
+                      "&lt;!-- internal --&gt;"),
+    "full-width": ("\uff1c!-- \uff49\uff4e\uff54\uff45\uff52\uff4e\uff41\uff4c --\uff1e\n{s}", 11, 1,
+                   "an HTML comment", "\uff1c!-- \uff49\uff4e\uff54\uff45\uff52\uff4e\uff41\uff4c --\uff1e"),
+    "zero-width-space": ("<!-- inter\u200bnal -->\n{s}\n<!-- /internal -->", 11, 1, "an HTML comment",
+                         "<!-- inter?nal -->"),
+    "multi-line-comment": ("<!--\n  INTERNAL\n-->\n{s}", 11, 1, "an HTML comment", "<!--"),
+    "in-a-list-item": ("- <!-- internal -->\n- {s}\n- <!-- /internal -->", 11, 3, "an HTML comment",
+                       "<!-- internal -->"),
+    # ...other words for it...
+    "staff-only-comment": ("<!-- staff only -->\n{s}", 11, 1, "an HTML comment", "<!-- staff only -->"),
+    "confidential-comment": ("<!-- Confidential: do not publish -->\n{s}", 11, 1, "an HTML comment",
+                             "<!-- Confidential: do not publish -->"),
+    "official-sensitive-comment": ("<!-- OFFICIAL-SENSITIVE -->\n{s}", 11, 1, "an HTML comment",
+                                   "<!-- OFFICIAL-SENSITIVE -->"),
+    "not-for-publication-comment": ("<!-- not for publication -->\n{s}", 11, 1, "an HTML comment",
+                                    "<!-- not for publication -->"),
+    # ...other HTML...
+    "span-class": ('<span class="staff-only">{s}</span>', 11, 1, "an HTML element", '<span class="staff-only">'),
+    "custom-element": ("<internal>\n{s}\n</internal>", 11, 1, "an HTML element", "<internal>"),
+    "details-summary": ("<details>\n<summary>Internal notes</summary>\n{s}\n</details>", 12, 1,
+                        "a <details> summary", "<summary>Internal notes</summary>"),
+    "hidden-attribute": ("<div hidden>\n{s}\n</div>", 11, 1, "HTML that hides text", "<div hidden>"),
+    "display-none": ('<p style="display:none">{s}</p>', 11, 1, "HTML that hides text", '<p style="display:none">'),
+    # ...other Markdown dialects' comments and blocks...
+    "obsidian-comment": ("%% internal %%\n{s}\n%% /internal %%", 11, 1, "an Obsidian comment", "%% internal %%"),
+    "link-reference-comment": ("[//]: # (internal)\n{s}", 11, 1, "a link-reference comment", "[//]: # (internal)"),
+    "fenced-div": ("::: internal\n{s}\n:::", 11, 1, "a fenced div or admonition", "::: internal"),
+    "admonition": ('!!! note "Staff only"\n    {s}', 11, 1, "a fenced div or admonition", '!!! note "Staff only"'),
+    "shortcode": ("{{{{< internal >}}}}\n{s}\n{{{{< /internal >}}}}", 11, 1, "a template or attribute tag",
+                  "{{< internal >}}"),
+    "bracket-tag": ("[INTERNAL]\n{s}\n[/INTERNAL]", 11, 1, "a bracketed tag", "[INTERNAL]"),
+    # ...and plain-text labels, which hide nothing.
+    "bold-label": ("**Internal:** {s}", 11, 3, "a label or heading", "Internal"),
+    "heading": ("## Staff only\n\n{s}", 11, 4, "a label or heading", "Staff only"),
+    "not-for-publication-line": ("NOT FOR PUBLICATION\n\n{s}", 11, 1, "a label or heading", "NOT FOR PUBLICATION"),
+    # A code fence that is never closed is not code: what is in it is read as text.
+    "unclosed-code-fence": ("```\n<!-- internal start -->\n{s}", 12, 1, "an HTML comment",
+                            "<!-- internal start -->"),
+}
+MARKER_HINT = ("mark staff-only text with a line <!-- internal --> before it and a line <!-- /internal --> "
+               "after it, each alone at the start of its line; if this is not meant as a marker, reword it")
+#: Variants of the marker itself: they still hide the text, but only the exact form is accepted.
+INEXACT_MARKERS = {
+    "upper-case-marker": ("<!-- INTERNAL -->\n{s}\n<!-- /INTERNAL -->", "<!-- INTERNAL -->"),
+    "no-spaces": ("<!--internal-->\n{s}\n<!--/internal-->", "<!--internal-->"),
+    "indented": ("    <!-- internal -->\n{s}\n<!-- /internal -->", "<!-- internal -->"),
+}
+
+
+def staff_text(name: str) -> str:
+    """The staff-only text of a marker case: never in any public output."""
+    return f"zqxleak-near-miss-{name}"
+
+
+def marked_body(template: str, name: str) -> str:
+    return "Near-miss public part.\n\n" + template.format(s=staff_text(name)) + "\n"
+
+
+CASES += [
+    Case(f"near-miss-{name}", report(body=marked_body(body, name)),
+         f"{P}:{line}:{column}: error [near-miss-marker] {what} '{snippet}' looks like an internal marker "
+         f"but is not one: the text it marks would be published ({MARKER_HINT})", 1)
+    for name, (body, line, column, what, snippet) in NEAR_MISSES.items()
+] + [
+    Case(f"inexact-marker-{name}", report(body=marked_body(body, name)),
+         f"{P}:11:1: error [near-miss-marker] '{snippet}' is not written exactly as the marker <!-- internal --> "
+         "(write it exactly '<!-- internal -->': lower case, one space each side, at the start of its own line)", 1)
+    for name, (body, snippet) in INEXACT_MARKERS.items()
+] + [
+    # Accepted: the exact markers (trailing spaces allowed), and a near miss shown as a code sample.
+    Case("exact-markers", report(body="Public.\n\n<!-- internal -->  \nStaff.\n<!-- /internal -->\n"), None, 0),
+    Case("near-miss-in-a-code-sample",
+         report(body="Do not write:\n\n```markdown\n<!-- internal start -->\n```\n"), None, 0),
+    Case("ordinary-words", report(body="## Internal reforms\n\nThe internal market and staff exchanges. "
+                                       "[Audit](https://example.org/internal) <staff@example.org> (internal) "
+                                       "<!-- figures from MOTIE -->\n\n| Staff | 12 |\n|---|---|\n"), None, 0),
+]
+
+# -- silent wrong results (issue 12, item 11): each is now an error with its place ------------
+CASES += [
+    Case("report-supersedes-itself", report("supersedes: 2014-07-03-bad\n"),
+         f"{P}:7:13: error [supersede-cycle] the report supersedes itself "
+         "(name the earlier report it replaces)", 1),
+    Case("two-targets-one-id",
+         report("targets:\n  - {id: kr-sets, what: Open data sets, value: 60}\n"
+                "  - {id: kr-sets, what: Open data sets again, value: 80}\n"),
+         f"{P}:9:10: error [duplicate-id] target id 'kr-sets' is used twice in this report (first on line 8)", 1),
+    Case("two-opportunities-one-id",
+         report("opportunities:\n  - {id: kr-x, title: One, status: agreed}\n"
+                "  - {id: kr-x, title: Two, status: active}\n"),
+         f"{P}:9:10: error [duplicate-id] opportunity id 'kr-x' is used twice in this report (first on line 8)", 1),
+    Case("arabic-indic-date", report(head=HEAD.replace("2014-07-03", "\u0662\u0660\u0661\u0664-07-03")),
+         f"{P}:3:7: error [bad-date] date: '\u0662\u0660\u0661\u0664-07-03' is written with the digit "
+         "'\u0662' (ARABIC-INDIC DIGIT TWO), not 0-9 (use YYYY-MM-DD)", 1),
+    Case("full-width-deadline", report("targets:\n  - {what: Sets, deadline: \uff12\uff10\uff11\uff16}\n"),
+         f"{P}:8:28: error [bad-date] targets[0].deadline: '\uff12\uff10\uff11\uff16' is written with the digit "
+         "'\uff12' (FULLWIDTH DIGIT TWO), not 0-9 (use YYYY, YYYY-MM or YYYY-MM-DD)", 1),
+]
+
+#: Rules across reports: name -> (files under reports/ with their text, exact first line of
+#: `kb check`, the report ids `kb build` and `kb export` must leave out).
+PUBLIC = HEAD.replace("title: Korea", "title: Public")
+INTERNAL = HEAD.replace("visibility: public", "visibility: internal").replace("title: Korea",
+                                                                               "title: zqxleak-internal-title")
+CROSS_REPORT_CASES = {
+    "public-supersedes-internal": (
+        {"kr/2014-01-01-zqxleak-internal-title.md": INTERNAL + "---\n\nMeeting text.\n",
+         "kr/2014-07-03-public.md": PUBLIC + "supersedes: 2014-01-01-zqxleak-internal-title\n---\n\nText.\n"},
+        "reports/kr/2014-07-03-public.md:7:13: error [internal-reference] a public report cannot supersede the "
+        "internal report '2014-01-01-zqxleak-internal-title': its id would be published (remove 'supersedes', "
+        "make this report internal, or publish the older one)",
+        {"2014-07-03-public"}),
+    "two-supersede-each-other": (
+        {"kr/2014-07-03-a.md": PUBLIC + "supersedes: 2014-07-04-b\n---\n\nA.\n",
+         "kr/2014-07-04-b.md": PUBLIC + "supersedes: 2014-07-03-a\n---\n\nB.\n"},
+        "reports/kr/2014-07-03-a.md:7:13: error [supersede-cycle] supersede cycle: 2014-07-03-a -> 2014-07-04-b "
+        "-> 2014-07-03-a (a report can only supersede an older one: remove 'supersedes' from one of them)",
+        {"2014-07-03-a", "2014-07-04-b"}),
+}
+
+#: Registry files: name -> (text of reports/registry/extra.yml, exact first line of `kb check`).
+SECTOR_CHAIN = 1200
+RENAME_CHAIN = 1500
+REGISTRY_CASES = {
+    "sector-parent-cycle": (
+        "entities:\n  - {id: s-a, name: Sector A, kind: sector, parent: s-b}\n"
+        "  - {id: s-b, name: Sector B, kind: sector, parent: s-a}\n",
+        "reports/registry/extra.yml:2:1: error [parent-cycle] parent cycle: s-a -> s-b -> s-a "
+        "(an entity cannot be part of itself: remove 'parent' from one of them)"),
+    "sector-own-parent": (
+        "entities:\n  - {id: s-a, name: Sector A, kind: sector, parent: s-a}\n",
+        "reports/registry/extra.yml:2:1: error [parent-cycle] s-a: parent names itself "
+        "(remove 'parent' or name another entity)"),
+    "second-disclaimer-same-id": (
+        "entities: []\ndisclaimers:\n  - {id: standard, title: Again, text: Replaces the first.}\n",
+        "reports/registry/extra.yml:3:10: error [duplicate-id] disclaimer id 'standard' is already used at "
+        "reports/registry/entities.yml:24 (give each disclaimer its own id; reports would show only one of them)"),
+    f"{SECTOR_CHAIN}-deep-sectors": (
+        "entities:\n" + "".join(f"  - {{id: s{i}, name: Sector {i}, kind: sector"
+                                + (f", parent: s{i - 1}}}\n" if i else "}\n") for i in range(SECTOR_CHAIN)),
+        None),
+    f"{RENAME_CHAIN}-long-rename-chain": (
+        "entities:\n" + "".join(f"  - {{id: m{i}, name: Ministry {i}, kind: ministry, country: KR"
+                                + (f", superseded_by: m{i + 1}}}\n" if i + 1 < RENAME_CHAIN else "}\n")
+                                for i in range(RENAME_CHAIN)),
+        None),
+}
 
 # -- files that are not what they seem, and names that break lines (issue 12) ------------------------
 #: Text of files outside the project that links in reports/ point to: it must reach no output.

@@ -59,6 +59,15 @@ def launch():
         unavailable(f"Chromium at {executable} did not start: {str(exc).splitlines()[0]}")
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for a test module (import this fixture into the module to use it)."""
+    playwright, chromium = launch()
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *_args) -> None:
         pass

@@ -2,7 +2,9 @@
 
 Internal content carries marker strings (``zqxleak`` plus a field name) in every
 internal field and section; the public output must contain none of them, the
-internal output all of them. One public report has a hostile title and body.
+internal output all of them. One public report has a hostile title and body. Review
+points sit in the internal report: a public report with open review points is not
+published at all (tests/test_review_publication.py).
 """
 
 from __future__ import annotations
@@ -64,7 +66,6 @@ targets:
   - {id: zqxleak-target-id, what: zqxleak-target-what, unit: zqxleak-target-unit, internal: true}
 source: {url: "https://www.gov.uk/example", publisher: UK Trade & Investment, licence: OGL-UK-3.0}
 internal_notes: zqxleak-internal-notes
-review: [zqxleak-review-point]
 disclaimer: standard
 ---
 
@@ -153,6 +154,7 @@ targets:
   - {id: kr-health-pilots, what: zqxleak-internal-target-update, status: missed}
 source: {url: "https://intranet.example/zqxleak-source", publisher: zqxleak-publisher}
 internal_notes: zqxleak-internal-report-notes
+review: [zqxleak-review-point]
 supersedes: 2018-05-01-korea-health-data
 ---
 

@@ -148,6 +148,87 @@ def test_new_with_hostile_titles_stays_inside_reports(run, bad_tree, title):
     assert check.exit_code == 0, check.output
 
 
+# -- rules across reports and registry links (issue 12, items 3 and 11) ------------------------
+from bad_inputs import CROSS_REPORT_CASES, RENAME_CHAIN, REGISTRY_CASES, SECTOR_CHAIN  # noqa: E402
+
+
+@pytest.mark.parametrize("name", sorted(CROSS_REPORT_CASES))
+def test_cross_report_problems_get_their_exact_message(run, bad_tree, name):
+    files, expected, _left_out = CROSS_REPORT_CASES[name]
+    for relative, text in files.items():
+        write(bad_tree / "reports" / relative, text)
+    result = run("check")
+    assert result.stdout.splitlines()[0] == expected, result.stdout
+    assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY_CASES))
+def test_registry_problems_get_their_exact_message(run, kb_tree, name):
+    text, expected = REGISTRY_CASES[name]
+    write(kb_tree / "reports" / "registry" / "extra.yml", text)
+    result = run("check")
+    _no_traceback(result)
+    if expected is None:
+        assert result.stdout == "" and result.exit_code == 0, result.stdout
+    else:
+        assert result.stdout.splitlines()[0] == expected, result.stdout
+        assert result.exit_code == 1
+
+
+def test_build_and_export_leave_out_reports_that_break_cross_report_rules(run, bad_tree):
+    """Left out of every output, so the internal report's id is published nowhere; a sector in a
+    parent cycle (a registry error, which does not stop a build) is still on the sectors page."""
+    from sitekit import every_file_text
+
+    left_out: set[str] = set()
+    for files, _expected, ids in CROSS_REPORT_CASES.values():
+        for relative, text in files.items():
+            write(bad_tree / "reports" / relative, text)
+        left_out |= ids
+    write(bad_tree / "reports" / "registry" / "extra.yml", REGISTRY_CASES["sector-parent-cycle"][0])
+    write(bad_tree / "reports" / "kr" / "2014-07-05-shown.md", HEAD_SHOWN)
+    copy_site_files(bad_tree)
+    for args in (("build",), ("export", "--out", str(bad_tree / "data"))):
+        result = run(*args)
+        _no_traceback(result)
+        assert result.exit_code == 0, result.output
+    site = every_file_text(bad_tree / "site")
+    data = every_file_text(bad_tree / "data")
+    published = "\n".join([*site.values(), *data.values(), *site])
+    assert "2014-07-05-shown" in published, "the build published the valid report"
+    assert [i for i in sorted(left_out) if i in published] == []
+    assert "zqxleak" not in published.lower()
+    sectors = site["kb/sectors/index.html"]
+    assert "Sector A" in sectors and "Sector B" in sectors
+
+
+HEAD_SHOWN = ("---\ntitle: Shown\ndate: 2014-07-05\ncountries: [KR]\ntype: briefing\nvisibility: public\n"
+              "---\n\nShown.\n")
+
+
+def test_a_deep_sector_tree_and_a_long_rename_chain_need_no_deep_stack(run, kb_tree):
+    """Walks are iterative: every sector of a 1,200-deep tree is listed, each one level deeper,
+    and the last ministry of a 1,500-long rename chain is known under all its earlier names."""
+    from datetime import date
+
+    from kb.kbase import load
+    from kb.project import Project
+    from kb.site.browse_pages import sectors_index
+    from kb.site.context import Site
+
+    write(kb_tree / "reports" / "registry" / "extra.yml", REGISTRY_CASES[f"{SECTOR_CHAIN}-deep-sectors"][0])
+    knowledge = load(Project.at(kb_tree))
+    page = sectors_index(Site(knowledge.registry, knowledge.visible(False), False, date(2024, 1, 1), "http://x/"))
+    rows = [line for line in page.splitlines() if "[Sector " in line]
+    assert len(rows) == SECTOR_CHAIN
+    assert rows[-1].count("&nbsp;&nbsp;&nbsp;") == SECTOR_CHAIN - 1
+    write(kb_tree / "reports" / "registry" / "extra.yml", REGISTRY_CASES[f"{RENAME_CHAIN}-long-rename-chain"][0])
+    shown = run("show", f"m{RENAME_CHAIN - 1}", "--format", "json")
+    _no_traceback(shown)
+    assert shown.exit_code == 0, shown.output
+    assert "Ministry 0" in shown.stdout
+
+
 # -- one report nested 2,000 deep or with a 5,000-digit number no longer breaks every command -----
 HUGE = [c for c in CASES if c.name in ("nested-2000-lists", "nested-1000-mappings", "5000-digit-value",
                                        "400-digit-decimal")]

@@ -66,3 +66,15 @@ def test_a_full_disk_is_a_clear_error_and_leaves_no_half_index(run, kb_tree, mon
                              "permissions there, then run it again; kb writes its outputs whole or not at all)")
     index = kb_tree / ".kb" / "index"
     assert not [p for p in index.iterdir() if p.name.startswith("tmp-")] if index.exists() else True
+
+
+@pytest.mark.parametrize("address, why", [
+    ("127.0.0.1:99999", ": port 99999 is not between 1 and 65535 (use 127.0.0.1:8000, or another free port)"),
+    ("127.0.0.1:0", ": port 0 is not between 1 and 65535 (use 127.0.0.1:8000, or another free port)"),
+    ("127.0.0.1:\u0668\u0660", " (the site is served on this machine only: use 127.0.0.1:PORT)"),
+])
+def test_serve_refuses_a_port_that_is_not_one_in_one_line(run, kb_tree, address, why):
+    result = run("serve", "--address", address)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: cannot serve on '{address}'{why}\n"
+    assert not (kb_tree / "docs").exists(), "refused before generating anything"

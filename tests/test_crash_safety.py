@@ -107,7 +107,7 @@ def kill_when(root: Path, args: tuple[str, ...], ready, *, group: bool, must_kil
     """Start a real ``kb`` and kill it (alone, or with its children) once ``ready()`` is true."""
     process = subprocess.Popen(kb_command(root, *args), cwd=REPO, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
-    _orphans.append(process.pid)  # an orphaned MkDocs writes only into its own new folder; stopped after the test
+    _orphans.append(process.pid)  # its process group, stopped after the test should any child outlive it
     deadline = time.monotonic() + 120
     while process.poll() is None and time.monotonic() < deadline and not ready():
         time.sleep(0.005)
@@ -188,15 +188,57 @@ def test_killed_build_leaves_the_previous_site_whole(template, tree, point):
     assert leftovers_of(site) == []
 
 
-def test_kill_minus_9_of_kb_build_while_mkdocs_runs(template, tree):
-    """Only kb is killed; its MkDocs child goes on writing, into its own folder only."""
+def children_of(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+        except (OSError, ValueError):
+            continue
+        if entry.name.isdigit() and int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running, not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children die with kb through a Linux call")
+def test_kill_minus_9_of_kb_build_alone_takes_mkdocs_and_pagefind_with_it(template, tree):
+    """Only kb is killed (SIGKILL, its process alone): MkDocs and Pagefind die with it, so none is
+    left to re-create a .site.new-* folder after the next build has cleaned up (issue 12)."""
     site = tree / "site"
-    kill_when(tree, ("build",), lambda: (s := staging(site)) is not None and (s / "assets").is_dir(),
-              group=False)
+    children: dict[int, bytes] = {}  # pid -> command line, when kb was killed
+
+    def mkdocs_writing() -> bool:
+        if (s := staging(site)) is not None and (s / "assets").is_dir():
+            for child in children_of(_orphans[-1]):
+                try:
+                    children[child] = Path(f"/proc/{child}/cmdline").read_bytes()
+                    # Frozen, a child cannot finish on its own: only dying with kb ends it.
+                    os.kill(child, signal.SIGSTOP)
+                except OSError:
+                    pass
+            return True
+        return False
+
+    kill_when(tree, ("build",), mkdocs_writing, group=False)
+    assert any(b"mkdocs" in command for command in children.values()), "MkDocs ran when kb was killed"
+    deadline = time.monotonic() + 60
+    while any(alive(c) for c in children) and time.monotonic() < deadline:
+        time.sleep(0.01)  # the kernel kills them as kb dies; being reaped takes a moment
+    assert [c for c in children if alive(c)] == []
     assert snapshot(site) == template[1]
     result = kb(tree, "build")
     assert result.exit_code == 0, result.output
     assert_whole_site(site, NEW_TEXT)
+    assert leftovers_of(site) == []
 
 
 def test_killed_build_between_the_two_renames_is_undone_by_the_next_run(template, tree):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from browserkit import StaticServer, launch
+from browserkit import StaticServer, browser  # noqa: F401 - a fixture
 from conftest import REPO
 from findkit import (KEYS, Expected, address, counts, focused, found, new_page, open_find, search_words,
                      settle, state, status, tab_to, tick, titles, with_zeros)
@@ -33,14 +33,6 @@ PHONE = {"width": 375, "height": 740}
 # -- fixtures -----------------------------------------------------------------------------------
 def kb(root: Path, *args: str):
     return CliRunner().invoke(main, ["--root", str(root), *args], catch_exceptions=False)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright, chromium = launch()
-    yield chromium
-    chromium.close()
-    playwright.stop()
 
 
 @pytest.fixture(scope="module")

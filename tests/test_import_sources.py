@@ -102,9 +102,32 @@ def test_page_with_an_article_element_but_no_govuk_classes():
     assert extracted.paragraphs() == ["Body text."]
 
 
-def test_page_without_an_article_is_a_clear_error():
+def test_page_without_an_article_is_read_by_trafilatura_with_its_table_and_list():
+    page = ("<html><head><title>Japan: trade - Example</title></head><body><div class='nav'>Menu</div><div>"
+            "<h1>Japan: trade in numbers</h1><p>Published 1 May 2015</p>"
+            "<p>The trade mission met the ministry in Tokyo and talked about the figures below.</p>"
+            "<table><tr><th>Year</th><th>Value</th></tr><tr><td>2014</td><td>£3m</td></tr></table>"
+            "<p>Share on Twitter</p><ul><li>first point made</li><li>second point made</li></ul></div></body></html>")
+    document = parse_html(page, "p.html")
+    extracted = extract(document)
+    assert extracted.title == "Japan: trade in numbers"
+    assert extracted.published == date(2015, 5, 1)
+    blocks = extracted.sections[0].blocks
+    assert [b.kind for b in blocks] == ["paragraph", "table", "item", "item"]
+    assert blocks[1].markdown == "| Year | Value |\n|---|---|\n| 2014 | £3m |"
+    assert "Share on Twitter" in extracted.chrome
+
+
+def test_a_govuk_table_stays_a_markdown_table():
+    page = GOVUK_PAGE.replace("<h2>Comment</h2>", "<table><tr><th>A</th><th>B|C</th></tr><tr><td>1</td><td>2</td>"
+                                                  "</tr></table><h2>Comment</h2>")
+    blocks = [b for b in parse_html(page, "page.html").blocks if b.kind == "table"]
+    assert [b.markdown for b in blocks] == ["| A | B\\|C |\n|---|---|\n| 1 | 2 |"]
+
+
+def test_page_with_no_text_at_all_is_a_clear_error():
     with pytest.raises(InputError, match="no article found"):
-        parse_html("<html><body><div>Just a div</div></body></html>", "p.html")
+        parse_html("<html><body><div>Hi</div></body></html>", "p.html")
 
 
 def test_hostile_html_is_read_without_a_crash_and_without_script_text():
@@ -115,6 +138,48 @@ def test_hostile_html_is_read_without_a_crash_and_without_script_text():
     text = " ".join(b.text for b in document.blocks)
     assert "alert" not in text
     assert "deep text" in text and "one" in text and "two" in text
+
+
+# -- page chrome, titles and headings ---------------------------------------------------------------
+def test_page_chrome_is_set_aside_and_the_real_title_found():
+    text = ("Skip to main content\nResearch and innovation\nNews article3 March 2021Directorate-General for "
+            "Research2 min read\n\nJapan and the EU start talks on fusion research\n\n"
+            "This was published under the 2019 to 2022 Johnson Conservative government\n\n"
+            "Share on Twitter\n\nThe two sides met in Brussels to plan joint fusion work over the next decade.\n")
+    extracted = extract(parse_text(text, "x.txt"))
+    assert extracted.title == "Japan and the EU start talks on fusion research"
+    assert extracted.published == date(2021, 3, 3)
+    assert extracted.paragraphs() == ["Research and innovation",
+                                      "The two sides met in Brussels to plan joint fusion work over the next decade."]
+    assert extracted.chrome == ["Skip to main content",
+                                "News article3 March 2021Directorate-General for Research2 min read",
+                                "This was published under the 2019 to 2022 Johnson Conservative government",
+                                "Share on Twitter"]
+
+
+def test_a_text_without_a_title_line_gets_its_first_sentence_as_title_not_its_lead_in():
+    text = ("A government spokesperson said:\n\nThe Prime Minister spoke to the President of Chile about "
+            "trade, science and the oceans this morning. They agreed to meet again.\n")
+    extracted = extract(parse_text(text, "x.txt"))
+    assert extracted.title == "The Prime Minister spoke to the President of Chile about trade, science and the …"
+    assert extracted.title_note.startswith("the text has no title line")
+    assert extracted.paragraphs()[0] == "A government spokesperson said:"
+
+
+def test_headings_come_only_from_real_headings_and_a_short_last_line_is_kept():
+    text = ("Peru: a visit\n\nPublished 3 May 2018\n\nSir Alan Duncan\n\nThe minister visited Lima and met the "
+            "trade minister.\n\nNext steps\n\nBoth sides will meet again in the autumn.\n\nThe Korean Peninsula\n")
+    extracted = extract(parse_text(text, "x.txt"))
+    assert [s.heading for s in extracted.sections] == [None, "Next steps"]
+    assert extracted.paragraphs() == ["Sir Alan Duncan", "The minister visited Lima and met the trade minister.",
+                                      "Both sides will meet again in the autumn.", "The Korean Peninsula"]
+
+
+def test_a_korean_page_keeps_its_real_title_and_reads_its_date():
+    text = "보도자료\n\n한국과 영국, 수소 경제 협력 강화에 합의\n\n2023.05.16\n\n양국 장관은 서울에서 만나 협력 방안을 논의했다.\n"
+    extracted = extract(parse_text(text, "x.txt"))
+    assert (extracted.genre, extracted.title, extracted.published) == (
+        "보도자료", "한국과 영국, 수소 경제 협력 강화에 합의", date(2023, 5, 16))
 
 
 # -- no pattern of the importer is super-linear (issue 12) ------------------------------------------

@@ -149,6 +149,22 @@ def test_a_duplicate_id_takes_the_full_path_and_keeps_the_first(tree):
     assert ids(tree, text="copy") == set()
 
 
+def test_a_report_made_internal_takes_the_full_path_and_drops_what_supersedes_it(tree):
+    """Whether a 'supersedes' is allowed depends on the other report (is it public?): changing
+    that report alone is enough to refuse the one that names it, as kb check does."""
+    project = Project.at(tree)
+    newer = tree / "reports" / "kr" / "2020-03-02-korea-energy-and-data.md"
+    newer.write_text(newer.read_text().replace("---\ntitle", "---\nsupersedes: 2015-05-01-korea-smart-grid\ntitle", 1),
+                     encoding="utf-8")
+    update_index(project)
+    assert "2020-03-02-korea-energy-and-data" in ids(tree)
+    older = tree / "reports" / "kr" / "2015-05-01-korea-smart-grid.md"
+    older.write_text(older.read_text().replace("visibility: public", "visibility: internal"), encoding="utf-8")
+    result = update_index(project)
+    assert result.rebuilt and result.skipped == ["reports/kr/2020-03-02-korea-energy-and-data.md"]
+    assert "2020-03-02-korea-energy-and-data" not in ids(tree)
+
+
 def test_progress_is_reported_by_phase(tree):
     calls = []
     update_index(Project.at(tree), progress=lambda *args: calls.append(args))

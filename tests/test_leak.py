@@ -15,8 +15,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bad_inputs import INEXACT_MARKERS, NEAR_MISSES, marked_body, staff_text
+from conftest import write
 from kb.cli import main
 from sitekit import INTERNAL_ID, MARKER, MARKERS, PUBLIC_IDS, every_file_text, make_tree
+
+#: Public reports whose staff-only text is marked in a way the check refuses: each is an error,
+#: so the report is left out of every output. Their staff text carries the leak marker.
+MARKED = {name: body for name, (body, *_where) in NEAR_MISSES.items()} | \
+    {name: body for name, (body, _snippet) in INEXACT_MARKERS.items()}
+NEAR_MISS_HEAD = ("---\ntitle: Near miss\ndate: 2019-05-01\ncountries: [KR]\ntype: briefing\n"
+                  "visibility: public\n---\n\n")
 
 
 def kb(root: Path, *args: str):
@@ -27,6 +36,8 @@ def kb(root: Path, *args: str):
 def tree(tmp_path_factory) -> Path:
     root = make_tree(tmp_path_factory.mktemp("leak"))
     assert kb(root, "check").exit_code == 0, "every report is valid, so none is left out for errors"
+    for name, template in MARKED.items():
+        write(root / "reports" / "kr" / f"2019-05-01-near-miss-{name}.md", NEAR_MISS_HEAD + marked_body(template, name))
     for args in (("build",), ("build", "--internal"), ("export", "--out", str(root / "public-data")),
                  ("export", "--include-internal", "--out", str(root / "staff-data"))):
         result = kb(root, *args)
@@ -123,3 +134,39 @@ def test_site_refuses_unredacted_reports_for_a_public_build(tree):
     public_but_unredacted = [r for r in knowledge.reports if r.is_public]
     with pytest.raises(BuildError, match="internal content"):
         Site(knowledge.registry, public_but_unredacted, False, date(2024, 1, 1), "http://x/")
+
+
+def test_near_miss_markers_are_errors_and_their_text_reaches_no_output(tree):
+    """Every way of marking text internal but the exact one is an error that names the file,
+    and the report is left out: its staff text is in no public output (nor in the staff ones,
+    which leave out reports with errors too); the tests above search every public file for it."""
+    check = kb(tree, "check")
+    assert check.exit_code == 1
+    flagged = {line.split(":")[0] for line in check.output.splitlines() if "[near-miss-marker]" in line}
+    assert flagged == {f"reports/kr/2019-05-01-near-miss-{name}.md" for name in MARKED}
+    outputs = {**every_file_text(tree / "site"), **every_file_text(tree / "docs"),
+               **every_file_text(tree / "public-data"), **every_file_text(tree / "site-internal"),
+               **every_file_text(tree / "staff-data")}
+    text = "\n".join(outputs.values())
+    assert [name for name in MARKED if staff_text(name) in text] == []
+    assert "Near-miss public part." not in text, "the whole report is left out, not only its marked part"
+    search = kb(tree, "search", "zqxleak-near-miss", "--include-internal", "--format", "json")
+    assert search.exit_code == 0 and json.loads(search.stdout)["total"] == 0, search.output
+
+
+def test_public_view_drops_a_supersedes_naming_a_report_it_does_not_show(tmp_path):
+    """kb check refuses a public report superseding an internal one; loaded without the checks,
+    the public view still does not carry the internal report's id."""
+    from bad_inputs import CROSS_REPORT_CASES
+    from kb.kbase import load
+    from kb.project import Project
+
+    files, _expected, _left_out = CROSS_REPORT_CASES["public-supersedes-internal"]
+    root = make_tree(tmp_path)
+    for relative, text in files.items():
+        write(root / "reports" / relative, text)
+    knowledge = load(Project.at(root), checks=False)
+    assert knowledge.report("2014-07-03-public").supersedes == "2014-01-01-zqxleak-internal-title"
+    public = {r.id: r for r in knowledge.visible(False)}
+    assert public["2014-07-03-public"].supersedes is None
+    assert public["2018-05-01-korea-health-data"].supersedes == "2014-07-03-korea-open-data"

@@ -38,7 +38,7 @@ def test_export_writes_json_and_csv_that_round_trip(tree):
         text = (tree / "data" / f"{name}.json").read_text(encoding="utf-8")
         assert json.loads(text) == rows
         assert json.loads(json.dumps(json.loads(text))) == rows
-        read_back = list(csv.DictReader(io.StringIO((tree / "data" / f"{name}.csv").read_text(encoding="utf-8"))))
+        read_back = list(csv.DictReader(io.StringIO((tree / "data" / f"{name}.csv").read_text(encoding="utf-8-sig"))))
         assert len(read_back) == len(rows)
         for row, csv_row in zip(rows, read_back):
             assert list(csv_row) == list(row)

@@ -77,10 +77,10 @@ def test_front_matter_round_trips(tmp_path_factory, data, body):
     body = body.replace("\r", "")
     path.write_text("---\n" + yamlstrict.dump(data) + "---\n" + body, encoding="utf-8")
     parsed = parse_report(path)
-    errors = [p for p in parsed.problems if p.level == "error" and p.code != "internal-marker"]
+    errors = [p for p in parsed.problems if p.level == "error" and p.code not in ("internal-marker", "near-miss-marker")]
     assert not errors, errors
     report = parsed.report
-    if report is None:  # an unbalanced <!-- internal --> marker in random body text
+    if report is None:  # an unbalanced or inexact <!-- internal --> marker in random body text
         return
     assert report.title == data["title"]
     assert report.date.isoformat() == data["date"]

@@ -141,3 +141,45 @@ def test_paths_and_links():
 def test_sanitise_is_idempotent_on_its_output():
     once = sanitise(render(HOSTILE))
     assert sanitise(once) == once
+
+
+REMOVED_OR_TEXT = [
+    ("Hello <script>alert(1)</script>", [(6, "<script")]),
+    ('<img src=x onerror="alert(1)">', [(10, "onerror=")]),
+    ("<svg onload=alert(1)>", [(4, "onload=")]),
+    ("[click](javascript:alert(1))", [(7, "(javascript:")]),
+    ("![p](data:image/png;base64,AA)", [(4, "(data:")]),
+    ('<a href="&#106;avascript:alert(1)">x</a>', [(2, "href=")]),
+    ("## Notes on the `<img src=x onerror=alert(document.domain)>` tag", []),
+    ("## &lt;img src=x onerror=alert(1)&gt;", []),
+    ("### &lt;svg onload=alert(1)&gt;", []),
+    ("```\n<script>alert(1)</script>\n```", []),
+    ("    <img src=x onerror=alert(1)>", []),
+    ("(javascript: is a language) and x = 'data:'", []),
+]
+
+
+@pytest.mark.parametrize("body, removed", REMOVED_OR_TEXT, ids=[b[:30] for b, _ in REMOVED_OR_TEXT])
+def test_what_check_says_is_removed_is_removed_and_the_rest_is_published_as_text(body, removed):
+    """``kb check``'s unsafe-html warning lists exactly what publishing removes; what it does not
+    list is shown as text, and nothing in the published body could run."""
+    from html.parser import HTMLParser
+
+    from kb.site.html import removed_on_publishing
+
+    assert removed_on_publishing(body + "\n") == removed
+    out = render(body + "\n")
+    live: list[str] = []
+
+    class Live(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            live.extend(f"{tag} {name}" for name, value in attrs
+                        if name.startswith("on") or (value or "").lower().startswith(("javascript:", "data:")))
+            if tag in ("script", "svg", "iframe"):
+                live.append(tag)
+
+    Live().feed(out)
+    assert live == []
+    if not removed:  # shown as the author wrote it: the payload's text is on the page
+        shown = html.unescape(re.sub(r"<[^>]+>", "", out))
+        assert html.unescape(re.sub(r"^#+ |`+\n?|^ {4}", "", body, flags=re.MULTILINE)).strip() in shown

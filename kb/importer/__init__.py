@@ -2,23 +2,27 @@
 
 :func:`import_sources` reads every source, proposes front matter against the
 registry, checks the result and writes new report files (never replacing one).
-Nothing is written if any source fails. See docs/importing.md.
+Any readable text gives a draft; a source that cannot be read is refused with
+its reason while the others go on. See docs/importing.md.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
-from ..errors import ExistsError, InputError, KbError
+from ..errors import ExistsError, InputError, KbError, UsageError
 from ..project import Project
 from ..registry import Entity, Registry, project_registry
 from .analyse import Analyser, Draft
 from .entities import NewEntity
 from .sources import read_source
-from .writer import registry_addition, render, target_path, validate, write_registry, write_report
+from .writer import (accept_proposals, registry_addition, render, target_path, validate, write_registry,
+                     write_report)
 
 
 @dataclass
@@ -30,12 +34,46 @@ class Imported:
     draft: Draft
 
 
+@dataclass(frozen=True)
+class Refused:
+    """A source that gave no report, and why (unreadable, or its report file exists)."""
+
+    source: str
+    reason: str
+    error: KbError
+
+
 @dataclass
 class ImportResult:
     reports: list[Imported] = field(default_factory=list)
     proposals: list[NewEntity] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
     registry_path: Path | None = None
     written: bool = False
+
+    def summary(self) -> list[tuple[str, str, int]]:
+        """Rows ``(outcome, reason, count)``: imported, needs review (by reason), refused (by reason)."""
+        rows: list[tuple[str, str, int]] = [("imported", "", len(self.reports))]
+        reasons = Counter(reason for item in self.reports
+                          for reason in dict.fromkeys(review_reason(n) for n in item.draft.review))
+        rows += [("needs review", reason, n) for reason, n in sorted(reasons.items(), key=lambda r: (-r[1], r[0]))]
+        refused = Counter(item.reason for item in self.refused)
+        rows += [("refused", reason, n) for reason, n in sorted(refused.items(), key=lambda r: (-r[1], r[0]))]
+        return rows
+
+
+#: Review notes grouped for the summary: the first pattern a note matches names its reason.
+_REVIEW_REASONS = (
+    ("title", re.compile(r"title")), ("date", re.compile(r"\bdate\b|\bdates\b|year")),
+    ("partner country", re.compile(r"partner countr")), ("new entity", re.compile(r"new entity|proposed")),
+    ("target", re.compile(r"^target")), ("people", re.compile(r"^people named")),
+    ("disclaimer", re.compile(r"disclaimer")), ("list count", re.compile(r"but lists")),
+)
+
+
+def review_reason(note: str) -> str:
+    """A short name for the kind of a review note ('title', 'date', 'target', ...)."""
+    return next((name for name, pattern in _REVIEW_REASONS if pattern.search(note)), "other")
 
 
 def collect_sources(paths: Iterable[Path]) -> list[Path]:
@@ -64,62 +102,103 @@ def with_proposals(registry: Registry, proposals: list[NewEntity]) -> Registry:
     return Registry(entities=entities, disclaimers=dict(registry.disclaimers))
 
 
-def draft_source(analyser: Analyser, path: Path, shown: str, *, default_date: date | None = None,
-                 countries: list[str] | None = None, accept_new: bool = False) -> Draft:
-    return analyser.analyse(read_source(path, shown), default_date=default_date, countries=countries,
-                            accept_new=accept_new)
+@dataclass(frozen=True)
+class Overrides:
+    """What the user says over the text: ``--title``, ``--date``, ``--country``, ``--publisher``."""
+
+    title: str | None = None
+    day: date | None = None
+    countries: tuple[str, ...] = ()
+    publisher: str | None = None
+
+
+def draft_source(analyser: Analyser, path: Path, shown: str, overrides: Overrides = Overrides(), *,
+                 accept_new: bool = False) -> Draft:
+    return analyser.analyse(read_source(path, shown), default_date=overrides.day,
+                            countries=list(overrides.countries) or None, accept_new=accept_new,
+                            title=overrides.title, publisher=overrides.publisher)
+
+
+Progress = Callable[[int, int, str], None]
 
 
 def import_sources(project: Project, paths: Iterable[Path], *, dry_run: bool = False,
-                   accept_new_entities: bool = False, default_date: date | None = None,
-                   countries: list[str] | None = None, registry: Registry | None = None) -> ImportResult:
-    """Import every source; write the reports (and accepted entities) unless ``dry_run``."""
+                   accept_new_entities: bool = False, overrides: Overrides = Overrides(),
+                   registry: Registry | None = None, progress: Progress | None = None) -> ImportResult:
+    """Import every readable source; write the reports (and accepted entities) unless ``dry_run``.
+
+    A source that cannot be read, or whose report file already exists, is refused with its
+    reason and the others go on. ``progress(done, total, source)`` is called after each source.
+    """
     project.require_reports()
     if registry is None:
         registry, _problems = project_registry(project)
+    sources = collect_sources(Path(p) for p in paths)
+    if overrides.title and len(sources) > 1:
+        raise UsageError("--title names one report, but several sources were given",
+                         hint="import the sources one at a time to give each its title")
     analyser = Analyser(registry)
+    result = ImportResult()
     drafts: list[Draft] = []
-    failures: list[KbError] = []
-    for path in collect_sources(Path(p) for p in paths):
+    for done, path in enumerate(sources, start=1):
+        shown = project.show(path)
         try:
-            drafts.append(draft_source(analyser, path, project.show(path), default_date=default_date,
-                                       countries=countries, accept_new=accept_new_entities))
+            drafts.append(draft_source(analyser, path, shown, overrides, accept_new=accept_new_entities))
         except KbError as exc:
-            failures.append(exc)
-    if failures:
-        first = failures[0]
-        more = f"; {len(failures) - 1} more source(s) failed too" if len(failures) > 1 else ""
-        first.hint = f"{first.hint or 'fix or remove this source'}{more}; nothing was written"
-        raise first
+            result.refused.append(Refused(shown, exc.message, exc))
+        if progress:
+            progress(done, len(sources), shown)
 
     proposals: list[NewEntity] = []
     for draft in drafts:
         for proposal in draft.entities.new:
             if proposal.id not in {p.id for p in proposals}:
                 proposals.append(proposal)
-    checking = with_proposals(registry, proposals) if accept_new_entities else registry
+    accepted, held = accept_proposals(registry, proposals) if accept_new_entities else ([], [])
+    checking = with_proposals(registry, accepted)
+    for draft in drafts:
+        for proposal, why in held:
+            if proposal in draft.entities.new:
+                draft.review.append(f"new entity proposed: {proposal.label}, id {proposal.id}, not added to "
+                                    f"the registry: {why}")
+    result.proposals = proposals
 
-    result = ImportResult(proposals=proposals)
     planned: dict[Path, str] = {}
+    stems = {p.stem for p in project.reports_dir.rglob("*.md") if project.registry_dir not in p.parents}
     for draft in drafts:
         path = target_path(project, draft)
+        if not path.exists() and path.stem in stems | {p.stem for p in planned}:
+            # A report id is unique across countries: another folder has this date and title.
+            path = next(path.with_name(f"{path.stem}-{n}.md") for n in range(2, 10_000)
+                        if path.with_name(f"{path.stem}-{n}.md").stem not in stems | {p.stem for p in planned})
         shown = project.show(path)
         if path in planned:
-            raise ExistsError(f"two sources would both become this report ({planned[path]} and {draft.shown})",
-                              path=shown, hint="import them one at a time and rename the first")
+            error = ExistsError(f"{planned[path]} becomes the same report", path=draft.shown,
+                                hint="import it on its own, with --title")
+            result.refused.append(Refused(draft.shown, "another source makes the same report", error))
+            continue
         if path.exists() and not dry_run:
-            raise ExistsError("a report with this date and title already exists; not overwriting it",
-                              path=shown, hint=f"nothing was written; move it away to import {draft.shown} again")
+            error = ExistsError(f"a report with this date and title already exists: {shown}; not overwriting it",
+                                path=draft.shown, hint="move the report away to import this source again")
+            result.refused.append(Refused(draft.shown, "its report already exists", error))
+            continue
         planned[path] = draft.shown
+        draft.accepted = accept_new_entities and any(p in accepted for p in draft.entities.new)
         text = render(draft, checking)
-        validate(text, path, shown, checking)
+        try:
+            validate(text, path, shown, checking)
+        except KbError as exc:
+            exc.path = draft.shown
+            result.refused.append(Refused(draft.shown, exc.message.split(":")[0], exc))
+            del planned[path]
+            continue
         result.reports.append(Imported(draft.shown, path, shown, text, draft))
-    if accept_new_entities and proposals:
-        result.registry_path, _text = registry_addition(project, proposals)
+    if accepted:
+        result.registry_path, _text = registry_addition(project, accepted)
     if dry_run:
         return result
-    if accept_new_entities and proposals:
-        write_registry(project, proposals)
+    if accepted:
+        write_registry(project, accepted)
     for item in result.reports:
         write_report(item.path, item.text, item.shown)
     result.written = True

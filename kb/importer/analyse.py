@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from ..errors import InputError
+from ..countries import country_name
 from ..registry import KINDS, Registry
 from .entities import EntityMatcher, EntityReading, NewEntity
+from .datefind import DateMention, DateReader, event_dates
 from .extract import (Extracted, PersonReading, VisitReading, extract, find_people, find_visit,
                       list_count_problems)
 from .opportunities import find_opportunities, opportunity_id
-from .places import HOME_COUNTRY, city_country, countries_in, country_mentions, country_words
+from .partners import read_countries
+from .places import HOME_COUNTRY, country_words
 from .sectors import SectorMatcher
 from .sources import Document
 from .targets import find_targets
@@ -44,14 +48,17 @@ class Draft:
     source: dict
     review: list[str] = field(default_factory=list)
     accepted: bool = False
+    publisher_country: str = HOME_COUNTRY
+    event_dates: list[DateMention] = field(default_factory=list)
+    target_quotes: list[str] = field(default_factory=list)  # each target's quantity as written
+    markdown_body: bool = False  # the blocks keep their source's Markdown (Markdown, or a page via trafilatura)
 
     def tag_ids(self, registry: Registry) -> dict[str, list[str]]:
         """Tag lists: registry entities, and proposed ones when accepted."""
         tags: dict[str, list[str]] = {}
-        new = {n.id: n for n in self.entities.new}
         for entity_id in self.entities.ids():
             entity = registry.get(entity_id)
-            kind = entity.kind if entity else (new[entity_id].kind if entity_id in new and self.accepted else None)
+            kind = entity.kind if entity else None  # a proposal is tagged once the registry has it
             if kind is None or kind == "sector":
                 continue
             tags.setdefault(KINDS[kind], [])
@@ -71,19 +78,35 @@ class Analyser:
         self.sector_matcher = SectorMatcher(registry)
 
     def analyse(self, document: Document, *, default_date: date | None = None,
-                countries: list[str] | None = None, accept_new: bool = False) -> Draft:
-        extracted = extract(document)
+                countries: list[str] | None = None, accept_new: bool = False, title: str | None = None,
+                publisher: str | None = None) -> Draft:
+        """A draft for any readable document: what is unsure is a best guess and a review note.
+
+        ``title``, ``default_date`` (the publication date), ``countries`` and ``publisher`` (a
+        country code) override what the text says.
+        """
+        reader = DateReader()
+        extracted = extract(document, reader)
         shown = document.shown
         review = list(extracted.review)
+        if title:
+            extracted.title = title
+        elif extracted.title_note:
+            review.append(extracted.title_note)
         if not extracted.title:
-            raise InputError("no title found", path=shown, line=1,
-                             hint="the first line (or the page's <h1>) should be the report's title")
-        published = extracted.published or default_date
-        if published is None:
-            raise InputError("no publication date found", path=shown, line=1,
-                             hint="add a line like 'Published 3 July 2014' near the top, or give --date")
-        if extracted.published is None:
-            review.append(f"publication date {published} was given on the command line, not read from the text")
+            extracted.title = Path(shown).stem.replace("-", " ").replace("_", " ").strip() or "Untitled"
+            review.append("no title found: the title is the file's name; write the real title")
+        finding = extracted.date_finding
+        if default_date:
+            published, year_known = default_date, True
+        elif finding:
+            published, year_known = finding.day, finding.sure
+            if not finding.sure:
+                review.append(f"date {finding.day} taken from {finding.source}: check it is the publication date")
+        else:
+            published, year_known = date.today(), False
+            review.append("no date found in the text: the date is the day of the import; set the publication "
+                          "date (or give --date)")
 
         # One analysed text: the title, then each paragraph; offsets let readings meet.
         pieces, paragraphs, offset = [], [], 0
@@ -91,42 +114,35 @@ class Analyser:
             paragraphs.append((text, offset))
             pieces.append(text)
             offset += len(text) + 2
-        publisher = extracted.publisher
-        if publisher:
-            paragraphs_for_entities = pieces + [publisher]
-        else:
-            paragraphs_for_entities = pieces
-        text = "\n\n".join(paragraphs_for_entities)
+        source_publisher = extracted.publisher
+        text = "\n\n".join(pieces + ([source_publisher] if source_publisher else []))
         body_paragraphs = paragraphs[1:]
+        body_texts = [p for p, _o in body_paragraphs]
+        events = event_dates(reader, body_texts, published.year if year_known else None)
 
-        visit, _visit_sentence = find_visit([p for p, _o in body_paragraphs], published, review)
-        chosen = list(countries or [])
+        visit, _visit_sentence = find_visit(body_texts, published if year_known else None, review)
+        country_reading = read_countries(extracted.title, body_texts, publisher=publisher)
+        chosen = list(countries or country_reading.partners)
+        if not countries and country_reading.note:
+            review.append(country_reading.note)
+        reading = self.entities.read(text, chosen, published, publisher=country_reading.publisher)
         if not chosen:
-            chosen = countries_in(extracted.title)
-            for place in visit.places:
-                code = city_country(place)
-                if code and code != HOME_COUNTRY and code not in chosen:
-                    chosen.append(code)
-        reading = self.entities.read(text, chosen or self._fallback_countries(text), published)
-        if not countries:
-            for hit in reading.hits:
-                entity = self.registry.get(hit.entity_id)
-                if entity and entity.kind in ("ministry", "agency") and entity.country \
-                        and entity.country != HOME_COUNTRY and entity.country not in chosen:
-                    chosen.append(entity.country)
-            if not chosen:
-                chosen = self._fallback_countries(text)
-        if not chosen:
-            raise InputError("could not tell which partner country this report is about", path=shown, line=1,
-                             hint="give it with --country, e.g. --country KR")
+            chosen = [country_reading.publisher if country_name(country_reading.publisher) else HOME_COUNTRY]
+            review.append(f"no partner country found in the text: set to {chosen[0]}; give the right one "
+                          f"(or --country)")
         review.extend(reading.review)
 
         new_by_id = {n.id: n for n in reading.new}
         blanked = _blank(text, [(h.start, h.end) for h in reading.hits])
-        sectors = self.sector_matcher.sectors(blanked[len(extracted.title):], extracted.title)
+        blocks = [b for section in extracted.sections for b in section.blocks]
+        items = [(o - len(extracted.title), o - len(extracted.title) + len(t))
+                 for (t, o), block in zip(body_paragraphs, blocks) if block.kind == "item"]
+        sectors = self.sector_matcher.sectors(blanked[len(extracted.title):], extracted.title, items)
 
         people = find_people([p for p, _o in body_paragraphs])
-        targets = self._targets(body_paragraphs, reading, new_by_id, published, accept_new, review)
+        quotes: list[str] = []
+        targets = self._targets(body_paragraphs, reading, new_by_id, published, accept_new, review, quotes,
+                                year_known)
         opportunities = self._opportunities(body_paragraphs, reading, blanked, chosen, new_by_id,
                                             accept_new)
         review.extend(list_count_problems([p for p, _o in body_paragraphs]))
@@ -143,16 +159,13 @@ class Analyser:
         source: dict = {}
         if document.url:
             source["url"] = document.url
-        if publisher:
-            resolved = self.entities.resolve(publisher, chosen)
-            source["publisher"] = resolved.name if resolved else publisher
+        if source_publisher:
+            resolved = self.entities.resolve(source_publisher, chosen)
+            source["publisher"] = resolved.name if resolved else source_publisher
         return Draft(shown, extracted.title, published, chosen, _guess_type(extracted), extracted, visit, people,
-                     reading, sectors, targets, opportunities, disclaimer, source, review, accept_new)
-
-    def _fallback_countries(self, text: str) -> list[str]:
-        counts = country_mentions(text)
-        counts.pop(HOME_COUNTRY, None)
-        return [code for code, _n in counts.most_common(1)]
+                     reading, sectors, targets, opportunities, disclaimer, source, review, accept_new,
+                     country_reading.publisher, events, quotes,
+                     any(b.markdown for b in document.blocks if b.kind != "table"))
 
     def _kind(self, entity_id: str, new_by_id: dict[str, NewEntity]) -> tuple[str | None, str | None]:
         entity = self.registry.get(entity_id)
@@ -162,29 +175,45 @@ class Analyser:
         return (proposal.kind, proposal.country) if proposal else (None, None)
 
     def _targets(self, paragraphs, reading: EntityReading, new_by_id, published: date, accept_new: bool,
-                 review: list[str]) -> list[dict]:
+                 review: list[str], quotes: list[str], year_known: bool = True) -> list[dict]:
+        # Owners are looked up for every quantity: precompute, per hit, the last owner-like hit of
+        # each sort up to it, so that a long text stays linear (bisect, not a scan of every hit).
         hits = reading.hits
+        starts = [h.start for h in hits]
+        kinds = [self._kind(h.entity_id, new_by_id) for h in hits]
+        last: dict[str, list[int]] = {"partner": [], "ministry": [], "agency": []}
+        current = {"partner": -1, "ministry": -1, "agency": -1}
+        for index, (kind, country) in enumerate(kinds):
+            if kind in _OWNER_KINDS and country != HOME_COUNTRY:
+                current["partner"] = index
+                if kind in ("ministry", "agency"):
+                    current[kind] = index
+            for key in last:
+                last[key].append(current[key])
+
+        def before(key: str, count: int) -> str | None:
+            index = last[key][count - 1] if count else -1
+            return hits[index].entity_id if index >= 0 else None
 
         def owner_at(position: int, sentence_start: int, previous: str | None, kind_hint: str | None):
-            owners = [(h, *self._kind(h.entity_id, new_by_id)) for h in hits if h.start < position]
-            in_sentence = [h for h, kind, _c in owners if h.start >= sentence_start and kind in _OWNER_KINDS]
-            if in_sentence:
-                return in_sentence[-1].entity_id, False
-            partners = [(h, kind) for h, kind, country in owners
-                        if kind in _OWNER_KINDS and country != HOME_COUNTRY]
-            if kind_hint:
-                hinted = [h for h, kind in partners if kind == kind_hint]
-                if hinted:
-                    return hinted[-1].entity_id, False
+            count = bisect_left(starts, position)  # hits that start before the quantity
+            for index in range(count - 1, -1, -1):
+                if starts[index] < sentence_start:
+                    break
+                if kinds[index][0] in _OWNER_KINDS:
+                    return hits[index].entity_id, False
+            if kind_hint and before(kind_hint, count):
+                return before(kind_hint, count), False
             if previous:
                 return previous, False
-            ministries = [h for h, kind in partners if kind == "ministry"]
-            if ministries:
-                return ministries[-1].entity_id, True
-            return (partners[-1][0].entity_id, True) if partners else (None, False)
+            if before("ministry", count):
+                return before("ministry", count), True
+            partner = before("partner", count)
+            return (partner, True) if partner else (None, False)
 
         out = []
-        for target in find_targets(paragraphs, owner_at, published):
+        seen: set[tuple] = set()
+        for target in find_targets(paragraphs, owner_at, published, year_known=year_known):
             item: dict = {"what": target.what, "value": target.value, "unit": target.unit}
             if target.deadline:
                 item["deadline"] = target.deadline
@@ -205,10 +234,15 @@ class Analyser:
             if target.progress is not None:
                 item["progress"] = {"value": target.progress, "as_of": f"{published:%Y-%m}"}
             item["status"] = "announced"
+            key = (item["value"], item["unit"], item.get("deadline"), item.get("owner"))
+            if key in seen:
+                continue  # the same commitment said again (a summary bullet, then the body)
+            seen.add(key)
             if target.range_text:
                 review.append(f"target '{target.what}' is given as a range ({target.range_text}); "
                               f"value set to the upper bound {target.value}")
             out.append(item)
+            quotes.append(target.quote)
         return out
 
     def _opportunities(self, paragraphs, reading: EntityReading, blanked: str, countries: list[str],

@@ -11,13 +11,16 @@ user accepts the proposals).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from ..mentions import MentionFinder
 from ..registry import Entity, Registry
 from ..schema import id_problem, slugify
-from .places import HOME_COUNTRY, country_words
+from .bodies import acronym_bodies, body_country, company_bodies, head_noun_bodies
+from .places import HOME_COUNTRY, country_mentions, country_words
 
 #: Head words that make a capitalised name an organisation.
 ORG_HEADS = ("Ministry", "Department", "Agency", "Institute", "Council", "Commission", "Corporation",
@@ -26,13 +29,6 @@ ORG_HEADS = ("Ministry", "Department", "Agency", "Institute", "Council", "Commis
              "Company", "Executive", "Secretariat", "Committee", "Laboratory", "Bureau", "Directorate",
              "Academy", "Fund", "Network", "Group", "Secretaría", "Secretaria")
 _PARTNER_KINDS = ("ministry", "agency")
-_ACRONYM = re.compile(r"^(?=(?:.*[A-ZÀ-Þ]){2})[A-ZÀ-Þ][A-Za-zÀ-ÿ&.-]{1,11}$")
-_INTRO = re.compile(r"\(([A-ZÀ-Þ][A-Za-zÀ-ÿ&.-]{1,11})\)")
-_NAME_TOKEN = re.compile(r"[A-ZÀ-Þ0-9][\w’'&.-]*|of|for|and|the|on|&|,|in|de|da|do|dos|del|la", re.UNICODE)
-_CONNECTORS = frozenset({"of", "for", "and", "the", "on", "&", ",", "in", "de", "da", "do", "dos", "del", "la"})
-_MINISTRY_NAME = re.compile(
-    r"\b(?:Ministry|Department) (?:of|for) (?:(?:[A-Z][\w’'-]*|ICT)(?:,? (?:and |& )?)?)+", re.UNICODE)
-
 
 @dataclass(frozen=True)
 class NewEntity:
@@ -83,6 +79,8 @@ class EntityMatcher:
     def __init__(self, registry: Registry, finder: MentionFinder | None = None) -> None:
         self.registry = registry
         self.finder = finder or MentionFinder(registry)
+        # Partner bodies by their name without its country, per set of report countries.
+        self._bare_names: dict[tuple[str, ...], dict[str, Entity]] = {}
 
     # -- choosing among candidates -------------------------------------------------------------
     def _pick(self, candidates: list[Entity], countries: list[str]) -> Entity | None:
@@ -95,12 +93,19 @@ class EntityMatcher:
 
     def _same_name_here(self, text: str, countries: list[str]) -> Entity | None:
         """'Ministry of Health' in a Turkish report: the Turkish ministry, named with its country."""
-        wanted = _bare(text, countries)
-        for entity in self.registry.entities.values():
-            if entity.country in countries and entity.kind in _PARTNER_KINDS:
-                if any(_bare(name, countries) == wanted for name in entity.names()):
-                    return entity
-        return None
+        key = tuple(countries)
+        if key not in self._bare_names:
+            table: dict[str, Entity] = {}
+            for entity in self.registry.entities.values():
+                if entity.country in countries and entity.kind in _PARTNER_KINDS:
+                    for name in entity.names():
+                        table.setdefault(_bare(name, countries), entity)
+            self._bare_names[key] = table
+        return self._bare_names[key].get(_bare(text, countries))
+
+    def _country_of(self, entity_id: str) -> str | None:
+        entity = self.registry.get(entity_id)
+        return entity.country if entity and entity.kind not in ("sector", "person") else None
 
     def resolve(self, text: str, countries: list[str]) -> Entity | None:
         """The registry entity a name or acronym means in a report about ``countries``."""
@@ -124,53 +129,60 @@ class EntityMatcher:
         return entity
 
     # -- reading a text ----------------------------------------------------------------------------
-    def read(self, text: str, countries: list[str], day: date) -> EntityReading:
+    def read(self, text: str, countries: list[str], day: date, *, publisher: str = HOME_COUNTRY) -> EntityReading:
         reading = EntityReading()
         local: dict[str, str] = {}  # names and acronyms of proposed entities -> id
-        country = countries[0] if countries else None
-        taken: list[tuple[int, int]] = []
-        for match in _INTRO.finditer(text):
-            acronym = match.group(1)
-            name, name_start = _name_before(text, match.start())
-            if not name:
+        covered = bytearray(len(text))  # 1 where a body was already read: linear overlap checks
+
+        def free(start: int, end: int) -> bool:
+            return not any(covered[start:end])
+
+        def take(start: int, end: int) -> None:
+            covered[start:end] = b"\x01" * (end - start)
+
+        text_countries = frozenset(code for code in country_mentions(text) if code != "EU")
+        known = self.finder.find(text)  # registry mentions, whose countries tell a new body's
+        known_starts = [m.start for m in known]
+        found = acronym_bodies(text) + head_noun_bodies(text) + company_bodies(text)
+        found.sort(key=lambda b: (b.start, b.acronym is None, -(b.end - b.start)))
+        for body in found:
+            if not free(body.start, body.end):
                 continue
-            known = self.resolve(acronym, countries) if _ACRONYM.match(acronym) or \
-                self.registry.resolve(acronym) else None
-            name, name_start = _own_name(name, name_start, known)
-            by_name = self.resolve(name, countries)
-            entity = by_name or known
+            entity = self.resolve(body.name, countries) or (
+                self.resolve(body.acronym, countries) if body.acronym else None) or (
+                self.resolve(_without_country(body.name), countries))
             if entity is not None:
                 entity = self.current(entity, day, reading.review)
-                reading.hits.append(Hit(entity.id, name_start, match.end()))
-                taken.append((name_start, match.end()))
+                reading.hits.append(Hit(entity.id, body.start, body.end))
+                take(body.start, body.end)
                 continue
-            if not _ACRONYM.match(acronym) or not _org_name(name):
-                continue
-            proposal = self._propose(name, acronym, country, reading.new)
-            local[name.casefold()] = proposal.id
-            local[acronym] = proposal.id
-            reading.hits.append(Hit(proposal.id, name_start, match.end(), new=True))
-            taken.append((name_start, match.end()))
-        for match in _MINISTRY_NAME.finditer(text):
-            name = re.sub(r"(?<![,\s])[,\s]+(?:(?:and|&)\s*)?$", "", match.group(0)).strip(" ,")
-            start, end = match.start(), match.start() + len(name)
-            if any(s < end and start < e for s, e in taken) or name.casefold() in local:
-                continue
-            if self.resolve(name, countries) or _covered_by_registry(self.finder, name):
-                continue
-            proposal = self._propose(name, None, country, reading.new)
-            local[name.casefold()] = proposal.id
-            reading.hits.append(Hit(proposal.id, start, end, new=True))
-            taken.append((start, end))
-        for mention in self.finder.find(text):
-            if any(s < mention.end and mention.start < e for s, e in taken):
+            if _covered_by_registry(self.finder, body.name) and body.acronym is None and \
+                    self.registry.resolve(body.name) and not country_mentions(body.name):
+                continue  # a registry name; the mention pass below decides whose it is
+            sentence = _sentence_around(text, body.start, body.end)
+            sentence_start = text.find(sentence, max(0, body.start - 400))
+            nearby = frozenset(
+                c for m in known[bisect_left(known_starts, sentence_start):bisect_left(known_starts, body.start + 400)]
+                if m.start < sentence_start + len(sentence) and (c := self._country_of(m.entity_id)))
+            country = body_country(body.name, sentence, _paragraph_around(text, body.start, body.end),
+                                   known_nearby=nearby, country_word=body.country_word,
+                                   partner=countries[0] if len(countries) == 1 else None, publisher=publisher,
+                                   text_countries=text_countries)
+            proposal = self._propose(body.name, body.acronym, country, reading.new)
+            local[body.name.casefold()] = proposal.id
+            if body.acronym:
+                local[body.acronym] = proposal.id
+            reading.hits.append(Hit(proposal.id, body.start, body.end, new=True))
+            take(body.start, body.end)
+        for mention in known:
+            if not free(mention.start, mention.end):
                 continue
             entity = self.resolve(mention.text, countries)
             if entity is None:
                 continue
             entity = self.current(entity, day, reading.review)
             reading.hits.append(Hit(entity.id, mention.start, mention.end))
-            taken.append((mention.start, mention.end))
+            take(mention.start, mention.end)
         names = {k: v for k, v in local.items() if k == k.casefold() and not k.isupper()}
         acronyms = {k: v for k, v in local.items() if k not in names}
         for table, flags in ((names, re.IGNORECASE), (acronyms, 0)):
@@ -179,11 +191,15 @@ class EntityMatcher:
             pattern = re.compile(r"(?<![\w-])(?:" + "|".join(
                 re.escape(k) for k in sorted(table, key=len, reverse=True)) + r")(?![\w-])", flags)
             for match in pattern.finditer(text):
-                if any(s < match.end() and match.start() < e for s, e in taken):
+                if not free(match.start(), match.end()):
                     continue
                 key = match.group(0).casefold() if flags else match.group(0)
                 reading.hits.append(Hit(table[key], match.start(), match.end(), new=True))
-                taken.append((match.start(), match.end()))
+                take(match.start(), match.end())
+        for proposal in reading.new:
+            if proposal.country is None:
+                reading.review.append(f"new entity {proposal.label}: the text does not say which country it "
+                                      f"belongs to; set its country before adding it to the registry")
         reading.hits.sort(key=lambda h: h.start)
         return reading
 
@@ -192,14 +208,14 @@ class EntityMatcher:
         for existing in proposals:
             if existing.name.casefold() == name.casefold():
                 return existing
-        kind = _guess_kind(name)
         owner_country = HOME_COUNTRY if re.search(r"\b(UK|British|Her Majesty|HM)\b", name) else country
+        kind = _guess_kind(name, owner_country)
         base = slugify(acronym or name, max_length=50)
         prefix = (owner_country or "").lower()
         entity_id = f"{prefix}-{base}" if prefix and prefix != "gb" else base
         if id_problem(entity_id):
             entity_id = slugify(f"{prefix} {name}", max_length=60)
-        taken = set(self.registry.entities) | {p.id for p in proposals}
+        taken = {p.id for p in proposals}  # a clash with the registry is settled on acceptance
         candidate, n = entity_id, 2
         while candidate in taken:
             candidate, n = f"{entity_id}-{n}", n + 1
@@ -208,72 +224,59 @@ class EntityMatcher:
         return proposal
 
 
+@lru_cache(maxsize=64)
+def _country_pattern(codes: tuple[str, ...]) -> re.Pattern:
+    words = sorted({w for code in codes for w in country_words(code)}, key=len, reverse=True)
+    if not words:
+        return re.compile(r"(?!)")
+    return re.compile(r"\b(?:of\s+(?:the\s+)?)?(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+
+
 def _bare(name: str, countries: list[str]) -> str:
     """A body's name without its country ('Turkish Ministry of Health' -> 'ministry of health')."""
-    text = name
-    for code in countries:
-        for word in sorted(country_words(code), key=len, reverse=True):
-            text = re.sub(rf"\b(?:of\s+(?:the\s+)?)?{re.escape(word)}\b", " ", text)
+    text = _country_pattern(tuple(countries)).sub(" ", name)
     return re.sub(r"\s+", " ", re.sub(r"^\s*the\s+", "", text, flags=re.IGNORECASE)).strip(" ,").casefold()
-
-
-def _name_before(text: str, end: int) -> tuple[str, int]:
-    """The capitalised name that ends just before an acronym in brackets."""
-    tokens = list(_NAME_TOKEN.finditer(text[max(0, end - 200):end]))
-    offset = max(0, end - 200)
-    chosen: list[re.Match] = []
-    position = end - offset
-    for token in reversed(tokens):
-        gap = text[offset + token.end():offset + position]
-        if gap.strip(" ") or (token.group(0).endswith(".") and len(token.group(0)) > 2):
-            break  # another word, a line break or a sentence end comes first
-        if token.group(0) == "," and chosen and chosen[-1].group(0) == ",":
-            break
-        chosen.append(token)
-        position = token.start()
-    chosen.reverse()
-    while chosen and chosen[0].group(0) in _CONNECTORS:
-        chosen.pop(0)
-    while chosen and chosen[-1].group(0) in _CONNECTORS:
-        chosen.pop()
-    if not chosen:
-        return "", end
-    # A comma followed by a lower-case word ends the name: 'lead delivery agency, National ...'.
-    start = offset + chosen[0].start()
-    name = text[start:end].strip()
-    return name, start
-
-
-def _own_name(name: str, start: int, known: Entity | None) -> tuple[str, int]:
-    """The part of 'A Ministry and B Company' that the bracketed acronym belongs to."""
-    cuts = [m.end() for m in re.finditer(r"(?:,\s+|(?<!\s)\s+and\s+|(?<!\s)\s+&\s+)(?=[A-Z])", name)]
-    if known is not None:
-        names = {n.casefold() for n in known.names()}
-        for cut in cuts:
-            if name[cut:].casefold() in names:
-                return name[cut:], start + cut
-        return name, start
-    for cut in cuts:
-        # Two bodies joined by 'and': both look like organisations, the second a full name.
-        if _org_name(name[:cut]) and _org_name(name[cut:]) and len(name[cut:].split()) >= 3:
-            return name[cut:], start + cut
-    return name, start
-
-
-def _org_name(name: str) -> bool:
-    return any(re.search(rf"\b{head}\b", name) for head in ORG_HEADS)
 
 
 def _covered_by_registry(finder: MentionFinder, name: str) -> bool:
     return any(m.start == 0 and m.end == len(name) for m in finder.find(name))
 
 
-def _guess_kind(name: str) -> str:
-    if re.search(r"\b(UK|British|HM)\b", name):
-        return "department"
-    if re.search(r"\b(Ministry|Secretariat|Secretaría|Secretaria)\b", name) or \
+def _guess_kind(name: str, country: str | None) -> str:
+    """The registry kind from the name's head noun and whose body it is."""
+    if re.search(r"\b(Fund|Programme|Program|Prize|Scheme|Awards|Fellowships|Initiative)\b", name):
+        return "programme"
+    if re.search(r"\b(University|College|School|Association|Society|Company|Bank|Foundation|Group|Network|"
+                 r"Chamber|Museum|Academy|Academies|Trust|Hospital|Federation)\b", name):
+        return "organisation"
+    if country == HOME_COUNTRY:
+        official = r"\b(Department|Ministry|Office|Agency|Service|Executive|Authority|Embassy|Commission|Council)\b"
+        return "department" if re.search(official, name) else "organisation"
+    if re.search(r"\b(Ministry|Secretariat|Secretaría|Secretaria|Cabinet)\b", name) or \
             re.match(r"(Department|Office) (of|for)\b", name):
         return "ministry"
-    if re.search(r"\b(University|Association|Society|Company|Bank|Foundation|Group|Network)\b", name):
-        return "organisation"
     return "agency"
+
+
+_LEADING_COUNTRY = re.compile(r"^(?:(?:A|An|The|UK|U\.S\.|US|British|American|EU)\s+)+")
+
+
+def _without_country(name: str) -> str:
+    """'UK Department for International Trade' -> 'Department for International Trade'."""
+    return _LEADING_COUNTRY.sub("", name)
+
+
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]”’\"])[.!?]\s+|\n")
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    window_start = max(0, start - 400)
+    lefts = [m.end() for m in _SENTENCE_END.finditer(text, window_start, start)]
+    right = _SENTENCE_END.search(text, end, min(len(text), end + 400))
+    return text[lefts[-1] if lefts else window_start:right.start() if right else min(len(text), end + 400)]
+
+
+def _paragraph_around(text: str, start: int, end: int) -> str:
+    left = text.rfind("\n\n", max(0, start - 2000), start)
+    right = text.find("\n\n", end, end + 2000)
+    return text[max(left, max(0, start - 2000)):right if right != -1 else min(len(text), end + 2000)]

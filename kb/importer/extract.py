@@ -11,15 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..dates import MONTHS
+from .datefind import DateFinding, DateReader
 from .sources import Block, Document
 
-#: The document-type line GOV.UK prints above a title.
-GENRES = frozenset({
-    "research and analysis", "guidance", "news story", "policy paper", "press release", "speech",
-    "corporate report", "case study", "statistics", "transparency data", "notice", "correspondence",
-    "independent report", "promotional material", "detailed guide", "world news story",
-    "official statistics", "form", "consultation outcome", "open consultation", "policy",
-})
 MONTH_RE = r"(January|February|March|April|May|June|July|August|September|October|November|December|" \
            r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 _MONTH_NUMBER = {name.lower(): i for i, name in enumerate(MONTHS, start=1)}
@@ -30,8 +24,6 @@ _PUBLISHED = re.compile(
     rf"^(?:First\s+)?(?:Published|Publication date|Date published)\s*(?::\s*)?(?:on\s+)?"
     rf"(?:{_DAY}\s+{MONTH_RE},?\s+(\d{{4}})|{MONTH_RE}\s+{_DAY},?\s+(\d{{4}})|(\d{{4}})-(\d{{2}})-(\d{{2}}))"
     rf"(?:\s+by\s+(?:the\s+)?(.+?))?\.?(?=(?<!\s)\s+(?:Last\s+)?updated\b|$)", re.IGNORECASE)
-_UPDATED = re.compile(r"^(?:Last\s+)?updated\b", re.IGNORECASE)
-_FROM = re.compile(r"^From(?:\s*:)?\s+(.+)$")
 DISCLAIMER_SIGNALS = ("warrant", "liabilit", "accuracy", "completeness", "representation",
                       "for information only", "loss or damage", "no liability", "reliable",
                       "reliance", "advice", "own judg", "own business decisions", "disclaim")
@@ -77,6 +69,9 @@ class Extracted:
     sections: list[Section]
     disclaimer_text: str | None
     review: list[str] = field(default_factory=list)
+    date_finding: DateFinding | None = None  # the date read, sure or a guess, and where from
+    chrome: list[str] = field(default_factory=list)  # page furniture left out of the body
+    title_note: str | None = None  # why the title is a guess
 
     def paragraphs(self) -> list[str]:
         """Every paragraph and list item of the body, in order (the disclaimer left out)."""
@@ -131,54 +126,24 @@ def is_disclaimer(text: str) -> bool:
     return sum(1 for signal in DISCLAIMER_SIGNALS if signal in lowered) >= 3
 
 
-def extract(document: Document) -> Extracted:
-    """Title, date, publisher and sections of a document (see the module docstring)."""
-    blocks = list(document.blocks)
-    genre = title = publisher = None
-    published: date | None = None
-    review: list[str] = []
-    body: list[Block] = []
-    header_open = True
-    for block in blocks:
-        text = block.text.strip()
-        plain = text.strip("*_ ").rstrip(":")
-        if header_open or block.kind != "heading":
-            reading = parse_published(text)
-            if reading is not None:
-                if reading[0] is None:
-                    review.append(f"the publication date '{text}' is not a real date")
-                elif published is None:
-                    published = reading[0]
-                    publisher = publisher or reading[1]
-                continue
-        if header_open:
-            if plain.casefold() in GENRES and genre is None:
-                genre = plain
-                continue
-            if _UPDATED.match(plain):
-                continue
-            from_line = _FROM.match(plain)
-            if from_line and len(plain) < 120:
-                publisher = from_line.group(1).strip()
-                continue
-            if title is None and (block.level == 1 or (block.kind == "heading" and
-                                                        plain.casefold() not in _known_sections())):
-                title = text
-                continue
-        if block.kind == "heading" and title is None and block.level == 1:
-            title = text
-            continue
-        header_open = False
-        body.append(block)
-    if title is None and document.page_title:
-        title = document.page_title
-    sections, disclaimer_text = _sections(body)
-    return Extracted(title, genre, published, publisher, sections, disclaimer_text, review)
+def extract(document: Document, reader: DateReader | None = None) -> Extracted:
+    """Title, date, publisher and sections of a document (see :mod:`kb.importer.header`)."""
+    from .header import read_header
 
-
-def _known_sections() -> frozenset[str]:
-    from .sources import KNOWN_SECTIONS
-    return KNOWN_SECTIONS
+    reader = reader or DateReader()
+    header = read_header(document.blocks, reader)
+    title, note = header.title, header.title_note
+    if note and document.page_title:
+        title, note = document.page_title, None
+    sections, disclaimer_text = _sections(header.body)
+    finding = header.published
+    if document.meta.get("date") and (finding is None or finding.source != "the 'Published' line"):
+        try:
+            finding = DateFinding(date.fromisoformat(document.meta["date"][:10]), "the page's metadata", True)
+        except ValueError:
+            pass  # a malformed metadata date: keep what the text says
+    return Extracted(title, header.genre, finding.day if finding and finding.sure else None, header.publisher,
+                     sections, disclaimer_text, list(header.review), finding, header.chrome, note)
 
 
 def _sections(blocks: list[Block]) -> tuple[list[Section], str | None]:
@@ -204,9 +169,19 @@ def _sections(blocks: list[Block]) -> tuple[list[Section], str | None]:
         sections.append(current)
     sections = [s for s in sections if s.blocks or s.heading and s.heading.casefold() not in
                 ("disclaimer", "legal disclaimer")]
-    sections = [s for s in sections if s.blocks or any(t.blocks for t in sections[sections.index(s) + 1:]
-                                                        if t.level > s.level)]
-    return sections, (" ".join(disclaimer) if disclaimer else None)
+    kept: list[Section] = []
+    for index, section in enumerate(sections):
+        following = sections[index + 1] if index + 1 < len(sections) else None
+        if section.blocks or (following and following.level > section.level):
+            kept.append(section)
+        elif section.heading:
+            # A heading with nothing under it was a short last line, not a heading: keep its text.
+            paragraph = Block("paragraph", section.heading)
+            if kept:
+                kept[-1].blocks.append(paragraph)
+            else:
+                kept.append(Section(None, 2, [paragraph]))
+    return kept, (" ".join(disclaimer) if disclaimer else None)
 
 
 # -- visit -------------------------------------------------------------------------------------
@@ -226,27 +201,34 @@ _RANGES = [
 ]
 
 
-def _resolve_year(month: int, day: int, year: int | None, published: date) -> date | None:
+def _resolve_year(month: int, day: int, year: int | None, published: date | None) -> date | None:
     if year:
         return _safe_date(year, month, day)
+    if published is None:
+        return None  # no year in the text and none known from its date: leave it for review
     guess = _safe_date(published.year, month, day)
     if guess and guess > published:
         guess = _safe_date(published.year - 1, month, day)
     return guess
 
 
-def find_visit(paragraphs: list[str], published: date, review: list[str]) -> tuple[VisitReading, str | None]:
-    """Visit dates (year from the publication date) and places; and the sentence they came from."""
+def find_visit(paragraphs: list[str], published: date | None,
+               review: list[str]) -> tuple[VisitReading, str | None]:
+    """Visit dates (year from the publication date, when known) and places; and their sentence."""
     for paragraph in paragraphs:
         for sentence in split_sentences(paragraph):
             if not VISIT_CUES.search(sentence):
                 continue
             dates = _dates_in(sentence, published)
+            if dates and dates[0] is None:
+                review.append(f"the visit's dates in '{sentence[:80]}' give no year, and the text's own date "
+                              f"is unsure: add visit start and end")
+                return VisitReading(places=find_places(sentence)), sentence
             if dates:
                 start, end, year_given = dates
                 if not year_given and start and end and end < start:
                     end = _safe_date(end.year + 1, end.month, end.day)
-                if not year_given and start and start.year != published.year:
+                if not year_given and start and published and start.year != published.year:
                     review.append(f"visit year read as {start.year} (the text gives none and the "
                                   f"dates fall after publication in {published.year})")
                 return VisitReading(start, end, find_places(sentence)), sentence

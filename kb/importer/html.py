@@ -1,8 +1,9 @@
 """Saved web pages: the article (GOV.UK govspeak, <article> or <main>) as blocks.
 
 Uses the standard library's tolerant :mod:`html.parser`; scripts, navigation,
-headers, footers and hidden elements are never read. A page without any of the
-article elements is refused rather than guessed at.
+headers, footers and hidden elements are never read; tables stay Markdown tables.
+A page without any of the article elements goes through trafilatura's
+main-content extraction (Markdown with tables and lists, title and date metadata).
 """
 
 from __future__ import annotations
@@ -95,6 +96,8 @@ class _Collector(HTMLParser):
         if tag in _BLOCK_TAGS:
             self.flush()
         parent = self._state()
+        if tag == "tr" and not parent.skip:  # rows are kept apart so that a table stays a table
+            self.blocks.append(_HtmlBlock("tr", "", parent.main, parent.article, parent.govspeak))
         classes = values.get("class", "")
         header_outside = tag == "header" and not (parent.main or parent.article)
         skip = (parent.skip or tag in _SKIP_TAGS or header_outside or "hidden" in values
@@ -143,8 +146,58 @@ def _web_address(value: str | None) -> str | None:
     return value.strip() if parsed.scheme in ("http", "https") and parsed.netloc else None
 
 
+def table_block(rows: list[list[str]]) -> Block:
+    """Table rows as one Markdown table block (the first row is its header)."""
+    rows = [row for row in rows if row]
+    width = max((len(row) for row in rows), default=1)
+    cells = [[cell.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;") for cell in row]
+             + [""] * (width - len(row)) for row in rows]
+    lines = [f"| {' | '.join(cells[0])} |", "|" + "---|" * width] + [f"| {' | '.join(r)} |" for r in cells[1:]]
+    return Block("table", " ".join(cell for row in rows for cell in row), markdown="\n".join(lines))
+
+
 def parse_html(text: str, shown: str) -> Document:
-    """A saved web page: the article (GOV.UK govspeak, <article> or <main>) and its metadata."""
+    """A saved web page: its GOV.UK body, <article> or <main> read from the markup (exact metadata:
+    content type, From, Published); a page without them through trafilatura's main-content
+    extraction; a page with no text at all is refused."""
+    try:
+        return _parse_with_collector(text, shown)
+    except InputError as refused:
+        if "no article found" not in refused.message:
+            raise
+        document = _main_content(text, shown)
+        if document is None:
+            raise
+        return document
+
+
+#: Fewer characters of main text than this from trafilatura: read the page's markup ourselves.
+MIN_EXTRACTED = 40
+
+
+def _main_content(text: str, shown: str) -> Document | None:
+    """trafilatura's main text of a page as Markdown (tables and lists kept), with its metadata."""
+    import trafilatura
+
+    from .sources import parse_markdown
+
+    markdown = trafilatura.extract(text, output_format="markdown", include_tables=True, include_formatting=True,
+                                   include_comments=False, include_images=False, favor_recall=True)
+    if not markdown or len(markdown.strip()) < MIN_EXTRACTED:
+        return None
+    metadata = trafilatura.extract_metadata(text)
+    document = parse_markdown(markdown.replace("<", "&lt;"), shown)
+    document.format = "html"
+    if metadata is not None:
+        document.page_title = metadata.title or None
+        document.url = _web_address(metadata.url)
+        if metadata.date:
+            document.meta["date"] = metadata.date
+    return document
+
+
+def _parse_with_collector(text: str, shown: str) -> Document:
+    """The article (GOV.UK govspeak, <article> or <main>) and its metadata, read from the markup."""
     collector = _Collector()
     try:
         collector.feed(text)
@@ -168,7 +221,17 @@ def parse_html(text: str, shown: str) -> Document:
     blocks: list[Block] = []
     pending_term: str | None = None
     body_started = False
+    rows: list[list[str]] = []
     for item in scope:
+        if item.tag == "tr":
+            rows.append([])
+            continue
+        if item.tag in ("td", "th") and rows:
+            rows[-1].append(item.text)
+            continue
+        if rows:
+            blocks.append(table_block(rows))
+            rows = []
         body_started = body_started or item.govspeak
         if region == "govspeak" and not item.govspeak:
             # Outside the article body, keep only the title and the metadata above it.
@@ -195,6 +258,8 @@ def parse_html(text: str, shown: str) -> Document:
             pending_term = None
         else:
             blocks.append(Block("paragraph", item.text))
+    if rows:
+        blocks.append(table_block(rows))
     if not any(b.kind != "heading" for b in blocks):
         raise InputError(f"the page's {region} holds no text", path=shown, line=1,
                          hint="save the complete page after it has loaded, or paste its text into a .txt file")

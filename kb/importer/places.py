@@ -35,7 +35,9 @@ EXTRA_NAMES = {
     "United States": "US", "America": "US", "UK": "GB", "United Kingdom": "GB", "Britain": "GB",
     "Great Britain": "GB", "England": "GB", "Scotland": "GB", "Wales": "GB", "Northern Ireland": "GB",
     "Czech Republic": "CZ", "Laos": "LA", "Bolivia": "BO", "Venezuela": "VE", "Tanzania": "TZ",
-    "Syria": "SY", "Moldova": "MD", "Brasil": "BR",
+    "Syria": "SY", "Moldova": "MD", "Brasil": "BR", "U.S.": "US", "the US": "US", "the ROK": "KR",
+    "United States of America": "US", "People's Republic of China": "CN", "PRC": "CN", "Aotearoa": "NZ",
+    "EU": "EU", "European Union": "EU",
 }
 #: Capitals and large cities that reports name as places visited.
 CITIES = {
@@ -58,7 +60,9 @@ CITIES = {
     "Lima": "PE", "Buenos Aires": "AR", "Washington": "US", "New York": "US", "Ottawa": "CA",
     "Toronto": "CA", "Canberra": "AU", "Sydney": "AU", "Wellington": "NZ", "Taipei": "TW",
     "Astana": "KZ", "Almaty": "KZ", "Dhaka": "BD", "Karachi": "PK", "Islamabad": "PK", "Colombo": "LK",
-    "London": "GB", "Edinburgh": "GB", "Cardiff": "GB", "Belfast": "GB",
+    "London": "GB", "Edinburgh": "GB", "Cardiff": "GB", "Belfast": "GB", "Berlin": "DE", "Bonn": "DE",
+    "Munich": "DE", "Paris": "FR", "Rome": "IT", "Madrid": "ES", "Warsaw": "PL", "Tel Aviv": "IL",
+    "Jerusalem": "IL", "Hiroshima": "JP", "Valparaíso": "CL", "Medellín": "CO", "Mexico City": "MX",
 }
 
 
@@ -83,7 +87,8 @@ def _name_table() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern:
     names = sorted(_name_table(), key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
+    # Hyphens may join names ('UK-Korea', 'U.S.-Japan'); a name inside a longer word may not.
+    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w]|-based)")
 
 
 def country_mentions(text: str) -> Counter:

@@ -29,6 +29,12 @@ class Tally:
     false_positive: int = 0
     false_negative: int = 0
 
+    def count(self, right: int = 0, wrong: int = 0, missed: int = 0) -> None:
+        """Add readings: ``right`` found, ``wrong`` found but not labelled, ``missed`` labelled only."""
+        self.true_positive += right
+        self.false_positive += wrong
+        self.false_negative += missed
+
     @property
     def precision(self) -> float:
         found = self.true_positive + self.false_positive
@@ -38,6 +44,19 @@ class Tally:
     def recall(self) -> float:
         wanted = self.true_positive + self.false_negative
         return self.true_positive / wanted if wanted else 1.0
+
+
+def tally_table(tallies: dict[str, Tally], fields: tuple[str, ...], closing: str) -> str:
+    """Precision, recall and counts per field, one line each, then ``closing``."""
+    width = max(14, *(len(name) for name in fields))
+    lines = [f"{'field':<{width}} {'precision':>9} {'recall':>7} {'found':>6} {'labelled':>8}"]
+    for name in fields:
+        tally = tallies[name]
+        lines.append(f"{name:<{width}} {tally.precision:>9.2f} {tally.recall:>7.2f} "
+                     f"{tally.true_positive + tally.false_positive:>6} "
+                     f"{tally.true_positive + tally.false_negative:>8}")
+    lines.append(closing)
+    return "\n".join(lines)
 
 
 @dataclass
@@ -53,14 +72,7 @@ class Quality:
     cases: list[CaseResult]
 
     def table(self) -> str:
-        lines = [f"{'field':<14} {'precision':>9} {'recall':>7} {'found':>6} {'labelled':>8}"]
-        for name in FIELDS:
-            tally = self.tallies[name]
-            lines.append(f"{name:<14} {tally.precision:>9.2f} {tally.recall:>7.2f} "
-                         f"{tally.true_positive + tally.false_positive:>6} "
-                         f"{tally.true_positive + tally.false_negative:>8}")
-        lines.append(f"({len(self.cases)} cases)")
-        return "\n".join(lines)
+        return tally_table(self.tallies, FIELDS, f"({len(self.cases)} cases)")
 
     def misses(self) -> str:
         out = []

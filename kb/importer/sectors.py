@@ -1,8 +1,8 @@
 """Sectors from the registry's keywords.
 
 Each sector entity lists lower-case ``keywords``. A sector is proposed when its
-keywords occur at least twice in the text, or once in the title: a single
-passing mention is not what a report is about. Text inside entity names is not searched, so
+keywords, name or aliases occur at least twice in the text, once in the title,
+or once in a list of themes: a single passing mention is not what a report is about. Text inside entity names is not searched, so
 'Ministry of Security' does not make a report about security. The parent of a
 level-2 sector is proposed with it.
 """
@@ -10,6 +10,7 @@ level-2 sector is proposed with it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -17,6 +18,15 @@ from ..registry import Registry
 
 
 MIN_HITS = 2
+#: An enumeration: a cue, then at least two commas or semicolons before the sentence ends.
+_LIST = re.compile(r"(?:\b(?:including|such as|as well as|areas? of|sectors?|priorities|fields?|themes?)\b|:)"
+                   r"(?P<items>(?:[^.:\n,;]{0,200}[,;]){2}[^.\n]{0,200})")
+
+
+def list_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text lists themes: enumerations after a cue."""
+    spans = [(m.start("items"), m.end("items")) for m in _LIST.finditer(text)]
+    return spans
 
 
 @dataclass(frozen=True)
@@ -32,7 +42,10 @@ class SectorMatcher:
         self.registry = registry
         table: dict[str, str] = {}
         for entity in registry.of_kind("sector"):
-            for keyword in entity.keywords:
+            # A sector's own name and aliases name it as surely as its keywords ('Life sciences').
+            # A single-word name ('Technology') is too common a word to name the sector on its own.
+            names = [n for n in (entity.name, *entity.aliases) if len(n.split()) > 1]
+            for keyword in (*entity.keywords, *names):
                 keyword = keyword.strip().casefold()
                 if keyword:
                     table.setdefault(keyword, entity.id)
@@ -53,11 +66,19 @@ class SectorMatcher:
         return [SectorHit(self._table[m.group(1).casefold()], m.group(1).casefold(), m.start(), m.end())
                 for m in self._pattern.finditer(text)]
 
-    def sectors(self, text: str, title: str = "") -> list[str]:
-        """Sector ids for a text whose entity names are already blanked out, best first."""
+    def sectors(self, text: str, title: str = "", listed: list[tuple[int, int]] | None = None) -> list[str]:
+        """Sector ids for a text whose entity names are already blanked out, best first.
+
+        A theme named in a list ('priorities: health, energy and education', a bullet) is
+        enough on its own: a list names what the text is about.
+        """
         counts: dict[str, int] = defaultdict(int)
+        spans = sorted(list_spans(text) + list(listed or []))
+        starts = [start for start, _end in spans]
         for hit in self.hits(text):
-            counts[hit.sector_id] += 1
+            index = bisect_right(starts, hit.start) - 1
+            in_list = index >= 0 and hit.start < spans[index][1]
+            counts[hit.sector_id] += MIN_HITS if in_list else 1
         in_title = {hit.sector_id for hit in self.hits(title)}
         chosen = [s for s in sorted(counts, key=lambda s: -counts[s])
                   if counts[s] >= MIN_HITS or s in in_title]

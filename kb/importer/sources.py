@@ -9,9 +9,10 @@ read from the blocks by :mod:`kb.importer.extract`, the same way for every forma
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .. import characters
 from ..errors import InputError
 from ..reading import read_text
 
@@ -34,7 +35,7 @@ WRAP_WIDTH = 100
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "heading", "paragraph" or "item"
+    kind: str  # "heading", "paragraph", "item" or "table"
     text: str  # plain text, inline markup removed
     level: int = 0  # heading level, 1 for the page title
     markdown: str | None = None  # the original Markdown, for Markdown sources
@@ -50,24 +51,32 @@ class Document:
     meta: dict[str, str] = field(default_factory=dict)
 
 
-def read_source(path: Path, shown: str | None = None) -> Document:
-    """Read one source file; raises :class:`InputError` for anything unusable."""
+def read_source(path: Path, shown: str | None = None, text: str | None = None) -> Document:
+    """Read one source file (or ``text`` given for it); raises :class:`InputError` if unusable."""
     shown = shown or str(path)
     try:
-        text = read_text(path, shown)
+        text = read_text(path, shown) if text is None else text
     except InputError as exc:
         if exc.message.startswith("file is empty"):
             exc.hint = "a source holds the text of a published report"
+        elif "limit" in exc.message:
+            exc.hint = "a report file holds at most 2 MB: split the text into parts and import each"
         elif "binary" in exc.message:
             exc.hint = ("import plain text, a saved HTML page or Markdown; "
                         "for a PDF or Word file, copy its text into a .txt file")
         raise
+    # Imported text is text from outside: the characters kb refuses in reports (kb.characters)
+    # are removed, as written and as an HTML page's character references decode them.
+    text = characters.remove(text)
     suffix = path.suffix.lower()
     head = text.lstrip()[:500].lower()
     if suffix in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")) or "<body" in head:
         from .html import parse_html
 
         document = parse_html(text, shown)
+        document.blocks = [replace(b, text=characters.remove(b.text)) for b in document.blocks]
+        document.page_title = characters.remove(document.page_title) if document.page_title else None
+        document.meta = {key: characters.remove(value) for key, value in document.meta.items()}
     elif suffix in MARKDOWN_SUFFIXES or _looks_like_markdown(text):
         import frontmatter
 
@@ -101,10 +110,28 @@ def is_heading_line(line: str) -> bool:
     return line.casefold() in KNOWN_SECTIONS
 
 
+def _hard_wrapped(lines: list[str]) -> bool:
+    """Lines of one paragraph broken at a fixed width, not separate short lines."""
+    from .chrome import chrome_kind
+
+    widest = max(len(line) for line in lines)
+    if len(lines) == 1 or widest > WRAP_WIDTH or any(chrome_kind(line) for line in lines):
+        return False
+    if any(line.lstrip()[:1].islower() for line in lines[1:]):
+        return True  # a line going on in lower case continues the one before
+    return widest >= 40 and all(len(line.rstrip()) >= 0.6 * widest for line in lines[:-1])
+
+
 def _is_short_line(line: str) -> bool:
+    """A line shaped like a section heading: short, unpunctuated, not a name or a caption."""
     line = line.strip()
-    return 0 < len(line) <= 90 and not line.endswith((".", ",", ";", ":", "!", "?")) \
-        and len(line.split()) <= 14
+    words = line.split()
+    if not (0 < len(line) <= 90 and len(words) <= 12) or line.endswith((".", ",", ";", ":", "!", "?", "”")):
+        return False
+    if not line[:1].isupper() or line.casefold() in KNOWN_SECTIONS:
+        return line.casefold() in KNOWN_SECTIONS
+    # 'Sir Mark Walport', 'Jo Johnson': a name or photo caption is every word capitalised.
+    return len(words) == 1 or any(w[:1].islower() for w in words[1:])
 
 
 def parse_text(text: str, shown: str) -> Document:
@@ -114,7 +141,7 @@ def parse_text(text: str, shown: str) -> Document:
         lines = [line.rstrip() for line in chunk.split("\n") if line.strip()]
         if not lines:
             continue
-        unwrapped = max(len(line) for line in lines) > WRAP_WIDTH or len(lines) == 1
+        unwrapped = not _hard_wrapped(lines)
         paragraph: list[str] = []
 
         def flush() -> None:
@@ -144,8 +171,10 @@ def parse_text(text: str, shown: str) -> Document:
     # A lone short line before any text is a title or a heading: leave that to extract,
     # but mark lone short lines as candidate headings so sections are found.
     out = []
-    for block in blocks:
-        if block.kind == "paragraph" and _is_short_line(block.text) and not block.text[:1].isdigit():
+    for index, block in enumerate(blocks):
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if block.kind == "paragraph" and _is_short_line(block.text) and following is not None \
+                and following.kind != "heading" and not _is_short_line(following.text):
             out.append(Block("heading", block.text, 2))
         else:
             out.append(block)
@@ -226,6 +255,14 @@ def parse_markdown(text: str, shown: str) -> Document:
         elif _BOLD_LINE.match(stripped) and is_heading_line(_BOLD_LINE.match(stripped).group(2)):
             flush()
             blocks.append(Block("heading", _strip_number(_BOLD_LINE.match(stripped).group(2).strip()), 2))
+        elif stripped.startswith("|") and stripped.endswith("|") and not paragraph:
+            # A Markdown table is kept whole, as written.
+            if blocks and blocks[-1].kind == "table":
+                last = blocks.pop()
+                blocks.append(Block("table", f"{last.text} {markdown_to_text(stripped.strip('|'))}",
+                                    markdown=f"{last.markdown}\n{stripped}"))
+            else:
+                blocks.append(Block("table", markdown_to_text(stripped.strip("|")), markdown=stripped))
         elif _BULLET.match(line) and (not paragraph or _BULLET.match(paragraph[0])):
             flush()
             item = _BULLET.match(line).group(1).strip()

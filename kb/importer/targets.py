@@ -42,7 +42,8 @@ CURRENCIES = {
 SCALES = {"bn": ("bn", 10**9), "billion": ("bn", 10**9), "m": ("m", 10**6), "mn": ("m", 10**6),
           "million": ("m", 10**6), "trillion": ("trillion", 10**12), "tn": ("trillion", 10**12),
           "crore": ("crore", 10**7), "lakh": ("lakh", 10**5), "thousand": ("k", 10**3), "k": ("k", 10**3)}
-MEASURES = {"gw": "GW", "mw": "MW", "kw": "kW", "gwh": "GWh", "twh": "TWh", "mwh": "MWh", "km": "km",
+MEASURES = {"square kilometres": "km²", "square kilometers": "km²", "square km": "km²", "sq km": "km²",
+            "km2": "km²", "gw": "GW", "mw": "MW", "kw": "kW", "gwh": "GWh", "twh": "TWh", "mwh": "MWh", "km": "km",
             "hectares": "hectares", "ha": "hectares", "tonnes": "tonnes", "tons": "tonnes",
             "mt": "Mt", "mtoe": "Mtoe", "%": "%", "per cent": "%", "percent": "%", "percentage points": "%"}
 PERSON_NOUNS = frozenset({
@@ -71,13 +72,15 @@ COMMITMENT = re.compile(
     re.IGNORECASE)
 MONEY_CUES = re.compile(
     r"\b(invest(?:s|ed|ing|ment)?|spend(?:s|ing)?|spent|fund(?:s|ed|ing)?|budget(?:s|ed)?|allocat\w*|"
-    r"secured?|earmark\w*|committ\w*|financ\w*|grants?|credit|announced|worth|pledged|raised?)\b",
+    r"secured?|earmark\w*|committ\w*|financ\w*|grants?|credit|announced|worth|pledged|raised?|contracts?|"
+    r"deals?|orders?|contribut\w*)\b",
     re.IGNORECASE)
 _BASELINE = re.compile(r"\bfrom\s+(?:(?:about|around|roughly|some|nearly|almost|just over|just under|over|under)\s*)?$",
                        re.IGNORECASE)
 _PROGRESS = re.compile(r"\b(so far|to date|already|until now|as of now)\b", re.IGNORECASE)
 _DEADLINE = re.compile(
-    rf"\b(?:by|before|until|no later than)\s+(?:the\s+end\s+of\s+)?(?:(?P<month>{MONTH_RE})\s+)?(?P<year>(?:19|20)\d\d)\b"
+    rf"\b(?:(?:by|before|until|no later than)\s+(?:the\s+end\s+of\s+)?(?:(?P<month>{MONTH_RE})\s+)?|in\s+)"
+    rf"(?P<year>(?:19|20)\d\d)\b"
     r"(?!\s*(?:%|per cent))", re.IGNORECASE)
 _CODES = r"USD|GBP|EUR|JPY|KRW|INR|BRL|MXN|TRY|VND|CNY|RMB|KES|IDR|ZAR|NGN|PHP|THB|EGP|SAR|AED|MYR|SGD|AUD|CAD|CHF"
 _CUR_PRE = (rf"(?P<pre>US\$|R\$|S\$|A\$|C\$|\$|£|€|¥|₩|₹|₦|₱|฿|(?-i:Rs|KSh|Rp|RM)\.?(?=\s?\d)|"
@@ -92,7 +95,8 @@ _QUANTITY = re.compile(
     rf"(?<![\w.,/-]){_CUR_PRE}?\s?{_RANGE}(?:{_NUM}|\b{_WORD}\b)"
     rf"(?!\.\d|,\d)(?=(?:bn|billion|mn|million|trillion|tn|m|k)(?!\w)|[^\w/]|$){_SCALE}{_CUR_POST}",
     re.IGNORECASE)
-_UNIT_AFTER = re.compile(r"^\s?(%|per cent|percent|percentage points|GWh|TWh|MWh|GW|MW|kW|km|hectares|ha|"
+_UNIT_AFTER = re.compile(r"^\s?(%|per cent|percent|percentage points|square kilometres|square kilometers|square km|"
+                         r"sq km|km2|GWh|TWh|MWh|GW|MW|kW|km|hectares|ha|"
                          r"tonnes|tons|Mtoe|Mt)(?![\w])", re.IGNORECASE)
 
 
@@ -108,6 +112,7 @@ class TargetReading:
     range_text: str | None = None
     owner_guessed: bool = False
     baseline: int | float | None = None
+    quote: str = ""  # the quantity as the text writes it ('£60 million')
 
 
 @dataclass(frozen=True)
@@ -278,7 +283,39 @@ def _what(sentence: str, quantity: Quantity) -> str:
     return text[:1].upper() + text[1:] if text else sentence[:80]
 
 
-def find_targets(paragraphs: list[tuple[str, int]], owner_at, published: date) -> list[TargetReading]:
+#: Around a quantity, words that make it a statistic or a past result, not a goal.
+STATISTIC = re.compile(
+    r"\b(?:in (?:first|second|third|fourth|fifth|sixth|seventh|\w+th) place|annually|each year|of (?:its |their )?GDP|"
+    r"already|so far|to date|last year|over the past|in the past|existing|having (?:secured|invested|spent)|"
+    r"was adopted|were adopted|build(?:s|ing)? on|stock of|accounted for|totall?ed|reached|were worth|was worth|"
+    r"in total|spent|trade (?:between|with|worth)|exports|imports)\b", re.IGNORECASE)
+#: Nouns a count of which describes the text's own structure ('4 specific areas', '5 pillars').
+STRUCTURE_NOUNS = frozenset({"areas", "pillars", "events", "priorities", "themes", "topics", "principles", "model",
+                             "models", "track", "sessions", "meetings", "countries", "sections", "ways",
+                             "things", "times", "items", "outcomes"})
+_INTENT = re.compile(r"\b(?:will|aims?|plans?|planned|pledg\w*|commit\w*|target\w*|goal|ambition|set to|announc\w*|"
+                     r"worth|launch\w*|to (?:invest|provide|"
+                     r"spend|fund|deliver|build|train|send|open|reach))\b", re.IGNORECASE)
+
+
+def _is_statistic(sentence: str, quantity: Quantity, this_year: int | None) -> bool:
+    """A past figure or statistic ('In 2011 Korea spent $59.89 billion', 'second place (US$ 179
+    billion)'), or a count of the text's own parts ('4 specific areas'): not a target."""
+    if quantity.unit in STRUCTURE_NOUNS:
+        return True
+    # The quantity's own clause: 'has already put boards in; a further 80,000 are planned' is two.
+    clause_start = max(sentence.rfind(";", 0, quantity.start), sentence.rfind(":", 0, quantity.start)) + 1
+    clause_end = min((i for i in (sentence.find(";", quantity.end), len(sentence)) if i != -1))
+    before = sentence[max(clause_start, quantity.start - 80):quantity.start]
+    window = sentence[max(clause_start, quantity.start - 60):min(clause_end, quantity.end + 40)]
+    past_year = re.search(r"\b(?:in|during|since) ((?:19|20)\d\d)\b", before)
+    if past_year and this_year and int(past_year.group(1)) < this_year and not _INTENT.search(before):
+        return True
+    return bool(STATISTIC.search(window)) and not _INTENT.search(before)
+
+
+def find_targets(paragraphs: list[tuple[str, int]], owner_at, published: date, *,
+                 year_known: bool = True) -> list[TargetReading]:
     """Targets in ``paragraphs`` (text and its offset in the analysed text).
 
     ``owner_at(offset, sentence_start, previous_owner, kind_hint)`` gives ``(owner, guessed)`` for a
@@ -286,6 +323,7 @@ def find_targets(paragraphs: list[tuple[str, int]], owner_at, published: date) -
     ``guessed`` is true when no body was named in the sentence itself.
     """
     targets: list[TargetReading] = []
+    this_year = published.year if year_known else None  # a guessed date says nothing of what is past
     for text, offset in paragraphs:
         previous_owner: str | None = None
         cursor = 0
@@ -312,7 +350,7 @@ def find_targets(paragraphs: list[tuple[str, int]], owner_at, published: date) -
                     continue
                 if not quantity.unit:
                     continue
-                if deadline and int(deadline[:4]) < published.year:
+                if deadline and this_year and int(deadline[:4]) < this_year:
                     continue
                 if quantity.money:
                     if not (money_cue or commitment or deadline):
@@ -324,6 +362,8 @@ def find_targets(paragraphs: list[tuple[str, int]], owner_at, published: date) -
                     continue
                 if clause is not None and not deadline:
                     continue
+                if _is_statistic(sentence, quantity, this_year):
+                    continue
                 hint = re.match(r"\s*(?:the|its)\s+(ministry|department|secretariat|government|agency|institute)\b",
                                 sentence, re.IGNORECASE)
                 kind_hint = None
@@ -334,7 +374,8 @@ def find_targets(paragraphs: list[tuple[str, int]], owner_at, published: date) -
                 previous_owner = owner or previous_owner
                 targets.append(TargetReading(_what(sentence, quantity), quantity.value, quantity.unit,
                                              deadline, owner, sentence=sentence, range_text=quantity.range_text,
-                                             owner_guessed=guessed))
+                                             owner_guessed=guessed,
+                                             quote=sentence[quantity.start:quantity.noun_end]))
             for base in baselines:
                 # 'from 41% to 30% by 2025', 'to 80% by 2020, from about 60% today': a starting point.
                 same = [t for t in targets[first_target:] if t.unit == base.unit and t.baseline is None]

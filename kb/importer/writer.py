@@ -12,7 +12,8 @@ from pathlib import Path
 from .. import yamlstrict
 from ..atomic import write_text
 from ..checks import Checker
-from ..errors import KbError, ProjectError
+from ..errors import InputError, KbError, ProjectError
+from ..reading import MAX_FILE_BYTES
 from ..project import Project
 from ..registry import TAG_LISTS, Registry
 from ..report import parse_report
@@ -27,6 +28,20 @@ REGISTRY_HEADER = """\
 # add acronyms, aliases and dates, then move it to the registry file where it belongs.
 entities:
 """
+
+
+#: At most this many of each list go into the front matter, so that the front matter of a report
+#: made from a very long text stays readable and within kb check's limit; the rest is a review note.
+MAX_LISTED = {"targets": 100, "opportunities": 60, "review": 80}
+
+
+def _capped(name: str, items: list, review: list[str]) -> list:
+    limit = MAX_LISTED[name]
+    if len(items) <= limit:
+        return items
+    review.append(f"{len(items) - limit} more {name} were found than the {limit} listed here: the text is long; "
+                  f"check it for the rest")
+    return items[:limit]
 
 
 def front_matter(draft: Draft, registry: Registry) -> dict:
@@ -62,17 +77,62 @@ def front_matter(draft: Draft, registry: Registry) -> dict:
         data["visitors"] = visitors
     tags = draft.tag_ids(registry)
     data.update({name: tags[name] for name in TAG_LISTS if tags.get(name)})
-    if draft.opportunities:
-        data["opportunities"] = draft.opportunities
-    if draft.targets:
-        data["targets"] = draft.targets
+    review = list(draft.review)
+    opportunities = [dict(o, partners=[p for p in o["partners"] if registry.get(p)]) if o.get("partners")
+                     else o for o in draft.opportunities]
+    opportunities = _capped("opportunities", opportunities, review)
+    if opportunities:
+        data["opportunities"] = [o if o.get("partners", True) else {k: v for k, v in o.items() if k != "partners"}
+                                 for o in opportunities]
+    targets = []
+    for target in draft.targets:
+        if target.get("owner") and registry.get(target["owner"]) is None:
+            review.append(f"target '{target['what']}': its owner {target['owner']} is not in the registry; "
+                          f"set 'owner' once it is")
+            target = {k: v for k, v in target.items() if k != "owner"}
+        targets.append(target)
+    targets = _capped("targets", targets, review)
+    if targets:
+        data["targets"] = targets
     if draft.source:
         data["source"] = draft.source
     if draft.disclaimer:
         data["disclaimer"] = draft.disclaimer
-    if draft.review:
-        data["review"] = list(dict.fromkeys(draft.review))
+    review = list(dict.fromkeys(review))
+    if len(review) > MAX_LISTED["review"]:
+        limit = MAX_LISTED["review"] - 1
+        review = review[:limit] + [f"{len(review) - limit} more points to review were left out of this list: "
+                                   f"read the whole text"]
+    if review:
+        data["review"] = review
     return data
+
+
+def accept_proposals(registry: Registry, proposals: list[NewEntity]) -> tuple[list[NewEntity],
+                                                                            list[tuple[NewEntity, str]]]:
+    """Proposals safe to add to the registry, and those held for review with the reason.
+
+    A proposal whose country is unknown, or whose id, name or acronym the registry already
+    uses for another body, is never written: merging it would mislabel that body.
+    """
+    accepted: list[NewEntity] = []
+    held: list[tuple[NewEntity, str]] = []
+    for proposal in proposals:
+        clash = registry.get(proposal.id)
+        named = registry.resolve(proposal.name)
+        short = registry.resolve(proposal.acronym) if proposal.acronym else []
+        if proposal.country is None:
+            held.append((proposal, "its country is unknown; add it by hand with the right country"))
+        elif clash is not None:
+            held.append((proposal, f"the id {proposal.id} is already {clash.name}"))
+        elif named:
+            held.append((proposal, f"the registry already has {named[0].id} by this name"))
+        elif short:
+            held.append((proposal, f"the acronym {proposal.acronym} is already {short[0].id} "
+                                   f"({short[0].name})"))
+        else:
+            accepted.append(proposal)
+    return accepted, held
 
 
 def _escape(text: str) -> str:
@@ -89,6 +149,10 @@ def body(sections: list[Section], markdown_source: bool) -> str:
             out.append("")
         previous_item = False
         for block in section.blocks:
+            if block.kind == "table" and block.markdown:
+                out.extend([*([""] if previous_item else []), block.markdown, ""])
+                previous_item = False
+                continue
             text = block.markdown if markdown_source and block.markdown else _escape(block.text)
             if block.kind == "item":
                 out.append(f"- {text}")
@@ -108,7 +172,7 @@ def render(draft: Draft, registry: Registry) -> str:
     """The report file: python-frontmatter joins the YAML (safe dumper, keys in our order) and body."""
     import frontmatter
 
-    post = frontmatter.Post(body(draft.extracted.sections, draft.shown.lower().endswith((".md", ".markdown"))),
+    post = frontmatter.Post(body(draft.extracted.sections, draft.markdown_body),
                             **front_matter(draft, registry))
     return frontmatter.dumps(post, sort_keys=False, width=100) + "\n"
 
@@ -118,7 +182,12 @@ def target_path(project: Project, draft: Draft) -> Path:
 
 
 def validate(text: str, path: Path, shown: str, registry: Registry) -> None:
-    """The rendered report must parse and pass the registry checks (warnings allowed)."""
+    """The rendered report must fit a report file, parse and pass the registry checks (warnings allowed)."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"the report made from this text would be {size / 1_048_576:.1f} MB, over the "
+                         f"{MAX_FILE_BYTES // 1_048_576} MB limit of a report file", path=shown, line=1,
+                         hint="split the text into parts and import each")
     parsed = parse_report(path, shown, text=text)
     problems = [p for p in parsed.problems if p.level == "error"]
     if parsed.report is not None:

@@ -45,7 +45,7 @@ def home_page(site: Site) -> str:
     out.append('<div class="kb-counts" markdown>\n\n' + "\n".join(f"- {c}" for c in counts) + "\n\n</div>\n")
     out.append("## Latest reports\n")
     latest = list(reversed(site.reports[-LATEST:]))
-    out.append(site.report_list(latest, summary=True) if latest else "No reports yet.\n")
+    out.append(site.report_list(latest, summary=True) if latest else no_reports_yet(site, page))
     out.append(f"[Every report, year by year]({paths.link(page, paths.YEARS_INDEX)}) · "
                f"[Atom feed]({paths.link(page, paths.ALL_FEED)}){{ .kb-feed }}\n")
     out.append("## Browse\n")
@@ -63,6 +63,18 @@ def home_page(site: Site) -> str:
     out.append("## Open data\n")
     out.append(open_data_links(page) + "\n")
     return "\n".join(out)
+
+
+def no_reports_yet(site: Site, page: str) -> str:
+    """What a site without reports says instead of listing them: that there are none yet, and
+    (on the public site) how a report gets published."""
+    if site.internal:
+        return "No reports yet. Write one with `kb new` (see [how to add a report](" \
+               f"{paths.link(page, paths.WRITING)})).\n"
+    return ("There are no public reports yet. A report is published here once its front matter says "
+            "`visibility: public` and `kb check` finds no error in it; reports made with `kb new` are "
+            "internal until then. See [how to add a report]"
+            f"({paths.link(page, paths.WRITING)}#publishing).\n")
 
 
 def open_data_links(page: str) -> str:
@@ -184,19 +196,29 @@ def sectors_index(site: Site) -> str:
            "Every sector has a page with its reports, opportunities and an Atom feed to follow it.\n",
            "| Sector | Reports | Opportunities | Feed |", "|---|---|---|---|"]
     sectors = site.sectors()
-    top = [s for s in sectors if not s.parent or site.registry.get(s.parent) is None]
-    children = {s.id: [c for c in sectors if c.parent == s.id] for s in sectors}
+    listed = {s.id for s in sectors}
+    children: dict[str, list] = {}
+    for sector in sectors:
+        if sector.parent in listed and sector.parent != sector.id:
+            children.setdefault(sector.parent, []).append(sector)
+    shown: set[str] = set()
 
-    def row(sector, depth: int) -> None:
-        name = ("&nbsp;&nbsp;&nbsp;" * depth) + site.entity_link(page, sector.id)
-        out.append(f"| {name} | {len(site.reports_tagging(sector.id))} "
-                   f"| {len(site.opportunities_of.get(sector.id, []))} "
-                   f"| [Atom]({paths.link(page, paths.sector_feed(sector.id))}) |")
-        for child in children.get(sector.id, []):
-            row(child, depth + 1)
+    def rows(roots: list) -> None:
+        # A stack, not recursion: a sector tree may be deeper than Python's stack.
+        todo = [(sector, 0) for sector in reversed(roots)]
+        while todo:
+            sector, depth = todo.pop()
+            if sector.id in shown:
+                continue
+            shown.add(sector.id)
+            name = ("&nbsp;&nbsp;&nbsp;" * depth) + site.entity_link(page, sector.id)
+            out.append(f"| {name} | {len(site.reports_tagging(sector.id))} "
+                       f"| {len(site.opportunities_of.get(sector.id, []))} "
+                       f"| [Atom]({paths.link(page, paths.sector_feed(sector.id))}) |")
+            todo.extend((child, depth + 1) for child in reversed(children.get(sector.id, [])))
 
-    for sector in top:
-        row(sector, 0)
+    rows([s for s in sectors if s.parent not in listed or s.parent == s.id])
+    rows([s for s in sectors if s.id not in shown])  # in a parent cycle (an error in kb check): listed anyway
     return "\n".join(out) + "\n"
 
 

@@ -25,6 +25,7 @@ from ..errors import BuildError, UsageError
 from ..problems import Problem
 from ..project import Project
 from . import paths
+from .children import python_module
 
 CONFIG = "mkdocs.yml"
 INTERNAL_DOCS = "site-internal-docs"
@@ -44,6 +45,7 @@ class Generated:
     removed: int
     left_out: list[Problem] = field(default_factory=list)
     removed_files: tuple[str, ...] = ()  # docs paths no longer generated (deleted just now)
+    held_for_review: tuple[str, ...] = ()  # public reports left out because review points are open
     registry_prefix: str = "reports/registry/"
 
     def left_out_files(self) -> tuple[list[str], list[str]]:
@@ -171,8 +173,10 @@ def _generate(project: Project, internal: bool, today: date | None, keep_bodies:
         result = sync(folder, files, managed=_is_generated)
         config = project.root / CONFIG
     left_out = [p for p in kb.problems if p.level == "error"]
+    held = () if internal else tuple(r.shown for r in kb.reports if r.held_for_review)
     return Generated(folder, config, len(site.reports), result.total, result.written, result.removed, left_out,
-                     result.removed_files, project.show(project.registry_dir).replace("\\", "/") + "/")
+                     result.removed_files, held,
+                     project.show(project.registry_dir).replace("\\", "/") + "/")
 
 
 def refuse_outputs_in_docs(project: Project) -> None:
@@ -288,8 +292,7 @@ def _older_site(names: list[str]) -> bool:
 
 def _start_mkdocs_build(project: Project, generated: Generated, out: Path, internal: bool) -> subprocess.Popen:
     config_file = _hooked_config(project, generated, "build", (), internal=internal)
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
-               "-f", str(config_file), "-d", str(out)]
+    command = python_module("mkdocs", "build", "--strict", "--clean", "-f", str(config_file), "-d", str(out))
     process = subprocess.Popen(command, cwd=project.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
     process.config_file = config_file  # for the hint of a failure
@@ -331,9 +334,12 @@ def _failure(output: str) -> str:
 def serve_site(project: Project, *, address: str = f"{SERVE_HOST}:8000", internal: bool = False) -> int:
     """``kb serve``: generate, then serve on 127.0.0.1 and regenerate when reports change."""
     host, _, port = address.rpartition(":")
-    if host not in (SERVE_HOST, "localhost") or not port.isdigit():
+    if host not in (SERVE_HOST, "localhost") or not port.isascii() or not port.isdigit():
         raise UsageError(f"cannot serve on '{address}'",
                          hint=f"the site is served on this machine only: use {SERVE_HOST}:PORT")
+    if not 1 <= int(port) <= 65535:
+        raise UsageError(f"cannot serve on '{address}': port {int(port)} is not between 1 and 65535",
+                         hint=f"use {SERVE_HOST}:8000, or another free port")
     for leftover in project.state_dir.glob("pagefind-serve-*"):  # of a server stopped while indexing
         shutil.rmtree(leftover, ignore_errors=True)
     sources = sources_fingerprint(project)
@@ -347,6 +353,6 @@ def serve_site(project: Project, *, address: str = f"{SERVE_HOST}:8000", interna
     # docs/site.md, "Serving"); kb.site.hooks removes the pages of files it deleted. MkDocs warns
     # about every dirty build, so the preview is not strict: warnings show in the terminal, and
     # kb build, always strict, stops on them.
-    command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "-a", f"{SERVE_HOST}:{port}",
-               "-f", str(config)]
+    command = python_module("mkdocs", "serve", "--dirty", "--no-strict", "-a", f"{SERVE_HOST}:{port}",
+                            "-f", str(config))
     return subprocess.call(command, cwd=project.root, env=env)

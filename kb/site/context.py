@@ -18,7 +18,8 @@ from ..mentions import MentionFinder
 from ..opendata import TrackedOpportunity, TrackedTarget, track_opportunities, track_targets
 from ..registry import Entity, Registry
 from ..related import Relations
-from ..report import INTERNAL_START, Report, Visit
+from ..markers import opens_section
+from ..report import Report, Visit
 from . import paths
 from .html import BodyRenderer, attribute, text
 
@@ -102,7 +103,7 @@ class Site:
 
         for report in self.reports:
             if not report.is_public or report.internal_notes or report.review \
-                    or any(INTERNAL_START.match(line) for line in report.body.split("\n")) \
+                    or any(opens_section(line) for line in report.body.split("\n")) \
                     or any(o.internal for o in report.opportunities) \
                     or any(t.internal for t in report.targets) \
                     or any(p.internal for p in (*report.authors, *report.visitors)):

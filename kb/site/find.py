@@ -132,6 +132,8 @@ def find_page(site: Site) -> str:
     """The "Find reports" page, showing what it shows before anything is typed or ticked (the newest
     reports, every filter value with its count), so it opens complete without downloading any of
     the search index; find.js loads Pagefind when the reader first uses the form."""
+    if not site.reports:
+        return _empty_find_page(site)
     counts: dict[str, Counter] = {key: Counter() for key, _legend in FILTERS}
     for report in site.reports:
         for key, values in filter_values(report).items():
@@ -155,6 +157,19 @@ def find_page(site: Site) -> str:
            f'<a href="{paths.rooted(site.base_path, paths.COUNTRIES_INDEX)}">by country</a> or '
            f'<a href="{paths.rooted(site.base_path, paths.SECTORS_INDEX)}">by sector</a> instead.</p></noscript>\n']
     return "\n".join(out)
+
+
+def _empty_find_page(site: Site) -> str:
+    """The Find page of a site without reports: nothing to search, so neither the form nor its
+    script, and no search index (``kb build`` skips Pagefind: it refuses to index no pages)."""
+    from .browse_pages import no_reports_yet
+
+    return "\n".join([
+        front_matter("Find reports", description="Search the reports.", hide=("navigation", "toc"),
+                     extra=("search:", "  exclude: true")),
+        "# Find reports\n",
+        no_reports_yet(site, paths.FIND),
+    ])
 
 
 def _reports(count: int) -> str:

@@ -108,7 +108,8 @@ def _start_indexing(project, docs_dir):
     state.mkdir(parents=True, exist_ok=True)
     _stop_previous(state / PAGEFIND_PID)
     indexing = Indexing(docs_dir, Path(tempfile.mkdtemp(prefix="pagefind-serve-", dir=state)))
-    (state / PAGEFIND_PID).write_text(str(indexing.process.pid), encoding="utf-8")
+    if indexing.process is not None:  # None: no report to index (see Indexing)
+        (state / PAGEFIND_PID).write_text(str(indexing.process.pid), encoding="utf-8")
     return indexing
 
 
@@ -132,7 +133,8 @@ def _finish(indexing, site_dir) -> None:
     try:
         indexing.finish(site_dir)
     except KbError as exc:
-        if indexing.process.returncode is not None and indexing.process.returncode < 0:
+        if indexing.process is not None and indexing.process.returncode is not None \
+                and indexing.process.returncode < 0:
             indexing.stop()  # stopped for a newer rebuild: nothing to report
         else:
             log.warning("kb: search index not built: %s", exc.render())

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..errors import BuildError
 from . import paths
+from .children import python_module
 
 #: Pagefind's bundle folder in a built site, and the pages it indexes (report pages only).
 PAGEFIND_DIR = "pagefind"
@@ -29,9 +30,9 @@ _PAGE = '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"></head>\
 
 
 def _command(site_dir: Path, output: Path) -> list[str]:
-    return [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-path", str(output),
-            "--glob", PAGEFIND_GLOB, "--force-language", "en", "--exclude-selectors", ".headerlink",
-            "--silent"]
+    return python_module("pagefind", "--site", str(site_dir), "--output-path", str(output),
+                         "--glob", PAGEFIND_GLOB, "--force-language", "en", "--exclude-selectors", ".headerlink",
+                         "--silent")
 
 
 def index_search(site_dir: Path) -> Path:
@@ -70,13 +71,19 @@ class Indexing:
             shutil.rmtree(work)
         pages = work / "pages"
         pages.mkdir(parents=True)
-        write_search_pages(docs_dir, pages)
+        count = write_search_pages(docs_dir, pages)
         self.work = work
         self.bundle = work / PAGEFIND_DIR
         self.command = _command(pages, self.bundle)
-        self.process = _run(self.command, wait=False)
+        # No report page (no public report yet): nothing to index, and Pagefind refuses an empty
+        # site; the Find page of such a site has no search (see kb.site.find).
+        self.process = _run(self.command, wait=False) if count else None
 
-    def finish(self, site_dir: Path) -> Path:
+    def finish(self, site_dir: Path) -> Path | None:
+        """The bundle, moved into ``site_dir``; None when there was nothing to index."""
+        if self.process is None:
+            shutil.rmtree(self.work, ignore_errors=True)
+            return None
         stdout, stderr = self.process.communicate()
         _check(self.command, subprocess.CompletedProcess(self.command, self.process.returncode, stdout, stderr),
                self.bundle)
@@ -89,9 +96,10 @@ class Indexing:
 
     def stop(self) -> None:
         """After a failed build: stop Pagefind (if still running) and drop its files."""
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.communicate()
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.kill()
+            self.process.communicate()
         shutil.rmtree(self.work, ignore_errors=True)
 
 
@@ -108,6 +116,7 @@ def _check(command: list[str], result: subprocess.CompletedProcess, bundle: Path
     if result.returncode != 0 or not (bundle / "pagefind.js").is_file():
         output = (result.stderr or result.stdout or "").strip().splitlines()
         raise BuildError("pagefind failed: " + (output[-1] if output else f"exit status {result.returncode}"),
-                         hint=f"run '{' '.join(command[:5])}' to see every message"
+                         hint=f"run '{' '.join([sys.executable, '-m', *command[command.index('pagefind'):][:3]])}' "
+                              "to see every message"
                               if "No module named" not in (result.stderr or "")
                               else "install it: pip install 'pagefind[extended]'")

@@ -8,6 +8,13 @@ anchors MkDocs would have found. Only pages whose front matter says ``kb_html: t
 passed; every other page is rendered as usual. A build without this hook (``zensical build``,
 a plain ``mkdocs build``) renders the same block through Markdown, to the same HTML, minus
 the table of contents of report pages.
+
+Titles: MkDocs hands the theme page and table of contents titles as HTML, and the theme
+prints them as they are (its templates do not escape). A title is text: :func:`on_page_content`
+gives the theme every page's title and table of contents as escaped text, whatever made them
+(a generated page, a heading written in a report, a hand-written page), so no title can be read
+as markup: ``## &lt;img src=x onerror=...&gt;`` in a report shows as that text in the table of
+contents, as it does in the heading.
 """
 
 from __future__ import annotations
@@ -29,6 +36,28 @@ def on_page_markdown(markdown: str, *, page, config, files, **_kwargs) -> str:
     return markdown
 
 
+def on_page_content(html_content: str, *, page, config, files, **_kwargs) -> str:
+    """Every title the theme prints for this page (its own, in the header, the tab and the
+    navigation of every page; its table of contents) as escaped text."""
+    title = page.meta.get("title")
+    if isinstance(title, str):
+        page.meta["title"] = as_text(title)
+    _text_titles(page.toc)
+    return html_content
+
+
+def _text_titles(items) -> None:
+    for item in items:
+        item.title = as_text(item.title)
+        _text_titles(item.children)
+
+
+def as_text(title_html: str) -> str:
+    """A title given as HTML, as escaped text: tags dropped, then every character that HTML
+    reads as markup escaped. Escaped text stays as it was (``A &amp; B``)."""
+    return html.escape(html.unescape(_TAGS.sub("", title_html)).strip(), quote=True)
+
+
 def _as_is(page, config, files) -> None:
     """:meth:`mkdocs.structure.pages.Page.render` for a page that is already HTML."""
     from mkdocs.structure.toc import get_toc
@@ -45,7 +74,7 @@ def _toc_tokens(content: str) -> list[dict]:
     stack: list[dict] = []
     for level, anchor, inner in _HEADING.findall(content):
         level = int(level)
-        name = html.unescape(_TAGS.sub("", inner)).strip()
+        name = as_text(inner)  # HTML, as Python-Markdown's toc extension gives it
         token = {"level": level, "id": anchor, "name": name, "html": inner, "data-toc-label": "",
                  "children": []}
         while stack and stack[-1]["level"] >= level:

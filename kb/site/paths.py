@@ -23,6 +23,8 @@ OPPORTUNITIES = "kb/opportunities.md"
 TARGETS = "kb/targets.md"
 FIND = "kb/find.md"
 ABOUT = "about.md"
+#: The hand-written guide to writing and publishing a report.
+WRITING = "writing-a-report.md"
 API = "kb/api"
 FEEDS = "kb/feeds"
 ALL_FEED = "kb/feeds/all.xml"

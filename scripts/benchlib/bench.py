@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .common import HERE, NOT_AVAILABLE, QUERIES, REPO, Row, Settings, kb_command, summary
 from .corpus import MARKER, write_corpus
+from .importing import bench_import
 from .measure import Run, bytes_text, folder_size, machine, median, percentile, run, seconds_text
 from .references import references
 
@@ -325,6 +326,12 @@ def main(settings: Settings, command: str) -> str:
     settings.work.mkdir(parents=True, exist_ok=True)
     available = {name: has_command(name) for name in ("index", "search", "build")}
     rows: list[Row] = []
+    if "import" not in settings.skip:
+        print("kb import:", file=settings.log, flush=True)
+        bench_import(settings, lambda row: rows.append(row) or print(f"  {row.step}: {row.time} {row.notes}",
+                                                                    file=settings.log, flush=True))
+    if settings.only_import:
+        return report(settings, rows, command, time.perf_counter() - started, (load_start, os.getloadavg()[0]))
     site_sizes = [] if "site" in settings.skip else settings.site_sizes
     for size in sorted(set(settings.sizes) | set(site_sizes)):
         print(f"{size} reports:", file=settings.log, flush=True)

@@ -60,6 +60,7 @@ class Settings:
     reference_site_max: int = 1000  # plain mkdocs and zensical builds: at this size at most
     serve_max: int = 1000           # kb serve's preview latency: at this size at most
     skip: set[str] = field(default_factory=set)
+    only_import: bool = False  # just the kb import rows (--only import)
     log: object = sys.stderr
 
 

@@ -141,7 +141,7 @@ def _pools(rng: random.Random, registry: Registry) -> Pools:
 
 def _report(rng: random.Random, writer: Writer, registry: Registry, pools: Pools,
             country: Country, day: date, report_id_taken: set[str],
-            earlier: list[tuple[str, str]]) -> tuple[str, str]:
+            earlier: list[tuple[str, str, bool]]) -> tuple[str, str]:
     """One report: ``(relative path, text)``."""
     ents = registry.entities
     others = [c for c in registry.countries if c is not country]
@@ -228,8 +228,10 @@ def _report(rng: random.Random, writer: Writer, registry: Registry, pools: Pools
     if rng.random() < 0.4:
         lines += ["source:", f"  url: https://www.gov.uk/government/publications/{report_id}",
                   "  publisher: Foreign, Commonwealth & Development Office", "  licence: OGL-UK-3.0"]
-    if earlier and rng.random() < 0.01:
-        lines.append(f"supersedes: {rng.choice(earlier)[0]}")
+    # A public report may supersede only a public one (kb check refuses the rest).
+    replaceable = [e for e in earlier if internal or e[2]]
+    if replaceable and rng.random() < 0.01:
+        lines.append(f"supersedes: {rng.choice(replaceable)[0]}")
     if rng.random() < 0.7:
         lines.append(f"disclaimer: {rng.choice(('fco-country-update', 'standard'))}")
     if rng.random() < 0.05:
@@ -317,7 +319,7 @@ def generate(reports: int, seed: int = 1) -> dict[str, str | bytes]:
     pools = _pools(rng, registry)
     files = {f"reports/registry/{name}": text for name, text in _registry_files(registry).items()}
     taken: set[str] = set()
-    earlier: list[tuple[str, str]] = []
+    earlier: list[tuple[str, str, bool]] = []  # (report id, country, public)
     countries = registry.countries
     for _ in range(reports):
         country = zipf_pick(rng, countries, 0.8)
@@ -325,7 +327,7 @@ def generate(reports: int, seed: int = 1) -> dict[str, str | bytes]:
         path, text = _report(rng, writer, registry, pools, country, day, taken,
                              [e for e in earlier if e[1] == country.code][-200:])
         files[path] = text
-        earlier.append((Path(path).stem, country.code))
+        earlier.append((Path(path).stem, country.code, "\nvisibility: public\n" in text))
     files["mkdocs.yml"] = (REPO / "mkdocs.yml").read_bytes()
     files.update(_site_sources())
     return files

@@ -1,0 +1,95 @@
+"""An empty public site is a site: with no public report (all internal, as ``kb new`` makes them;
+none at all; or all with errors), ``kb build`` exits 0 and the site says there are no public
+reports yet and how to publish one. Pagefind, which refuses to index no pages, is skipped, and
+the Find page says the same instead of offering a search over nothing; both pages open in a
+browser without a script error."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from browserkit import StaticServer, launch
+from conftest import GOOD_REPORT, REGISTRY, write
+from findkit import new_page
+from kb.cli import main
+from sitekit import copy_site_files, page
+
+REPORT = "reports/kr/2014-07-03-korea-open-data.md"
+NO_PUBLIC_REPORT = {
+    "all-internal": GOOD_REPORT.replace("visibility: public", "visibility: internal"),
+    "none": None,
+    "all-with-errors": GOOD_REPORT.replace("type: country-update", "type: nonsense"),
+}
+SAYS = ("There are no public reports yet. A report is published here once its front matter says "
+        "visibility: public and kb check finds no error in it; reports made with kb new are internal "
+        "until then. See how to add a report.")
+
+
+def words(html_page) -> str:
+    """A page's text as read: one space between words, none before punctuation."""
+    return re.sub(r"\s+([.;,])", r"\1", " ".join(html_page.text.split()))
+
+
+def kb(root: Path, *args: str):
+    return CliRunner().invoke(main, ["--root", str(root), *args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, tuple[Path, object]]:
+    """Each empty case built once; 'all-internal' was built before with its report public, so
+    that nothing of that earlier build (its search index) may stay."""
+    out = {}
+    for name, report in NO_PUBLIC_REPORT.items():
+        root = tmp_path_factory.mktemp(name)
+        write(root / "reports" / "registry" / "entities.yml", REGISTRY)
+        copy_site_files(root)
+        if name == "all-internal":
+            write(root / REPORT, GOOD_REPORT)
+            assert kb(root, "build").exit_code == 0
+            assert (root / "site" / "pagefind" / "pagefind.js").is_file()
+        if report is None:
+            (root / "reports" / "kr").mkdir(parents=True, exist_ok=True)
+            (root / REPORT).unlink(missing_ok=True)
+        else:
+            write(root / REPORT, report)
+        out[name] = (root, kb(root, "build"))
+    return out
+
+
+@pytest.mark.parametrize("name", NO_PUBLIC_REPORT)
+def test_build_exits_0_and_says_there_is_nothing_yet_and_how_to_publish(built, name):
+    root, result = built[name]
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert result.stdout.splitlines()[-1].startswith("built site: 0 reports, 30 generated files ("), result.stdout
+    site = root / "site"
+    home = page(site, "")
+    assert SAYS in words(home)
+    assert "writing-a-report/#publishing" in home.links
+    assert (site / "writing-a-report" / "index.html").is_file()
+    find = page(site, "kb/find")
+    assert SAYS in words(find)
+    assert not any("data-kb-find" in attributes for _tag, attributes in find.elements), "no search over nothing"
+    assert "javascripts/find.js" not in (site / "kb" / "find" / "index.html").read_text()
+    assert not (site / "pagefind").exists(), "Pagefind skipped; no index of an earlier build stays"
+    assert "No reports yet." in " ".join(page(site, "kb/reports").text.split())
+
+
+def test_empty_sites_pages_open_without_script_errors(built):
+    playwright, browser = launch()
+    try:
+        for name, (root, _result) in built.items():
+            with StaticServer(root / "site") as server:
+                tab = new_page(browser, server.url)
+                for url in ("", "kb/find/", "kb/reports/", "kb/opportunities/"):
+                    tab.goto(server.url + url)
+                    assert "There are no public reports yet" in tab.inner_text("body") or url not in ("", "kb/find/")
+                assert tab.errors == [], (name, tab.errors)
+                tab.context.close()
+    finally:
+        browser.close()
+        playwright.stop()
