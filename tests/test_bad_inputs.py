@@ -102,8 +102,8 @@ def test_export_and_build_survive_the_corpus_and_escape_everything(run, corpus_t
     _no_traceback(build)
     assert build.exit_code == 0, build.output
     assert "report file(s) with errors left out" in build.stderr
-    assert "warning: 1 registry file(s) with errors, their faulty entries left out: reports/registry/passwd.yml " \
-           "(run kb check)\n" in build.stderr
+    assert "warning: 2 registry file(s) with errors, their faulty entries left out: reports/registry/odd.yml, " \
+           "reports/registry/passwd.yml (run kb check)\n" in build.stderr
     for folder in (corpus_tree / "export", corpus_tree / "site" / "kb" / "api"):  # JSON that is JSON
         for path in folder.glob("*.json"):
             json.loads(path.read_text(encoding="utf-8"), parse_constant=_refuse_constant)
