@@ -439,4 +439,13 @@ CASES += [
 CASES += [
     Case("unclosed-comments", report(body="<!--" * 100_000 + "\n"), None, 0),
     Case("unclosed-angle-brackets", report(body="<" * 200_000 + "\n"), None, 0),
+    # The near-miss marker check on one long line (over two minutes each before).
+    Case("long-dashed-comment", report(body="<!-- internal " + "-" * 200_000 + "x\n"),
+         f"{P}:9:1: error [near-miss-marker] an HTML comment '<!-- internal " + "-" * 35 + "…' looks like an "
+         f"internal marker but is not one: the text it marks would be published ({MARKER_HINT})", 1),
+]
+#: Checked by kb check alone (see test_bad_inputs.py): the build renders a body's raw HTML with
+#: Python's html.parser, itself quadratic in '<a<a<a...' before Python 3.11.13.
+CHECK_ONLY = [
+    Case("many-unclosed-tags", report(body="<a" * 100_000 + " internal\n"), None, 0),
 ]

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from bad_inputs import CASES, OUTSIDE_CANARY, Case, place
+from bad_inputs import CASES, CHECK_ONLY, OUTSIDE_CANARY, Case, place
 from conftest import deadline, write
 from sitekit import copy_site_files, every_file_text
 
@@ -18,7 +18,7 @@ def bad_tree(kb_tree):
     return kb_tree
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("case", CASES + CHECK_ONLY, ids=[c.name for c in CASES + CHECK_ONLY])
 def test_check_gives_exact_message(run, bad_tree, case: Case):
     path = place(case, bad_tree)
     before = path.read_bytes() if case.kind == "file" else os.lstat(path)
