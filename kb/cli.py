@@ -173,11 +173,11 @@ def entities(ctx, kind: str | None, fmt: str) -> None:
       kb entities ministry         # partner-government ministries only
       kb entities sector --format json
     """
-    from .registry import load_registry
+    from .registry import project_registry
     from .tables import render_table
 
     project = _project(ctx)
-    registry, _problems = load_registry(project.registry_dir, display=project.show)
+    registry, _problems = project_registry(project)
     rows = [e.as_row() for e in registry.of_kind(*([kind] if kind else []))]
     if fmt == "json":
         from .formats import to_json
@@ -286,15 +286,25 @@ def build(ctx, internal: bool) -> None:
     project = _project(ctx)
     result = build_site(project, internal=internal)
     generated = result.generated
-    if generated.left_out:
-        files = sorted({p.path for p in generated.left_out})
-        click.echo(f"warning: {len(files)} report file(s) with errors left out: {', '.join(files[:5])}"
-                   f"{' ...' if len(files) > 5 else ''} (run kb check)", err=True)
+    reports, registry = generated.left_out_files()
+    if reports:
+        click.echo(f"warning: {len(reports)} report file(s) with errors left out: {_names(reports)} (run kb check)",
+                   err=True)
+    if registry:
+        click.echo(f"warning: {len(registry)} registry file(s) with errors, their faulty entries left out: "
+                   f"{_names(registry)} (run kb check)", err=True)
     for shown in generated.held_for_review:
-        click.echo(f"{shown}: left out of the public site: visibility is public but review points are still "
-                   f"open (resolve them and delete them from 'review')", err=True)
+        click.echo(f"{_names([shown])}: left out of the public site: visibility is public but review points are "
+                   f"still open (resolve them and delete them from 'review')", err=True)
     click.echo(f"built {project.show(result.site_dir)}: {generated.reports} reports, "
                f"{generated.files} generated files ({generated.written} changed)")
+
+
+def _names(paths: list[str], shown: int = 5) -> str:
+    """The first few file names of a list, each kept on the line (see kb.problems.quote_name)."""
+    from .problems import quote_name
+
+    return ", ".join(quote_name(p) for p in paths[:shown]) + (" ..." if len(paths) > shown else "")
 
 
 @main.command(context_settings=CONTEXT)
@@ -453,8 +463,10 @@ def index(ctx, rebuild: bool, wait: float, index_dir: str | None) -> None:
     finally:
         close()
     click.echo(f"{result.summary()} in {result.seconds:.1f} s")
+    from .problems import quote_name
+
     for shown in result.skipped:
-        click.echo(f"{shown}: left out of the index (it has errors; run kb check)", err=True)
+        click.echo(f"{quote_name(shown)}: left out of the index (it has errors; run kb check)", err=True)
 
 
 @main.command(context_settings=CONTEXT)

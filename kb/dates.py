@@ -46,10 +46,17 @@ def parse_date(text: str) -> date:
     if not match:
         raise DateProblem(f"'{text}' is not a date like 2014-07-03")
     year, month, day = (int(g) for g in match.groups())
+    _check_year(year, text)
     try:
         return date(year, month, day)
     except ValueError:
         raise DateProblem(f"'{text}' is not a real date ({_why_impossible(year, month, day)})") from None
+
+
+def _check_year(year: int, text: str) -> None:
+    """Python's dates start in year 1; '0000' would be a ValueError traceback."""
+    if year < 1:
+        raise DateProblem(f"'{text}' is not a real date (there is no year 0)")
 
 
 def _why_impossible(year: int, month: int, day: int) -> str:
@@ -94,6 +101,7 @@ def parse_fuzzy(text: str) -> FuzzyDate:
             raise DateProblem(f"'{text}' is a date and time; give the date only, like {text[:10]}")
         raise DateProblem(f"'{text}' is not a date like 2016, 2016-03 or 2016-03-31")
     year = int(match.group(1))
+    _check_year(year, text)
     if match.group(3):
         day = parse_date(text)
         return FuzzyDate(day, day, text)

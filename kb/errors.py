@@ -34,11 +34,13 @@ class KbError(Exception):
         self.hint = hint
 
     def render(self) -> str:
+        from .problems import printable, quote_name
+
         where = ""
         if self.path:
-            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+            where = f"{quote_name(self.path)}:{self.line}: " if self.line else f"{quote_name(self.path)}: "
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}error: {self.message}{hint}"
+        return f"{where}error: {printable(self.message + hint)}"
 
     def __str__(self) -> str:  # pragma: no cover - used in logs and reprs
         return self.render()
@@ -51,7 +53,15 @@ class UsageError(KbError):
 
 
 class InputError(KbError):
-    """A file could not be read or parsed at all (encoding, binary, size, YAML)."""
+    """A file could not be read or parsed at all (encoding, binary, size, YAML, not a regular file).
+
+    ``code`` is the problem code ``kb check`` shows for it.
+    """
+
+    def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None,
+                 hint: str | None = None, code: str = "bad-file") -> None:
+        super().__init__(message, path=path, line=line, hint=hint)
+        self.code = code
 
 
 class ProjectError(KbError):

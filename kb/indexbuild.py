@@ -30,7 +30,7 @@ from .indexstore import FileEntry, file_key, sha256_file
 from .kbase import can_fork, collector_paused, cpus_available, report_stub, shown_paths
 from .problems import Problem
 from .project import Project
-from .registry import Registry, load_registry
+from .registry import Registry, project_registry
 from .report import Parsed, parse_report
 
 #: From this many report files a full build is shared among worker processes.
@@ -74,7 +74,7 @@ def build_in_parts(project: Project, folder: Path, scanned: dict, workers: int) 
     ``workers`` processes. ``scanned`` maps the file keys of the scan to their stat
     (files that appeared after it are left for the next run, as in a serial build)."""
     with collector_paused():
-        registry, _problems = load_registry(project.registry_dir, display=project.show)
+        registry, _problems = project_registry(project)
         checker = Checker(registry, mentions=False)
         files = project.report_files()
         shares = [files[i::workers] for i in range(workers)]
@@ -101,9 +101,11 @@ def build_in_parts(project: Project, folder: Path, scanned: dict, workers: int) 
         usable, skipped, countries, drop = [], [], [], []
         for o in outcomes:
             stat = scanned.get(o.key)
-            if stat is None or o.sha is None:
-                continue
             report = o.parsed.report
+            if stat is None or o.sha is None:
+                if stat is not None and report is None:  # unreadable (a named pipe, say): say so
+                    skipped.append(o.parsed.shown)
+                continue
             ok = report is not None and report.shown not in bad
             files_seen[o.key] = FileEntry(stat[1], stat[2], o.sha, report.id if report else None,
                                           report.supersedes if report else None, ok)
@@ -125,8 +127,9 @@ def _build_part(project: Project, checker: Checker, registry: Registry, paths: l
     outcomes: list[Outcome] = []
     reports = []
     with collector_paused():
+        roots = project.readable_roots
         for path, shown in zip(paths, shown_paths(project, paths)):
-            parsed = parse_report(path, shown)
+            parsed = parse_report(path, shown, inside=roots)
             key = file_key(project, path)
             sha = None
             if key in known:

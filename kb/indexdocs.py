@@ -8,20 +8,20 @@ read (see :mod:`kb.index`). No Whoosh here: documents are plain dicts.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Iterable
+
+from .comments import replace_comments
 
 if TYPE_CHECKING:
     from .registry import Registry
     from .report import Report
 
 TAG_FIELDS = ("ministries", "organisations", "sectors", "projects", "events", "people")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def _clean(text: str) -> str:
-    return _COMMENT.sub(" ", text)
+    return replace_comments(text, lambda _comment: " ")
 
 
 def _internal_sections(body: str) -> str:

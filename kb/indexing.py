@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Callable
 
 from .index import SCHEMA_VERSION, change_index, create_index
 from .indexdocs import entity_snapshot, report_document
-from .indexstore import (ENTITIES, RACY_NS, FileEntry, Manifest, Store, file_key, read_entities, registry_digest,
-                         scan, scan_digest, sha256_file)
+from .indexstore import (ENTITIES, RACY_NS, FileEntry, Manifest, Store, file_key, older_index, read_entities,
+                         registry_digest, scan, scan_digest, sha256_file)
 from .project import Project
 
 if TYPE_CHECKING:
@@ -76,10 +76,15 @@ class IndexResult:
 
 
 def store_for(project: Project, index_dir: str | Path | None = None) -> Store:
-    if index_dir is None:
-        return Store(project.index_dir)
-    path = Path(index_dir)
-    return Store(path if path.is_absolute() else project.root / path)
+    """The index folder (``index_dir``, relative to the project, or .kb/index), once it is known to
+    be a place the index may be written: see :func:`kb.outputs.check_output_folder`."""
+    from .outputs import check_output_folder
+
+    path = project.index_dir if index_dir is None else Path(index_dir)
+    store = Store(path if path.is_absolute() else project.root / path)
+    check_output_folder(project, store.root, "kb index", project.show(store.root), ours=older_index,
+                        option="--index-dir")
+    return store
 
 
 def update_index(project: Project, *, index_dir: str | Path | None = None, rebuild: bool = False,
@@ -89,6 +94,7 @@ def update_index(project: Project, *, index_dir: str | Path | None = None, rebui
     project.require_reports()
     store = store_for(project, index_dir)
     with store.locked(wait):
+        store.mark()
         store.clean()
         found = scan(project)
         live = store.current()
@@ -157,11 +163,13 @@ def _build_here(project: Project, folder: Path, scanned: dict, progress: Progres
         stat = scanned.get(key)
         if stat is None:
             continue  # appeared after the scan: the next run picks it up
+        report = item.report
         try:
             sha = sha256_file(item.path)
         except OSError:
+            if report is None:  # unreadable (a named pipe, say): say so
+                skipped.append(item.shown)
             continue
-        report = item.report
         ok = report is not None and item.path in usable
         files[key] = FileEntry(stat[1], stat[2], sha, report.id if report else None,
                                report.supersedes if report else None, ok)
@@ -220,16 +228,16 @@ def _incremental(project: Project, store: Store, live: Path, manifest: Manifest,
         return IndexResult(False, "", reports=state.get("reports", 0), generation=live.name)
 
     from .checks import Checker
-    from .registry import load_registry
+    from .registry import project_registry
     from .report import parse_report
 
-    registry, _problems = load_registry(project.registry_dir, display=project.show)
+    registry, _problems = project_registry(project)
     checker = Checker(registry, mentions=False)
     parsed: dict[str, "Report"] = {}
     valid: dict[str, "Report"] = {}
     for done, key in enumerate(changed, start=1):
         path = Path(found.reports[key][0])
-        item = parse_report(path, project.show(path))
+        item = parse_report(path, project.show(path), inside=project.readable_roots)
         entry = files[key]
         report = item.report
         if report is not None:

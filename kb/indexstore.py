@@ -20,10 +20,12 @@ No Whoosh here: this module only moves folders and small JSON files.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -126,8 +128,11 @@ def scan(project: Project) -> Scan:
     folder = project.registry_dir
     if folder.is_dir():
         for path in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
-            stat = path.stat()
-            registry[file_key(project, path)] = (str(path), stat.st_mtime_ns, stat.st_size)
+            try:
+                info = path.stat()
+            except OSError:  # a link loop or a dangling link: kb check reports it
+                info = path.lstat()
+            registry[file_key(project, path)] = (str(path), info.st_mtime_ns, info.st_size)
     return Scan(started, reports, registry)
 
 
@@ -140,28 +145,42 @@ def _walk(folder: str, registry: str, prefix: str, out: dict) -> None:
         name = entry.name
         try:
             is_dir = entry.is_dir()
-        except OSError:
-            continue
+        except OSError:  # a link loop: os.walk lists it as a file, and so does the scan
+            is_dir = False
         if is_dir:
             if not name.startswith((".", "_")) and entry.path != registry and not entry.is_symlink():
                 _walk(entry.path, registry, f"{prefix}{name}/", out)
         elif name.endswith(REPORT_SUFFIXES) and not name.startswith(("_", ".")) and name.lower() != "readme.md":
             try:
-                stat = entry.stat()
+                info = entry.stat()
             except OSError:
-                continue  # deleted while we looked: it is simply not there
-            out[prefix + name] = (entry.path, stat.st_mtime_ns, stat.st_size)
+                try:
+                    info = entry.stat(follow_symlinks=False)  # a link loop: listed, and refused when read
+                except OSError:
+                    continue  # deleted while we looked: it is simply not there
+            out[prefix + name] = (entry.path, info.st_mtime_ns, info.st_size)
 
 
-def sha256_file(path: Path) -> str:
-    with open(path, "rb") as handle:
+def sha256_file(path: Path | str) -> str:
+    """The file's SHA-256; OSError for anything but a regular file, which is never opened (reading
+    a named pipe would wait forever for a writer)."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for a pipe since the check
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def registry_digest(found: Scan) -> str:
     digest = hashlib.sha256()
     for key, (path, _mtime, _size) in sorted(found.registry.items()):
-        digest.update(f"{key}\0{sha256_file(path)}\n".encode())
+        try:
+            content = sha256_file(path)
+        except OSError:  # a link loop or a named pipe: kb check reports it; the digest just notes it
+            content = "unreadable"
+        digest.update(f"{key}\0{content}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
@@ -176,11 +195,11 @@ def scan_digest(found: Scan, since_ns: int, schema_version: int) -> str:
         for key, (path, mtime, size) in sorted(files.items()):
             if mtime >= since_ns - RACY_NS:
                 try:
-                    digest.update(f"{kind}\0{key}\0#{sha256_file(path)}\n".encode())
+                    digest.update(f"{kind}\0{key}\0#{sha256_file(path)}\n".encode("utf-8", "surrogateescape"))
                 except OSError:
-                    digest.update(f"{kind}\0{key}\0gone\n".encode())
+                    digest.update(f"{kind}\0{key}\0gone\n".encode("utf-8", "surrogateescape"))
             else:
-                digest.update(f"{kind}\0{key}\0{mtime}\0{size}\n".encode())
+                digest.update(f"{kind}\0{key}\0{mtime}\0{size}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
@@ -271,12 +290,26 @@ class Store:
                     (child.name.startswith("tmp-") or _generation_number(child.name)):
                 shutil.rmtree(child, ignore_errors=True)
 
+    def mark(self) -> None:
+        """Mark the folder as the index's (see :func:`kb.outputs.check_output_folder`), once."""
+        from .outputs import MARKER, write_marker
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        if not (self.root / MARKER).exists():
+            write_marker(self.root, "kb index")
+
     def locked(self, wait: float):
         """Hold the index lock; wait up to ``wait`` seconds for another run to finish."""
         from .outputs import locked
 
         return locked(self.lock_path, "kb index", None,
                       f"wait for it, or remove {self.lock_path} if it is stale", wait=wait)
+
+
+def older_index(names: list[str]) -> bool:
+    """An index folder made before folders were marked: the pointer and generation folders only."""
+    return POINTER in names and all(n == POINTER or n.startswith("tmp-") or _generation_number(n)
+                                    for n in names)
 
 
 def _generation_number(name: str) -> int:

@@ -18,7 +18,7 @@ from .checks import Checker
 from .errors import KbError
 from .problems import Problem, count
 from .project import Project
-from .registry import Registry, load_registry
+from .registry import Registry, project_registry
 from .report import Parsed, Report, parse_report, redact
 from .yamlstrict import Located
 
@@ -86,11 +86,12 @@ def load(project: Project, *, extra_paths: Iterable[Path] = (), checks: bool = T
     :class:`kb.checks.Checker`): the set of usable reports is the same, and it is faster.
     """
     with collector_paused():
-        registry, problems = load_registry(project.registry_dir, display=project.show)
-        files = list(dict.fromkeys([*project.report_files(), *(p.resolve() for p in extra_paths)]))
+        registry, problems = project_registry(project)
+        files = report_paths(project, extra_paths)
         parsed = []
+        roots = project.readable_roots
         for done, (path, shown) in enumerate(zip(files, shown_paths(project, files)), start=1):
-            parsed.append(parse_report(path, shown))
+            parsed.append(parse_report(path, shown, inside=roots))
             if progress:
                 progress("reading", done, len(files))
         reports = [p.report for p in parsed if p.report is not None]
@@ -145,6 +146,18 @@ def check(project: Project, paths: Iterable[Path] = (), *, workers: int | None =
     return CheckResult(sorted(problems, key=lambda p: (p.path, p.line, p.column, p.code)), checked)
 
 
+def report_paths(project: Project, extra_paths: Iterable[Path] = ()) -> list[Path]:
+    """Every report file of the project, then the ``extra_paths`` given on the command line, once each."""
+    return list(dict.fromkeys([*project.report_files(), *(_absolute(p) for p in extra_paths)]))
+
+
+def _absolute(path: Path) -> Path:
+    """``path`` made absolute through its real folder, the file itself left as it is: a link is
+    checked, not followed, when the file is read (and a link loop is not a RuntimeError here)."""
+    path = Path(path)
+    return Path(os.path.realpath(path.parent)) / path.name
+
+
 def shown_paths(project: Project, paths: list[Path]) -> list[str]:
     """``project.show(path)`` for each path, with one ``lstat`` per file instead of one per folder.
 
@@ -175,7 +188,7 @@ def _all_problems(project: Project, extra_paths: list[Path], workers: int | None
     when there are many reports and more than one CPU (the result is the same, in the same order)."""
     if workers is None:
         workers = cpus_available()
-    files = list(dict.fromkeys([*project.report_files(), *(p.resolve() for p in extra_paths)]))
+    files = report_paths(project, extra_paths)
     if workers <= 1 or len(files) < PARALLEL_FROM or not can_fork():
         kb = load(project, extra_paths=extra_paths)
         return kb.problems, len(kb.parsed)
@@ -183,7 +196,7 @@ def _all_problems(project: Project, extra_paths: list[Path], workers: int | None
     from concurrent.futures import ProcessPoolExecutor
 
     with collector_paused():
-        registry, problems = load_registry(project.registry_dir, display=project.show)
+        registry, problems = project_registry(project)
         checker = Checker(registry)
         size = -(-len(files) // (workers * 8))  # several chunks per worker even out their loads
         chunks = [files[i:i + size] for i in range(0, len(files), size)]
@@ -203,8 +216,9 @@ def _parse_and_check(project: Project, checker: Checker, paths: list[Path]) -> l
     as much as parsing them."""
     out = []
     with collector_paused():
+        roots = project.readable_roots
         for path, shown in zip(paths, shown_paths(project, paths)):
-            parsed = parse_report(path, shown)
+            parsed = parse_report(path, shown, inside=roots)
             own: list[Problem] = []
             if parsed.report is not None:
                 own = checker.check_report(parsed.report)

@@ -136,9 +136,11 @@ def _normalise(line: str) -> tuple[str, list[int]]:
 
 # -- the constructs ---------------------------------------------------------------------------
 _COMMENT = re.compile(r"<!(\s*-)*")
-_COMMENT_END = re.compile(r"-+\s*>")
+# Linear (issue 12): a match starts only where a run of dashes starts, and an e-mail look-ahead stops
+# at the next '<'; scanned from every dash or every '<', both were quadratic in one long line.
+_COMMENT_END = re.compile(r"(?<!-)-+\s*>")
 #: An element, not an autolink (<https://...>) or an address (<staff@example.org>).
-_TAG = re.compile(r"</?(?![a-z][a-z0-9+.-]*:|[^\s>]*@)([a-z][a-z0-9:-]*)([^<>]*)>?")
+_TAG = re.compile(r"</?(?![a-z][a-z0-9+.-]*:|[^\s<>]*@)([a-z][a-z0-9:-]*)([^<>]*)>?")
 _ATTRIBUTE = re.compile(r"([a-z_:][\w:.-]*)(?:\s*=\s*(\"[^\"]*\"?|'[^']*'?|[^\s>]+))?")
 _HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _SUMMARY = re.compile(r"<\s*summary\b[^>]*>(.*?)(?:<\s*/\s*summary\s*>?|$)")

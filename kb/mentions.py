@@ -11,6 +11,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
+from .comments import replace_comments
 from .registry import Registry
 
 #: Sectors are common words ("Energy", "Water"): matching them in prose is noise.
@@ -18,14 +19,13 @@ UNMATCHED_KINDS = frozenset({"sector"})
 MIN_ACRONYM = 2
 
 
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 #: A character that may not touch a mention: the look-behind and look-ahead of the patterns.
 _WORDISH = re.compile(r"[\w-]")
 
 
 def blank_comments(text: str) -> str:
     """HTML comments replaced by spaces, keeping every offset and line number."""
-    return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return replace_comments(text, lambda comment: re.sub(r"[^\n]", " ", comment))
 
 
 def _trie_pattern(words) -> str:

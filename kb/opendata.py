@@ -272,47 +272,28 @@ def export(project, out: Path | None = None, *, include_internal: bool = False,
     """
     from .atomic import write_text
     from .kbase import load
-    from .outputs import locked, replacing
+    from .outputs import check_output_folder, locked, replacing
 
     folder = Path(out) if out else project.root / "export"
     shown = project.show(folder)
+    texts_names = {f"{name}.{kind}" for name in TABLES for kind in ("json", "csv")}
+    check_output_folder(project, folder, "kb export", shown, ours=lambda names: _older_export(names, texts_names),
+                        option="--out")
     with locked(project.state_dir / "export.lock", "kb export", shown,
                 hint="wait for it to finish, then export again"):
         kb = load(project)
         reports = kb.visible(include_internal)
         data = tables(reports, kb.registry, today or date.today(), include_internal=include_internal)
         texts = files(data)
-        _refuse_foreign_files(folder, shown, set(texts))
-        with replacing(folder, shown) as staged:
+        with replacing(folder, shown, "kb export") as staged:
             for name, text in texts.items():
                 write_text(staged / name, text, overwrite=True, shown=shown)
     return ExportResult(folder, [folder / name for name in texts],
                         {name: len(rows) for name, rows in data.items()})
 
 
-def _refuse_foreign_files(folder: Path, shown: str, names: set[str]) -> None:
-    """The export replaces its folder whole: refuse one that holds the user's own files."""
-    from .errors import ExistsError
-
-    try:
-        foreign = sorted(p.name for p in folder.iterdir() if p.name not in names and not _harmless(p.name, names))
-    except FileNotFoundError:
-        return
-    except NotADirectoryError:
-        raise ExistsError("a file is in the way of the export folder; not replacing it", path=shown,
-                          hint="choose another folder with --out") from None
-    except OSError as exc:
-        raise ExistsError(f"cannot read the export folder: {exc.strerror or exc}", path=shown) from None
-    if foreign:
-        raise ExistsError(f"the folder holds files kb export did not write ({', '.join(foreign[:3])}"
-                          f"{', ...' if len(foreign) > 3 else ''}); not replacing it", path=shown,
-                          hint="choose a new or empty folder with --out")
-
-
-#: Files the system makes in any folder a user opens; losing them loses nothing.
-SYSTEM_FILES = {".DS_Store", "Thumbs.db", "desktop.ini"}
-
-
-def _harmless(name: str, names: set[str]) -> bool:
-    """A system file, or the temporary file of a write killed in an older kb export."""
-    return name in SYSTEM_FILES or (name.endswith(".tmp") and any(name.startswith(f".{n}.") for n in names))
+def _older_export(names: list[str], written: set[str]) -> bool:
+    """A folder of an older kb export (before folders were marked): its files, and maybe the
+    temporary file of a write that was killed."""
+    return all(n in written or (n.endswith(".tmp") and any(n.startswith(f".{w}.") for w in written))
+               for n in names)

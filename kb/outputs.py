@@ -14,6 +14,12 @@ The live path stays a real folder, not a symlink: ``git``'s ``/site/`` ignore
 rule, ``cp -r``, ``rsync`` and upload actions all treat it as before.
 A kill at any other moment leaves the old folder live and a leftover sibling,
 which the next run deletes under the same lock.
+
+Where outputs may go (:func:`check_output_folder`): never inside ``docs/`` (MkDocs
+publishes everything there) or a site folder, unless inside the state folder
+``.kb/``; and never over an existing folder kb did not make. A folder kb made
+holds a marker file, :data:`MARKER`, naming the command; folders made by older
+versions, without it, are recognised by their content (``ours``).
 """
 
 from __future__ import annotations
@@ -27,10 +33,13 @@ import stat
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
+
+if TYPE_CHECKING:
+    from .project import Project
 
 from .atomic import fsync_path
-from .errors import BuildError, LockedError
+from .errors import BuildError, ExistsError, LockedError, UsageError
 
 NEW = "new"
 OLD = "old"
@@ -81,10 +90,80 @@ def _read_owner(path: Path) -> str | None:
     return text if text.isdigit() else None
 
 
+# -- where outputs may go ----------------------------------------------------------------------
+#: In every folder kb writes as a whole (site, export, index): which command made it.
+MARKER = ".kb-output"
+#: Files the system makes in any folder a user opens; losing them loses nothing.
+SYSTEM_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+
+
+def check_output_folder(project: "Project", folder: Path, made_by: str, shown: str,
+                        ours: Callable[[list[str]], bool] | None = None, option: str | None = None) -> None:
+    """Refuse ``folder`` as the output of ``made_by`` (e.g. ``kb export``) when it is inside
+    ``docs/`` or a site folder (outside the state folder ``.kb/``), or when :func:`check_ownership`
+    refuses it. ``option`` names the command-line option that chose the folder, for the hint."""
+    real = Path(os.path.realpath(folder))
+    if not real.is_relative_to(os.path.realpath(project.state_dir)):
+        for place, forbidden in (("docs/", project.docs_dir), ("site/", project.site_dir(False)),
+                                 ("site-internal/", project.site_dir(True))):
+            if real.is_relative_to(os.path.realpath(forbidden)):
+                raise UsageError(f"{made_by} does not write into {place}: everything there is published "
+                                 "with the site", path=shown,
+                                 hint=f"choose a folder outside docs/ and the site folders"
+                                      f"{f' with {option}' if option else ''}")
+    check_ownership(folder, made_by, shown, ours,
+                    hint=f"choose a new or empty folder{f' with {option}' if option else ''}")
+
+
+def check_ownership(folder: Path, made_by: str, shown: str, ours: Callable[[list[str]], bool] | None = None,
+                    hint: str = "move it elsewhere: kb replaces this folder as a whole") -> None:
+    """Refuse to write over an existing ``folder`` that holds anything but an earlier output of
+    ``made_by``: its marker says so, or ``ours(names)`` recognises an output of an older kb, made
+    before folders were marked (the names of its entries are given)."""
+    try:
+        names = sorted(os.listdir(folder))
+    except FileNotFoundError:
+        return
+    except NotADirectoryError:
+        raise ExistsError(f"a file is in the way of the {made_by} folder; not replacing it", path=shown,
+                          hint=hint) from None
+    except OSError as exc:
+        raise ExistsError(f"cannot read the folder: {exc.strerror or exc}", path=shown) from None
+    names = [n for n in names if n not in SYSTEM_FILES]
+    if not names:
+        return
+    if MARKER in names:
+        owner = read_marker(Path(folder))
+        if owner == made_by:
+            return
+        raise ExistsError(f"the folder is the output of {owner or 'another program'}; not replacing it",
+                          path=shown, hint=hint)
+    if ours is not None and ours(names):
+        return
+    raise ExistsError(f"the folder holds files {made_by} did not write ({', '.join(names[:3])}"
+                      f"{', ...' if len(names) > 3 else ''}); not replacing it", path=shown, hint=hint)
+
+
+def read_marker(folder: Path) -> str | None:
+    """The command named by ``folder``'s marker, or None."""
+    try:
+        with open(folder / MARKER, encoding="utf-8") as handle:
+            return handle.read(200).strip() or None
+    except (OSError, ValueError):
+        return None
+
+
+def write_marker(folder: Path, made_by: str) -> None:
+    from .atomic import write_text
+
+    write_text(folder / MARKER, made_by + "\n", overwrite=True)
+
+
 # -- the staged folder and the swap -------------------------------------------------------------
 @contextmanager
-def replacing(live: Path, shown: str) -> Iterator[Path]:
-    """A fresh empty folder to build into; on success it replaces ``live`` as a whole.
+def replacing(live: Path, shown: str, made_by: str) -> Iterator[Path]:
+    """A fresh empty folder to build into; on success it replaces ``live`` as a whole, marked as
+    ``made_by``'s (see :func:`check_output_folder`).
 
     Call it while holding the run's lock. On any error (or Ctrl-C) the new folder
     is deleted and ``live`` is untouched.
@@ -94,6 +173,7 @@ def replacing(live: Path, shown: str) -> Iterator[Path]:
     staged = _new_sibling(live, NEW)
     try:
         yield staged
+        write_marker(staged, made_by)
         swap(staged, live, shown)
     finally:
         if staged.exists():  # a failed run's output, or the old folder after an exchange

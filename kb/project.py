@@ -56,12 +56,22 @@ class Project:
             raise ProjectError(f"no reports folder in {self.root}",
                                hint="run kb in the project's top folder, or pass --root")
 
+    @property
+    def readable_roots(self) -> tuple[Path, ...]:
+        """Folders whose files kb reads as reports or registry files: the project, and the real
+        ``reports/`` when it is a link to a shared folder. A link in ``reports/`` that leads
+        elsewhere is refused (see :func:`kb.reading.regular_file`)."""
+        return self.root, Path(os.path.realpath(self.reports_dir))
+
     def show(self, path: Path) -> str:
         """A path as users should see it: relative to the project when inside it."""
-        try:
-            return str(path.resolve().relative_to(self.root))
-        except ValueError:
-            return str(path)
+        # realpath, not Path.resolve: a link loop must give a message, not a RuntimeError.
+        for candidate in (os.path.realpath(path), os.path.abspath(path)):
+            try:
+                return str(Path(candidate).relative_to(self.root))
+            except ValueError:
+                continue
+        return str(path)
 
     def report_files(self) -> list[Path]:
         """Every report file under ``reports/``, except the registry and files starting with '_'."""

@@ -33,8 +33,8 @@ def parse_with(qp: qparser.QueryParser, text: str, staff: bool = False):
         q = (nodes.query(qp) or wq.NullQuery).normalize()
     except UsageError:
         raise
-    except Exception as exc:  # noqa: BLE001 - Whoosh raises bare ValueErrors on odd input
-        raise UsageError(f"cannot read the query: {exc}", hint=hint) from None
+    except Exception:  # noqa: BLE001 - Whoosh raises bare errors on odd input; their text means nothing to users
+        raise UsageError("cannot read the query", hint=hint) from None
     return _with_private(q) if staff else q
 
 

@@ -17,6 +17,10 @@ _DATE_CLAUSE = re.compile(r"(?<![\w:])date:(\[[^\]]*\]|\{[^}]*\}|\"[^\"]*\"|\S+)
 _CLAUSE = re.compile(r"(?<![\w:])(\w+):(\([^)]*\)|\[[^\]]*\]|\{[^}]*\}|\"[^\"]*\"|\S+)")
 _WORD = re.compile(r"[^\W\d_]+")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "TO", "ANDNOT", "ANDMAYBE"})
+#: Brackets nested deeper than this are refused: Whoosh's parser recurses once per level.
+MAX_QUERY_DEPTH = 20
+#: Two negations in a row, which Whoosh's parser cannot read (it fails inside, on an index).
+_DOUBLE_NOT = re.compile(r"(?<![^\s()])(?:AND)?NOT\s+NOT(?![^\s()])")
 
 
 # -- checking what the user typed -------------------------------------------------------------
@@ -36,13 +40,21 @@ def check_query(text: str) -> str:
     bare = _outside_quotes(text)
     for opening, closing, name in (("(", ")", "brackets"), ("[", "]", "square brackets"),
                                    ("{", "}", "curly brackets")):
-        depth = 0
+        depth = deepest = 0
         for char in bare:
             depth += (char == opening) - (char == closing)
+            deepest = max(deepest, depth)
             if depth < 0:
                 break
         if depth:
             raise UsageError(f"unbalanced {name} in the query", hint=f"each {opening} needs a {closing}")
+        if deepest > MAX_QUERY_DEPTH:
+            raise UsageError(f"{name} nested {deepest} deep in the query; at most {MAX_QUERY_DEPTH} are allowed",
+                             hint="remove the brackets that group nothing")
+    double = _DOUBLE_NOT.search(bare)
+    if double:
+        raise UsageError(f"two NOTs in a row in the query ('{double.group(0)[:30]}')",
+                         hint="NOT NOT x means x: remove both, or put a word between them")
     fixed = []
     last = 0
     for match in _FIELD.finditer(bare):
@@ -71,7 +83,7 @@ def _check_date_clause(clause: str, value: str) -> None:
     from .dates import DateProblem, parse_fuzzy
 
     inner = value.strip('"[]{}')
-    parts = re.split(r"\s+to\s+", inner, flags=re.IGNORECASE) if value[:1] in "[{" else [inner]
+    parts = re.split(r"(?<!\s)\s+to\s+", inner, flags=re.IGNORECASE) if value[:1] in "[{" else [inner]
     for part in parts:
         if not part.strip():
             continue

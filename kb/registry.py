@@ -9,20 +9,24 @@ search can follow a ministry across its names.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from .countries import country_problem
 from .dates import FuzzyDate
-from .errors import ProjectError
+from .errors import InputError, ProjectError
 from .links import find_cycles
 from .problems import Problem
 from .reading import read_text
 from .schema import Reader, closest
-from .yamlstrict import YamlProblem, load
+from .yamlstrict import load
+
+if TYPE_CHECKING:
+    from .project import Project
 
 #: Entity kinds, and the report tag list each kind is tagged under.
 KINDS = {
@@ -222,8 +226,14 @@ def _as_list(reader: Reader, where: tuple, example: str) -> list[str]:
     return [item for _i, item in reader.strings(where, example=example)]
 
 
-def load_registry(folder: Path, display: callable = str) -> tuple[Registry, list[Problem]]:
-    """Read every ``*.yml``/``*.yaml`` file of ``folder``; return the registry and all problems."""
+def load_registry(folder: Path, display: callable = str,
+                  inside: Iterable[Path] | None = None) -> tuple[Registry, list[Problem]]:
+    """Read every ``*.yml``/``*.yaml`` file of ``folder``; return the registry and all problems.
+
+    A file is read only if its real path lies in one of the ``inside`` folders (default: ``folder``
+    itself; :attr:`Project.readable_roots` for a project's registry): a link to a file elsewhere
+    is an error, and nothing of that file is read or shown.
+    """
     problems: list[Problem] = []
     entities: dict[str, Entity] = {}
     disclaimers: dict[str, Disclaimer] = {}
@@ -231,23 +241,17 @@ def load_registry(folder: Path, display: callable = str) -> tuple[Registry, list
     if not folder.is_dir():
         raise ProjectError(f"no registry folder at {display(folder)}",
                            hint="create it, or run kb in the project's top folder")
+    roots = [Path(os.path.realpath(f)) for f in (inside if inside is not None else [folder])]
     files = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")])
     for file in files:
         shown = display(file)
         try:
-            text = read_text(file)
+            text = read_text(file, shown, inside=roots)
             located = load(text)
-        except YamlProblem as exc:
-            problems.append(Problem(shown, exc.line or 1, exc.column, "error", exc.code, exc.message, exc.hint))
+        except InputError as exc:  # YamlProblem too: each carries its position and code
+            problems.append(Problem(shown, exc.line or 1, getattr(exc, "column", 1), "error", exc.code,
+                                    exc.message, exc.hint))
             continue
-        except ProjectError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - InputError subclasses carry their message
-            from .errors import KbError
-            if isinstance(exc, KbError):
-                problems.append(Problem(shown, exc.line or 1, 1, "error", "bad-file", exc.message, exc.hint))
-                continue
-            raise
         for yaml_problem in located.problems:
             problems.append(Problem(shown, yaml_problem.line or 1, yaml_problem.column, "error",
                                     yaml_problem.code, yaml_problem.message, yaml_problem.hint))
@@ -290,6 +294,11 @@ def load_registry(folder: Path, display: callable = str) -> tuple[Registry, list
     registry = Registry(entities=entities, disclaimers=disclaimers)
     problems.extend(_check_links(registry))
     return registry, problems
+
+
+def project_registry(project: "Project") -> tuple[Registry, list[Problem]]:
+    """:func:`load_registry` of a project's ``reports/registry/``, reading only files inside it."""
+    return load_registry(project.registry_dir, display=project.show, inside=project.readable_roots)
 
 
 def _read_entity(reader: Reader, where: tuple, defaults: dict) -> Entity | None:

@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from . import characters
 from .countries import country_problem
@@ -196,13 +196,17 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
                      hint="add a line '---' after the last front matter field")
 
 
-def parse_report(path: Path, shown: str | None = None, *, text: str | None = None) -> Parsed:
-    """Read and validate one report file. Never raises for bad content."""
+def parse_report(path: Path, shown: str | None = None, *, text: str | None = None,
+                 inside: Iterable[Path] = ()) -> Parsed:
+    """Read and validate one report file. Never raises for bad content.
+
+    ``inside``: the folders the file's real path must lie in (:attr:`Project.readable_roots`).
+    """
     shown = shown or str(path)
     problems: list[Problem] = []
     try:
         if text is None:
-            text = read_text(path, shown)
+            text = read_text(path, shown, inside=inside)
         elif isinstance(text, bytes):  # pragma: no cover - convenience for tests
             text = decode(text, shown)
         yaml_text, body, body_line = split_front_matter(text, shown)
@@ -211,7 +215,7 @@ def parse_report(path: Path, shown: str | None = None, *, text: str | None = Non
         problems.append(Problem(shown, exc.line or 1, exc.column, "error", exc.code, exc.message, exc.hint))
         return Parsed(path, shown, None, problems)
     except InputError as exc:
-        problems.append(Problem(shown, exc.line or 1, 1, "error", "bad-file", exc.message, exc.hint))
+        problems.append(Problem(shown, exc.line or 1, 1, "error", exc.code, exc.message, exc.hint))
         return Parsed(path, shown, None, problems)
     for yaml_problem in located.problems:
         problems.append(Problem(shown, yaml_problem.line or 1, yaml_problem.column, "error",

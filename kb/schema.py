@@ -7,6 +7,7 @@ Types are checked here, before any vocabulary (countries, registry ids).
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from datetime import date
@@ -27,7 +28,11 @@ MAX_ID_LENGTH = 80
 #: Names that are unsafe as file or folder names on some system.
 RESERVED_IDS = frozenset({"con", "prn", "aux", "nul", "index", "api", "assets", "search",
                           "com1", "com2", "com3", "com4", "lpt1", "lpt2", "lpt3"})
-_NUMBER = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_NUMBER = re.compile(r"^-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$")
+#: A number in a report has at most this many digits (before and after the point together), so
+#: every value is below 10**15 in size, exact as a float, never infinite and never too long for
+#: Python's integer-to-text limit: far beyond any target (a trillion has 13 digits).
+MAX_DIGITS = 15
 
 Path_ = tuple[Any, ...]
 
@@ -61,6 +66,11 @@ def id_problem(value: str) -> tuple[str, str] | None:
     if value in RESERVED_IDS:
         return f"'{value}' is a reserved name", "choose another id"
     return None
+
+
+def number_in_range(value: float | int) -> bool:
+    """Whether ``value`` can be written as a report's number (see :data:`MAX_DIGITS`)."""
+    return math.isfinite(value) and abs(value) < 10 ** MAX_DIGITS
 
 
 def slugify(text: str, max_length: int = 60) -> str:
@@ -221,11 +231,18 @@ class Reader:
             return None
 
     def number(self, where: Path_) -> float | int | None:
+        """A plain number of ASCII digits (``60``, ``-2.5``, ``6,000``), of at most :data:`MAX_DIGITS`."""
         value = self.get(where)
         if value is None:
             return None
         if isinstance(value, str) and _NUMBER.match(value.strip()):
             text = value.strip().replace(",", "")
+            digits = len(text) - text.startswith("-") - ("." in text)
+            if digits > MAX_DIGITS:
+                self.report(where, "bad-number", f"{self.label(where)} has {digits} digits; at most "
+                            f"{MAX_DIGITS} are allowed", "give it in a larger unit, e.g. 'value: 2.5' with "
+                            "'unit: billion USD'")
+                return None
             return float(text) if "." in text else int(text)
         self.wrong_type(where, "a plain number", "60 or 2.5, with the unit in 'unit'")
         return None

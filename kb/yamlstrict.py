@@ -72,13 +72,18 @@ class YamlProblem(InputError):
 
     def __init__(self, message: str, *, line: int, column: int, hint: str | None = None,
                  code: str = "yaml-syntax") -> None:
-        super().__init__(message, line=line, hint=hint)
+        super().__init__(message, line=line, hint=hint, code=code)
         self.column = column
-        self.code = code
 
 
 class _Composer(yaml.SafeLoader):
-    """Composes nodes but refuses aliases and explicit tags before they are built."""
+    """Composes nodes but refuses aliases, explicit tags and nesting deeper than :data:`MAX_DEPTH`
+    before they are built. PyYAML's composer recurses once per level: the cap must apply here,
+    before a document nested 2,000 deep exhausts Python's stack."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._depth = 0
 
     def compose_node(self, parent, index):  # type: ignore[override]
         event = self.peek_event()
@@ -93,11 +98,17 @@ class _Composer(yaml.SafeLoader):
                 raise _Refused(f"YAML tag {event.tag!r} is not allowed", event.start_mark,
                                "remove the tag; values are plain text, lists and mappings",
                                "yaml-tag")
-        return super().compose_node(parent, index)
+        if self._depth > MAX_DEPTH:  # the same message and place as _build's own check
+            raise _Refused(f"YAML nested deeper than {MAX_DEPTH} levels", event.start_mark, None, "too-deep")
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 class _Refused(Exception):
-    def __init__(self, message: str, mark, hint: str, code: str) -> None:
+    def __init__(self, message: str, mark, hint: str | None, code: str) -> None:
         super().__init__(message)
         self.message, self.mark, self.hint, self.code = message, mark, hint, code
 

@@ -7,7 +7,9 @@ reports is run over this corpus (see test_bad_inputs.py).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from kb.characters import BODY_HINT
 from kb.characters import HINT as TEXT_HINT
@@ -30,6 +32,29 @@ class Case:
     expected: str | None   # exact first problem line of `kb check`; None when the file is fine
     exit_code: int
     file_name: str = NAME
+    #: How the case is put in place (see :func:`place`): "file" (``data`` written there),
+    #: "link-outside" (``data`` written outside the project and linked to), "fifo", "link-loop".
+    kind: str = "file"
+
+
+def place(case: Case, root: Path, file_name: str | None = None) -> Path:
+    """Put ``case`` into the project at ``root``; returns its path there."""
+    path = root / (file_name or case.file_name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if case.kind == "file":
+        path.write_bytes(case.data)
+    elif case.kind == "link-outside":
+        target = root.parent / f"{root.name}-elsewhere" / path.name
+        target.parent.mkdir(exist_ok=True)
+        target.write_bytes(case.data)
+        path.symlink_to(target)
+    elif case.kind == "fifo":
+        os.mkfifo(path)
+    elif case.kind == "link-loop":
+        path.symlink_to(path.name)
+    else:
+        raise ValueError(case.kind)
+    return path
 
 
 BILLION_LAUGHS = ('lol: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
@@ -355,3 +380,72 @@ REGISTRY_CASES = {
                                 for i in range(RENAME_CHAIN)),
         None),
 }
+
+# -- files that are not what they seem, and names that break lines (issue 12) ------------------------
+#: Text of files outside the project that links in reports/ point to: it must reach no output.
+OUTSIDE_CANARY = "zqxoutside-canary"
+PASSWD = f"root:x:0:0:{OUTSIDE_CANARY}:/root:/bin/bash\n".encode()
+REGISTRY_LINK = "reports/registry/passwd.yml"
+
+CASES += [
+    Case("symlink-out-of-project", report(body=f"{OUTSIDE_CANARY} body text\n",
+                                          head=HEAD.replace("title: Korea", f"title: {OUTSIDE_CANARY}")),
+         f"{P}:1:1: error [outside-project] is a link to a file outside the project; it was not read "
+         "(copy the file into the project instead of linking to it)", 1, kind="link-outside"),
+    Case("registry-symlink-to-passwd", PASSWD,
+         f"{REGISTRY_LINK}:1:1: error [outside-project] is a link to a file outside the project; it was not read "
+         "(copy the file into the project instead of linking to it)", 1, file_name=REGISTRY_LINK,
+         kind="link-outside"),
+    Case("fifo", b"",
+         f"{P}:1:1: error [not-a-file] is a named pipe (FIFO), not a regular file; it was not opened "
+         "(reports and registry files are plain text files; remove it or move it elsewhere)", 1, kind="fifo"),
+    Case("symlink-loop", b"",
+         f"{P}:1:1: error [link-loop] is a symbolic link that loops back on itself "
+         "(point the link at a file, or delete it)", 1, kind="link-loop"),
+    Case("newline-in-file-name", report(),
+         "'reports/kr/2014-07-03-a\\nb.md':1:1: error [bad-id] file name gives the report id '2014-07-03-a\\nb', "
+         "which is not valid (rename the file like 2014-07-03-korea-open-data.md, or set 'id:')", 1,
+         file_name="reports/kr/2014-07-03-a\nb.md"),
+    Case("escape-in-file-name", report(),
+         "'reports/kr/2014-07-03-\\x1b[31mred.md':1:1: error [bad-id] file name gives the report id "
+         "'2014-07-03-\\x1b[31mred', which is not valid "
+         "(rename the file like 2014-07-03-korea-open-data.md, or set 'id:')", 1,
+         file_name="reports/kr/2014-07-03-\x1b[31mred.md"),
+]
+
+# -- nesting and numbers (issue 12) ----------------------------------------------------------------
+TARGET = "targets:\n  - what: solar panels\n    value: "
+
+CASES += [
+    Case("nested-2000-lists", report("summary: " + "[" * 2000 + "]" * 2000 + "\n"),
+         f"{P}:7:30: error [too-deep] YAML nested deeper than 20 levels", 1),
+    Case("nested-1000-mappings", report("summary: " + "{a: " * 1000 + "}" * 1000 + "\n"),
+         f"{P}:7:87: error [too-deep] YAML nested deeper than 20 levels", 1),
+    Case("nested-3000-block-lists", report("summary:\n" + "- " * 3000 + "x\n"),
+         f"{P}:8:41: error [too-deep] YAML nested deeper than 20 levels", 1),
+    Case("5000-digit-value", report(TARGET + "9" * 5000 + "\n"),
+         f"{P}:9:12: error [bad-number] targets[0].value has 5000 digits; at most 15 are allowed "
+         "(give it in a larger unit, e.g. 'value: 2.5' with 'unit: billion USD')", 1),
+    Case("400-digit-decimal", report(TARGET + "9" * 400 + ".5\n"),
+         f"{P}:9:12: error [bad-number] targets[0].value has 401 digits; at most 15 are allowed "
+         "(give it in a larger unit, e.g. 'value: 2.5' with 'unit: billion USD')", 1),
+    Case("16-digit-progress", report(TARGET + "1\n    progress: {value: '1234567890123456'}\n"),
+         f"{P}:10:23: error [bad-number] targets[0].progress.value has 16 digits; at most 15 are allowed "
+         "(give it in a larger unit, e.g. 'value: 2.5' with 'unit: billion USD')", 1),
+    Case("15-digit-value", report(TARGET + "999,999,999,999,999\n"), None, 0),
+]
+
+# -- bodies that made a regular expression super-linear (issue 12): minutes in check, index, build --
+CASES += [
+    Case("unclosed-comments", report(body="<!--" * 100_000 + "\n"), None, 0),
+    Case("unclosed-angle-brackets", report(body="<" * 200_000 + "\n"), None, 0),
+    # The near-miss marker check on one long line (over two minutes each before).
+    Case("long-dashed-comment", report(body="<!-- internal " + "-" * 200_000 + "x\n"),
+         f"{P}:9:1: error [near-miss-marker] an HTML comment '<!-- internal " + "-" * 35 + "…' looks like an "
+         f"internal marker but is not one: the text it marks would be published ({MARKER_HINT})", 1),
+]
+#: Checked by kb check alone (see test_bad_inputs.py): the build renders a body's raw HTML with
+#: Python's html.parser, itself quadratic in '<a<a<a...' before Python 3.11.13.
+CHECK_ONLY = [
+    Case("many-unclosed-tags", report(body="<a" * 100_000 + " internal\n"), None, 0),
+]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import textwrap
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -81,3 +83,20 @@ def run(kb_tree: Path):
                              catch_exceptions=False)
 
     return invoke
+
+
+@contextmanager
+def deadline(seconds: int):
+    """Fail a test that would otherwise hang (a named pipe opened, a regular expression gone
+    super-linear) after ``seconds``: a generous bound, not a timing test."""
+    def expire(_signum, _frame):
+        # Not TimeoutError: that is an OSError, which the CLI turns into an error line.
+        raise AssertionError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
+
 import pytest
 
-from bad_inputs import CASES, Case
-from conftest import write
-from sitekit import copy_site_files
+from bad_inputs import CASES, CHECK_ONLY, OUTSIDE_CANARY, Case, place
+from conftest import deadline, write
+from sitekit import copy_site_files, every_file_text
 
 
 @pytest.fixture
@@ -15,13 +18,12 @@ def bad_tree(kb_tree):
     return kb_tree
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("case", CASES + CHECK_ONLY, ids=[c.name for c in CASES + CHECK_ONLY])
 def test_check_gives_exact_message(run, bad_tree, case: Case):
-    path = bad_tree / case.file_name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(case.data)
-    before = path.read_bytes()
-    result = run("check")
+    path = place(case, bad_tree)
+    before = path.read_bytes() if case.kind == "file" else os.lstat(path)
+    with deadline(30):  # a named pipe that is opened blocks forever
+        result = run("check")
     lines = result.stdout.splitlines()
     if case.expected is None:
         assert lines == [], result.stdout
@@ -29,7 +31,7 @@ def test_check_gives_exact_message(run, bad_tree, case: Case):
         assert lines and lines[0] == case.expected, result.stdout
     assert result.exit_code == case.exit_code
     assert "Traceback" not in result.output
-    assert path.read_bytes() == before  # checking never rewrites a file
+    assert (path.read_bytes() if case.kind == "file" else os.lstat(path)) == before  # never rewritten
 
 
 def test_corpus_covers_the_listed_kinds():
@@ -57,12 +59,14 @@ def corpus_tree(bad_tree):
         name = case.file_name.replace("2014-07-03-bad", f"2014-07-03-{case.name}")
         if case.file_name.endswith("index.md"):
             name = "reports/kr/index.md"
-        path = bad_tree / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(case.data)
+        place(case, bad_tree, name)
     write(bad_tree / "reports" / "kr" / "2014-07-03-korea-open-data.md", GOOD_REPORT)
     copy_site_files(bad_tree)
     return bad_tree
+
+
+def _refuse_constant(name: str):
+    raise AssertionError(f"{name} is not JSON")
 
 
 def _no_traceback(result):
@@ -71,9 +75,14 @@ def _no_traceback(result):
 
 
 def test_index_and_search_survive_the_corpus(run, corpus_tree):
-    index = run("index")
+    with deadline(120):
+        index = run("index")
     _no_traceback(index)
     assert index.exit_code == 0, index.output
+    # One line per file left out, even for names holding a newline or an escape character.
+    assert all(line.endswith(": left out of the index (it has errors; run kb check)")
+               for line in index.stderr.splitlines()), index.stderr
+    assert "'reports/kr/2014-07-03-a\\nb.md': left out" in index.stderr
     for query in ("Korea", "alert", "script", '"unbalanced', "title:(", "ms\u0456t"):
         result = run("search", query, "--format", "json")
         _no_traceback(result)
@@ -85,12 +94,28 @@ def test_index_and_search_survive_the_corpus(run, corpus_tree):
 
 
 def test_export_and_build_survive_the_corpus_and_escape_everything(run, corpus_tree):
-    export = run("export", "--out", str(corpus_tree / "export"))
-    _no_traceback(export)
-    assert export.exit_code == 0, export.output
-    build = run("build")
+    with deadline(300):
+        export = run("export", "--out", str(corpus_tree / "export"))
+        _no_traceback(export)
+        assert export.exit_code == 0, export.output
+        build = run("build")
     _no_traceback(build)
     assert build.exit_code == 0, build.output
+    assert "report file(s) with errors left out" in build.stderr
+    assert "warning: 2 registry file(s) with errors, their faulty entries left out: reports/registry/odd.yml, " \
+           "reports/registry/passwd.yml (run kb check)\n" in build.stderr
+    for folder in (corpus_tree / "export", corpus_tree / "site" / "kb" / "api"):  # JSON that is JSON
+        for path in folder.glob("*.json"):
+            json.loads(path.read_text(encoding="utf-8"), parse_constant=_refuse_constant)
+    # Files that links in reports/ point to outside the project reach no output at all.
+    outputs = {**every_file_text(corpus_tree / "site"), **every_file_text(corpus_tree / "docs"),
+               **every_file_text(corpus_tree / "export")}
+    assert [path for path, text in outputs.items() if OUTSIDE_CANARY in text] == []
+    for args in (("check",), ("check", "--format", "json"), ("search", "zqxoutside"), ("opportunities",),
+                 ("entities",), ("targets",)):
+        result = run(*args)
+        _no_traceback(result)
+        assert OUTSIDE_CANARY not in result.output, args
     site = corpus_tree / "site"
     for page in site.rglob("*.html"):
         text = page.read_text(encoding="utf-8", errors="replace")
@@ -202,3 +227,67 @@ def test_a_deep_sector_tree_and_a_long_rename_chain_need_no_deep_stack(run, kb_t
     _no_traceback(shown)
     assert shown.exit_code == 0, shown.output
     assert "Ministry 0" in shown.stdout
+
+
+# -- one report nested 2,000 deep or with a 5,000-digit number no longer breaks every command -----
+HUGE = [c for c in CASES if c.name in ("nested-2000-lists", "nested-1000-mappings", "5000-digit-value",
+                                       "400-digit-decimal")]
+
+
+@pytest.mark.parametrize("command", [("check",), ("index",), ("build",), ("export", "--out", "export"),
+                                     ("search", "Korea"), ("opportunities",), ("targets",)],
+                         ids=lambda c: c[0])
+def test_every_command_survives_deep_nesting_and_huge_numbers(run, bad_tree, command):
+    from conftest import GOOD_REPORT
+
+    write(bad_tree / "reports" / "kr" / "2014-07-03-korea-open-data.md", GOOD_REPORT)
+    for case in HUGE:
+        place(case, bad_tree, f"reports/kr/2014-07-03-{case.name}.md")
+    if command == ("build",):
+        copy_site_files(bad_tree)
+    if command[0] == "export":
+        command = ("export", "--out", str(bad_tree / "export"))
+    with deadline(120):
+        result = run(*command)
+    _no_traceback(result)
+    if command == ("check",):
+        assert result.exit_code == 1
+        assert [line.split(": error ")[1] for line in result.stdout.splitlines()] == [
+            "[bad-number] targets[0].value has 401 digits; at most 15 are allowed "
+            "(give it in a larger unit, e.g. 'value: 2.5' with 'unit: billion USD')",
+            "[bad-number] targets[0].value has 5000 digits; at most 15 are allowed "
+            "(give it in a larger unit, e.g. 'value: 2.5' with 'unit: billion USD')",
+            "[too-deep] YAML nested deeper than 20 levels",
+            "[too-deep] YAML nested deeper than 20 levels"]
+    else:
+        assert result.exit_code == 0, result.output
+        assert "RecursionError" not in result.output and "Exceeds the limit" not in result.output
+
+
+# -- year 0 in every date option: one usage error, never a traceback ------------------------------
+@pytest.mark.parametrize("args", [
+    ("search", "--since", "0000"), ("search", "x", "--until", "0000"), ("opportunities", "--since", "0000-01"),
+    ("targets", "--until", "0000-01-01"), ("new", "--title", "x", "--country", "KR", "--date", "0000-01-01"),
+    ("new", "--title", "x", "--country", "KR", "--visit-start", "0000-01-01"),
+    ("new", "--title", "x", "--country", "KR", "--visit-end", "0000-01-01"),
+    ("import", "--date", "0000-01-01", "x.txt")], ids=lambda a: f"{a[0]}-{a[-2]}")
+def test_year_zero_in_every_date_option_is_a_usage_error(run, args):
+    result = run(*args)
+    _no_traceback(result)
+    assert result.exit_code == 2
+    assert "is not a real date (there is no year 0)" in result.stderr
+    assert result.stdout == ""
+
+
+def test_year_zero_in_front_matter_and_registry_is_one_error_each(run, kb_tree):
+    write(kb_tree / "reports" / "kr" / "2014-07-03-korea-open-data.md",
+          (kb_tree / "reports" / "kr" / "2014-07-03-korea-open-data.md").read_text(encoding="utf-8")
+          .replace("date: 2014-07-03", "date: 0000-07-03"))
+    write(kb_tree / "reports" / "registry" / "more.yml", "entities:\n  - {id: x, name: X, kind: sector, valid_from: 0000}\n")
+    result = run("check")
+    _no_traceback(result)
+    assert result.stdout.splitlines() == [
+        "reports/kr/2014-07-03-korea-open-data.md:3:7: error [bad-date] date: '0000-07-03' is not a real date "
+        "(there is no year 0) (use YYYY-MM-DD)",
+        "reports/registry/more.yml:2:48: error [bad-date] entities[0].valid_from: '0000' is not a real date "
+        "(there is no year 0) (use YYYY, YYYY-MM or YYYY-MM-DD)"]

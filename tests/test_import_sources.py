@@ -180,3 +180,40 @@ def test_a_korean_page_keeps_its_real_title_and_reads_its_date():
     extracted = extract(parse_text(text, "x.txt"))
     assert (extracted.genre, extracted.title, extracted.published) == (
         "보도자료", "한국과 영국, 수소 경제 협력 강화에 합의", date(2023, 5, 16))
+
+
+# -- no pattern of the importer is super-linear (issue 12) ------------------------------------------
+# Each source took from 8 s to over two minutes in the importer's regular expressions before; a
+# generous deadline, not a timing: a regression takes minutes again.
+HOSTILE_SOURCES = {
+    "hostile.md": ("# Korea: hydrogen\n\n## a" + " " * 8000 + "b\n\nThe ministry will build 300 stations by 2030.\n\n"
+                   + "[" * 30000 + "\n\n" + " *a" * 20000 + "\n\n" + "<" * 30000 + "\n\n**Detail" + " " * 8000
+                   + "x\n\nSome closing paragraph text about the visit.\n"),
+    "hostile.txt": ("Korea: hydrogen\n\nThe ministry will build 300 stations by 2030.\n\n"
+                    "John Smith, Director" + " of The" * 15000 + "!\n\nJane Doe, Head" + " " * 15000 + "!\n\n"
+                    "We agreed to work on" + " on" * 15000 + "\n\nThey plan to spend $5bn on roads ("
+                    + "a (" * 15000 + "\n\nThe UK team visited Seoul" + " ," * 15000 + " x\n\n"
+                    "Ministry of Energy" + " ," * 15000 + " x\n\nPublished" + " " * 15000 + "x\n\nFrom"
+                    + "\t" * 15000 + "\n\nSome closing paragraph text about the visit.\n"),
+    "hostile.html": ("<html><head><title>Korea" + " " * 100000 + "x - y</title></head><body><main><h1>Korea</h1>"
+                     "<p>The ministry will build 300 stations by 2030.</p><p>Some closing text.</p></main></body></html>"),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_SOURCES)
+def test_hostile_sources_import_in_linear_time(run, tmp_path, name):
+    from conftest import deadline
+
+    source = tmp_path / name
+    source.write_text(HOSTILE_SOURCES[name], encoding="utf-8")
+    with deadline(30):
+        result = run("import", "--dry-run", "--date", "2024-01-01", "--country", "KR", str(source))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("---\ntitle: ") and "Korea" in result.stdout.split("\n")[1]
+
+
+def test_a_markdown_heading_keeps_its_text_without_closing_hashes():
+    from kb.importer.sources import parse_markdown
+
+    text = "## Notes ##\n\n## C#\n\n##   a  b  ##  \n\n# x # y #\n\n## a" + " " * 2000 + "b\n\nText.\n"
+    assert headings(parse_markdown(text, "x.md")) == ["Notes", "C", "a b", "x # y", "a b"]

@@ -87,7 +87,8 @@ def test_generated_public_tree_has_no_internal_content(tree):
 
 def test_public_export_has_no_internal_content(tree):
     files = every_file_text(tree / "public-data")
-    assert len(files) == 8
+    assert len(files) == 9  # JSON and CSV of four tables, and the marker saying kb export made the folder
+    assert files[".kb-output"] == "kb export\n"
     assert leaks(files) == []
     rows = json.loads(files["reports.json"])
     assert "internal_notes" not in rows[0] and "visibility" not in rows[0]

@@ -231,6 +231,14 @@ def test_did_you_mean_never_suggests_internal_words_publicly(tree):
     (("--since", "2014-02-30"), "--since: '2014-02-30' is not a real date (February 2014 has 28 days)",
      "YYYY-MM-DD"),
     (("--since", "2016", "--until", "2015"), "--since 2016 is after --until 2015", "swap"),
+    (("--since", "0000"), "--since: '0000' is not a real date (there is no year 0)", "YYYY"),
+    (("--until", "0000-01"), "--until: '0000-01' is not a real date (there is no year 0)", "YYYY"),
+    (("date:[0000 TO 2016]",), "bad date in 'date:[0000 TO 2016]': '0000' is not a real date (there is no year 0)",
+     "date:2014"),
+    (("(" * 1000 + "energy" + ")" * 1000,), "brackets nested 1000 deep in the query; at most 20 are allowed",
+     "remove the brackets that group nothing"),
+    (("NOT " * 3000 + "energy",), "two NOTs in a row in the query ('NOT NOT')", "NOT NOT x means x"),
+    (("energy ANDNOT NOT grid",), "two NOTs in a row in the query ('ANDNOT NOT')", "NOT NOT x means x"),
     (("--sector", "helth-data"), "unknown sector 'helth-data' in --sector", "did you mean health-data"),
     (("--sector", "msit"), "--sector 'msit' is a ministry", "use --ministry msit"),
     (("--ministry", "minstry-of-nothing"), "unknown ministry or agency 'minstry-of-nothing'", ""),
@@ -247,6 +255,25 @@ def test_bad_input_is_one_line_with_a_hint_and_exit_2(tree, args, message, hint)
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"error: {message}")
     assert hint in result.stderr and result.stderr.rstrip().endswith(")")
+
+
+def test_whoosh_failures_show_no_internal_text(tree, monkeypatch):
+    """Whoosh raises bare errors (IndexError, RecursionError) on odd queries: the user sees one line."""
+    from whoosh import qparser
+
+    def broken(_self, _text, *args, **kwargs):
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(qparser.QueryParser, "process", broken)
+    result = cli(tree)("search", "energy")
+    assert result.exit_code == 2
+    assert result.stderr == ("error: cannot read the query (check quotes, brackets and field:value pairs; "
+                             "see kb search --help)\n")
+
+
+def test_twenty_nested_brackets_and_separate_nots_still_work(tree):
+    assert found(tree, "(" * 20 + "hospitals" + ")" * 20) == found(tree, "hospitals") != set()
+    assert found(tree, "hospitals NOT (NOT hospitals)") == found(tree, "hospitals")
 
 
 def test_a_real_country_without_reports_is_no_error(tree):

@@ -29,6 +29,20 @@ TRICKY = [
     "a: &x 1\n", "a: *x\n", "a: !!str 1\n", "a: 1\na: 2\n<<: {b: 3}\n", "a: [1,\n", "- a\nb: c\n",
     "a: b\n---\nc: d\n", "x" * 300 + ": 1\n", "a: " + "[" * 30 + "]" * 30 + "\n",
 ]
+#: Nesting far past the cap (kb.yamlstrict.MAX_DEPTH), in every form, and the problem reported: the
+#: first in document order, before PyYAML's recursive composer runs out of stack (issue 12).
+DEEP = {
+    "summary: " + "[" * 2000 + "]" * 2000 + "\n": "too-deep",
+    "summary: " + "{a: " * 1000 + "}" * 1000 + "\n": "too-deep",
+    "summary:\n" + "- " * 3000 + "x\n": "too-deep",
+    "summary: " + "[{a: " * 1000 + "}]" * 1000 + "\n": "too-deep",
+    "? " * 3000 + "x\n": "too-deep",
+    "summary: " + "[" * 2000 + "\n": "too-deep",  # unclosed, but too deep first
+    "a: " + "[" * 21 + "]" * 21 + "\nb: [\n": "too-deep",
+    "".join("  " * i + f"k{i}:\n" for i in range(300)): "too-deep",
+    "a: &x 1\nb: " + "[" * 2000 + "]" * 2000 + "\n": "yaml-alias",  # the anchor comes first
+    "a: b: c\nd: " + "[" * 2000 + "]" * 2000 + "\n": "yaml-syntax",  # so does the syntax error
+}
 
 
 def reference(text: str, line_offset: int, *, parse_only: bool = False):
@@ -64,7 +78,7 @@ def assert_same(text: str) -> None:
         outcome(lambda t: reference(t, 1), text), text
 
 
-@pytest.mark.parametrize("text", TRICKY)
+@pytest.mark.parametrize("text", TRICKY + list(DEEP))
 def test_fast_path_agrees_on_tricky_documents(text: str) -> None:
     assert_same(text)
 
@@ -99,3 +113,12 @@ def test_fast_path_agrees_on_random_edits_of_real_front_matter() -> None:
             else:
                 text = text[:at] + rng.choice(pieces) + text[at + 1:]
         assert_same(text)
+
+
+@pytest.mark.parametrize("text", DEEP, ids=range(len(DEEP)))
+def test_deep_nesting_is_one_error_never_a_recursion_error(text: str) -> None:
+    with pytest.raises(yamlstrict.YamlProblem) as caught:
+        reference(text, 1)
+    assert caught.value.code == DEEP[text]
+    if DEEP[text] == "too-deep":
+        assert caught.value.message == "YAML nested deeper than 20 levels"

@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 
 from ..errors import ExistsError, InputError, KbError, UsageError
 from ..project import Project
-from ..registry import Entity, Registry, load_registry
+from ..registry import Entity, Registry, project_registry
 from .analyse import Analyser, Draft
 from .entities import NewEntity
 from .sources import read_source
@@ -132,7 +132,7 @@ def import_sources(project: Project, paths: Iterable[Path], *, dry_run: bool = F
     """
     project.require_reports()
     if registry is None:
-        registry, _problems = load_registry(project.registry_dir, display=project.show)
+        registry, _problems = project_registry(project)
     sources = collect_sources(Path(p) for p in paths)
     if overrides.title and len(sources) > 1:
         raise UsageError("--title names one report, but several sources were given",

@@ -126,21 +126,28 @@ def _namelike(word: str) -> bool:
         and word not in ("The", "A", "An") and _clean(word) not in _MONTHS
 
 
-def _list_inside_name(run: list[re.Match], comma: int) -> bool:
-    """'Ministry of Education, Culture, Sports, Science and Technology': the comma lists the
-    name's own words (an 'and' follows before the run ends, and no new head comes first)."""
-    for match in run[comma + 1:]:
-        word = match.group(0)
+def _lists_inside_name(run: list[re.Match]) -> list[bool]:
+    """For each position of ``run``, whether a comma there lists the name's own words, as in
+    'Ministry of Education, Culture, Sports, Science and Technology': an 'and' follows before the
+    run ends, and no new head comes first. One pass from the end (a scan forward from each comma
+    was quadratic in a run of thousands of commas)."""
+    verdicts = [False] * (len(run) + 1)
+    for index in range(len(run) - 1, -1, -1):
+        word = run[index].group(0)
         if word == "and":
-            return True
-        if _clean(word) in HEADS or word in ("the",) or not (_capitalised(word) or word == ","):
-            return False
-    return False
+            verdicts[index] = True
+        elif _clean(word) in HEADS or word in ("the",) or not (_capitalised(word) or word == ","):
+            verdicts[index] = False
+        else:
+            verdicts[index] = verdicts[index + 1]
+    # The answer for a comma at ``i`` is what the words after it decide.
+    return verdicts[1:]
 
 
 def _bodies_in_run(run: list[re.Match]) -> list[list[re.Match]]:
     """The bodies in one capitalised run: split at 'and' where a new head-led name starts."""
     pieces: list[list[re.Match]] = [[]]
+    lists_inside_name = _lists_inside_name(run)
     for index, match in enumerate(run):
         word = match.group(0)
         following = run[index + 1].group(0) if index + 1 < len(run) else ""
@@ -152,7 +159,7 @@ def _bodies_in_run(run: list[re.Match]) -> list[list[re.Match]]:
             pieces.append([])
             continue
         if word == "," and (following == "and" or pieces[-1] and _clean(pieces[-1][-1].group(0)) in HEADS
-                            or not _list_inside_name(run, index)):
+                            or not lists_inside_name[index]):
             pieces.append([])
             continue
         pieces[-1].append(match)

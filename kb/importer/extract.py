@@ -21,9 +21,9 @@ _MONTH_NUMBER.update({name[:3].lower(): i for i, name in enumerate(MONTHS, start
 _MONTH_NUMBER["sept"] = 9
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _PUBLISHED = re.compile(
-    rf"^(?:First\s+)?(?:Published|Publication date|Date published)\s*:?\s*(?:on\s+)?"
+    rf"^(?:First\s+)?(?:Published|Publication date|Date published)\s*(?::\s*)?(?:on\s+)?"
     rf"(?:{_DAY}\s+{MONTH_RE},?\s+(\d{{4}})|{MONTH_RE}\s+{_DAY},?\s+(\d{{4}})|(\d{{4}})-(\d{{2}})-(\d{{2}}))"
-    rf"(?:\s+by\s+(?:the\s+)?(.+?))?\.?(?=\s+(?:Last\s+)?updated\b|$)", re.IGNORECASE)
+    rf"(?:\s+by\s+(?:the\s+)?(.+?))?\.?(?=(?<!\s)\s+(?:Last\s+)?updated\b|$)", re.IGNORECASE)
 DISCLAIMER_SIGNALS = ("warrant", "liabilit", "accuracy", "completeness", "representation",
                       "for information only", "loss or damage", "no liability", "reliable",
                       "reliance", "advice", "own judg", "own business decisions", "disclaim")
@@ -285,7 +285,7 @@ def find_places(sentence: str) -> list[str]:
     places: list[str] = []
     for match in _PLACE_LIST.finditer(sentence):
         lead = match.group(0).split()[0].lower()
-        names = [p.strip() for p in re.split(r"\s*(?:,|\band\b|&)\s*", match.group(1)) if p.strip()]
+        names = [p.strip() for p in re.split(r"(?:(?<!\s)\s+)?(?:,|\band\b|&)\s*", match.group(1)) if p.strip()]
         strong = lead in ("visited", "visiting", "travelled", "traveled", "went", "was", "were") or \
             match.group(0).lower().startswith(("visit to", "trip to", "delegation to", "mission to"))
         names = [n for n in names if n.split()[0].lower() not in _NOT_PLACES
@@ -311,10 +311,13 @@ def _org_like(name: str) -> bool:
 _HONORIFIC = r"(?:(?:Dr|Professor|Prof|Sir|Dame|Lord|Lady|Baroness|Mr|Mrs|Ms|Dr\.|Prof\.)\s+)?"
 _NAME = rf"{_HONORIFIC}[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){{1,2}}"
 _ROLE_WORD = r"(?:[A-Z][\w’'&-]*|of|for|and|on|the)"
+#: Role and organisation are at most 12 words, and the end is a look-ahead only: unbounded, both
+#: were tried against each other over a whole sentence (quadratic in ' of The' repeated, or in a
+#: run of spaces; issue 12).
 _PERSON = re.compile(
-    rf"(?P<name>{_NAME}),\s+(?:the\s+)?(?P<role>[A-Z][\w’'&-]*(?:\s+{_ROLE_WORD})*?)"
-    rf"(?:\s+(?:at|of|in|from|for)\s+(?:the\s+)?(?P<org>[A-Z][\w’'&-]*(?:\s+(?:[A-Z][\w’'&-]*|of|for|and|&))*))?"
-    rf"\s*(?=[,.;()]|\s+(?:visited|led|was|travelled|spent|met|and)\b)")
+    rf"(?P<name>{_NAME}),\s+(?:the\s+)?(?P<role>[A-Z][\w’'&-]*(?:\s+{_ROLE_WORD}){{0,12}}?)"
+    rf"(?:\s+(?:at|of|in|from|for)\s+(?:the\s+)?(?P<org>[A-Z][\w’'&-]*(?:\s+(?:[A-Z][\w’'&-]*|of|for|and|&)){{0,12}}))?"
+    rf"(?=\s*[,.;()]|\s+(?:visited|led|was|travelled|spent|met|and)\b)")
 _LED_BY = re.compile(rf"\bled by\s+(?P<name>{_NAME})")
 _ROLE_TITLES = ("Director", "Head", "Minister", "Secretary", "Adviser", "Advisor", "Officer", "Attaché",
                 "Ambassador", "Consul", "Counsellor", "Chief", "President", "Chair", "Chairman",
@@ -333,7 +336,7 @@ def find_people(paragraphs: list[str]) -> list[PersonReading]:
                     continue
                 name = match.group("name").strip()
                 org = match.group("org")
-                org = re.sub(r"\s+(?:and|of|for|&)$", "", org.strip()) if org else None
+                org = re.sub(r"(?<!\s)\s+(?:and|of|for|&)$", "", org.strip()) if org else None
                 before = sentence[:match.start()]
                 visitor = visit_sentence and not re.search(r"\b(met|with|by)\s*$", before.strip()[-12:])
                 if not any(p.name == name for p in people):

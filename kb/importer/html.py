@@ -263,6 +263,6 @@ def _parse_with_collector(text: str, shown: str) -> Document:
     if not any(b.kind != "heading" for b in blocks):
         raise InputError(f"the page's {region} holds no text", path=shown, line=1,
                          hint="save the complete page after it has loaded, or paste its text into a .txt file")
-    page_title = collector.og_title or re.sub(r"\s+[-|–]\s+[^-|–]+$", "", "".join(collector.title_parts).strip())
+    page_title = collector.og_title or re.sub(r"(?<!\s)\s+[-|–]\s+[^-|–]+$", "", "".join(collector.title_parts).strip())
     return Document(shown, "html", blocks, url=_web_address(collector.canonical) or _web_address(collector.og_url),
                     page_title=page_title.strip() or None)

@@ -71,7 +71,8 @@ def _topic(clause: str, cue_end: int) -> str:
     after = clause[cue_end:].strip()
     lead = _TOPIC_LEADS.search(after)
     topic = lead.group(1) if lead and lead.start() < 40 else after
-    topic = re.split(r"(?<=\w)[.;]|,\s+(?:which|where|as|so|because)\b|\s+(?:which|where|because)\s", topic)[0]
+    topic = re.split(r"(?<=\w)[.;]|,\s+(?:which|where|as|so|because)\b|(?<!\s)\s+(?:which|where|because)\s", topic,
+                     maxsplit=1)[0]
     return topic.strip(" ,.")
 
 
@@ -83,17 +84,27 @@ def _cue_end(clause: str) -> int:
 _LEADING = re.compile(
     r"^(?:(?:explore|the|a|an|for|on|in|into|to|with|about|around|development of|is|are|would be|"
     r"cooperation|collaboration|joint work|work)\s+)+", re.IGNORECASE)
-_TRAILING = re.compile(r"(?:\s+(?:on|in|of|for|and|the|a|an|to|with|at|by))+$", re.IGNORECASE)
+#: Filler words at the end of a topic, read backwards from its end: a search for them at the end,
+#: '(?:\s+(?:on|in|...))+$', was tried from every word and was quadratic in a run of them.
+_TRAILING_REVERSED = re.compile(r"(?:(?:no|ni|fo|rof|dna|eht|a|na|ot|htiw|ta|yb)\s+)+", re.IGNORECASE)
+
+
+def _without_trailing_fillers(text: str) -> str:
+    """``text`` without the filler words that end it ('the', 'of', 'on'...), each after a space."""
+    line_end = "\n" if text.endswith("\n") else ""  # as '$' did, allow one final line end
+    text = text[:len(text) - len(line_end)]
+    match = _TRAILING_REVERSED.match(text[::-1])
+    return (text[:len(text) - match.end()] if match else text) + line_end
 
 
 def _title(topic: str) -> str:
     stripped = _LEADING.sub("", topic + " ").strip()
     topic = stripped or topic
-    topic = re.split(r"\s+as\s+(?=the\b|[A-Z])", topic)[0]
+    topic = re.split(r"(?<!\s)\s+as\s+(?=the\b|[A-Z])", topic, maxsplit=1)[0]
     words = topic.split()
     if len(words) > 10:
         topic = " ".join(words[:10])
-    topic = _TRAILING.sub("", topic.strip(" ,.")).strip(" ,.")
+    topic = _without_trailing_fillers(topic.strip(" ,.")).strip(" ,.")
     if not topic:
         return ""
     return topic[:1].upper() + topic[1:]

@@ -187,19 +187,35 @@ def _strip_number(text: str) -> str:
 
 
 # -- Markdown ----------------------------------------------------------------------------------
-_ATX = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# Linear patterns only (issue 12): a closing '#*' between two '\s*' after a lazy '(.*?)' made the
+# heading pattern cubic in the spaces of a line ('## a', 2,000 spaces, 'b' took 10 s). The closing
+# hashes are stripped in code instead (see _atx_title).
+_ATX = re.compile(r"^(#{1,6})\s+(.*)$")
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
-_BOLD_LINE = re.compile(r"^\s*(\*\*|__)([^*_].*?)\1\s*:?\s*$")
+_BOLD_LINE = re.compile(r"^\s*(\*\*|__)([^*_].*?)\1\s*(?::\s*)?$")
+
+
+def _atx_title(text: str) -> str:
+    """A Markdown heading's text without its closing hashes: ``Notes ##`` -> ``Notes``."""
+    return text.rstrip().rstrip("#").rstrip()
+
+
+#: Inline Markdown, each pattern linear: no part scans past the next opening bracket or mark, where
+#: '[^\]]+' from every '[' of '[[[[...' made the link pattern quadratic (issue 12).
+_IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^)\[]*\)")
+_LINK = re.compile(r"\[([^\[\]]+)\]\([^)\[]*\)")
+_EMPHASIS = re.compile(r"(?<![\w*])(?:\*(?!\s)([^*\n]+?)(?<!\s)\*|_(?!\s)([^_\n]+?)(?<!\s)_)(?![\w*])")
+_TAG = re.compile(r"<[^<>]+>")
 
 
 def markdown_to_text(markdown: str) -> str:
     """Inline Markdown to plain text: links, emphasis, code marks removed."""
-    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    text = _IMAGE.sub(r"\1", markdown)
+    text = _LINK.sub(r"\1", text)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
-    text = re.sub(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])", r"\2", text)
+    text = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
     text = text.replace("`", "")
-    text = re.sub(r"<[^>]+>", "", text)
+    text = _TAG.sub("", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -226,7 +242,7 @@ def parse_markdown(text: str, shown: str) -> Document:
         atx = _ATX.match(stripped)
         if atx:
             flush()
-            title = markdown_to_text(atx.group(2))
+            title = markdown_to_text(_atx_title(atx.group(2)))
             blocks.append(Block("heading", _strip_number(title), len(atx.group(1))))
         elif stripped and not paragraph and _SETEXT.match(following.strip()) and \
                 len(following.strip()) >= 3 and not _BULLET.match(stripped):

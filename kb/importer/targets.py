@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ..schema import number_in_range
 from .extract import MONTH_RE, WORD_NUMBERS, month_number, split_sentences
 
 CURRENCIES = {
@@ -74,7 +75,7 @@ MONEY_CUES = re.compile(
     r"secured?|earmark\w*|committ\w*|financ\w*|grants?|credit|announced|worth|pledged|raised?|contracts?|"
     r"deals?|orders?|contribut\w*)\b",
     re.IGNORECASE)
-_BASELINE = re.compile(r"\bfrom\s+(?:about|around|roughly|some|nearly|almost|just over|just under|over|under)?\s*$",
+_BASELINE = re.compile(r"\bfrom\s+(?:(?:about|around|roughly|some|nearly|almost|just over|just under|over|under)\s*)?$",
                        re.IGNORECASE)
 _PROGRESS = re.compile(r"\b(so far|to date|already|until now|as of now)\b", re.IGNORECASE)
 _DEADLINE = re.compile(
@@ -198,7 +199,8 @@ def quantities(sentence: str) -> list[Quantity]:
         unit = "people" if noun in PERSON_NOUNS else noun
         found.append(Quantity(match.start(), match.end(), _tidy(value * factor), unit, False, bool(word),
                               range_text, match.end() + noun_end))
-    return found
+    # A number no report may hold (400 digits became infinity) is no target either.
+    return [q for q in found if number_in_range(q.value)]
 
 
 def _counted_noun(rest: str) -> tuple[str | None, int]:
@@ -239,8 +241,22 @@ def _deadline(sentence: str, position: int) -> str | None:
     return f"{year}-{month_number(month):02d}" if month else year
 
 
+#: Where a sentence breaks into clauses: '; ', ' (' when a ')' follows somewhere, ') '.
+_CLAUSE_BREAK = re.compile(r";\s+|(?<!\s)\s+\(|\)\s*")
+
+
 def _clauses(sentence: str) -> list[str]:
-    return [c for c in re.split(r";\s+|\s+\((?=[^)]*\))|\)\s*", sentence) if c.strip()]
+    # "A ')' follows" is checked against the last ')', not by a look-ahead from every '(' (which
+    # scanned to the end of the sentence from each: quadratic in '(((...').
+    last_close = sentence.rfind(")")
+    pieces, start = [], 0
+    for match in _CLAUSE_BREAK.finditer(sentence):
+        if match.group().endswith("(") and last_close < match.end():
+            continue
+        pieces.append(sentence[start:match.start()])
+        start = match.end()
+    pieces.append(sentence[start:])
+    return [c for c in pieces if c.strip()]
 
 
 def _what(sentence: str, quantity: Quantity) -> str:

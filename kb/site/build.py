@@ -46,6 +46,13 @@ class Generated:
     left_out: list[Problem] = field(default_factory=list)
     removed_files: tuple[str, ...] = ()  # docs paths no longer generated (deleted just now)
     held_for_review: tuple[str, ...] = ()  # public reports left out because review points are open
+    registry_prefix: str = "reports/registry/"
+
+    def left_out_files(self) -> tuple[list[str], list[str]]:
+        """The report files and the registry files that have errors, each sorted."""
+        files = sorted({p.path for p in self.left_out})
+        registry = [f for f in files if f.replace("\\", "/").startswith(self.registry_prefix)]
+        return [f for f in files if f not in registry], registry
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,7 @@ def _generate(project: Project, internal: bool, today: date | None, keep_bodies:
     from .context import Site
     from .generate import site_files, sync
 
+    refuse_outputs_in_docs(project)
     # Only errors leave a report out of the site; the untagged-mention check can only warn.
     kb = load(project, mentions=False)
     site_url = _setting(project, "site_url") or "http://127.0.0.1:8000/"
@@ -167,7 +175,37 @@ def _generate(project: Project, internal: bool, today: date | None, keep_bodies:
     left_out = [p for p in kb.problems if p.level == "error"]
     held = () if internal else tuple(r.shown for r in kb.reports if r.held_for_review)
     return Generated(folder, config, len(site.reports), result.total, result.written, result.removed, left_out,
-                     result.removed_files, held)
+                     result.removed_files, held,
+                     project.show(project.registry_dir).replace("\\", "/") + "/")
+
+
+def refuse_outputs_in_docs(project: Project) -> None:
+    """Fail closed on what kb writes elsewhere (an index, an export, anything with kb's output
+    marker) found in ``docs/``, outside the pages generated into ``docs/kb/``: MkDocs would publish
+    it, and it may be the staff index or the staff export."""
+    from ..outputs import MARKER, read_marker
+    from ..opendata import TABLES
+    from ..indexstore import MANIFEST, STATE
+
+    generated = os.path.realpath(project.docs_dir / paths.GENERATED)
+    seen: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(project.docs_dir, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen or real == generated:  # a link loop, or what generation rewrites whole
+            dirnames[:] = []
+            continue
+        seen.add(real)
+        if MARKER in filenames:
+            found = f"the output of {read_marker(Path(dirpath)) or 'kb'}"
+        elif {MANIFEST, STATE} & set(filenames):  # a generation of an index
+            found = "a search index"
+        elif all(f"{table}.json" in filenames for table in TABLES):
+            found = "an open data export"
+        else:
+            continue
+        raise BuildError(f"the folder holds {found}; MkDocs would publish it with the site, so nothing was built",
+                         path=project.show(Path(dirpath)),
+                         hint="move it out of docs/; the site publishes its own open data under kb/api/")
 
 
 def sources_fingerprint(project: Project) -> str:
@@ -220,13 +258,15 @@ def build_site(project: Project, *, internal: bool = False, today: date | None =
     The lock is held from generation to swap; a killed or failed build leaves the
     previous site live and whole.
     """
-    from ..outputs import replacing
+    from ..outputs import check_ownership, replacing
     from .indexing import Indexing
 
     out = project.site_dir(internal)
+    made_by = f"kb build{' --internal' if internal else ''}"
+    check_ownership(out, made_by, project.show(out), ours=_older_site)
     with _lock(project, internal):
         generated = _generate(project, internal, today)
-        with replacing(out, project.show(out)) as staged:
+        with replacing(out, project.show(out), made_by) as staged:
             # MkDocs builds while Pagefind indexes the generated report pages (kb.site.indexing).
             mkdocs = _start_mkdocs_build(project, generated, staged, internal)
             try:
@@ -243,6 +283,11 @@ def build_site(project: Project, *, internal: bool = False, today: date | None =
                 raise
             indexing.finish(staged)
     return BuildResult(out, generated)
+
+
+def _older_site(names: list[str]) -> bool:
+    """A site folder built before folders were marked: it holds the home page and kb's pages."""
+    return "index.html" in names and paths.GENERATED in names
 
 
 def _start_mkdocs_build(project: Project, generated: Generated, out: Path, internal: bool) -> subprocess.Popen:

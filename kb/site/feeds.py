@@ -54,7 +54,7 @@ def _feed(site: Site, feed_path: str, title: str, page: str, reports: list[Repor
 
 
 def _excerpt(body: str, limit: int = 300) -> str:
-    plain = re.sub(r"<[^>]*>|[#*_`>\[\]]", " ", body)
+    plain = re.sub(r"<[^<>]*>|[#*_`>\[\]]", " ", body)  # '[^>]*' scanned to the end from every '<' of '<<<<...'
     plain = " ".join(plain.split())
     return plain if len(plain) <= limit else plain[:limit].rsplit(" ", 1)[0] + "…"
 
