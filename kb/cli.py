@@ -20,7 +20,7 @@ class KbGroup(click.Group):
     """Turns the project's errors into one-line messages and exit codes."""
 
     def invoke(self, ctx: click.Context):
-        from .errors import KbError
+        from kb.errors import KbError
 
         try:
             return super().invoke(ctx)
@@ -42,7 +42,7 @@ class KbGroup(click.Group):
 
 
 def _project(ctx: click.Context):
-    from .project import Project
+    from kb.project import Project
 
     return Project.at(ctx.obj["root"])
 
@@ -50,7 +50,7 @@ def _project(ctx: click.Context):
 def _iso_date(_ctx, param, value):
     if value is None:
         return None
-    from .dates import DateProblem, parse_date
+    from kb.report.dates import DateProblem, parse_date
 
     try:
         return parse_date(value)
@@ -99,12 +99,12 @@ def check(ctx: click.Context, paths: tuple[Path, ...], strict: bool, fmt: str) -
       kb check reports/kr/2014-07-03-south-korea-innovation-and-openness.md
       kb check --strict --format json
     """
-    from .kbase import check as run_check
-    from .problems import summary
+    from kb.checks.knowledgebase import check as run_check
+    from kb.problems import summary
 
     result = run_check(_project(ctx), paths)
     if fmt == "json":
-        from .formats import to_json
+        from kb.util.formats import to_json
 
         click.echo(to_json({"problems": [p.as_dict() for p in result.problems],
                             "errors": result.errors, "warnings": result.warnings,
@@ -145,7 +145,7 @@ def new(ctx, title, day, countries, report_type, visibility, visit_start, visit_
       kb new --title "India: health data" --country IN --visibility public \\
              --visit-start 2024-03-04 --visit-end 2024-03-06 --place Delhi
     """
-    from .scaffold import NewReport, create
+    from kb.report.scaffold import NewReport, create
 
     if not countries:
         answer = click.prompt("Partner countries (ISO codes, comma-separated)")
@@ -173,14 +173,14 @@ def entities(ctx, kind: str | None, fmt: str) -> None:
       kb entities ministry         # partner-government ministries only
       kb entities sector --format json
     """
-    from .registry import project_registry
-    from .tables import render_table
+    from kb.registry.loading import project_registry
+    from kb.util.tables import render_table
 
     project = _project(ctx)
     registry, _problems = project_registry(project)
     rows = [e.as_row() for e in registry.of_kind(*([kind] if kind else []))]
     if fmt == "json":
-        from .formats import to_json
+        from kb.util.formats import to_json
 
         click.echo(to_json(rows))
         return
@@ -219,10 +219,10 @@ def import_command(ctx, sources, dry_run: bool, accept_new_entities: bool, title
       kb import --date 2023-05-16 --country JP --publisher US readout.txt
       kb import --accept-new-entities india-solar.html
     """
-    from .countries import country_problem
-    from .errors import UsageError
-    from .importer import Overrides, import_sources
-    from .tables import render_table
+    from kb.report.countries import country_problem
+    from kb.errors import UsageError
+    from kb.importer import Overrides, import_sources
+    from kb.util.tables import render_table
 
     for code in (*countries, *([publisher] if publisher and publisher != "EU" else [])):
         bad = country_problem(code)
@@ -281,7 +281,7 @@ def build(ctx, internal: bool) -> None:
       kb build                 # public site into site/
       kb build --internal      # staff site into site-internal/
     """
-    from .site.build import build_site
+    from kb.site.build import build_site
 
     project = _project(ctx)
     result = build_site(project, internal=internal)
@@ -302,7 +302,7 @@ def build(ctx, internal: bool) -> None:
 
 def _names(paths: list[str], shown: int = 5) -> str:
     """The first few file names of a list, each kept on the line (see kb.problems.quote_name)."""
-    from .problems import quote_name
+    from kb.util.characters import quote_name
 
     return ", ".join(quote_name(p) for p in paths[:shown]) + (" ..." if len(paths) > shown else "")
 
@@ -321,7 +321,7 @@ def serve(ctx, address: str, internal: bool) -> None:
       kb serve --address 127.0.0.1:8001
       kb serve --internal
     """
-    from .site.build import serve_site
+    from kb.site.build import serve_site
 
     ctx.exit(serve_site(_project(ctx), address=address, internal=internal))
 
@@ -346,7 +346,7 @@ def export(ctx, out: Path | None, include_internal: bool) -> None:
       kb export --out /tmp/kb-data
       kb export --include-internal --out staff-data
     """
-    from .opendata import export as run_export
+    from kb.export import export as run_export
 
     project = _project(ctx)
     result = run_export(project, out, include_internal=include_internal)
@@ -359,8 +359,8 @@ def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
     """A one-line usage error (exit 2) for a bad choice, like every other bad search input."""
     if value in allowed:
         return value
-    from .errors import UsageError
-    from .schema import did_you_mean
+    from kb.errors import UsageError
+    from kb.util.suggest import did_you_mean
 
     hint = did_you_mean(value, allowed) or f"one of: {', '.join(allowed)}"
     raise UsageError(f"{option} '{value}' is not one of {', '.join(allowed)}", hint=hint)
@@ -393,7 +393,7 @@ def _progress():
 
 
 def _emit(fmt: str, *, text, data, rows=None, columns=None) -> None:
-    from .formats import to_csv, to_json
+    from kb.util.formats import to_csv, to_json
 
     if fmt == "json":
         click.echo(to_json(data))
@@ -426,7 +426,7 @@ def _filter_options(func):
 
 
 def _filters(sectors, countries, ministries, organisations, projects, types, since, until):
-    from .filters import Filters
+    from kb.registry.filters import Filters
 
     return Filters(sectors=sectors, countries=countries, ministries=ministries, organisations=organisations,
                    projects=projects, types=types, since=since, until=until)
@@ -454,7 +454,7 @@ def index(ctx, rebuild: bool, wait: float, index_dir: str | None) -> None:
       kb index
       kb index --rebuild
     """
-    from .indexing import update_index
+    from kb.search.update import update_index
 
     project = _project(ctx)
     progress, close = _progress()
@@ -463,7 +463,7 @@ def index(ctx, rebuild: bool, wait: float, index_dir: str | None) -> None:
     finally:
         close()
     click.echo(f"{result.summary()} in {result.seconds:.1f} s")
-    from .problems import quote_name
+    from kb.util.characters import quote_name
 
     for shown in result.skipped:
         click.echo(f"{quote_name(shown)}: left out of the index (it has errors; run kb check)", err=True)
@@ -496,8 +496,8 @@ def search(ctx, query, sectors, countries, ministries, organisations, projects, 
       kb search MSIT --sort date --format json
       kb search 'cyber NOT "smart cities"' --ministry msit --ministry nia
     """
-    from .formats import FORMATS
-    from .search import SORTS, SEARCH_COLUMNS, SearchRequest, render_text, search as run_search
+    from kb.util.formats import FORMATS
+    from kb.search.api import SORTS, SEARCH_COLUMNS, SearchRequest, render_text, search as run_search
 
     _choice(fmt, FORMATS, "--format")
     if sort is not None:
@@ -533,9 +533,9 @@ def related(ctx, report: str, limit: int, include_internal: bool, fmt: str) -> N
       kb related 2014-07-03-south-korea-innovation-and-openness
       kb related reports/kr/2016-09-20-korea-health-big-data-collaboration.md --format json
     """
-    from .entityinfo import related_reports
-    from .formats import FORMATS
-    from .tables import render_table
+    from kb.relations.show import related_reports
+    from kb.util.formats import FORMATS
+    from kb.util.tables import render_table
 
     _choice(fmt, FORMATS, "--format")
     found = related_reports(_project(ctx), report, include_internal=include_internal, limit=limit)
@@ -561,7 +561,7 @@ def show(ctx, entity: str, include_internal: bool, fmt: str) -> None:
       kb show MSIT
       kb show "Ministry of Science, ICT and Future Planning" --format json
     """
-    from .entityinfo import entity_info, render_entity
+    from kb.relations.show import entity_info, render_entity
 
     _choice(fmt, ("table", "json"), "--format")
     info = entity_info(_project(ctx), entity, include_internal=include_internal)
@@ -585,9 +585,9 @@ def opportunities(ctx, sectors, countries, ministries, organisations, projects, 
       kb opportunities --sector health-data --since 2014
       kb opportunities --country KR --status active --format csv > kr.csv
     """
-    from .formats import FORMATS
-    from .tables import render_table
-    from .tracker import OPPORTUNITY_COLUMNS, list_opportunities
+    from kb.util.formats import FORMATS
+    from kb.util.tables import render_table
+    from kb.tracking.listing import OPPORTUNITY_COLUMNS, list_opportunities
 
     _choice(fmt, FORMATS, "--format")
     listing = list_opportunities(_project(ctx), _filters(sectors, countries, ministries, organisations,
@@ -616,9 +616,9 @@ def targets(ctx, sectors, countries, ministries, organisations, projects, types,
       kb targets --country IN
       kb targets --flagged --format csv > overdue.csv
     """
-    from .formats import FORMATS
-    from .tables import render_table
-    from .tracker import TARGET_COLUMNS, list_targets
+    from kb.util.formats import FORMATS
+    from kb.util.tables import render_table
+    from kb.tracking.listing import TARGET_COLUMNS, list_targets
 
     _choice(fmt, FORMATS, "--format")
     listing = list_targets(_project(ctx), _filters(sectors, countries, ministries, organisations, projects,

@@ -34,7 +34,7 @@ class KbError(Exception):
         self.hint = hint
 
     def render(self) -> str:
-        from .problems import printable, quote_name
+        from kb.util.characters import printable, quote_name
 
         where = ""
         if self.path:

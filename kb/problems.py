@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from typing import Iterable, Literal
 
-from .characters import FORBIDDEN, shown
+from kb.util.characters import printable, quote_name
 
 Level = Literal["error", "warning"]
-
-#: Besides the characters text may not hold (:mod:`kb.characters`), what would split a diagnostic
-#: line: line feeds, tabs, line and paragraph separators (a file name may hold any of them).
-_LINE_BREAKS = re.compile(r"[\n\t\u2028\u2029]")
-
-
-def printable(text: str) -> str:
-    """``text`` for a one-line message on a terminal: every refused or line-breaking character as
-    an escape (``\\x1b``, ``\\n``, ``\\udcff`` for an undecodable byte of a file name)."""
-    return _LINE_BREAKS.sub(lambda m: ascii(m.group(0))[1:-1], shown(text))
-
-
-def quote_name(name: str) -> str:
-    """A file name for a diagnostic, which must stay one line: as it is, or, when it holds a
-    newline or another character :func:`printable` escapes, in quotes with those escaped."""
-    if not FORBIDDEN.search(name) and not _LINE_BREAKS.search(name):
-        return name
-    return "'" + printable(name.replace("\\", "\\\\").replace("'", "\\'")) + "'"
 
 
 @dataclass(frozen=True, order=True)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
-from .errors import ProjectError
+from kb.errors import ProjectError, UsageError
+from kb.util.folders import check_ownership
 
 REPORT_SUFFIXES = (".md", ".markdown")
 
@@ -60,7 +62,7 @@ class Project:
     def readable_roots(self) -> tuple[Path, ...]:
         """Folders whose files kb reads as reports or registry files: the project, and the real
         ``reports/`` when it is a link to a shared folder. A link in ``reports/`` that leads
-        elsewhere is refused (see :func:`kb.reading.regular_file`)."""
+        elsewhere is refused (see :func:`kb.util.files.regular_file`)."""
         return self.root, Path(os.path.realpath(self.reports_dir))
 
     def show(self, path: Path) -> str:
@@ -86,3 +88,21 @@ class Project:
                         and name.lower() != "readme.md":
                     files.append(current / name)
         return files
+
+
+def check_output_folder(project: Project, folder: Path, made_by: str, shown: str,
+                        ours: Callable[[list[str]], bool] | None = None, option: str | None = None) -> None:
+    """Refuse ``folder`` as the output of ``made_by`` (e.g. ``kb export``) when it is inside
+    ``docs/`` or a site folder (outside the state folder ``.kb/``), or when :func:`check_ownership`
+    refuses it. ``option`` names the command-line option that chose the folder, for the hint."""
+    real = Path(os.path.realpath(folder))
+    if not real.is_relative_to(os.path.realpath(project.state_dir)):
+        for place, forbidden in (("docs/", project.docs_dir), ("site/", project.site_dir(False)),
+                                 ("site-internal/", project.site_dir(True))):
+            if real.is_relative_to(os.path.realpath(forbidden)):
+                raise UsageError(f"{made_by} does not write into {place}: everything there is published "
+                                 "with the site", path=shown,
+                                 hint=f"choose a folder outside docs/ and the site folders"
+                                      f"{f' with {option}' if option else ''}")
+    check_ownership(folder, made_by, shown, ours,
+                    hint=f"choose a new or empty folder{f' with {option}' if option else ''}")

@@ -11,8 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.characters import BODY_HINT
-from kb.characters import HINT as TEXT_HINT
+from kb.util.characters import BODY_HINT
+from kb.util.characters import HINT as TEXT_HINT
 
 NAME = "reports/kr/2014-07-03-bad.md"
 P = NAME

@@ -22,7 +22,7 @@ class Expected:
     """The public reports and the registry, and the answers a search must give."""
 
     def __init__(self, root: Path) -> None:
-        from kb.kbase import load
+        from kb.checks.knowledgebase import load
         from kb.project import Project
 
         knowledge = load(Project.at(root))
@@ -47,7 +47,7 @@ class Expected:
         return found
 
     def own_text(self, report) -> str:
-        from kb.countries import country_name
+        from kb.report.countries import country_name
 
         parts = [report.title, report.summary or "", report.body, report.type.replace("-", " "),
                  *(country_name(c) or c for c in report.countries)]

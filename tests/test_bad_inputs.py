@@ -211,7 +211,7 @@ def test_a_deep_sector_tree_and_a_long_rename_chain_need_no_deep_stack(run, kb_t
     and the last ministry of a 1,500-long rename chain is known under all its earlier names."""
     from datetime import date
 
-    from kb.kbase import load
+    from kb.checks.knowledgebase import load
     from kb.project import Project
     from kb.site.browse_pages import sectors_index
     from kb.site.context import Site

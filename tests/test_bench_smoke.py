@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.kbase import check
+from kb.checks.knowledgebase import check
 from kb.project import Project
 
 REPO = Path(__file__).resolve().parent.parent

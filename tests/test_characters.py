@@ -1,4 +1,4 @@
-"""One rule for control characters and noncharacters (kb.characters), wherever text comes in.
+"""One rule for control characters and noncharacters (kb.util.characters), wherever text comes in.
 
 Every class of code point goes through the whole pipeline in one knowledge base: as written in
 a title, as a YAML escape in a title, in a body and in a registry name; then ``kb check``,
@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REGISTRY, write
-from kb import characters
+from kb.util import characters
 from kb.cli import main
 from sitekit import copy_site_files, every_file_text
 
@@ -134,7 +134,7 @@ def test_build_feeds_export_and_index_hold_no_refused_character_and_keep_every_o
              if path.endswith((".html", ".xml", ".json", ".csv")) and not path.startswith("assets/")}
     assert len(texts) > 100 and "kb/feeds/all.xml" in texts and "search/search_index.json" in texts
     for path, content in texts.items():  # pages, feeds, open data, the theme's search index
-        if path.endswith(".csv"):  # CSV rows end in CRLF on purpose (kb.formats): a line end, not text
+        if path.endswith(".csv"):  # CSV rows end in CRLF on purpose (kb.util.formats): a line end, not text
             content = content.replace("\r\n", "\n")
         assert not characters.FORBIDDEN.search(content), path
     for feed in (tree.root / "site" / "kb" / "feeds").rglob("*.xml"):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import kb.kbase
-from kb.kbase import _all_problems, check
+import kb.checks.knowledgebase
+from kb.checks.knowledgebase import _all_problems, check
 from kb.project import Project
 
 from conftest import GOOD_REPORT, write
@@ -37,7 +37,7 @@ def broken_tree(kb_tree: Path) -> Path:
 
 
 def test_workers_find_the_same_problems_in_the_same_order(broken_tree: Path, monkeypatch) -> None:
-    monkeypatch.setattr(kb.kbase, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(kb.checks.knowledgebase, "PARALLEL_FROM", 1)
     pools = []
 
     class CountedPool(concurrent.futures.ProcessPoolExecutor):
@@ -59,7 +59,7 @@ def test_workers_find_the_same_problems_in_the_same_order(broken_tree: Path, mon
 
 
 def test_check_of_one_file_is_the_same_with_workers(broken_tree: Path, monkeypatch) -> None:
-    monkeypatch.setattr(kb.kbase, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(kb.checks.knowledgebase, "PARALLEL_FROM", 1)
     project = Project.at(broken_tree)
     target = broken_tree / "reports" / "kr" / "2014-07-06-dup.md"
     one, two = check(project, [target], workers=1), check(project, [target], workers=2)

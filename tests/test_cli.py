@@ -51,13 +51,13 @@ def test_a_full_disk_is_a_clear_error_and_leaves_no_half_index(run, kb_tree, mon
     exit status 1, never a traceback; the index run leaves no half-written generation."""
     import errno
 
-    import kb.index
+    import kb.search.engine
 
     def full_disk(folder, documents):
         raise OSError(errno.ENOSPC, "No space left on device", str(folder / "MAIN_x.seg"))
 
-    monkeypatch.setattr(kb.index, "create_index", full_disk)
-    monkeypatch.setattr("kb.indexing.create_index", full_disk)
+    monkeypatch.setattr(kb.search.engine, "create_index", full_disk)
+    monkeypatch.setattr("kb.search.update.create_index", full_disk)
     result = run("index")
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()

@@ -25,7 +25,7 @@ from click.testing import CliRunner
 
 from conftest import REPO
 from kb.cli import main
-from kb.outputs import leftovers_of, locked, recover
+from kb.util.folders import leftovers_of, locked, recover
 from searchkit import kb_command
 from sitekit import crawl, make_tree
 
@@ -36,7 +36,7 @@ NEW_TEXT = "Sejong"
 KILLER = r"""
 import os, shutil, signal, subprocess, sys, time
 from pathlib import Path
-import kb.atomic, kb.outputs
+import kb.util.atomic, kb.util.folders
 import kb.site.generate as generate
 from kb.cli import main
 
@@ -52,7 +52,7 @@ if point == "generating":  # half of the generated pages written
         real_sync(folder, dict(list(files.items())[: len(files) // 2]), managed=lambda _r: False)
         die()
     generate.sync = sync
-elif point == "pagefind":  # while Pagefind indexes the report pages (beside MkDocs, kb.site.indexing)
+elif point == "pagefind":  # while Pagefind indexes the report pages (beside MkDocs, kb.site.pagefind)
     real_popen = subprocess.Popen
     class Popen(real_popen):
         def __init__(self, command, *a, **k):
@@ -62,17 +62,17 @@ elif point == "pagefind":  # while Pagefind indexes the report pages (beside MkD
                 die()
     subprocess.Popen = Popen
 elif point == "writing":  # the export, three files written
-    real_write, calls = kb.atomic.write_text, []
+    real_write, calls = kb.util.atomic.write_text, []
     def write_text(*a, **k):
         calls.append(1)
         if len(calls) > 3:
             die()
         return real_write(*a, **k)
-    kb.atomic.write_text = write_text
+    kb.util.atomic.write_text = write_text
 elif point == "before-swap":  # the new folder complete and flushed
-    kb.outputs.swap = die
+    kb.util.folders.swap = die
 if point.endswith("-fallback") or point == "between-renames":  # no atomic exchange: two renames
-    kb.outputs.exchange = lambda a, b: False
+    kb.util.folders.exchange = lambda a, b: False
 if point == "between-renames":  # live renamed away, new not yet renamed in
     def rename(src, dst):
         if Path(src).name.startswith(f".{Path(dst).name}.new-"):

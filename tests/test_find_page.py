@@ -377,7 +377,7 @@ def test_titles_and_names_from_reports_show_as_text(browser, tmp_path):
 
 def test_the_zensical_build_of_the_same_tree_searches_alike(browser, sample, expected, tmp_path):
     pytest.importorskip("zensical")
-    from kb.site.indexing import index_search
+    from kb.site.pagefind import index_search
 
     copy = tmp_path / "zensical"
     shutil.copytree(sample, copy, ignore=lambda folder, _names: {"site", "site-internal", ".kb"}

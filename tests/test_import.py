@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from kb.cli import main
 from kb.importer.analyse import Analyser
 from kb.importer.corpus import find_shared
-from kb.importer.sources import parse_text
+from kb.importer.document import parse_text
 from kb.importer.targets import quantities
-from kb.registry import load_registry
-from kb.report import parse_report
+from kb.registry.loading import load_registry
+from kb.report.parse import parse_report
 
 REPO = Path(__file__).resolve().parent.parent
 CASES = REPO / "tests" / "import_cases"

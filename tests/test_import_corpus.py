@@ -16,9 +16,10 @@ from click.testing import CliRunner
 from kb.cli import main
 from kb.importer.analyse import Analyser
 from kb.importer.corpus import CORPUS_FIELDS, corpus_text, evaluate_corpus, find_shared
-from kb.importer.sources import _BULLET, _strip_number, read_source
+from kb.importer.sources import read_source
+from kb.importer.document import _BULLET, _strip_number
 from kb.importer.writer import render
-from kb.registry import load_registry
+from kb.registry.loading import load_registry
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = find_shared(REPO)

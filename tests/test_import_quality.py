@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kb.importer.quality import FIELDS, case_files, evaluate
-from kb.registry import load_registry
+from kb.registry.loading import load_registry
 
 CASES = Path(__file__).resolve().parent / "import_cases"
 MIN_PRECISION = 0.9

@@ -10,7 +10,8 @@ import pytest
 from kb.errors import InputError
 from kb.importer.extract import extract
 from kb.importer.html import parse_html
-from kb.importer.sources import parse_markdown, parse_text, read_source
+from kb.importer.sources import read_source
+from kb.importer.document import parse_markdown, parse_text
 
 
 def headings(document) -> list[str]:
@@ -213,7 +214,7 @@ def test_hostile_sources_import_in_linear_time(run, tmp_path, name):
 
 
 def test_a_markdown_heading_keeps_its_text_without_closing_hashes():
-    from kb.importer.sources import parse_markdown
+    from kb.importer.document import parse_markdown
 
     text = "## Notes ##\n\n## C#\n\n##   a  b  ##  \n\n# x # y #\n\n## a" + " " * 2000 + "b\n\nText.\n"
     assert headings(parse_markdown(text, "x.md")) == ["Notes", "C", "a b", "x # y", "a b"]

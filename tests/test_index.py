@@ -14,10 +14,10 @@ import pytest
 
 from conftest import REPO, write
 from kb.errors import LockedError
-from kb.index import documents_in
-from kb.querying import QuerySpec, run_query
-from kb.indexing import fresh_generation, update_index
-from kb.indexstore import Store
+from kb.search.engine import documents_in
+from kb.search.matching import QuerySpec, run_query
+from kb.search.update import fresh_generation, update_index
+from kb.search.store import Store
 from kb.project import Project
 from searchkit import ALL_IDS, PUBLIC_IDS, REPORTS, cli, kb_command, make_tree
 
@@ -223,14 +223,14 @@ def test_a_held_lock_is_a_clear_one_line_error(tree):
 KILLER = r"""
 import os, signal, sys
 from pathlib import Path
-import kb.indexstore as store_mod
-from kb.indexing import update_index
+import kb.search.store as store_mod
+from kb.search.update import update_index
 from kb.project import Project
 
 root, point, mode = sys.argv[1], sys.argv[2], sys.argv[3]
-if mode.endswith("-parallel"):  # the build shared among worker processes (kb.indexbuild)
-    import kb.indexbuild
-    kb.indexbuild.workers_for = lambda files: 2
+if mode.endswith("-parallel"):  # the build shared among worker processes (kb.search.build)
+    import kb.search.build
+    kb.search.build.workers_for = lambda files: 2
 
 def die(*_args):
     os.kill(os.getpid(), signal.SIGKILL)
@@ -245,8 +245,8 @@ elif point == "commit":  # Whoosh writes its table of contents last
     import whoosh.index
     whoosh.index.TOC.write = die
 elif point == "workers-done":  # every part written, none joined yet
-    import kb.indexbuild
-    kb.indexbuild.join_parts = die
+    import kb.search.build
+    kb.search.build.join_parts = die
 elif point == "joining":  # some segment files of the parts moved, not all
     renames = []
     original_rename, parent = os.rename, os.getpid()
@@ -317,16 +317,16 @@ def test_killed_index_run_leaves_a_whole_index(tree, mode, point):
 def test_a_killed_worker_process_is_a_clear_error_and_changes_nothing(tree, monkeypatch):
     """A worker of a parallel full build killed (say by the kernel, out of memory): the run
     fails with a message, the live index stays as it was, and no half-built folder stays."""
-    import kb.index
-    import kb.indexbuild
+    import kb.search.engine
+    import kb.search.build
     from kb.errors import KbError
 
     project = Project.at(tree)
     update_index(project)
     before = ids(tree)
     generation = live(tree)
-    monkeypatch.setattr(kb.indexbuild, "workers_for", lambda files: 2)
-    monkeypatch.setattr(kb.indexbuild, "create_index", lambda *args: os.kill(os.getpid(), signal.SIGKILL))
+    monkeypatch.setattr(kb.search.build, "workers_for", lambda files: 2)
+    monkeypatch.setattr(kb.search.build, "create_index", lambda *args: os.kill(os.getpid(), signal.SIGKILL))
     with pytest.raises(KbError, match="worker process stopped"):
         update_index(project, rebuild=True)
     assert live(tree) == generation and ids(tree) == before
@@ -378,7 +378,7 @@ def test_two_indexers_at_once_leave_one_whole_index(tmp_path):
 
 
 def test_the_freshness_scan_finds_exactly_the_report_files(tree):
-    from kb.indexstore import file_key, scan
+    from kb.search.store import file_key, scan
 
     write(tree / "reports" / "_drafts" / "2015-01-01-draft.md", "x")
     write(tree / "reports" / ".hidden" / "2015-01-01-hidden.md", "x")
@@ -397,9 +397,9 @@ def test_the_freshness_scan_finds_exactly_the_report_files(tree):
 def test_a_search_retries_once_when_its_generation_vanishes(tree, monkeypatch):
     import shutil
 
-    import kb.querying
-    from kb.indexstore import GenerationGone
-    from kb.search import SearchRequest, search
+    import kb.search.matching
+    from kb.search.store import GenerationGone
+    from kb.search.api import SearchRequest, search
 
     update_index(Project.at(tree))
     gone = tree / "gone"
@@ -408,7 +408,7 @@ def test_a_search_retries_once_when_its_generation_vanishes(tree, monkeypatch):
     with pytest.raises(GenerationGone):
         run_query(gone, QuerySpec())
     calls = []
-    real = kb.querying.OpenIndex.__init__
+    real = kb.search.matching.OpenIndex.__init__
 
     def flaky(self, generation):
         calls.append(generation)
@@ -416,7 +416,7 @@ def test_a_search_retries_once_when_its_generation_vanishes(tree, monkeypatch):
             raise GenerationGone("the index changed while opening it")
         real(self, generation)
 
-    monkeypatch.setattr(kb.querying.OpenIndex, "__init__", flaky)
+    monkeypatch.setattr(kb.search.matching.OpenIndex, "__init__", flaky)
     result = search(Project.at(tree), SearchRequest())
     assert len(calls) == 2 and result.total == len(PUBLIC_IDS)
 

@@ -1,4 +1,4 @@
-"""``kb.index.StemmedText`` indexes words without Whoosh's token objects; the terms, counts and
+"""``kb.search.engine.StemmedText`` indexes words without Whoosh's token objects; the terms, counts and
 position bytes must be exactly those of Whoosh's own ``StemmingAnalyzer`` chain, or phrase
 searches, ranking and highlighting would disagree with what was indexed."""
 
@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import TEXT
 
-from kb.index import StemmedText, make_schema
+from kb.search.engine import StemmedText, make_schema
 
 from conftest import REPO
 

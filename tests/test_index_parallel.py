@@ -1,4 +1,4 @@
-"""A full index build shared among worker processes (:mod:`kb.indexbuild`) must give the index a
+"""A full index build shared among worker processes (:mod:`kb.search.build`) must give the index a
 build in one process gives: same documents, same manifest, same reports left out, same answers."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-import kb.indexbuild
-from kb.index import documents_in
-from kb.querying import QuerySpec, run_query
-from kb.indexing import update_index
-from kb.indexstore import ENTITIES, MANIFEST, Store
+import kb.search.build
+from kb.search.engine import documents_in
+from kb.search.matching import QuerySpec, run_query
+from kb.search.update import update_index
+from kb.search.store import ENTITIES, MANIFEST, Store
 from kb.project import Project
 
 from conftest import write
@@ -59,16 +59,16 @@ def test_workers_build_the_same_index_as_one_process(tree, monkeypatch):
     assert serial.skipped, "the broken reports must be left out"
     one = _snapshot(tree)
     calls = []
-    real = kb.indexbuild.build_in_parts
+    real = kb.search.build.build_in_parts
 
     def counted(*args, **kwargs):
         calls.append(args[3])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(kb.indexbuild, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(kb.indexbuild, "build_in_parts", counted)
+    monkeypatch.setattr(kb.search.build, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(kb.search.build, "build_in_parts", counted)
     for workers in (2, 3):
-        monkeypatch.setattr(kb.indexbuild, "workers_for", lambda files, n=workers: n)
+        monkeypatch.setattr(kb.search.build, "workers_for", lambda files, n=workers: n)
         parallel = update_index(project, rebuild=True)
         assert calls[-1] == workers
         assert (parallel.reports, parallel.skipped) == (serial.reports, serial.skipped)
@@ -81,7 +81,7 @@ def test_workers_build_the_same_index_as_one_process(tree, monkeypatch):
 def test_a_report_bad_only_across_reports_is_not_searchable(tree, monkeypatch):
     """Worker processes index a report before the checks across reports run: one that only
     those checks reject (a repeated id, an unknown ``supersedes``) must be deleted again."""
-    monkeypatch.setattr(kb.indexbuild, "workers_for", lambda files: 2)
+    monkeypatch.setattr(kb.search.build, "workers_for", lambda files: 2)
     result = update_index(Project.at(tree), rebuild=True)
     assert {"2015-05-02-supersedes-gone", "2015-05-03-same-id"} <= {Path(s).stem for s in result.skipped}
     docs = documents_in(_live(tree))
@@ -91,16 +91,16 @@ def test_a_report_bad_only_across_reports_is_not_searchable(tree, monkeypatch):
 
 def test_a_pool_that_spills_to_disk_writes_the_same_index(tree, monkeypatch):
     """Past its memory limit the posting pool writes sorted runs and merges them back."""
-    import kb.index
+    import kb.search.engine
 
     project = Project.at(tree)
     update_index(project, rebuild=True)
     in_memory = _snapshot(tree)
-    monkeypatch.setattr(kb.index, "POOL_MB", 1)
-    monkeypatch.setattr(kb.index._Pool, "POSTING_BYTES", 1024 * 1024 // 50)  # a run every 50 postings
+    monkeypatch.setattr(kb.search.engine, "POOL_MB", 1)
+    monkeypatch.setattr(kb.search.engine._Pool, "POSTING_BYTES", 1024 * 1024 // 50)  # a run every 50 postings
     saves = []
-    real_save = kb.index._Pool.save
-    monkeypatch.setattr(kb.index._Pool, "save", lambda self: saves.append(1) or real_save(self))
+    real_save = kb.search.engine._Pool.save
+    monkeypatch.setattr(kb.search.engine._Pool, "save", lambda self: saves.append(1) or real_save(self))
     update_index(project, rebuild=True)
     assert len(saves) > 3
     assert _snapshot(tree) == in_memory

@@ -124,7 +124,7 @@ def test_site_refuses_unredacted_reports_for_a_public_build(tree):
     from datetime import date
 
     from kb.errors import BuildError
-    from kb.kbase import load
+    from kb.checks.knowledgebase import load
     from kb.project import Project
     from kb.site.context import Site
 
@@ -158,7 +158,7 @@ def test_public_view_drops_a_supersedes_naming_a_report_it_does_not_show(tmp_pat
     """kb check refuses a public report superseding an internal one; loaded without the checks,
     the public view still does not carry the internal report's id."""
     from bad_inputs import CROSS_REPORT_CASES
-    from kb.kbase import load
+    from kb.checks.knowledgebase import load
     from kb.project import Project
 
     files, _expected, _left_out = CROSS_REPORT_CASES["public-supersedes-internal"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bad_inputs import INEXACT_MARKERS, NEAR_MISSES, marked_body, staff_text
-from kb.markers import marker_problems, split_body
+from kb.report.markers import marker_problems, split_body
 from kb.site.html import BodyRenderer
 
 

@@ -1,6 +1,6 @@
 """`kb new`: a scaffold that passes `kb check` and never overwrites."""
 
-from kb.report import parse_report
+from kb.report.parse import parse_report
 
 
 def test_new_creates_a_report_that_checks(run, kb_tree):

@@ -12,9 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli import main
-from kb.dates import parse_fuzzy
-from kb.kbase import load
-from kb.opendata import LIST_SEPARATOR, tables, target_state, track_opportunities, track_targets
+from kb.report.dates import parse_fuzzy
+from kb.checks.knowledgebase import load
+from kb.export import tables
+from kb.tracking.model import target_state, track_opportunities, track_targets
+from kb.util.formats import LIST_SEPARATOR
 from kb.project import Project
 from sitekit import INTERNAL_ID, PUBLIC_IDS, make_tree, public_reports
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb.checks import Checker
+from kb.checks.rules import Checker
 from kb.errors import KbError
-from kb.registry import Registry
-from kb.report import parse_report
-from kb import yamlstrict
+from kb.registry.model import Registry
+from kb.report.parse import parse_report
+from kb.report import yamlstrict
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

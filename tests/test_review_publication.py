@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from kb.cli import main
-from kb.kbase import load
+from kb.checks.knowledgebase import load
 from kb.project import Project
 from kb.site.build import generate
 

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from conftest import REPO
 from kb.cli import main
-from kb.kbase import load
+from kb.checks.knowledgebase import load
 from kb.project import Project
 
 

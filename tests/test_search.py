@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.formats import to_csv
-from kb.kbase import load
+from kb.util.formats import to_csv
+from kb.checks.knowledgebase import load
 from kb.project import Project
 from searchkit import ALL_IDS, PUBLIC_IDS, cli, copy_sample, make_tree
 
@@ -355,8 +355,8 @@ def test_sample_renamed_ministry_found_by_either_name(sample):
 
 # -- entity names in the query ---------------------------------------------------------------
 def test_entity_names_in_a_query_become_entity_terms():
-    from kb.filters import EntityTable
-    from kb.querytext import expand_entities
+    from kb.registry.filters import EntityTable
+    from kb.search.rewrite import expand_entities
 
     table = EntityTable({
         "msit": {"name": "Ministry of Science and ICT", "kind": "ministry", "list": "ministries",
@@ -380,7 +380,7 @@ def test_entity_names_in_a_query_become_entity_terms():
 ])
 def test_facets_counted_from_postings_equal_the_reports(tree, reports, args, keep, monkeypatch):
     """Large result sets count facets from the postings instead of the stored fields."""
-    import kb.querying
+    import kb.search.matching
 
-    monkeypatch.setattr(kb.querying, "FEW_MATCHES", 0)
+    monkeypatch.setattr(kb.search.matching, "FEW_MATCHES", 0)
     assert facet_counts(search(tree, *args)) == expected_facets([r for r in reports if keep(r)])

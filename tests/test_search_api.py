@@ -1,6 +1,6 @@
-"""The library's search API: ``kb.search.Searcher`` and what :mod:`kb.querying` keeps per open index.
+"""The library's search API: ``kb.search.api.Searcher`` and what :mod:`kb.search.matching` keeps per open index.
 
-The Searcher must give what :func:`kb.search.search` gives, see a new index
+The Searcher must give what :func:`kb.search.api.search` gives, see a new index
 generation, and never carry one view's results into the other. Its scores and
 snippets are made without Whoosh's collector and highlighter: they are compared
 here with Whoosh's own, on a generated corpus of a few hundred reports whose
@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from kb.filters import Filters
-from kb.indexing import update_index
-from kb.indexstore import Store
+from kb.registry.filters import Filters
+from kb.search.update import update_index
+from kb.search.store import Store
 from kb.project import Project
-from kb.querying import OpenIndex, QuerySpec
-from kb.snippets import Snippets, _whoosh_snippet
-from kb.search import Searcher, SearchRequest, search
+from kb.search.matching import OpenIndex, QuerySpec
+from kb.search.snippets import Snippets, _whoosh_snippet
+from kb.search.api import Searcher, SearchRequest, search
 from searchkit import PUBLIC_IDS, make_tree
 
 

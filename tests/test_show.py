@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.kbase import load
+from kb.checks.knowledgebase import load
 from kb.project import Project
 from searchkit import cli, make_tree
 

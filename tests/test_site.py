@@ -256,7 +256,7 @@ def test_serve_refuses_other_hosts(tmp_path):
 def test_report_pages_do_not_grow_with_the_knowledge_base(tmp_path):
     from datetime import date
 
-    from kb.kbase import load
+    from kb.checks.knowledgebase import load
     from kb.project import Project
     from kb.site.context import Site
     from kb.site.report_pages import report_page
@@ -302,8 +302,8 @@ def test_the_generated_tree_builds_with_zensical(tree, tmp_path):
 
 def test_search_index_of_generated_pages_is_the_index_of_the_built_site(site, tmp_path):
     """kb build runs Pagefind on the generated report pages while MkDocs builds the site
-    (kb.site.indexing): the bundle must be the one Pagefind makes from the built site."""
-    from kb.site.indexing import index_search
+    (kb.site.pagefind): the bundle must be the one Pagefind makes from the built site."""
+    from kb.site.pagefind import index_search
 
     copy = tmp_path / "site"
     shutil.copytree(site, copy, ignore=lambda folder, _names: {"pagefind"} if Path(folder) == site else set())

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.mentions import MentionFinder
-from kb.registry import Entity, Registry
-from kb.site.html import BodyRenderer, raw_block, sanitise, text, yaml_string
+from kb.registry.mentions import MentionFinder
+from kb.registry.model import Entity, Registry
+from kb.site.html import BodyRenderer, raw_block, text, yaml_string
+from kb.report.sanitise import sanitise
 from kb.site.paths import link, rooted, url
 
 
@@ -165,7 +166,7 @@ def test_what_check_says_is_removed_is_removed_and_the_rest_is_published_as_text
     list is shown as text, and nothing in the published body could run."""
     from html.parser import HTMLParser
 
-    from kb.site.html import removed_on_publishing
+    from kb.report.sanitise import removed_on_publishing
 
     assert removed_on_publishing(body + "\n") == removed
     out = render(body + "\n")

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from kb.filters import Filters
-from kb.kbase import load
+from kb.registry.filters import Filters
+from kb.checks.knowledgebase import load
 from kb.project import Project
-from kb.tracker import list_opportunities, list_targets
+from kb.tracking.listing import list_opportunities, list_targets
 from searchkit import cli, copy_sample, make_tree
 
 

@@ -1,4 +1,4 @@
-"""kb.yamlstrict reads YAML through libyaml's events when it can (about ten times faster than
+"""kb.report.yamlstrict reads YAML through libyaml's events when it can (about ten times faster than
 PyYAML's pure-Python scanner) and through PyYAML otherwise. The two must agree exactly: same
 values, positions, quoted paths and problems, or the fast path declines. These tests compare
 them on tricky documents and on random edits of real front matter."""
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kb import yamlstrict
-from kb.report import split_front_matter
+from kb.report import yamlstrict
+from kb.report.parse import split_front_matter
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -29,7 +29,7 @@ TRICKY = [
     "a: &x 1\n", "a: *x\n", "a: !!str 1\n", "a: 1\na: 2\n<<: {b: 3}\n", "a: [1,\n", "- a\nb: c\n",
     "a: b\n---\nc: d\n", "x" * 300 + ": 1\n", "a: " + "[" * 30 + "]" * 30 + "\n",
 ]
-#: Nesting far past the cap (kb.yamlstrict.MAX_DEPTH), in every form, and the problem reported: the
+#: Nesting far past the cap (kb.report.yamlstrict.MAX_DEPTH), in every form, and the problem reported: the
 #: first in document order, before PyYAML's recursive composer runs out of stack (issue 12).
 DEEP = {
     "summary: " + "[" * 2000 + "]" * 2000 + "\n": "too-deep",
@@ -47,7 +47,7 @@ DEEP = {
 
 def reference(text: str, line_offset: int, *, parse_only: bool = False):
     """load() without the fast path; ``parse_only``: the parsing step alone, which the fast path
-    replaces (load() first takes out the characters kb.characters refuses)."""
+    replaces (load() first takes out the characters kb.util.characters refuses)."""
     saved = yamlstrict._CParser
     yamlstrict._CParser = None
     try:

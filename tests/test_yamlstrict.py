@@ -1,6 +1,6 @@
 import pytest
 
-from kb.yamlstrict import YamlProblem, dump, load
+from kb.report.yamlstrict import YamlProblem, dump, load
 
 
 def test_plain_scalars_are_not_coerced():

@@ -4,6 +4,9 @@
 registry, checks the result and writes new report files (never replacing one).
 Any readable text gives a draft; a source that cannot be read is refused with
 its reason while the others go on. See docs/importing.md.
+
+May import :mod:`kb.checks`, :mod:`kb.registry`, :mod:`kb.report`, :mod:`kb.util`; nothing
+imports it but the CLI.
 """
 
 from __future__ import annotations
@@ -15,13 +18,14 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..errors import ExistsError, InputError, KbError, UsageError
-from ..project import Project
-from ..registry import Entity, Registry, project_registry
-from .analyse import Analyser, Draft
-from .entities import NewEntity
-from .sources import read_source
-from .writer import (accept_proposals, registry_addition, render, target_path, validate, write_registry,
+from kb.errors import ExistsError, InputError, KbError, UsageError
+from kb.project import Project
+from kb.registry.model import Entity, Registry
+from kb.registry.loading import project_registry
+from kb.importer.analyse import Analyser, Draft
+from kb.importer.entities import NewEntity
+from kb.importer.sources import read_source
+from kb.importer.writer import (accept_proposals, registry_addition, render, target_path, validate, write_registry,
                      write_report)
 
 

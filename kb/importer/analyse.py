@@ -10,18 +10,18 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from ..countries import country_name
-from ..registry import KINDS, Registry
-from .entities import EntityMatcher, EntityReading, NewEntity
-from .datefind import DateMention, DateReader, event_dates
-from .extract import (Extracted, PersonReading, VisitReading, extract, find_people, find_visit,
+from kb.report.countries import country_name
+from kb.registry.model import KINDS, Registry
+from kb.importer.entities import EntityMatcher, EntityReading, NewEntity
+from kb.importer.datefind import DateMention, DateReader, event_dates
+from kb.importer.extract import (Extracted, PersonReading, VisitReading, extract, find_people, find_visit,
                       list_count_problems)
-from .opportunities import find_opportunities, opportunity_id
-from .partners import read_countries
-from .places import HOME_COUNTRY, country_words
-from .sectors import SectorMatcher
-from .sources import Document
-from .targets import find_targets
+from kb.importer.opportunities import find_opportunities, opportunity_id
+from kb.importer.partners import read_countries
+from kb.importer.places import HOME_COUNTRY, country_words
+from kb.importer.sectors import SectorMatcher
+from kb.importer.document import Document
+from kb.importer.targets import find_targets
 
 #: A recognised disclaimer must be at least this similar (0-100) to a registry text.
 DISCLAIMER_MIN_SCORE = 55

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .places import country_mentions
+from kb.importer.places import country_mentions
 
 #: Nouns that head a body's name, at its end ('Science Agency') or before 'of'/'for' ('Ministry of').
 HEADS = frozenset({

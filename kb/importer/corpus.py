@@ -29,10 +29,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..registry import Registry
-from .analyse import Analyser, Draft
-from .quality import Tally, tally_table
-from .sources import read_source
+from kb.registry.model import Registry
+from kb.importer.analyse import Analyser, Draft
+from kb.importer.quality import Tally, tally_table
+from kb.importer.sources import read_source
 
 CORPUS_FIELDS = ("title", "date", "countries", "publisher", "bodies", "proposals", "proposal country",
                  "targets", "targets exact", "event dates")

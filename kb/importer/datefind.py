@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ..dates import MONTHS
+from kb.report.dates import MONTHS
 
 
 def _month_alternatives() -> str:
@@ -213,3 +213,49 @@ def event_dates(reader: DateReader, paragraphs: list[str], year: int | None) -> 
                 seen.add(key)
                 found.append(mention)
     return found
+
+
+MONTH_RE = r"(January|February|March|April|May|June|July|August|September|October|November|December|" \
+           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+
+
+_MONTH_NUMBER = {name.lower(): i for i, name in enumerate(MONTHS, start=1)}
+_MONTH_NUMBER.update({name[:3].lower(): i for i, name in enumerate(MONTHS, start=1)})
+_MONTH_NUMBER["sept"] = 9
+
+
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+
+
+_PUBLISHED = re.compile(
+    rf"^(?:First\s+)?(?:Published|Publication date|Date published)\s*(?::\s*)?(?:on\s+)?"
+    rf"(?:{_DAY}\s+{MONTH_RE},?\s+(\d{{4}})|{MONTH_RE}\s+{_DAY},?\s+(\d{{4}})|(\d{{4}})-(\d{{2}})-(\d{{2}}))"
+    rf"(?:\s+by\s+(?:the\s+)?(.+?))?\.?(?=(?<!\s)\s+(?:Last\s+)?updated\b|$)", re.IGNORECASE)
+
+
+def month_number(name: str) -> int:
+    return _MONTH_NUMBER[name.lower().rstrip(".")]
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_published(text: str) -> tuple[date | None, str | None] | None:
+    """``(date, publisher)`` from a line 'Published 3 July 2014 [by ...]', or None."""
+    match = _PUBLISHED.search(text.strip().strip("*_ "))
+    if match and match.start() > 0:
+        return None
+    if not match:
+        return None
+    g = match.groups()
+    if g[0]:
+        day = _safe_date(int(g[2]), month_number(g[1]), int(g[0]))
+    elif g[3]:
+        day = _safe_date(int(g[5]), month_number(g[3]), int(g[4]))
+    else:
+        day = _safe_date(int(g[6]), int(g[7]), int(g[8]))
+    return day, (g[9].strip() if g[9] else None)

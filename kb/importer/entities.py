@@ -1,6 +1,6 @@
 """Matching the bodies a text names against the registry, and proposing new ones.
 
-Registry names, acronyms and aliases are found with :class:`kb.mentions.MentionFinder`.
+Registry names, acronyms and aliases are found with :class:`kb.registry.mentions.MentionFinder`.
 A name shared by bodies of several countries ('Ministry of Health') is settled
 by the report's countries; a renamed body is tagged under the name current on
 the publication date. A body introduced as 'Ministry of X (MOX)' that the
@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from ..mentions import MentionFinder
-from ..registry import Entity, Registry
-from ..schema import id_problem, slugify
-from .bodies import acronym_bodies, body_country, company_bodies, head_noun_bodies
-from .places import HOME_COUNTRY, country_mentions, country_words
+from kb.registry.mentions import MentionFinder
+from kb.registry.model import Entity, Registry
+from kb.report.fields import id_problem
+from kb.util.text import slugify
+from kb.importer.bodies import acronym_bodies, body_country, company_bodies, head_noun_bodies
+from kb.importer.places import HOME_COUNTRY, country_mentions, country_words
 
 #: Head words that make a capitalised name an organisation.
 ORG_HEADS = ("Ministry", "Department", "Agency", "Institute", "Council", "Commission", "Corporation",

@@ -10,25 +10,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..dates import MONTHS
-from .datefind import DateFinding, DateReader
-from .sources import Block, Document
+from kb.importer.datefind import DateFinding, DateReader
+from kb.importer.document import Block, Document
+from kb.importer.datefind import MONTH_RE, _DAY, _safe_date, month_number
+from kb.importer.document import split_sentences
 
-MONTH_RE = r"(January|February|March|April|May|June|July|August|September|October|November|December|" \
-           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
-_MONTH_NUMBER = {name.lower(): i for i, name in enumerate(MONTHS, start=1)}
-_MONTH_NUMBER.update({name[:3].lower(): i for i, name in enumerate(MONTHS, start=1)})
-_MONTH_NUMBER["sept"] = 9
-_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
-_PUBLISHED = re.compile(
-    rf"^(?:First\s+)?(?:Published|Publication date|Date published)\s*(?::\s*)?(?:on\s+)?"
-    rf"(?:{_DAY}\s+{MONTH_RE},?\s+(\d{{4}})|{MONTH_RE}\s+{_DAY},?\s+(\d{{4}})|(\d{{4}})-(\d{{2}})-(\d{{2}}))"
-    rf"(?:\s+by\s+(?:the\s+)?(.+?))?\.?(?=(?<!\s)\s+(?:Last\s+)?updated\b|$)", re.IGNORECASE)
+
 DISCLAIMER_SIGNALS = ("warrant", "liabilit", "accuracy", "completeness", "representation",
                       "for information only", "loss or damage", "no liability", "reliable",
                       "reliance", "advice", "own judg", "own business decisions", "disclaim")
-_ABBREVIATIONS = ("Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "e.g.", "i.e.", "St.", "No.", "etc.", "Inc.",
-                  "Ltd.", "Co.", "U.S.", "U.K.", "vs.")
 
 WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -81,46 +71,6 @@ class Extracted:
         return "\n\n".join(self.paragraphs())
 
 
-def month_number(name: str) -> int:
-    return _MONTH_NUMBER[name.lower().rstrip(".")]
-
-
-def _safe_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def parse_published(text: str) -> tuple[date | None, str | None] | None:
-    """``(date, publisher)`` from a line 'Published 3 July 2014 [by ...]', or None."""
-    match = _PUBLISHED.search(text.strip().strip("*_ "))
-    if match and match.start() > 0:
-        return None
-    if not match:
-        return None
-    g = match.groups()
-    if g[0]:
-        day = _safe_date(int(g[2]), month_number(g[1]), int(g[0]))
-    elif g[3]:
-        day = _safe_date(int(g[5]), month_number(g[3]), int(g[4]))
-    else:
-        day = _safe_date(int(g[6]), int(g[7]), int(g[8]))
-    return day, (g[9].strip() if g[9] else None)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a paragraph; abbreviations such as 'Dr.' do not end one."""
-    pieces = re.split(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"‘'(£$€¥₹])", text)
-    sentences: list[str] = []
-    for piece in pieces:
-        if sentences and sentences[-1].endswith(_ABBREVIATIONS):
-            sentences[-1] = f"{sentences[-1]} {piece}"
-        else:
-            sentences.append(piece)
-    return [s.strip() for s in sentences if s.strip()]
-
-
 def is_disclaimer(text: str) -> bool:
     lowered = text.casefold()
     return sum(1 for signal in DISCLAIMER_SIGNALS if signal in lowered) >= 3
@@ -128,7 +78,7 @@ def is_disclaimer(text: str) -> bool:
 
 def extract(document: Document, reader: DateReader | None = None) -> Extracted:
     """Title, date, publisher and sections of a document (see :mod:`kb.importer.header`)."""
-    from .header import read_header
+    from kb.importer.header import read_header
 
     reader = reader or DateReader()
     header = read_header(document.blocks, reader)
@@ -280,7 +230,7 @@ _NOT_PLACES = frozenset({"the", "a", "an", "uk", "british", "government", "minis
 
 def find_places(sentence: str) -> list[str]:
     """Places named after a visit verb ('visited Seoul and Busan')."""
-    from .places import city_country
+    from kb.importer.places import city_country
 
     places: list[str] = []
     for match in _PLACE_LIST.finditer(sentence):

@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from .chrome import GLUED_METADATA, chrome_kind, split_crawl_prefix
-from .datefind import DateFinding, DateReader, body_date, dateline, today_date
-from .sources import KNOWN_SECTIONS, Block
+from kb.importer.chrome import GLUED_METADATA, chrome_kind, split_crawl_prefix
+from kb.importer.datefind import DateFinding, DateReader, body_date, dateline, today_date
+from kb.importer.document import KNOWN_SECTIONS, Block
 
 #: Words that make a short all-capitalised line a body's name ('Office of the Press Secretary').
 _ORG_HEADS = re.compile(r"\b(?:Office|Ministry|Department|House|Embassy|Agency|Council|Commission|"
@@ -84,7 +84,7 @@ def title_like(text: str, block: Block, first: bool = False) -> bool:
 
 def guessed_title(body: list[Block]) -> tuple[str, str] | None:
     """The first sentence of the text, shortened: ``(title, where it came from)``."""
-    from .extract import split_sentences
+    from kb.importer.document import split_sentences
 
     for number, block in enumerate(body, start=1):
         if block.kind == "heading" or not block.text.strip() or block.text.rstrip().endswith(":") and \
@@ -100,7 +100,7 @@ def guessed_title(body: list[Block]) -> tuple[str, str] | None:
 
 def read_header(blocks: list[Block], reader: DateReader) -> Header:
     """Split chrome, title and dates from the body (whose blocks keep their order)."""
-    from .extract import parse_published
+    from kb.importer.datefind import parse_published
 
     header = Header()
     blocks = list(blocks)

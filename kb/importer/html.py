@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlparse
 
-from ..errors import InputError
-from .sources import Block, Document, _strip_number
+from kb.errors import InputError
+from kb.importer.document import Block, Document, _strip_number
 
 # -- HTML --------------------------------------------------------------------------------------
 _BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "section",
@@ -179,7 +179,7 @@ def _main_content(text: str, shown: str) -> Document | None:
     """trafilatura's main text of a page as Markdown (tables and lists kept), with its metadata."""
     import trafilatura
 
-    from .sources import parse_markdown
+    from kb.importer.document import parse_markdown
 
     markdown = trafilatura.extract(text, output_format="markdown", include_tables=True, include_formatting=True,
                                    include_comments=False, include_images=False, favor_recall=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..schema import slugify
-from .extract import split_sentences
+from kb.util.text import slugify
+from kb.importer.document import split_sentences
 
 AGREED = re.compile(
     r"\b(?:(?:it was |both sides |they |we )?agreed to|signed (?:a|an) (?:letter of intent|memorandum|"

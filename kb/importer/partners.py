@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .places import HOME_COUNTRY, country_mentions
+from kb.importer.places import HOME_COUNTRY, country_mentions
 
 #: Signs of the publishing government: its own offices, titles and address forms.
 PUBLISHER_CUES: dict[str, re.Pattern] = {

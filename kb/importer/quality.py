@@ -11,12 +11,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..reading import read_text
-from ..registry import Registry
-from ..yamlstrict import load
-from .analyse import Analyser
-from .sources import read_source
-from .writer import front_matter
+from kb.util.files import read_text
+from kb.registry.model import Registry
+from kb.report.yamlstrict import load
+from kb.importer.analyse import Analyser
+from kb.importer.sources import read_source
+from kb.importer.writer import front_matter
 
 FIELDS = ("entities", "sectors", "dates", "targets", "countries", "opportunities")
 ENTITY_LISTS = ("ministries", "organisations", "projects", "events", "people")
@@ -145,7 +145,7 @@ def evaluate(folder: Path, registry: Registry, *, held_out_only: bool = False) -
     analyser = Analyser(registry)
     tallies = {name: Tally() for name in FIELDS}
     results = []
-    from . import with_proposals
+    from kb.importer import with_proposals
 
     for source, expected_path in case_files(folder):
         expected = load(read_text(expected_path)).value or {}

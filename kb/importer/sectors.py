@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..registry import Registry
+from kb.registry.model import Registry
 
 
 MIN_HITS = 2

@@ -9,46 +9,16 @@ read from the blocks by :mod:`kb.importer.extract`, the same way for every forma
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
-from .. import characters
-from ..errors import InputError
-from ..reading import read_text
+from kb.util import characters
+from kb.errors import InputError
+from kb.util.files import read_text
+from kb.importer.document import Document, parse_markdown, parse_text
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
-
-#: Section names that are headings even without numbering or Markdown marks.
-KNOWN_SECTIONS = frozenset({
-    "detail", "details", "comment", "comments", "disclaimer", "summary", "background", "context",
-    "next steps", "key points", "opportunities", "conclusion", "conclusions", "introduction",
-    "overview", "analysis", "what happened", "why it matters", "outcome", "outcomes", "action",
-    "actions", "recommendations", "contact", "contacts", "further information", "key findings",
-})
-_NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)[.)]?\s+(\S.*)$")
-_BULLET = re.compile(r"^\s*(?:[-*+•·▪‣◦–]|\d{1,2}[.)])\s+(.*)$")
-_METADATA_LINE = re.compile(r"^(?:First published|Published|Last updated|Updated|From:)\s", re.IGNORECASE)
-#: Unwrapped paragraphs (one line each, as copied from a web page) are longer than this.
-WRAP_WIDTH = 100
-
-
-@dataclass(frozen=True)
-class Block:
-    kind: str  # "heading", "paragraph", "item" or "table"
-    text: str  # plain text, inline markup removed
-    level: int = 0  # heading level, 1 for the page title
-    markdown: str | None = None  # the original Markdown, for Markdown sources
-
-
-@dataclass
-class Document:
-    shown: str
-    format: str  # "text", "html" or "markdown"
-    blocks: list[Block]
-    url: str | None = None
-    page_title: str | None = None  # <title> or og:title of an HTML page
-    meta: dict[str, str] = field(default_factory=dict)
 
 
 def read_source(path: Path, shown: str | None = None, text: str | None = None) -> Document:
@@ -65,13 +35,13 @@ def read_source(path: Path, shown: str | None = None, text: str | None = None) -
             exc.hint = ("import plain text, a saved HTML page or Markdown; "
                         "for a PDF or Word file, copy its text into a .txt file")
         raise
-    # Imported text is text from outside: the characters kb refuses in reports (kb.characters)
+    # Imported text is text from outside: the characters kb refuses in reports (kb.util.characters)
     # are removed, as written and as an HTML page's character references decode them.
     text = characters.remove(text)
     suffix = path.suffix.lower()
     head = text.lstrip()[:500].lower()
     if suffix in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")) or "<body" in head:
-        from .html import parse_html
+        from kb.importer.html import parse_html
 
         document = parse_html(text, shown)
         document.blocks = [replace(b, text=characters.remove(b.text)) for b in document.blocks]
@@ -97,183 +67,3 @@ def _looks_like_markdown(text: str) -> bool:
                 or re.search(r"^\S.*\n={3,}\s*$", text, re.MULTILINE))
 
 
-# -- plain text --------------------------------------------------------------------------------
-def is_heading_line(line: str) -> bool:
-    """A short line that names a section: 'Detail', '0.1 Detail', '2. Comment'."""
-    line = line.strip().rstrip(":")
-    if not line or len(line) > 70:
-        return False
-    numbered = _NUMBERED_HEADING.match(line)
-    if numbered:
-        rest = numbered.group(2)
-        return rest[:1].isupper() and not rest.endswith((".", ",", ";")) and len(rest.split()) <= 8
-    return line.casefold() in KNOWN_SECTIONS
-
-
-def _hard_wrapped(lines: list[str]) -> bool:
-    """Lines of one paragraph broken at a fixed width, not separate short lines."""
-    from .chrome import chrome_kind
-
-    widest = max(len(line) for line in lines)
-    if len(lines) == 1 or widest > WRAP_WIDTH or any(chrome_kind(line) for line in lines):
-        return False
-    if any(line.lstrip()[:1].islower() for line in lines[1:]):
-        return True  # a line going on in lower case continues the one before
-    return widest >= 40 and all(len(line.rstrip()) >= 0.6 * widest for line in lines[:-1])
-
-
-def _is_short_line(line: str) -> bool:
-    """A line shaped like a section heading: short, unpunctuated, not a name or a caption."""
-    line = line.strip()
-    words = line.split()
-    if not (0 < len(line) <= 90 and len(words) <= 12) or line.endswith((".", ",", ";", ":", "!", "?", "”")):
-        return False
-    if not line[:1].isupper() or line.casefold() in KNOWN_SECTIONS:
-        return line.casefold() in KNOWN_SECTIONS
-    # 'Sir Mark Walport', 'Jo Johnson': a name or photo caption is every word capitalised.
-    return len(words) == 1 or any(w[:1].islower() for w in words[1:])
-
-
-def parse_text(text: str, shown: str) -> Document:
-    """Text as copied from a web page: one paragraph per line, or hard-wrapped paragraphs."""
-    blocks: list[Block] = []
-    for chunk in re.split(r"\n\s*\n", text):
-        lines = [line.rstrip() for line in chunk.split("\n") if line.strip()]
-        if not lines:
-            continue
-        unwrapped = not _hard_wrapped(lines)
-        paragraph: list[str] = []
-
-        def flush() -> None:
-            if paragraph:
-                blocks.append(Block("paragraph", " ".join(p.strip() for p in paragraph)))
-                paragraph.clear()
-
-        for line in lines:
-            bullet = _BULLET.match(line)
-            if _METADATA_LINE.match(line.strip()):
-                flush()
-                paragraph.append(line)
-                flush()
-            elif is_heading_line(line) and not (bullet and not _NUMBERED_HEADING.match(line.strip())):
-                flush()
-                blocks.append(Block("heading", _strip_number(line.strip().rstrip(":")), 2))
-            elif bullet and not is_heading_line(line):
-                flush()
-                blocks.append(Block("item", bullet.group(1).strip()))
-            elif unwrapped:
-                flush()
-                paragraph.append(line)
-                flush()
-            else:
-                paragraph.append(line)
-        flush()
-    # A lone short line before any text is a title or a heading: leave that to extract,
-    # but mark lone short lines as candidate headings so sections are found.
-    out = []
-    for index, block in enumerate(blocks):
-        following = blocks[index + 1] if index + 1 < len(blocks) else None
-        if block.kind == "paragraph" and _is_short_line(block.text) and following is not None \
-                and following.kind != "heading" and not _is_short_line(following.text):
-            out.append(Block("heading", block.text, 2))
-        else:
-            out.append(block)
-    return Document(shown, "text", out)
-
-
-def _strip_number(text: str) -> str:
-    numbered = _NUMBERED_HEADING.match(text)
-    return numbered.group(2).strip() if numbered else text
-
-
-# -- Markdown ----------------------------------------------------------------------------------
-# Linear patterns only (issue 12): a closing '#*' between two '\s*' after a lazy '(.*?)' made the
-# heading pattern cubic in the spaces of a line ('## a', 2,000 spaces, 'b' took 10 s). The closing
-# hashes are stripped in code instead (see _atx_title).
-_ATX = re.compile(r"^(#{1,6})\s+(.*)$")
-_SETEXT = re.compile(r"^(=+|-+)\s*$")
-_BOLD_LINE = re.compile(r"^\s*(\*\*|__)([^*_].*?)\1\s*(?::\s*)?$")
-
-
-def _atx_title(text: str) -> str:
-    """A Markdown heading's text without its closing hashes: ``Notes ##`` -> ``Notes``."""
-    return text.rstrip().rstrip("#").rstrip()
-
-
-#: Inline Markdown, each pattern linear: no part scans past the next opening bracket or mark, where
-#: '[^\]]+' from every '[' of '[[[[...' made the link pattern quadratic (issue 12).
-_IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^)\[]*\)")
-_LINK = re.compile(r"\[([^\[\]]+)\]\([^)\[]*\)")
-_EMPHASIS = re.compile(r"(?<![\w*])(?:\*(?!\s)([^*\n]+?)(?<!\s)\*|_(?!\s)([^_\n]+?)(?<!\s)_)(?![\w*])")
-_TAG = re.compile(r"<[^<>]+>")
-
-
-def markdown_to_text(markdown: str) -> str:
-    """Inline Markdown to plain text: links, emphasis, code marks removed."""
-    text = _IMAGE.sub(r"\1", markdown)
-    text = _LINK.sub(r"\1", text)
-    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
-    text = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
-    text = text.replace("`", "")
-    text = _TAG.sub("", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def parse_markdown(text: str, shown: str) -> Document:
-    blocks: list[Block] = []
-    paragraph: list[str] = []
-    lines = text.split("\n")
-
-    def flush() -> None:
-        if paragraph:
-            markdown = " ".join(p.strip() for p in paragraph)
-            blocks.append(Block("paragraph", markdown_to_text(markdown), markdown=markdown))
-            paragraph.clear()
-
-    in_fence = False
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        if stripped.startswith(("```", "~~~")):
-            in_fence = not in_fence
-            continue
-        if in_fence or stripped.startswith("<!--"):
-            continue
-        following = lines[i + 1] if i + 1 < len(lines) else ""
-        atx = _ATX.match(stripped)
-        if atx:
-            flush()
-            title = markdown_to_text(_atx_title(atx.group(2)))
-            blocks.append(Block("heading", _strip_number(title), len(atx.group(1))))
-        elif stripped and not paragraph and _SETEXT.match(following.strip()) and \
-                len(following.strip()) >= 3 and not _BULLET.match(stripped):
-            flush()
-            level = 1 if following.strip().startswith("=") else 2
-            blocks.append(Block("heading", _strip_number(markdown_to_text(stripped)), level))
-        elif _SETEXT.match(stripped) and len(stripped) >= 3 and blocks and blocks[-1].kind == "heading" \
-                and not paragraph:
-            continue  # the underline of a setext heading
-        elif _BOLD_LINE.match(stripped) and is_heading_line(_BOLD_LINE.match(stripped).group(2)):
-            flush()
-            blocks.append(Block("heading", _strip_number(_BOLD_LINE.match(stripped).group(2).strip()), 2))
-        elif stripped.startswith("|") and stripped.endswith("|") and not paragraph:
-            # A Markdown table is kept whole, as written.
-            if blocks and blocks[-1].kind == "table":
-                last = blocks.pop()
-                blocks.append(Block("table", f"{last.text} {markdown_to_text(stripped.strip('|'))}",
-                                    markdown=f"{last.markdown}\n{stripped}"))
-            else:
-                blocks.append(Block("table", markdown_to_text(stripped.strip("|")), markdown=stripped))
-        elif _BULLET.match(line) and (not paragraph or _BULLET.match(paragraph[0])):
-            flush()
-            item = _BULLET.match(line).group(1).strip()
-            blocks.append(Block("item", markdown_to_text(item), markdown=item))
-        elif not stripped:
-            flush()
-        elif line.startswith(("    ", "\t")) and blocks and blocks[-1].kind == "item" and not paragraph:
-            last = blocks.pop()
-            markdown = f"{last.markdown} {stripped}"
-            blocks.append(Block("item", markdown_to_text(markdown), markdown=markdown))
-        else:
-            paragraph.append(stripped)
-    flush()
-    return Document(shown, "markdown", blocks)

@@ -24,8 +24,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..schema import number_in_range
-from .extract import MONTH_RE, WORD_NUMBERS, month_number, split_sentences
+from kb.report.fields import number_in_range
+from kb.importer.extract import WORD_NUMBERS
+from kb.importer.document import split_sentences
+from kb.importer.datefind import MONTH_RE, month_number
 
 CURRENCIES = {
     "us$": "USD", "$": "USD", "usd": "USD", "dollars": "USD", "£": "GBP", "gbp": "GBP",

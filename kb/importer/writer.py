@@ -9,18 +9,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .. import yamlstrict
-from ..atomic import write_text
-from ..checks import Checker
-from ..errors import InputError, KbError, ProjectError
-from ..reading import MAX_FILE_BYTES
-from ..project import Project
-from ..registry import TAG_LISTS, Registry
-from ..report import parse_report
-from ..schema import slugify
-from .analyse import Draft
-from .entities import NewEntity
-from .extract import Section
+from kb.report import yamlstrict
+from kb.util.atomic import write_text
+from kb.checks.rules import Checker
+from kb.errors import InputError, KbError, ProjectError
+from kb.util.files import MAX_FILE_BYTES
+from kb.project import Project
+from kb.registry.model import Registry
+from kb.report.model import TAG_LISTS
+from kb.report.parse import parse_report
+from kb.util.text import slugify
+from kb.importer.analyse import Draft
+from kb.importer.entities import NewEntity
+from kb.importer.extract import Section
 
 REGISTRY_FILE = "imported.yml"
 REGISTRY_HEADER = """\

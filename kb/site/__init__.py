@@ -7,7 +7,12 @@
 - :mod:`kb.site.report_pages`, :mod:`kb.site.entity_pages`, :mod:`kb.site.browse_pages`: the pages.
 - :mod:`kb.site.prerender`: generated Markdown pages made HTML; :mod:`kb.site.passthrough`: the
   MkDocs hook that passes HTML pages through.
-- :mod:`kb.site.indexing`: Pagefind. :mod:`kb.site.hooks`, :mod:`kb.site.bodycache`: ``kb serve``.
+- :mod:`kb.site.pagefind`: Pagefind. :mod:`kb.site.hooks`, :mod:`kb.site.bodycache`: ``kb serve``.
 - :mod:`kb.site.feeds`: Atom feeds. :mod:`kb.site.html`: escaping and sanitising.
 - :mod:`kb.site.paths`: where each page lives and links between pages.
+- :mod:`kb.site.children`: MkDocs and Pagefind started so that they die with ``kb``.
+
+May import every package below it (:mod:`kb.export`, :mod:`kb.relations`, :mod:`kb.tracking`,
+:mod:`kb.checks`, :mod:`kb.registry`, :mod:`kb.report`, :mod:`kb.util`); nothing imports it but
+the CLI.
 """

@@ -45,7 +45,7 @@ def load(path: Path, key: str) -> dict[str, str]:
 
 def save(path: Path, key: str, bodies: dict[str, str], wanted: set[str]) -> None:
     """Keep the bodies of the current reports only (``wanted``: their hashes), atomically."""
-    from ..atomic import write_text
+    from kb.util.atomic import write_text
 
     kept = {k: v for k, v in bodies.items() if k in wanted}
     write_text(path, json.dumps({"key": key, "bodies": kept}, ensure_ascii=False), overwrite=True)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..dates import MONTHS, human_date
-from . import paths
-from .context import LATEST, Site, country_label, front_matter, kind_label, type_label
-from .entity_pages import opportunity_table, target_table
-from .html import text
+from kb.report.dates import MONTHS, human_date
+from kb.site import paths
+from kb.site.context import LATEST, Site, country_label, front_matter, kind_label, type_label
+from kb.site.entity_pages import opportunity_table, target_table
+from kb.site.html import text
 
 TABLE_NAMES = (("reports", "Reports"), ("entities", "Entities"), ("opportunities", "Opportunities"),
                ("targets", "Targets"))

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..errors import BuildError, UsageError
-from ..problems import Problem
-from ..project import Project
-from . import paths
-from .children import python_module
+from kb.errors import BuildError, UsageError
+from kb.problems import Problem
+from kb.project import Project
+from kb.site import paths
+from kb.site.children import python_module
 
 CONFIG = "mkdocs.yml"
 INTERNAL_DOCS = "site-internal-docs"
@@ -75,7 +75,7 @@ def _setting(project: Project, key: str, default: str | None = None) -> str | No
 
 def _lock(project: Project, internal: bool):
     """One build (or page generation) of each site at a time; a second fails at once, in one line."""
-    from ..outputs import locked
+    from kb.util.folders import locked
 
     return locked(project.state_dir / f"site{'-internal' if internal else ''}.lock",
                   f"kb build{' --internal' if internal else ''}", project.show(project.site_dir(internal)),
@@ -121,7 +121,7 @@ def _quoted(value) -> str:
 
 def _write_if_changed(path: Path, text: str) -> None:
     """Atomically, so a run killed mid-write never leaves half a config for the next one."""
-    from ..atomic import write_text
+    from kb.util.atomic import write_text
 
     try:
         if path.read_bytes() == text.encode("utf-8"):
@@ -141,9 +141,10 @@ def generate(project: Project, *, internal: bool = False, today: date | None = N
 def _generate(project: Project, internal: bool, today: date | None, keep_bodies: bool = False) -> Generated:
     """:func:`generate`, for a caller that holds the site's lock. ``keep_bodies``: reuse and keep
     rendered bodies between runs (``kb serve``, see :mod:`kb.site.bodycache`)."""
-    from ..kbase import cpus_available, load
-    from .context import Site
-    from .generate import site_files, sync
+    from kb.checks.knowledgebase import load
+    from kb.util.workers import cpus_available
+    from kb.site.context import Site
+    from kb.site.generate import site_files, sync
 
     refuse_outputs_in_docs(project)
     # Only errors leave a report out of the site; the untagged-mention check can only warn.
@@ -151,7 +152,7 @@ def _generate(project: Project, internal: bool, today: date | None, keep_bodies:
     site_url = _setting(project, "site_url") or "http://127.0.0.1:8000/"
     cached: dict[str, str] | None = None
     if keep_bodies:
-        from . import bodycache
+        from kb.site import bodycache
 
         cache_file = bodycache.cache_file(project.state_dir, internal)
         cache_key = bodycache.fingerprint(project.registry_dir, site_url)
@@ -183,9 +184,9 @@ def refuse_outputs_in_docs(project: Project) -> None:
     """Fail closed on what kb writes elsewhere (an index, an export, anything with kb's output
     marker) found in ``docs/``, outside the pages generated into ``docs/kb/``: MkDocs would publish
     it, and it may be the staff index or the staff export."""
-    from ..outputs import MARKER, read_marker
-    from ..opendata import TABLES
-    from ..indexstore import MANIFEST, STATE
+    from kb.util.folders import MARKER, read_marker
+    from kb.export import TABLES
+    from kb.search.store import MANIFEST, STATE
 
     generated = os.path.realpath(project.docs_dir / paths.GENERATED)
     seen: set[str] = set()
@@ -243,7 +244,7 @@ def generate_apart(project: Project, *, internal: bool = False) -> Generated:
 
 
 def _generate_reporting(root: str, internal: bool) -> tuple[str, object]:
-    from ..errors import KbError
+    from kb.errors import KbError
 
     try:
         return "ok", generate(Project.at(root), internal=internal, keep_bodies=True)
@@ -253,13 +254,13 @@ def _generate_reporting(root: str, internal: bool) -> tuple[str, object]:
 
 def build_site(project: Project, *, internal: bool = False, today: date | None = None) -> BuildResult:
     """``kb build``: generate, build with ``mkdocs build --strict`` and index with Pagefind into a
-    new folder, then swap it in for site/ (or site-internal/) as a whole (see :mod:`kb.outputs`).
+    new folder, then swap it in for site/ (or site-internal/) as a whole (see :mod:`kb.util.folders`).
 
     The lock is held from generation to swap; a killed or failed build leaves the
     previous site live and whole.
     """
-    from ..outputs import check_ownership, replacing
-    from .indexing import Indexing
+    from kb.util.folders import check_ownership, replacing
+    from kb.site.pagefind import Indexing
 
     out = project.site_dir(internal)
     made_by = f"kb build{' --internal' if internal else ''}"
@@ -267,7 +268,7 @@ def build_site(project: Project, *, internal: bool = False, today: date | None =
     with _lock(project, internal):
         generated = _generate(project, internal, today)
         with replacing(out, project.show(out), made_by) as staged:
-            # MkDocs builds while Pagefind indexes the generated report pages (kb.site.indexing).
+            # MkDocs builds while Pagefind indexes the generated report pages (kb.site.pagefind).
             mkdocs = _start_mkdocs_build(project, generated, staged, internal)
             try:
                 indexing = Indexing(generated.docs_dir,

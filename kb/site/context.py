@@ -12,16 +12,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlparse
 
-from ..countries import country_name
-from ..dates import MONTHS, FuzzyDate, human_date
-from ..mentions import MentionFinder
-from ..opendata import TrackedOpportunity, TrackedTarget, track_opportunities, track_targets
-from ..registry import Entity, Registry
-from ..related import Relations
-from ..markers import opens_section
-from ..report import Report, Visit
-from . import paths
-from .html import BodyRenderer, attribute, text
+from kb.report.countries import country_name
+from kb.report.dates import MONTHS, FuzzyDate, human_date
+from kb.registry.mentions import MentionFinder
+from kb.tracking.model import TrackedOpportunity, TrackedTarget, track_opportunities, track_targets
+from kb.registry.model import Entity, Registry
+from kb.relations.related import Relations
+from kb.report.markers import opens_section
+from kb.report.model import Report, Visit
+from kb.site import paths
+from kb.site.html import BodyRenderer, attribute, text
 
 KIND_LABELS = {
     "ministry": ("Ministry", "Ministries"),
@@ -99,7 +99,7 @@ class Site:
 
     def _refuse_internal_content(self) -> None:
         """Fail closed: a public build given anything but redacted public reports stops."""
-        from ..errors import BuildError
+        from kb.errors import BuildError
 
         for report in self.reports:
             if not report.is_public or report.internal_notes or report.review \
@@ -239,7 +239,7 @@ def front_matter(title: str, *, description: str | None = None, feed: str | None
                  hide: tuple[str, ...] = (), extra: tuple[str, ...] = ()) -> str:
     """Front matter of a generated page; every value is HTML-escaped YAML. ``extra``: literal
     YAML lines written by the generators themselves (never from reports)."""
-    from .html import yaml_string
+    from kb.site.html import yaml_string
 
     lines = ["---", f"title: {yaml_string(title)}"]
     if description:

@@ -8,12 +8,13 @@ entities most often tagged with it.
 
 from __future__ import annotations
 
-from ..dates import human_date
-from ..opendata import TrackedOpportunity, TrackedTarget
-from ..registry import Entity
-from . import paths
-from .context import KIND_ORDER, STATE_LABELS, Site, front_matter, fuzzy, kind_label, number
-from .html import attribute, text, yaml_string
+from kb.report.dates import human_date
+from kb.tracking.model import TrackedOpportunity, TrackedTarget
+from kb.registry.model import Entity
+from kb.site import paths
+from kb.site.context import KIND_ORDER, STATE_LABELS, Site, front_matter, fuzzy, kind_label, number
+from kb.site.html import attribute, text, yaml_string
+from kb.site.page import HTML_PAGE, HtmlPage, html_table, paragraphs
 
 SEEN_WITH = 10
 
@@ -21,7 +22,7 @@ SEEN_WITH = 10
 def entity_page(site: Site, entity: Entity) -> str:
     """The page of one entity, as one HTML block (see :mod:`kb.site.report_pages`: built without
     Markdown, as the report pages are, for there are hundreds of them)."""
-    from .report_pages import HTML_PAGE, HtmlPage, paragraphs
+
 
     page = HtmlPage(site)
     feed = paths.sector_feed(entity.id) if entity.kind == "sector" else None
@@ -123,13 +124,6 @@ def reports_cell(site: Site, reports: list) -> str:
     return ", ".join(site.report_a(r, human_date(r.date)) for r in reports)
 
 
-def html_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    """A table as one raw HTML block (cells already HTML): see Site.report_list for why."""
-    head = "<tr>\n" + "".join(f"<th>{h}</th>\n" for h in headers) + "</tr>"
-    body = "\n".join("<tr>\n" + "".join(f"<td>{c}</td>\n" for c in row) + "</tr>" for row in rows)
-    return f"<table>\n<thead>\n{head}\n</thead>\n<tbody>\n{body}\n</tbody>\n</table>\n"
-
-
 def opportunity_table(site: Site, opportunities: list[TrackedOpportunity]) -> str:
     rows = [(attribute(o.title), attribute(o.status), site.entities_a(o.partners),
              ", ".join(site.country_a(c) for c in o.countries), reports_cell(site, o.reports))
@@ -170,6 +164,6 @@ def entities_index(site: Site) -> str:
 
 
 def site_country(entity: Entity) -> str:
-    from .context import country_label
+    from kb.site.context import country_label
 
     return country_label(entity.country) if entity.country else ""

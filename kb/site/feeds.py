@@ -12,9 +12,9 @@ from datetime import datetime, time, timezone
 
 from feedgen.feed import FeedGenerator
 
-from ..report import Report
-from . import paths
-from .context import FEED_ENTRIES, Site, country_label
+from kb.report.model import Report
+from kb.site import paths
+from kb.site.context import FEED_ENTRIES, Site, country_label
 
 
 def _moment(report: Report) -> datetime:

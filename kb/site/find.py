@@ -27,11 +27,11 @@ import html
 import re
 from collections import Counter
 
-from ..dates import human_date
-from ..report import Report
-from . import paths
-from .context import Site, country_label, front_matter, type_label
-from .html import attribute
+from kb.report.dates import human_date
+from kb.report.model import Report
+from kb.site import paths
+from kb.site.context import Site, country_label, front_matter, type_label
+from kb.site.html import attribute
 
 #: Filter key (in the index and the address) -> legend, in the order the page shows them.
 FILTERS: tuple[tuple[str, str], ...] = (
@@ -162,7 +162,7 @@ def find_page(site: Site) -> str:
 def _empty_find_page(site: Site) -> str:
     """The Find page of a site without reports: nothing to search, so neither the form nor its
     script, and no search index (``kb build`` skips Pagefind: it refuses to index no pages)."""
-    from .browse_pages import no_reports_yet
+    from kb.site.browse_pages import no_reports_yet
 
     return "\n".join([
         front_matter("Find reports", description="Search the reports.", hide=("navigation", "toc"),

@@ -14,18 +14,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..opendata import files as open_data_files
-from ..opendata import tables
-from . import paths
-from .browse_pages import (countries_index, country_page, home_page, opportunities_page, reports_index,
+from kb.export import files as open_data_files
+from kb.export import tables
+from kb.site import paths
+from kb.site.browse_pages import (countries_index, country_page, home_page, opportunities_page, reports_index,
                            sectors_index, targets_page, year_page, years_index)
-from .context import Site
-from .entity_pages import entities_index, entity_page
-from .feeds import feeds
-from .find import find_page
-from .bodycache import page_key
-from .prerender import PageRenderer
-from .report_pages import report_page
+from kb.site.context import Site
+from kb.site.entity_pages import entities_index, entity_page
+from kb.site.feeds import feeds
+from kb.site.find import find_page
+from kb.site.bodycache import page_key
+from kb.site.prerender import PageRenderer
+from kb.site.report_pages import report_page
+from kb.util.workers import can_fork
 
 #: Generated pages MkDocs renders from Markdown; every other one is HTML (see kb.site.prerender).
 _KEPT_MARKDOWN = frozenset({paths.HOME, paths.FIND})
@@ -102,7 +103,7 @@ class ReportPages:
         self.site = site
         self.children: list = []
         reports = site.reports
-        if workers <= 1 or len(reports) < PARALLEL_FROM or not _can_fork():
+        if workers <= 1 or len(reports) < PARALLEL_FROM or not can_fork():
             self.own = list(reports)
             return
         import multiprocessing
@@ -160,14 +161,6 @@ def _render_share(site: Site, reports: list, sender) -> None:
         sender.send(("error", exc))
     finally:
         sender.close()
-
-
-def _can_fork() -> bool:
-    """Forking a process that runs other threads (``mkdocs serve``) can deadlock."""
-    import multiprocessing
-    import threading
-
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def _after_front_matter(page: str, line: str) -> str:

@@ -9,7 +9,7 @@ a plain ``mkdocs build`` or ``zensical build`` of the generated tree.
 A rebuild renders only the pages whose files generation rewrote (``--dirty``), so the
 built pages of files generation deleted (a report removed or made internal) are deleted
 here. Pagefind runs in the background on the generated report pages (as in ``kb build``,
-see :mod:`kb.site.indexing`) and its bundle replaces the served one when done, so a
+see :mod:`kb.site.pagefind`) and its bundle replaces the served one when done, so a
 rebuild never waits for it: the Find page follows a few seconds behind the pages. A
 rebuild stops the previous rebuild's Pagefind if it still runs.
 """
@@ -31,7 +31,7 @@ def on_pre_build(config, **_kwargs) -> None:
     from kb.errors import KbError
     from kb.project import Project
     from kb.site.build import generate_apart, serve_sources_file, sources_fingerprint
-    from kb.site.indexing import PAGEFIND_DIR
+    from kb.site.pagefind import PAGEFIND_DIR
 
     root = os.environ.get("KB_SITE_ROOT")
     if not root:
@@ -102,7 +102,7 @@ def _start_indexing(project, docs_dir):
     import tempfile
     from pathlib import Path
 
-    from kb.site.indexing import Indexing
+    from kb.site.pagefind import Indexing
 
     state = project.state_dir
     state.mkdir(parents=True, exist_ok=True)

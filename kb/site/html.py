@@ -17,15 +17,14 @@ import html
 import json
 import re
 import xml.etree.ElementTree as etree
-from html.parser import HTMLParser
 from typing import Callable
 
 import markdown
-import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from ..mentions import MentionFinder
+from kb.registry.mentions import MentionFinder
+from kb.report.sanitise import sanitise
 
 #: Every character that is Markdown (or HTML) anywhere in a line, as a numeric character
 #: reference: Python-Markdown passes references through untouched, so unlike backslash
@@ -35,18 +34,6 @@ _AS_TEXT = str.maketrans({char: f"&#{ord(char)};" for char in "&<>\"'\\`*_{}[]|#
 _LINE_START = re.compile(r"^(?:-+(?=\s|$)|\+(?=\s|$)|\d+[.)](?=\s|$))")
 _SPACE = re.compile(r"\s+")
 
-ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS) - {"area", "map", "center", "nav", "header", "footer"}
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "img": {"src", "alt", "title", "width", "height"},
-    "abbr": {"title"},
-    "th": {"align", "colspan", "rowspan", "scope"},
-    "td": {"align", "colspan", "rowspan"},
-    "ol": {"start"},
-    "time": {"datetime"},
-}
-ALLOWED_CLASSES = {"a": {"kb-mention"}}
-URL_SCHEMES = frozenset({"http", "https", "mailto"})
 #: Inside these, a name is not turned into a link.
 NO_LINK_TAGS = frozenset({"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6"})
 
@@ -77,14 +64,6 @@ def attribute(value: object) -> str:
 def yaml_string(value: object) -> str:
     """A YAML scalar (JSON is YAML) holding HTML-escaped text: for front matter ``title:``."""
     return json.dumps(attribute(value), ensure_ascii=True)
-
-
-def sanitise(fragment: str) -> str:
-    """HTML with only harmless tags and attributes left, and only web and mail links."""
-    return nh3.clean(fragment, tags=set(ALLOWED_TAGS), attributes=ALLOWED_ATTRIBUTES,
-                     allowed_classes=ALLOWED_CLASSES,
-                     url_schemes=set(URL_SCHEMES), link_rel="noopener noreferrer",
-                     strip_comments=True)
 
 
 class _MentionLinker(Treeprocessor):
@@ -181,7 +160,7 @@ class BodyRenderer:
     def render(self, body: str, href: Callable[[str], str | None] | None = None) -> str:
         key = None
         if self.cache is not None and href is not None:
-            from .bodycache import body_key
+            from kb.site.bodycache import body_key
 
             key = body_key(body)
             found = self.cache.get(key)
@@ -192,68 +171,6 @@ class BodyRenderer:
         if key is not None:
             self.cache[key] = self.added[key] = rendered
         return rendered
-
-
-#: Elements the sanitiser removes that an author may have meant to work.
-REMOVED_ELEMENTS = frozenset({"script", "iframe", "object", "embed", "style", "form"})
-URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "background"})
-_SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*)\s*:", re.IGNORECASE)
-MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "sane_lists")
-
-
-def removed_on_publishing(body: str) -> list[tuple[int, str]]:
-    """What :func:`sanitise` takes out of this Markdown body that an author may have meant to
-    work, as ``(offset in body, fragment)`` in body order: script-like elements, event handlers,
-    and links or sources to a non-web scheme (``javascript:``, ``data:``), written as HTML or as
-    Markdown links. Only markup counts: the same text in code, or escaped (``&lt;script&gt;``),
-    is published as text and is not listed. ``kb check`` warns with these, so what it says is
-    removed is what the site removes."""
-    converter = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
-    rendered = converter.convert(body)
-    found: set[tuple[int, str]] = set()
-    for raw in converter.htmlStash.rawHtmlBlocks:
-        at = body.find(raw) if isinstance(raw, str) and "<" in raw else -1
-        if at < 0:  # not written by the author: a code block, stashed as escaped HTML
-            continue
-        for offset, tag, source, attributes in _start_tags(raw):
-            if tag in REMOVED_ELEMENTS:
-                found.add((at + offset, source[:1 + len(tag)]))
-            for name, value in attributes:
-                if name.startswith("on") or _unsafe_url(name, value):
-                    # The scheme as written; or, written with character references, the attribute.
-                    where = (None if name.startswith("on") else re.search(
-                        rf"(?<=\b{re.escape(name)})\s*=\s*[\"']?\s*[a-z][a-z0-9+.-]*\s*:", source, re.IGNORECASE)) \
-                        or re.search(rf"[\s/\"']{re.escape(name)}\s*=", source, re.IGNORECASE)
-                    found.add((at + offset + where.start(), where.group(0).lstrip("/\"' \t\n"))
-                              if where else (at + offset, f"{name}="))
-    # Markdown links and images: their destination is in the rendered HTML, as written.
-    for _offset, _tag, _source, attributes in _start_tags(rendered):
-        for name, value in attributes:
-            at = body.find(f"({value}") if _unsafe_url(name, value) else -1
-            if at >= 0:
-                found.add((at, "(" + _SCHEME.match(value).group(0).strip()))
-    return sorted(found)
-
-
-def _unsafe_url(attribute_name: str, value: str | None) -> bool:
-    scheme = _SCHEME.match(value or "") if attribute_name in URL_ATTRIBUTES else None
-    return scheme is not None and scheme.group(1).lower() not in URL_SCHEMES
-
-
-def _start_tags(fragment: str) -> list[tuple[int, str, str, list[tuple[str, str | None]]]]:
-    """``(offset, tag, tag as written, attributes with references decoded)`` of each start tag."""
-    tags: list[tuple[int, str, str, list[tuple[str, str | None]]]] = []
-    line_starts = [0] + [m.end() for m in re.finditer("\n", fragment)]
-
-    class StartTags(HTMLParser):
-        def handle_starttag(self, tag, attrs):
-            line, column = self.getpos()
-            tags.append((line_starts[line - 1] + column, tag, self.get_starttag_text() or "", attrs))
-
-    parser = StartTags(convert_charrefs=True)
-    parser.feed(fragment)
-    parser.close()
-    return tags
 
 
 def raw_block(fragment: str, css_class: str) -> str:

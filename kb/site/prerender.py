@@ -23,7 +23,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from . import paths
+from kb.site import paths
 
 #: A raw HTML list or table the generators wrote (always at a line start, closed on its own line).
 _RAW_BLOCK = re.compile(r"^<(ul|table)(?: [^>\n]*)?>\n.*?^</\1>\n", re.DOTALL | re.MULTILINE)

@@ -14,16 +14,16 @@ knowledge base (related reports, other reports about an opportunity) are capped.
 
 from __future__ import annotations
 
-import re
 
-from ..dates import human_date
-from ..opendata import target_state
-from ..report import Opportunity, Person, Report, Target
-from . import paths
-from .context import KIND_ORDER, STATE_LABELS, Site, fuzzy, kind_label, number, type_label, visit_span
-from .entity_pages import html_table
-from .find import search_data
-from .html import attribute, one_block, yaml_string
+from kb.report.dates import human_date
+from kb.tracking.model import target_state
+from kb.report.model import Opportunity, Person, Report, Target
+from kb.site import paths
+from kb.site.context import KIND_ORDER, STATE_LABELS, Site, fuzzy, kind_label, number, type_label, visit_span
+from kb.site.page import html_table
+from kb.site.find import search_data
+from kb.site.html import attribute, one_block, yaml_string
+from kb.site.page import HTML_PAGE, HtmlPage, paragraphs
 
 RELATED = 5
 #: Reports scored for "Related reports" per page: keeps the build linear (see Relations.related).
@@ -32,11 +32,6 @@ OTHER_REPORTS = 5
 #: Shown when a report names no disclaimer and the registry has none called 'standard'.
 DEFAULT_DISCLAIMER = ("Disclaimer", "This report is published for information only. It reflects what its "
                       "authors understood at the time of writing and may since have become out of date.")
-#: Front matter key of a generated page that is one raw HTML block (see kb.site.passthrough).
-HTML_PAGE = "kb_html"
-_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
-_TAGS = re.compile(r"<[^>]+>")
-_BLANK_LINE = re.compile(r"\n\s*\n")
 
 
 def report_page(site: Site, report: Report) -> str:
@@ -81,60 +76,6 @@ def _front_matter(report: Report) -> str:
         lines.append(f"description: {yaml_string(report.summary)}")
     lines += [f"{HTML_PAGE}: true", "search:", "  exclude: true", "---", ""]
     return "\n".join(lines)
-
-
-class HtmlPage:
-    """Links and heading ids of one generated HTML page (ids unique within the page, as the toc
-    extension makes them, so the theme's table of contents and permalinks work as on Markdown pages)."""
-
-    def __init__(self, site: Site) -> None:
-        self.site = site
-        self.ids: set[str] = set()
-
-    def heading(self, level: int, inner_html: str) -> str:
-        anchor = self._unique(_slug(inner_html))
-        return (f'<h{level} id="{anchor}">{inner_html}<a class="headerlink" href="#{anchor}" '
-                f'title="Permanent link">&para;</a></h{level}>')
-
-    def with_heading_ids(self, fragment: str) -> str:
-        return _HEADING.sub(lambda m: self.heading(int(m.group(1)), m.group(2)), fragment)
-
-    def _unique(self, anchor: str) -> str:
-        anchor = anchor or "section"
-        candidate, n = anchor, 0
-        while candidate in self.ids:
-            n += 1
-            candidate = f"{anchor}_{n}"
-        self.ids.add(candidate)
-        return candidate
-
-    def href(self, target: str) -> str:
-        return self.site.href(target)
-
-    def entity(self, entity_id: str, *, chip: bool = False) -> str:
-        return self.site.entity_a(entity_id, chip=chip)
-
-    def entities(self, entity_ids) -> str:
-        return self.site.entities_a(entity_ids)
-
-    def report(self, report: Report) -> str:
-        return self.site.report_a(report)
-
-    def country(self, code: str) -> str:
-        return self.site.country_a(code)
-
-
-def _slug(inner_html: str) -> str:
-    from markdown.extensions.toc import slugify
-
-    import html
-
-    return slugify(html.unescape(_TAGS.sub("", inner_html)), "-")
-
-
-def paragraphs(value: object) -> str:
-    """Escaped text as paragraphs (blank lines in the text separate them)."""
-    return "\n".join(f"<p>{attribute(p)}</p>" for p in _BLANK_LINE.split(str(value)) if p.strip())
 
 
 def _person(page: HtmlPage, person: Person) -> str:

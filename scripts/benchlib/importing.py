@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 import shutil
-from pathlib import Path
 
 from .common import REPO, Row, Settings, kb_command, summary
 from .measure import bytes_text, run, seconds_text

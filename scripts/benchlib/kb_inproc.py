@@ -1,6 +1,6 @@
 """In-process measurements of the kb library, each run as its own process by the benchmark.
 
-    python kb_inproc.py search ROOT REPEAT QUERIES_JSON   # warm searches (one kb.search.Searcher); JSON timings
+    python kb_inproc.py search ROOT REPEAT QUERIES_JSON   # warm searches (one kb.search.api.Searcher); JSON timings
     python kb_inproc.py generate ROOT                     # `kb build` page generation alone
 
 The library API used here is the one the CLI calls; when it is missing (a step
@@ -18,9 +18,9 @@ NOT_AVAILABLE = 3
 
 def warm_search(root: str, repeat: int, queries: list[dict]) -> dict:
     try:
-        from kb.filters import Filters
+        from kb.registry.filters import Filters
         from kb.project import Project
-        from kb.search import Searcher, SearchRequest
+        from kb.search.api import Searcher, SearchRequest
     except ImportError as exc:
         print(f"kb search library not available: {exc}", file=sys.stderr)
         raise SystemExit(NOT_AVAILABLE)

@@ -1,0 +1,172 @@
+"""Open data: the knowledge base as tables of reports, entities, opportunities and targets.
+
+The site publishes these tables as JSON and CSV under ``kb/api/`` and ``kb export``
+writes the same files locally. Opportunities and targets are tracked across
+reports: a later report that reuses an id updates the same opportunity or target
+(latest report wins, every report is kept as a source).
+
+Public tables are made only from the redacted reports that
+:meth:`kb.checks.knowledgebase.KnowledgeBase.visible` returns; internal-only columns exist only
+when ``include_internal`` is true.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kb.util.formats import csv_text, to_json
+from kb.registry.model import Registry
+from kb.report.model import TAG_LISTS
+from kb.report.model import Measure, Report
+from kb.tracking.model import TrackedOpportunity, TrackedTarget, track_opportunities, track_targets
+
+TABLES = ("reports", "entities", "opportunities", "targets")
+
+
+# -- tables ------------------------------------------------------------------------------------
+def report_page(report_id: str) -> str:
+    """A report's page on the site, relative to the site root."""
+    return f"kb/reports/{report_id}/"
+
+
+def entity_page(kind: str, entity_id: str) -> str:
+    return f"kb/entities/{kind}/{entity_id}/"
+
+
+def _measure(measure: Measure | None) -> tuple[Any, str | None]:
+    if measure is None:
+        return None, None
+    return measure.value, str(measure.as_of) if measure.as_of else None
+
+
+def report_row(report: Report, include_internal: bool) -> dict:
+    visit = report.visit
+    source = report.source
+    row = {
+        "id": report.id, "title": report.title, "date": report.date.isoformat(),
+        "countries": list(report.countries), "type": report.type, "summary": report.summary,
+        "visit_start": visit.start.isoformat() if visit and visit.start else None,
+        "visit_end": visit.end.isoformat() if visit and visit.end else None,
+        "visit_places": list(visit.places) if visit else [],
+        "authors": [p.name for p in report.authors], "visitors": [p.name for p in report.visitors],
+        **{name: list(report.tags.get(name, ())) for name in TAG_LISTS},
+        "opportunities": [o.id for o in report.opportunities],
+        "targets": [t.id for t in report.targets],
+        "source_url": source.url if source else None,
+        "source_publisher": source.publisher if source else None,
+        "licence": source.licence if source else None,
+        "classification": report.classification, "supersedes": report.supersedes,
+        "page": report_page(report.id), "body": report.body,
+    }
+    if include_internal:
+        row["visibility"] = report.visibility
+        row["internal_notes"] = report.internal_notes
+        row["review"] = list(report.review)
+    return row
+
+
+def entity_row(entity, report_count: int) -> dict:
+    row = entity.as_row()
+    row["acronyms"] = list(entity.acronyms)
+    row.pop("valid", None)
+    row["reports"] = report_count
+    row["page"] = entity_page(entity.kind, entity.id)
+    return row
+
+
+def opportunity_row(opportunity: TrackedOpportunity) -> dict:
+    return {
+        "id": opportunity.id, "title": opportunity.title, "status": opportunity.status,
+        "sectors": list(opportunity.sectors), "partners": list(opportunity.partners),
+        "next_step": opportunity.next_step, "description": opportunity.description,
+        "countries": list(opportunity.countries),
+        "first_seen": opportunity.first_seen.isoformat(),
+        "last_updated": opportunity.last_updated.isoformat(),
+        "reports": [r.id for r in opportunity.reports],
+    }
+
+
+def target_row(target: TrackedTarget) -> dict:
+    baseline, baseline_as_of = _measure(target.baseline)
+    progress, progress_as_of = _measure(target.progress)
+    return {
+        "id": target.id, "what": target.what, "value": target.value, "unit": target.unit,
+        "deadline": str(target.deadline) if target.deadline else None,
+        "owner": target.owner, "baseline": baseline, "baseline_as_of": baseline_as_of,
+        "progress": progress, "progress_as_of": progress_as_of,
+        "status": target.status, "state": target.state, "countries": list(target.countries),
+        "reports": [r.id for r in target.reports],
+    }
+
+
+def tables(reports: list[Report], registry: Registry, today: date, *,
+           include_internal: bool = False) -> dict[str, list[dict]]:
+    """The four tables, each a list of rows (plain JSON-ready dicts)."""
+    counts: Counter = Counter()
+    for report in reports:
+        counts.update(report.entity_ids())
+    return {
+        "reports": [report_row(r, include_internal) for r in sorted(reports, key=lambda r: (r.date, r.id))],
+        "entities": [entity_row(e, counts[e.id]) for e in sorted(registry.entities.values(), key=lambda e: e.id)],
+        "opportunities": [opportunity_row(o) for o in track_opportunities(reports)],
+        "targets": [target_row(t) for t in track_targets(reports, today)],
+    }
+
+
+def files(all_tables: dict[str, list[dict]]) -> dict[str, str]:
+    """File name -> text, e.g. ``reports.json`` and ``reports.csv`` for every table, written by
+    the project's one JSON and one CSV writer (:mod:`kb.util.formats`: cells safe in a spreadsheet)."""
+    out = {}
+    for name, rows in all_tables.items():
+        out[f"{name}.json"] = to_json(rows, indent=1) + "\n"
+        out[f"{name}.csv"] = csv_text(rows, list(rows[0]) if rows else [])
+    return out
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    folder: Path
+    written: list[Path]
+    counts: dict[str, int]
+
+
+def export(project, out: Path | None = None, *, include_internal: bool = False,
+           today: date | None = None) -> ExportResult:
+    """``kb export``: write JSON and CSV of every table into ``out`` (default ``export/``).
+
+    The files are written into a new folder that then replaces ``out`` as a whole
+    (see :mod:`kb.util.folders`): a killed export leaves the previous files whole. A
+    folder holding anything but these files is never replaced.
+    """
+    from kb.util.atomic import write_text
+    from kb.checks.knowledgebase import load
+    from kb.util.folders import locked, replacing
+    from kb.project import check_output_folder
+
+    folder = Path(out) if out else project.root / "export"
+    shown = project.show(folder)
+    texts_names = {f"{name}.{kind}" for name in TABLES for kind in ("json", "csv")}
+    check_output_folder(project, folder, "kb export", shown, ours=lambda names: _older_export(names, texts_names),
+                        option="--out")
+    with locked(project.state_dir / "export.lock", "kb export", shown,
+                hint="wait for it to finish, then export again"):
+        kb = load(project)
+        reports = kb.visible(include_internal)
+        data = tables(reports, kb.registry, today or date.today(), include_internal=include_internal)
+        texts = files(data)
+        with replacing(folder, shown, "kb export") as staged:
+            for name, text in texts.items():
+                write_text(staged / name, text, overwrite=True, shown=shown)
+    return ExportResult(folder, [folder / name for name in texts],
+                        {name: len(rows) for name, rows in data.items()})
+
+
+def _older_export(names: list[str], written: set[str]) -> bool:
+    """A folder of an older kb export (before folders were marked): its files, and maybe the
+    temporary file of a write that was killed."""
+    return all(n in written or (n.endswith(".tmp") and any(n.startswith(f".{w}.") for w in written))
+               for n in names)

@@ -1,0 +1,160 @@
+"""``kb show ENTITY`` and ``kb related REPORT``: what the knowledge base knows about one thing.
+
+An entity is found by id, acronym, name or alias. Its page gathers its
+registry entry, its names over time (the rename lineage), the reports that tag
+it under any of those names, the opportunities and targets it takes part in,
+and the entities most often tagged with it. Relations come from
+:class:`kb.relations.related.Relations`, so the CLI and the site agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from kb.errors import UsageError
+from kb.project import Project
+
+
+@dataclass
+class EntityInfo:
+    entity: dict                     # the registry row (Entity.as_row)
+    names_over_time: list[dict]      # the lineage, oldest first
+    reports: list[dict]              # reports tagging it (any name), oldest first
+    opportunities: list[dict]
+    targets: list[dict]
+    seen_with: list[dict]
+    include_internal: bool = False
+
+    def as_json(self) -> dict:
+        return {"entity": self.entity, "names_over_time": self.names_over_time, "reports": self.reports,
+                "opportunities": self.opportunities, "targets": self.targets, "seen_with": self.seen_with,
+                "include_internal": self.include_internal}
+
+
+def find_entity(registry, text: str):
+    """The entity named ``text`` (id, acronym, name or alias); UsageError with suggestions if none."""
+    entity = registry.get(text.strip())
+    if entity:
+        return entity
+    found = registry.resolve(text)
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        options = ", ".join(f"{e.id} ({e.name})" for e in found)
+        raise UsageError(f"'{text}' names more than one entity: {options}", hint="give the id")
+    near = registry.suggest(text)
+    hint = f"did you mean {' or '.join(near)}?" if near else "list them with: kb entities"
+    raise UsageError(f"unknown entity '{text}'", hint=hint)
+
+
+def _report_row(report, tagged_as: list[str]) -> dict:
+    return {"id": report.id, "title": report.title, "date": report.date.isoformat(),
+            "countries": list(report.countries), "type": report.type,
+            "path": report.shown.replace("\\", "/"), "tagged_as": tagged_as}
+
+
+def entity_info(project: Project, text: str, *, include_internal: bool = False,
+                today: date | None = None, limit: int = 10) -> EntityInfo:
+    from kb.checks.knowledgebase import load
+    from kb.relations.related import Relations
+    from kb.tracking.listing import collect_opportunities, collect_targets
+
+    kb = load(project, mentions=False)  # warnings are not needed here, and that check is slow
+    registry = kb.registry
+    entity = find_entity(registry, text)
+    lineage = registry.lineage(entity.id) or [entity.id]
+    names = []
+    for other_id in lineage:
+        other = registry.get(other_id)
+        names.append({"id": other.id, "name": other.name, "acronyms": list(other.acronyms),
+                      "valid_from": str(other.valid_from) if other.valid_from else None,
+                      "valid_to": str(other.valid_to) if other.valid_to else None,
+                      "this": other.id == entity.id})
+    reports = kb.visible(include_internal)
+    relations = Relations(reports, registry)
+    family = set(lineage)
+    about = [_report_row(r, [e for e in r.entity_ids() if e in family])
+             for r in relations.reports_about(entity.id)]
+    opportunities = [o.as_dict() for o in collect_opportunities(reports)
+                     if family & {*o.sectors, *o.partners}]
+    targets = [t.as_dict() for t in collect_targets(reports, today or date.today())
+               if t.owner in family]
+    seen = [{"id": other, "label": registry.get(other).label if registry.get(other) else other,
+             "kind": registry.get(other).kind if registry.get(other) else None, "reports": count}
+            for other, count in relations.seen_with(entity.id, limit=limit)]
+    return EntityInfo(entity.as_row(), names, about, opportunities, targets, seen, include_internal)
+
+
+@dataclass
+class RelatedReports:
+    report: dict
+    related: list[dict] = field(default_factory=list)
+    include_internal: bool = False
+
+    def as_json(self) -> dict:
+        return {"report": self.report, "related": self.related, "include_internal": self.include_internal}
+
+
+def related_reports(project: Project, text: str, *, include_internal: bool = False,
+                    limit: int = 5) -> RelatedReports:
+    """``kb related``: the reports most like one report, by shared entities and distinctive words."""
+    from kb.checks.knowledgebase import load
+    from kb.relations.related import Relations
+
+    kb = load(project, mentions=False)  # warnings are not needed here, and that check is slow
+    report = kb.find_report(text)
+    if report is None:
+        from kb.util.suggest import did_you_mean
+
+        hint = did_you_mean(text, [r.id for r in kb.reports]) or "give a report id or the path of its file"
+        raise UsageError(f"no report '{text}'", hint=hint)
+    if not report.is_public and not include_internal:
+        raise UsageError(f"report '{report.id}' is internal", hint="add --include-internal to include it")
+    reports = kb.visible(include_internal)
+    view = next(r for r in reports if r.id == report.id)
+    relations = Relations(reports, kb.registry)
+    rows = []
+    for item in relations.related(view, limit=limit):
+        row = _report_row(item.report, list(item.shared))
+        row["score"] = item.score
+        row["shared"] = row.pop("tagged_as")
+        rows.append(row)
+    row = _report_row(view, [])
+    del row["tagged_as"]
+    return RelatedReports(row, rows, include_internal)
+
+
+def render_entity(info: EntityInfo) -> str:
+    """``kb show`` as text: the entry, names over time, reports, opportunities, targets, companions."""
+    entity = info.entity
+    lines = [f"{entity['name']} ({entity['id']})", f"kind: {entity['kind']}"]
+    for label, key in (("acronyms", "acronyms"), ("country", "country"), ("valid", "valid"),
+                       ("website", "website"), ("description", "description")):
+        if entity.get(key):
+            lines.append(f"{label}: {entity[key]}")
+    if entity.get("aliases"):
+        lines.append(f"aliases: {', '.join(entity['aliases'])}")
+    if len(info.names_over_time) > 1:
+        lines.append("")
+        lines.append("names over time:")
+        for name in info.names_over_time:
+            span = f"{name['valid_from'] or '?'} to {name['valid_to'] or 'now'}"
+            mark = "  <- this entry" if name["this"] else ""
+            lines.append(f"  {span:<25} {name['name']} ({name['id']}){mark}")
+    sections = (
+        (f"reports ({len(info.reports)}):",
+         [f"  {r['date']}  {r['title']}  [{', '.join(r['tagged_as'])}]  {r['path']}" for r in info.reports]),
+        (f"opportunities ({len(info.opportunities)}):",
+         [f"  {o['id']}  {o['status']}  {o['title']}  (last seen {o['last_seen']} in {o['report']})"
+          for o in info.opportunities]),
+        (f"targets ({len(info.targets)}):",
+         [f"  {t['id']}  {t['what']}  deadline {t['deadline'] or '-'}  status {t['status'] or '-'}"
+          + ("  FLAGGED: no report since the deadline" if t["flagged"] else "") for t in info.targets]),
+        ("most often seen with:", [f"  {s['reports']:>3}  {s['label']} ({s['id']})" for s in info.seen_with]),
+    )
+    for title, rows in sections:
+        lines.append("")
+        lines.append(title)
+        lines.extend(rows or ["  (none)"])
+    return "\n".join(lines)

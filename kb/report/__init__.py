@@ -1,0 +1,14 @@
+"""The report format: one Markdown file with strict YAML front matter.
+
+- :mod:`~kb.report.model`: the fields, their allowed values, the dataclasses (``Report``, ...).
+- :mod:`~kb.report.parse`: a file into a ``Report`` plus every problem, with lines.
+- :mod:`~kb.report.yamlstrict`: the strict YAML reader (and its proven-equal fast path).
+- :mod:`~kb.report.fields`: typed reading of YAML values, shared with the registry.
+- :mod:`~kb.report.dates`, :mod:`~kb.report.countries`: dates (full and partial), ISO countries.
+- :mod:`~kb.report.markers`, :mod:`~kb.report.comments`: internal sections and near-miss markers.
+- :mod:`~kb.report.public`: ``redact``, the one door to every public output.
+- :mod:`~kb.report.scaffold`: ``kb new``.
+
+May import: :mod:`kb.util`, :mod:`kb.errors`, :mod:`kb.problems`, :mod:`kb.project`. Knows nothing
+of the registry: tags are checked against it in :mod:`kb.checks`.
+"""

@@ -1,0 +1,42 @@
+"""Each facet value's documents as bitmasks, saved beside a live index generation.
+
+Reading every facet value's postings is the largest part of a one-off search with
+many matches; a generation never changes once it is live, so the first search that
+builds the masks (:meth:`kb.search.matching.OpenIndex.facet_masks`) saves them in
+:data:`kb.search.store.FACET_CACHE`, under a key naming the generation and its
+documents. The file is never copied into the next generation. A missing, damaged
+or foreign file is ignored (and written again).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kb.util.atomic import write_text
+from kb.errors import KbError
+from kb.search.store import FACET_CACHE
+
+Masks = dict[str, dict[str, int]]
+
+
+def load_masks(generation: Path, key: list, facets: tuple[str, ...]) -> Masks | None:
+    """The saved masks of ``generation`` if they were saved under ``key``, else None."""
+    try:
+        saved = json.loads((generation / FACET_CACHE).read_text(encoding="utf-8"))
+        if saved["key"] != key or sorted(saved["masks"]) != sorted(facets):
+            return None
+        return {name: {value: int(mask, 16) for value, mask in values.items()}
+                for name, values in saved["masks"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def save_masks(generation: Path, key: list, masks: Masks) -> None:
+    """Save ``masks`` for the next process; quietly not, where the index cannot be written."""
+    text = json.dumps({"key": key, "masks": {name: {value: format(mask, "x") for value, mask in values.items()}
+                                             for name, values in masks.items()}})
+    try:
+        write_text(generation / FACET_CACHE, text, overwrite=True)
+    except (OSError, KbError):
+        pass  # a read-only index, say: the next search builds them again
