@@ -34,9 +34,12 @@ class KbGroup(click.Group):
             sys.stderr.close()
             ctx.exit(0)
         except OSError as exc:  # the machine refused: disk full, no permission, file vanished
-            error = KbError(exc.strerror or str(exc), path=exc.filename,
-                            hint="check the free disk space and the permissions there, then run it again; "
-                                 "kb writes its outputs whole or not at all")
+            error = KbError(
+                exc.strerror or str(exc),
+                path=exc.filename,
+                hint="check the free disk space and the permissions there, then run it again; "
+                "kb writes its outputs whole or not at all",
+            )
             click.echo(error.render(), err=True)
             ctx.exit(error.exit_code)
 
@@ -59,8 +62,12 @@ def _iso_date(_ctx, param, value):
 
 
 @click.group(cls=KbGroup, context_settings=CONTEXT)
-@click.option("--root", type=click.Path(file_okay=False), default=None,
-              help="Project folder holding reports/ (default: the current folder).")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Project folder holding reports/ (default: the current folder).",
+)
 @click.version_option(package_name="bilateral-kb", prog_name="kb")
 @click.pass_context
 def main(ctx: click.Context, root: str | None) -> None:
@@ -83,8 +90,14 @@ def main(ctx: click.Context, root: str | None) -> None:
 @main.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings as well as errors.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="json prints a list of problems for tools.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json prints a list of problems for tools.",
+)
 @click.pass_context
 def check(ctx: click.Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> None:
     """Check reports and the registry; print every problem found.
@@ -106,9 +119,16 @@ def check(ctx: click.Context, paths: tuple[Path, ...], strict: bool, fmt: str) -
     if fmt == "json":
         from kb.util.formats import to_json
 
-        click.echo(to_json({"problems": [p.as_dict() for p in result.problems],
-                            "errors": result.errors, "warnings": result.warnings,
-                            "checked": result.checked}))
+        click.echo(
+            to_json(
+                {
+                    "problems": [p.as_dict() for p in result.problems],
+                    "errors": result.errors,
+                    "warnings": result.warnings,
+                    "checked": result.checked,
+                }
+            )
+        )
     else:
         for problem in result.problems:
             click.echo(problem.render())
@@ -120,14 +140,41 @@ def check(ctx: click.Context, paths: tuple[Path, ...], strict: bool, fmt: str) -
 # -- new ------------------------------------------------------------------------------------
 @main.command(context_settings=CONTEXT)
 @click.option("--title", prompt="Title", help="Headline, e.g. 'South Korea: innovation and openness'.")
-@click.option("--date", "day", callback=_iso_date, default=lambda: date.today().isoformat(),
-              show_default="today", prompt="Publication date (YYYY-MM-DD)", help="Publication date.")
+@click.option(
+    "--date",
+    "day",
+    callback=_iso_date,
+    default=lambda: date.today().isoformat(),
+    show_default="today",
+    prompt="Publication date (YYYY-MM-DD)",
+    help="Publication date.",
+)
 @click.option("--country", "countries", multiple=True, help="Partner country, ISO code (repeatable).")
-@click.option("--type", "report_type", default="visit-report", show_default=True,
-              type=click.Choice(["country-update", "visit-report", "ministerial-visit", "joint-statement",
-                                 "trade-mission", "meeting-note", "briefing"]), help="Kind of report.")
-@click.option("--visibility", type=click.Choice(["public", "internal"]), default="internal",
-              show_default=True, help="public is published on the site; internal is for staff.")
+@click.option(
+    "--type",
+    "report_type",
+    default="visit-report",
+    show_default=True,
+    type=click.Choice(
+        [
+            "country-update",
+            "visit-report",
+            "ministerial-visit",
+            "joint-statement",
+            "trade-mission",
+            "meeting-note",
+            "briefing",
+        ]
+    ),
+    help="Kind of report.",
+)
+@click.option(
+    "--visibility",
+    type=click.Choice(["public", "internal"]),
+    default="internal",
+    show_default=True,
+    help="public is published on the site; internal is for staff.",
+)
 @click.option("--visit-start", callback=_iso_date, help="First day of the visit (YYYY-MM-DD).")
 @click.option("--visit-end", callback=_iso_date, help="Last day of the visit (YYYY-MM-DD).")
 @click.option("--place", "places", multiple=True, help="A place visited (repeatable).")
@@ -150,8 +197,16 @@ def new(ctx, title, day, countries, report_type, visibility, visit_start, visit_
     if not countries:
         answer = click.prompt("Partner countries (ISO codes, comma-separated)")
         countries = tuple(c.strip() for c in answer.split(",") if c.strip())
-    spec = NewReport(title=title, date=day, countries=list(countries), visibility=visibility,
-                     type=report_type, visit_start=visit_start, visit_end=visit_end, places=list(places))
+    spec = NewReport(
+        title=title,
+        date=day,
+        countries=list(countries),
+        visibility=visibility,
+        type=report_type,
+        visit_start=visit_start,
+        visit_end=visit_end,
+        places=list(places),
+    )
     project = _project(ctx)
     path = create(project, spec)
     click.echo(project.show(path))
@@ -159,9 +214,23 @@ def new(ctx, title, day, countries, report_type, visibility, visit_start, visit_
 
 # -- entities -------------------------------------------------------------------------------
 @main.command(context_settings=CONTEXT)
-@click.argument("kind", required=False,
-                type=click.Choice(["ministry", "agency", "department", "organisation", "programme",
-                                   "project", "event", "sector", "person"]))
+@click.argument(
+    "kind",
+    required=False,
+    type=click.Choice(
+        [
+            "ministry",
+            "agency",
+            "department",
+            "organisation",
+            "programme",
+            "project",
+            "event",
+            "sector",
+            "person",
+        ]
+    ),
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
 def entities(ctx, kind: str | None, fmt: str) -> None:
@@ -191,18 +260,36 @@ def entities(ctx, kind: str | None, fmt: str) -> None:
 @main.command("import", context_settings=CONTEXT)
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Print the report(s) instead of writing them.")
-@click.option("--accept-new-entities", is_flag=True,
-              help="Add proposed new entities to reports/registry/imported.yml and tag them.")
-@click.option("--title", default=None, help="The report's title (one source only); default: read from the text.")
-@click.option("--date", "day", callback=_iso_date, default=None,
-              help="Publication date (YYYY-MM-DD); default: read from the text.")
-@click.option("--country", "countries", multiple=True,
-              help="Partner country, ISO code (repeatable); default: read from the text.")
-@click.option("--publisher", default=None,
-              help="Publishing government, ISO code or EU (never a partner); default: read from the text.")
+@click.option(
+    "--accept-new-entities",
+    is_flag=True,
+    help="Add proposed new entities to reports/registry/imported.yml and tag them.",
+)
+@click.option(
+    "--title", default=None, help="The report's title (one source only); default: read from the text."
+)
+@click.option(
+    "--date",
+    "day",
+    callback=_iso_date,
+    default=None,
+    help="Publication date (YYYY-MM-DD); default: read from the text.",
+)
+@click.option(
+    "--country",
+    "countries",
+    multiple=True,
+    help="Partner country, ISO code (repeatable); default: read from the text.",
+)
+@click.option(
+    "--publisher",
+    default=None,
+    help="Publishing government, ISO code or EU (never a partner); default: read from the text.",
+)
 @click.pass_context
-def import_command(ctx, sources, dry_run: bool, accept_new_entities: bool, title, day, countries,
-                   publisher) -> None:
+def import_command(
+    ctx, sources, dry_run: bool, accept_new_entities: bool, title, day, countries, publisher
+) -> None:
     """Import published texts as new, tagged draft reports for review.
 
     SOURCE is plain text copied from a published page, a saved HTML page, or
@@ -219,9 +306,9 @@ def import_command(ctx, sources, dry_run: bool, accept_new_entities: bool, title
       kb import --date 2023-05-16 --country JP --publisher US readout.txt
       kb import --accept-new-entities india-solar.html
     """
-    from kb.report.countries import country_problem
     from kb.errors import UsageError
     from kb.importer import Overrides, import_sources
+    from kb.report.countries import country_problem
     from kb.util.tables import render_table
 
     for code in (*countries, *([publisher] if publisher and publisher != "EU" else [])):
@@ -234,8 +321,14 @@ def import_command(ctx, sources, dry_run: bool, accept_new_entities: bool, title
         if total > 1:
             click.echo(f"[{done}/{total}] {source}", err=True)
 
-    result = import_sources(project, sources, dry_run=dry_run, accept_new_entities=accept_new_entities,
-                            overrides=Overrides(title, day, tuple(countries), publisher), progress=progress)
+    result = import_sources(
+        project,
+        sources,
+        dry_run=dry_run,
+        accept_new_entities=accept_new_entities,
+        overrides=Overrides(title, day, tuple(countries), publisher),
+        progress=progress,
+    )
     for item in result.reports:
         if dry_run:
             if len(result.reports) > 1:
@@ -249,16 +342,25 @@ def import_command(ctx, sources, dry_run: bool, accept_new_entities: bool, title
     for refused in result.refused:
         click.echo(refused.error.render(), err=True)
     if result.proposals:
-        action = ("added to" if result.written else "would be added to") if accept_new_entities \
+        action = (
+            ("added to" if result.written else "would be added to")
+            if accept_new_entities
             else "proposed (not added; use --accept-new-entities)"
+        )
         where = project.show(result.registry_path) if result.registry_path else "the registry"
-        click.echo(f"new entities {action} {where}:" if accept_new_entities else f"new entities {action}:",
-                   err=True)
+        click.echo(
+            f"new entities {action} {where}:" if accept_new_entities else f"new entities {action}:", err=True
+        )
         for proposal in result.proposals:
-            click.echo(f"  {proposal.id}: {proposal.label}, {proposal.kind}, {proposal.country or 'no country'}",
-                       err=True)
+            click.echo(
+                f"  {proposal.id}: {proposal.label}, {proposal.kind}, {proposal.country or 'no country'}",
+                err=True,
+            )
     if len(result.reports) + len(result.refused) > 1 or result.refused:
-        rows = [{"outcome": outcome, "reason": reason, "sources": count} for outcome, reason, count in result.summary()]
+        rows = [
+            {"outcome": outcome, "reason": reason, "sources": count}
+            for outcome, reason, count in result.summary()
+        ]
         click.echo(render_table(rows, ["outcome", "reason", "sources"]), err=True)
     if result.refused:
         ctx.exit(1)
@@ -266,8 +368,11 @@ def import_command(ctx, sources, dry_run: bool, accept_new_entities: bool, title
 
 # -- site ------------------------------------------------------------------------------------
 @main.command(context_settings=CONTEXT)
-@click.option("--internal", is_flag=True,
-              help="Build the complete staff site, with internal reports and sections, into site-internal/.")
+@click.option(
+    "--internal",
+    is_flag=True,
+    help="Build the complete staff site, with internal reports and sections, into site-internal/.",
+)
 @click.pass_context
 def build(ctx, internal: bool) -> None:
     """Generate the site's pages from reports/ and build the site (strict: any warning fails).
@@ -288,16 +393,26 @@ def build(ctx, internal: bool) -> None:
     generated = result.generated
     reports, registry = generated.left_out_files()
     if reports:
-        click.echo(f"warning: {len(reports)} report file(s) with errors left out: {_names(reports)} (run kb check)",
-                   err=True)
+        click.echo(
+            f"warning: {len(reports)} report file(s) with errors left out: {_names(reports)} (run kb check)",
+            err=True,
+        )
     if registry:
-        click.echo(f"warning: {len(registry)} registry file(s) with errors, their faulty entries left out: "
-                   f"{_names(registry)} (run kb check)", err=True)
+        click.echo(
+            f"warning: {len(registry)} registry file(s) with errors, their faulty entries left out: "
+            f"{_names(registry)} (run kb check)",
+            err=True,
+        )
     for shown in generated.held_for_review:
-        click.echo(f"{_names([shown])}: left out of the public site: visibility is public but review points are "
-                   f"still open (resolve them and delete them from 'review')", err=True)
-    click.echo(f"built {project.show(result.site_dir)}: {generated.reports} reports, "
-               f"{generated.files} generated files ({generated.written} changed)")
+        click.echo(
+            f"{_names([shown])}: left out of the public site: visibility is public but review points are "
+            f"still open (resolve them and delete them from 'review')",
+            err=True,
+        )
+    click.echo(
+        f"built {project.show(result.site_dir)}: {generated.reports} reports, "
+        f"{generated.files} generated files ({generated.written} changed)"
+    )
 
 
 def _names(paths: list[str], shown: int = 5) -> str:
@@ -308,8 +423,12 @@ def _names(paths: list[str], shown: int = 5) -> str:
 
 
 @main.command(context_settings=CONTEXT)
-@click.option("--address", default="127.0.0.1:8000", show_default=True,
-              help="127.0.0.1:PORT to serve on (never other hosts).")
+@click.option(
+    "--address",
+    default="127.0.0.1:8000",
+    show_default=True,
+    help="127.0.0.1:PORT to serve on (never other hosts).",
+)
 @click.option("--internal", is_flag=True, help="Serve the staff site, with internal reports.")
 @click.pass_context
 def serve(ctx, address: str, internal: bool) -> None:
@@ -328,11 +447,18 @@ def serve(ctx, address: str, internal: bool) -> None:
 
 # -- export ----------------------------------------------------------------------------------
 @main.command(context_settings=CONTEXT)
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder to write, replaced as a whole (default: export/); one holding other files "
-                   "is refused.")
-@click.option("--include-internal", is_flag=True,
-              help="Include internal reports, items and notes (staff only; never publish the result).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write, replaced as a whole (default: export/); one holding other files is refused.",
+)
+@click.option(
+    "--include-internal",
+    is_flag=True,
+    help="Include internal reports, items and notes (staff only; never publish the result).",
+)
 @click.pass_context
 def export(ctx, out: Path | None, include_internal: bool) -> None:
     """Write the knowledge base as open data: JSON and CSV of reports, entities, opportunities, targets.
@@ -380,8 +506,13 @@ def _progress():
         if bar is None:
             for other in bars.values():
                 other.render_finish()
-            bar = bars[phase] = click.progressbar(length=total, label=phase.capitalize(), file=sys.stderr,
-                                                  show_pos=True, update_min_steps=max(1, total // 200))
+            bar = bars[phase] = click.progressbar(
+                length=total,
+                label=phase.capitalize(),
+                file=sys.stderr,
+                show_pos=True,
+                update_min_steps=max(1, total // 200),
+            )
         bar.update(done - reached.get(phase, 0))
         reached[phase] = done
 
@@ -408,11 +539,21 @@ def _emit(fmt: str, *, text, data, rows=None, columns=None) -> None:
 def _filter_options(func):
     options = [
         click.option("--sector", "sectors", multiple=True, help="Sector id, name or alias (repeatable: OR)."),
-        click.option("--country", "countries", multiple=True, help="ISO country code such as KR (repeatable)."),
-        click.option("--ministry", "ministries", multiple=True,
-                     help="Ministry or agency: id, acronym or name, any of its names over time (repeatable)."),
-        click.option("--organisation", "organisations", multiple=True,
-                     help="Organisation or department: id, acronym or name (repeatable)."),
+        click.option(
+            "--country", "countries", multiple=True, help="ISO country code such as KR (repeatable)."
+        ),
+        click.option(
+            "--ministry",
+            "ministries",
+            multiple=True,
+            help="Ministry or agency: id, acronym or name, any of its names over time (repeatable).",
+        ),
+        click.option(
+            "--organisation",
+            "organisations",
+            multiple=True,
+            help="Organisation or department: id, acronym or name (repeatable).",
+        ),
         click.option("--project", "projects", multiple=True, help="Project or programme id (repeatable)."),
         click.option("--type", "types", multiple=True, help="Report type, e.g. visit-report (repeatable)."),
         click.option("--since", help="From this date: YYYY, YYYY-MM or YYYY-MM-DD."),
@@ -428,18 +569,35 @@ def _filter_options(func):
 def _filters(sectors, countries, ministries, organisations, projects, types, since, until):
     from kb.registry.filters import Filters
 
-    return Filters(sectors=sectors, countries=countries, ministries=ministries, organisations=organisations,
-                   projects=projects, types=types, since=since, until=until)
+    return Filters(
+        sectors=sectors,
+        countries=countries,
+        ministries=ministries,
+        organisations=organisations,
+        projects=projects,
+        types=types,
+        since=since,
+        until=until,
+    )
 
 
-_INDEX_DIR = click.option("--index-dir", envvar="KB_INDEX_DIR", type=click.Path(file_okay=False),
-                          help="Index folder, relative to the project (default .kb/index; env KB_INDEX_DIR).")
+_INDEX_DIR = click.option(
+    "--index-dir",
+    envvar="KB_INDEX_DIR",
+    type=click.Path(file_okay=False),
+    help="Index folder, relative to the project (default .kb/index; env KB_INDEX_DIR).",
+)
 
 
 @main.command(context_settings=CONTEXT)
 @click.option("--rebuild", is_flag=True, help="Build the whole index again instead of updating it.")
-@click.option("--wait", type=click.FloatRange(min=0), default=30.0, show_default=True,
-              help="Seconds to wait for another kb index run to finish.")
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for another kb index run to finish.",
+)
 @_INDEX_DIR
 @click.pass_context
 def index(ctx, rebuild: bool, wait: float, index_dir: str | None) -> None:
@@ -473,12 +631,28 @@ def index(ctx, rebuild: bool, wait: float, index_dir: str | None) -> None:
 @click.argument("query", nargs=-1)
 @_filter_options
 @click.option("--sort", default=None, help="relevance or date (default: relevance with a query, else date).")
-@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
-              help="Results to show; 0 shows all.")
+@click.option(
+    "--limit", type=click.IntRange(min=0), default=20, show_default=True, help="Results to show; 0 shows all."
+)
 @_INDEX_DIR
 @click.pass_context
-def search(ctx, query, sectors, countries, ministries, organisations, projects, types, since, until,
-           include_internal, fmt, sort, limit, index_dir) -> None:
+def search(
+    ctx,
+    query,
+    sectors,
+    countries,
+    ministries,
+    organisations,
+    projects,
+    types,
+    since,
+    until,
+    include_internal,
+    fmt,
+    sort,
+    limit,
+    index_dir,
+) -> None:
     """Search the reports: free text and filters, with counts by sector, country, ministry and year.
 
     QUERY uses Whoosh syntax: words (all must match), "exact phrases", OR, NOT,
@@ -496,15 +670,20 @@ def search(ctx, query, sectors, countries, ministries, organisations, projects, 
       kb search MSIT --sort date --format json
       kb search 'cyber NOT "smart cities"' --ministry msit --ministry nia
     """
+    from kb.search.api import SEARCH_COLUMNS, SORTS, SearchRequest, render_text
+    from kb.search.api import search as run_search
     from kb.util.formats import FORMATS
-    from kb.search.api import SORTS, SEARCH_COLUMNS, SearchRequest, render_text, search as run_search
 
     _choice(fmt, FORMATS, "--format")
     if sort is not None:
         _choice(sort, SORTS, "--sort")
-    request = SearchRequest(" ".join(query), _filters(sectors, countries, ministries, organisations, projects,
-                                                      types, since, until),
-                            sort=sort, limit=limit, include_internal=include_internal)
+    request = SearchRequest(
+        " ".join(query),
+        _filters(sectors, countries, ministries, organisations, projects, types, since, until),
+        sort=sort,
+        limit=limit,
+        include_internal=include_internal,
+    )
     progress, close = _progress()
     try:
         result = run_search(_project(ctx), request, index_dir=index_dir, progress=progress)
@@ -515,8 +694,13 @@ def search(ctx, query, sectors, countries, ministries, organisations, projects, 
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     bold = (lambda text: click.style(text, bold=True)) if sys.stdout.isatty() else None
-    _emit(fmt, text=lambda: render_text(result, emphasise=bold), data=result.as_json(),
-          rows=[h.as_dict() for h in result.hits], columns=SEARCH_COLUMNS)
+    _emit(
+        fmt,
+        text=lambda: render_text(result, emphasise=bold),
+        data=result.as_json(),
+        rows=[h.as_dict() for h in result.hits],
+        columns=SEARCH_COLUMNS,
+    )
 
 
 @main.command(context_settings=CONTEXT)
@@ -540,8 +724,13 @@ def related(ctx, report: str, limit: int, include_internal: bool, fmt: str) -> N
     _choice(fmt, FORMATS, "--format")
     found = related_reports(_project(ctx), report, include_internal=include_internal, limit=limit)
     columns = ["score", "date", "id", "title", "shared", "path"]
-    _emit(fmt, text=lambda: render_table(found.related, ["score", "date", "title", "shared", "path"]),
-          data=found.as_json(), rows=found.related, columns=columns)
+    _emit(
+        fmt,
+        text=lambda: render_table(found.related, ["score", "date", "title", "shared", "path"]),
+        data=found.as_json(),
+        rows=found.related,
+        columns=columns,
+    )
 
 
 @main.command(context_settings=CONTEXT)
@@ -570,11 +759,27 @@ def show(ctx, entity: str, include_internal: bool, fmt: str) -> None:
 
 @main.command(context_settings=CONTEXT)
 @_filter_options
-@click.option("--status", "statuses", multiple=True,
-              help="identified, discussed, agreed, active or closed (repeatable).")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    help="identified, discussed, agreed, active or closed (repeatable).",
+)
 @click.pass_context
-def opportunities(ctx, sectors, countries, ministries, organisations, projects, types, since, until,
-                  include_internal, fmt, statuses) -> None:
+def opportunities(
+    ctx,
+    sectors,
+    countries,
+    ministries,
+    organisations,
+    projects,
+    types,
+    since,
+    until,
+    include_internal,
+    fmt,
+    statuses,
+) -> None:
     """Every cooperation opportunity across reports, with its latest status.
 
     An opportunity id seen in several reports is listed once, as the latest
@@ -585,27 +790,49 @@ def opportunities(ctx, sectors, countries, ministries, organisations, projects, 
       kb opportunities --sector health-data --since 2014
       kb opportunities --country KR --status active --format csv > kr.csv
     """
+    from kb.tracking.listing import OPPORTUNITY_COLUMNS, list_opportunities
     from kb.util.formats import FORMATS
     from kb.util.tables import render_table
-    from kb.tracking.listing import OPPORTUNITY_COLUMNS, list_opportunities
 
     _choice(fmt, FORMATS, "--format")
-    listing = list_opportunities(_project(ctx), _filters(sectors, countries, ministries, organisations,
-                                                         projects, types, since, until),
-                                 statuses=statuses, include_internal=include_internal)
+    listing = list_opportunities(
+        _project(ctx),
+        _filters(sectors, countries, ministries, organisations, projects, types, since, until),
+        statuses=statuses,
+        include_internal=include_internal,
+    )
     rows = [item.as_dict() for item in listing.items]
-    _emit(fmt, text=lambda: render_table(rows, ["id", "status", "title", "partners", "last_seen", "report"]),
-          data=listing.as_json(), rows=rows, columns=OPPORTUNITY_COLUMNS)
+    _emit(
+        fmt,
+        text=lambda: render_table(rows, ["id", "status", "title", "partners", "last_seen", "report"]),
+        data=listing.as_json(),
+        rows=rows,
+        columns=OPPORTUNITY_COLUMNS,
+    )
 
 
 @main.command(context_settings=CONTEXT)
 @_filter_options
-@click.option("--status", "statuses", multiple=True,
-              help="announced, on-track, met, missed or dropped (repeatable).")
+@click.option(
+    "--status", "statuses", multiple=True, help="announced, on-track, met, missed or dropped (repeatable)."
+)
 @click.option("--flagged", is_flag=True, help="Only targets past their deadline with no report since.")
 @click.pass_context
-def targets(ctx, sectors, countries, ministries, organisations, projects, types, since, until,
-            include_internal, fmt, statuses, flagged) -> None:
+def targets(
+    ctx,
+    sectors,
+    countries,
+    ministries,
+    organisations,
+    projects,
+    types,
+    since,
+    until,
+    include_internal,
+    fmt,
+    statuses,
+    flagged,
+) -> None:
     """Every quantified target across reports; flags those overdue with no later report.
 
     A target is flagged when its deadline has passed, no report dated after the
@@ -616,21 +843,29 @@ def targets(ctx, sectors, countries, ministries, organisations, projects, types,
       kb targets --country IN
       kb targets --flagged --format csv > overdue.csv
     """
+    from kb.tracking.listing import TARGET_COLUMNS, list_targets
     from kb.util.formats import FORMATS
     from kb.util.tables import render_table
-    from kb.tracking.listing import TARGET_COLUMNS, list_targets
 
     _choice(fmt, FORMATS, "--format")
-    listing = list_targets(_project(ctx), _filters(sectors, countries, ministries, organisations, projects,
-                                                   types, since, until),
-                           statuses=statuses, flagged_only=flagged, include_internal=include_internal)
+    listing = list_targets(
+        _project(ctx),
+        _filters(sectors, countries, ministries, organisations, projects, types, since, until),
+        statuses=statuses,
+        flagged_only=flagged,
+        include_internal=include_internal,
+    )
     rows = [item.as_dict() for item in listing.items]
     for row in rows:
         row["target"] = " ".join(str(v) for v in (row["value"], row["unit"]) if v is not None)
         row["flag"] = "FLAGGED" if row["flagged"] else ""
-    _emit(fmt, text=lambda: render_table(rows, ["id", "what", "target", "deadline", "status", "last_seen",
-                                                "flag"]),
-          data=listing.as_json(), rows=rows, columns=TARGET_COLUMNS)
+    _emit(
+        fmt,
+        text=lambda: render_table(rows, ["id", "what", "target", "deadline", "status", "last_seen", "flag"]),
+        data=listing.as_json(),
+        rows=rows,
+        columns=TARGET_COLUMNS,
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -58,8 +58,15 @@ class InputError(KbError):
     ``code`` is the problem code ``kb check`` shows for it.
     """
 
-    def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None,
-                 hint: str | None = None, code: str = "bad-file") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+        code: str = "bad-file",
+    ) -> None:
         super().__init__(message, path=path, line=line, hint=hint)
         self.code = code
 

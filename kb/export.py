@@ -18,11 +18,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kb.util.formats import csv_text, to_json
 from kb.registry.model import Registry
-from kb.report.model import TAG_LISTS
-from kb.report.model import Measure, Report
+from kb.report.model import TAG_LISTS, Measure, Report
 from kb.tracking.model import TrackedOpportunity, TrackedTarget, track_opportunities, track_targets
+from kb.util.formats import csv_text, to_json
 
 TABLES = ("reports", "entities", "opportunities", "targets")
 
@@ -47,20 +46,27 @@ def report_row(report: Report, include_internal: bool) -> dict:
     visit = report.visit
     source = report.source
     row = {
-        "id": report.id, "title": report.title, "date": report.date.isoformat(),
-        "countries": list(report.countries), "type": report.type, "summary": report.summary,
+        "id": report.id,
+        "title": report.title,
+        "date": report.date.isoformat(),
+        "countries": list(report.countries),
+        "type": report.type,
+        "summary": report.summary,
         "visit_start": visit.start.isoformat() if visit and visit.start else None,
         "visit_end": visit.end.isoformat() if visit and visit.end else None,
         "visit_places": list(visit.places) if visit else [],
-        "authors": [p.name for p in report.authors], "visitors": [p.name for p in report.visitors],
+        "authors": [p.name for p in report.authors],
+        "visitors": [p.name for p in report.visitors],
         **{name: list(report.tags.get(name, ())) for name in TAG_LISTS},
         "opportunities": [o.id for o in report.opportunities],
         "targets": [t.id for t in report.targets],
         "source_url": source.url if source else None,
         "source_publisher": source.publisher if source else None,
         "licence": source.licence if source else None,
-        "classification": report.classification, "supersedes": report.supersedes,
-        "page": report_page(report.id), "body": report.body,
+        "classification": report.classification,
+        "supersedes": report.supersedes,
+        "page": report_page(report.id),
+        "body": report.body,
     }
     if include_internal:
         row["visibility"] = report.visibility
@@ -80,9 +86,13 @@ def entity_row(entity, report_count: int) -> dict:
 
 def opportunity_row(opportunity: TrackedOpportunity) -> dict:
     return {
-        "id": opportunity.id, "title": opportunity.title, "status": opportunity.status,
-        "sectors": list(opportunity.sectors), "partners": list(opportunity.partners),
-        "next_step": opportunity.next_step, "description": opportunity.description,
+        "id": opportunity.id,
+        "title": opportunity.title,
+        "status": opportunity.status,
+        "sectors": list(opportunity.sectors),
+        "partners": list(opportunity.partners),
+        "next_step": opportunity.next_step,
+        "description": opportunity.description,
         "countries": list(opportunity.countries),
         "first_seen": opportunity.first_seen.isoformat(),
         "last_updated": opportunity.last_updated.isoformat(),
@@ -94,24 +104,35 @@ def target_row(target: TrackedTarget) -> dict:
     baseline, baseline_as_of = _measure(target.baseline)
     progress, progress_as_of = _measure(target.progress)
     return {
-        "id": target.id, "what": target.what, "value": target.value, "unit": target.unit,
+        "id": target.id,
+        "what": target.what,
+        "value": target.value,
+        "unit": target.unit,
         "deadline": str(target.deadline) if target.deadline else None,
-        "owner": target.owner, "baseline": baseline, "baseline_as_of": baseline_as_of,
-        "progress": progress, "progress_as_of": progress_as_of,
-        "status": target.status, "state": target.state, "countries": list(target.countries),
+        "owner": target.owner,
+        "baseline": baseline,
+        "baseline_as_of": baseline_as_of,
+        "progress": progress,
+        "progress_as_of": progress_as_of,
+        "status": target.status,
+        "state": target.state,
+        "countries": list(target.countries),
         "reports": [r.id for r in target.reports],
     }
 
 
-def tables(reports: list[Report], registry: Registry, today: date, *,
-           include_internal: bool = False) -> dict[str, list[dict]]:
+def tables(
+    reports: list[Report], registry: Registry, today: date, *, include_internal: bool = False
+) -> dict[str, list[dict]]:
     """The four tables, each a list of rows (plain JSON-ready dicts)."""
     counts: Counter = Counter()
     for report in reports:
         counts.update(report.entity_ids())
     return {
         "reports": [report_row(r, include_internal) for r in sorted(reports, key=lambda r: (r.date, r.id))],
-        "entities": [entity_row(e, counts[e.id]) for e in sorted(registry.entities.values(), key=lambda e: e.id)],
+        "entities": [
+            entity_row(e, counts[e.id]) for e in sorted(registry.entities.values(), key=lambda e: e.id)
+        ],
         "opportunities": [opportunity_row(o) for o in track_opportunities(reports)],
         "targets": [target_row(t) for t in track_targets(reports, today)],
     }
@@ -134,26 +155,34 @@ class ExportResult:
     counts: dict[str, int]
 
 
-def export(project, out: Path | None = None, *, include_internal: bool = False,
-           today: date | None = None) -> ExportResult:
+def export(
+    project, out: Path | None = None, *, include_internal: bool = False, today: date | None = None
+) -> ExportResult:
     """``kb export``: write JSON and CSV of every table into ``out`` (default ``export/``).
 
     The files are written into a new folder that then replaces ``out`` as a whole
     (see :mod:`kb.util.folders`): a killed export leaves the previous files whole. A
     folder holding anything but these files is never replaced.
     """
-    from kb.util.atomic import write_text
     from kb.checks.knowledgebase import load
-    from kb.util.folders import locked, replacing
     from kb.project import check_output_folder
+    from kb.util.atomic import write_text
+    from kb.util.folders import locked, replacing
 
     folder = Path(out) if out else project.root / "export"
     shown = project.show(folder)
     texts_names = {f"{name}.{kind}" for name in TABLES for kind in ("json", "csv")}
-    check_output_folder(project, folder, "kb export", shown, ours=lambda names: _older_export(names, texts_names),
-                        option="--out")
-    with locked(project.state_dir / "export.lock", "kb export", shown,
-                hint="wait for it to finish, then export again"):
+    check_output_folder(
+        project,
+        folder,
+        "kb export",
+        shown,
+        ours=lambda names: _older_export(names, texts_names),
+        option="--out",
+    )
+    with locked(
+        project.state_dir / "export.lock", "kb export", shown, hint="wait for it to finish, then export again"
+    ):
         kb = load(project)
         reports = kb.visible(include_internal)
         data = tables(reports, kb.registry, today or date.today(), include_internal=include_internal)
@@ -161,12 +190,14 @@ def export(project, out: Path | None = None, *, include_internal: bool = False,
         with replacing(folder, shown, "kb export") as staged:
             for name, text in texts.items():
                 write_text(staged / name, text, overwrite=True, shown=shown)
-    return ExportResult(folder, [folder / name for name in texts],
-                        {name: len(rows) for name, rows in data.items()})
+    return ExportResult(
+        folder, [folder / name for name in texts], {name: len(rows) for name, rows in data.items()}
+    )
 
 
 def _older_export(names: list[str], written: set[str]) -> bool:
     """A folder of an older kb export (before folders were marked): its files, and maybe the
     temporary file of a write that was killed."""
-    return all(n in written or (n.endswith(".tmp") and any(n.startswith(f".{w}.") for w in written))
-               for n in names)
+    return all(
+        n in written or (n.endswith(".tmp") and any(n.startswith(f".{w}.") for w in written)) for n in names
+    )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Iterable, Literal
+from typing import Literal
 
 from kb.util.characters import printable, quote_name
 
@@ -22,8 +23,10 @@ class Problem:
 
     def render(self) -> str:
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{quote_name(self.path)}:{self.line}:{self.column}: {self.level} [{self.code}] " \
-               f"{printable(self.message + hint)}"
+        return (
+            f"{quote_name(self.path)}:{self.line}:{self.column}: {self.level} [{self.code}] "
+            f"{printable(self.message + hint)}"
+        )
 
     def as_dict(self) -> dict:
         return asdict(self)

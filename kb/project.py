@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from kb.errors import ProjectError, UsageError
 from kb.util.folders import check_ownership
@@ -18,7 +18,7 @@ class Project:
     root: Path
 
     @classmethod
-    def at(cls, root: str | Path | None = None) -> "Project":
+    def at(cls, root: str | Path | None = None) -> Project:
         path = Path(root or os.getcwd()).resolve()
         if not path.is_dir():
             raise ProjectError(f"project folder {path} does not exist")
@@ -55,8 +55,9 @@ class Project:
 
     def require_reports(self) -> None:
         if not self.reports_dir.is_dir():
-            raise ProjectError(f"no reports folder in {self.root}",
-                               hint="run kb in the project's top folder, or pass --root")
+            raise ProjectError(
+                f"no reports folder in {self.root}", hint="run kb in the project's top folder, or pass --root"
+            )
 
     @property
     def readable_roots(self) -> tuple[Path, ...]:
@@ -81,28 +82,48 @@ class Project:
         files = []
         for dirpath, dirnames, filenames in os.walk(self.reports_dir):
             current = Path(dirpath)
-            dirnames[:] = sorted(d for d in dirnames
-                                 if not d.startswith((".", "_")) and current / d != self.registry_dir)
+            dirnames[:] = sorted(
+                d for d in dirnames if not d.startswith((".", "_")) and current / d != self.registry_dir
+            )
             for name in sorted(filenames):
-                if name.endswith(REPORT_SUFFIXES) and not name.startswith(("_", ".")) \
-                        and name.lower() != "readme.md":
+                if (
+                    name.endswith(REPORT_SUFFIXES)
+                    and not name.startswith(("_", "."))
+                    and name.lower() != "readme.md"
+                ):
                     files.append(current / name)
         return files
 
 
-def check_output_folder(project: Project, folder: Path, made_by: str, shown: str,
-                        ours: Callable[[list[str]], bool] | None = None, option: str | None = None) -> None:
+def check_output_folder(
+    project: Project,
+    folder: Path,
+    made_by: str,
+    shown: str,
+    ours: Callable[[list[str]], bool] | None = None,
+    option: str | None = None,
+) -> None:
     """Refuse ``folder`` as the output of ``made_by`` (e.g. ``kb export``) when it is inside
     ``docs/`` or a site folder (outside the state folder ``.kb/``), or when :func:`check_ownership`
     refuses it. ``option`` names the command-line option that chose the folder, for the hint."""
     real = Path(os.path.realpath(folder))
     if not real.is_relative_to(os.path.realpath(project.state_dir)):
-        for place, forbidden in (("docs/", project.docs_dir), ("site/", project.site_dir(False)),
-                                 ("site-internal/", project.site_dir(True))):
+        for place, forbidden in (
+            ("docs/", project.docs_dir),
+            ("site/", project.site_dir(False)),
+            ("site-internal/", project.site_dir(True)),
+        ):
             if real.is_relative_to(os.path.realpath(forbidden)):
-                raise UsageError(f"{made_by} does not write into {place}: everything there is published "
-                                 "with the site", path=shown,
-                                 hint=f"choose a folder outside docs/ and the site folders"
-                                      f"{f' with {option}' if option else ''}")
-    check_ownership(folder, made_by, shown, ours,
-                    hint=f"choose a new or empty folder{f' with {option}' if option else ''}")
+                raise UsageError(
+                    f"{made_by} does not write into {place}: everything there is published with the site",
+                    path=shown,
+                    hint=f"choose a folder outside docs/ and the site folders"
+                    f"{f' with {option}' if option else ''}",
+                )
+    check_ownership(
+        folder,
+        made_by,
+        shown,
+        ours,
+        hint=f"choose a new or empty folder{f' with {option}' if option else ''}",
+    )

@@ -17,8 +17,16 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def in_ci() -> bool:
@@ -27,16 +35,22 @@ def in_ci() -> bool:
 
 def chromium_path() -> str | None:
     """``KB_CHROMIUM`` if set, else the system's Chromium."""
-    for candidate in (os.environ.get("KB_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-                      shutil.which("chromium-browser")):
+    for candidate in (
+        os.environ.get("KB_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate and os.access(candidate, os.X_OK):
             return candidate
     return None
 
 
 def unavailable(why: str) -> None:
-    message = (f"{why}. The browser tests drive the system's Chromium: install it with the system's "
-               "package manager (apt-get install chromium), or set KB_CHROMIUM to its path")
+    message = (
+        f"{why}. The browser tests drive the system's Chromium: install it with the system's "
+        "package manager (apt-get install chromium), or set KB_CHROMIUM to its path"
+    )
     if in_ci():
         pytest.fail(f"CI: {message}", pytrace=False)
     pytest.skip(message)
@@ -82,7 +96,7 @@ class StaticServer:
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
-    def __enter__(self) -> "StaticServer":
+    def __enter__(self) -> StaticServer:
         self.thread.start()
         return self
 

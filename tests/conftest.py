@@ -79,8 +79,9 @@ def run(kb_tree: Path):
     runner = CliRunner()
 
     def invoke(*args: str, root: Path | None = None, input: str | None = None):
-        return runner.invoke(main, ["--root", str(root or kb_tree), *args], input=input,
-                             catch_exceptions=False)
+        return runner.invoke(
+            main, ["--root", str(root or kb_tree), *args], input=input, catch_exceptions=False
+        )
 
     return invoke
 
@@ -89,6 +90,7 @@ def run(kb_tree: Path):
 def deadline(seconds: int):
     """Fail a test that would otherwise hang (a named pipe opened, a regular expression gone
     super-linear) after ``seconds``: a generous bound, not a timing test."""
+
     def expire(_signum, _frame):
         # Not TimeoutError: that is an OSError, which the CLI turns into an error line.
         raise AssertionError(f"still running after {seconds} s")

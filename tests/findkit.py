@@ -13,7 +13,12 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 KEYS = ("sector", "country", "ministry", "organisation", "project", "type", "year")
-TAG_LISTS = {"sector": "sectors", "ministry": "ministries", "organisation": "organisations", "project": "projects"}
+TAG_LISTS = {
+    "sector": "sectors",
+    "ministry": "ministries",
+    "organisation": "organisations",
+    "project": "projects",
+}
 DESKTOP = {"width": 1280, "height": 900}
 
 
@@ -49,8 +54,13 @@ class Expected:
     def own_text(self, report) -> str:
         from kb.report.countries import country_name
 
-        parts = [report.title, report.summary or "", report.body, report.type.replace("-", " "),
-                 *(country_name(c) or c for c in report.countries)]
+        parts = [
+            report.title,
+            report.summary or "",
+            report.body,
+            report.type.replace("-", " "),
+            *(country_name(c) or c for c in report.countries),
+        ]
         for person in (*report.authors, *report.visitors):
             parts += [person.name, person.role or ""]
         if report.visit:
@@ -101,8 +111,10 @@ def new_page(browser, base: str, viewport: dict = DESKTOP):
 
 def settle(page) -> None:
     """Wait until the search for the current state is shown (the form is aria-busy meanwhile)."""
-    page.wait_for_function("() => { const f = document.querySelector('[data-kb-find]');"
-                           " return f && !f.hasAttribute('aria-busy'); }")
+    page.wait_for_function(
+        "() => { const f = document.querySelector('[data-kb-find]');"
+        " return f && !f.hasAttribute('aria-busy'); }"
+    )
 
 
 def open_find(page, base: str, query: str = "") -> None:
@@ -170,10 +182,18 @@ def with_zeros(expected: dict, ticked: dict[str, list[str]]) -> dict:
 
 
 def state(page) -> dict:
-    return {"words": page.input_value("#kb-find-q"), "sort": page.input_value("#kb-find-sort"),
-            "ticked": sorted(page.eval_on_selector_all(".kb-find input[type=checkbox]:checked",
-                                                       "boxes => boxes.map(b => b.name + '=' + b.value)")),
-            "status": status(page), "titles": titles(page), "counts": counts(page)}
+    return {
+        "words": page.input_value("#kb-find-q"),
+        "sort": page.input_value("#kb-find-sort"),
+        "ticked": sorted(
+            page.eval_on_selector_all(
+                ".kb-find input[type=checkbox]:checked", "boxes => boxes.map(b => b.name + '=' + b.value)"
+            )
+        ),
+        "status": status(page),
+        "titles": titles(page),
+        "counts": counts(page),
+    }
 
 
 def focused(page) -> dict:

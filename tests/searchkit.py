@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from conftest import REGISTRY, REPO, write
+
 from kb.cli import main
 
 EXTRA_REGISTRY = """\

@@ -18,7 +18,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import yaml
-
 from conftest import REGISTRY, REPO, write
 
 MARKER = "zqxleak"
@@ -164,8 +163,12 @@ zqxleak-internal-body with MSIT.
 
 #: Every marker the internal build must show and the public build must not.
 MARKERS = sorted(set(re.findall(r"zqxleak[a-z-]*", "\n".join(REPORTS.values()))))
-PUBLIC_IDS = ["2014-07-03-korea-open-data", "2018-05-01-korea-health-data", "2019-03-01-japan-robots",
-              "2019-04-01-hostile"]
+PUBLIC_IDS = [
+    "2014-07-03-korea-open-data",
+    "2018-05-01-korea-health-data",
+    "2019-03-01-japan-robots",
+    "2019-04-01-hostile",
+]
 INTERNAL_ID = "2020-01-01-zqxleak-internal-report"
 
 

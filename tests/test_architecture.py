@@ -79,10 +79,12 @@ def test_every_module_belongs_to_a_layer_named_in_the_module_map():
 
 
 def test_imports_point_down_the_layers():
-    upward = sorted(f"{name} imports {target}"
-                    for name, tree in modules_cache.items()
-                    for target in imports(name, tree)
-                    if layer(target) > layer(name))
+    upward = sorted(
+        f"{name} imports {target}"
+        for name, tree in modules_cache.items()
+        for target in imports(name, tree)
+        if layer(target) > layer(name)
+    )
     assert upward == []
 
 
@@ -106,7 +108,7 @@ def test_no_import_cycle_between_modules():
             elif child not in graph:
                 continue
             elif state.get(child) == 1:
-                cycles.append(path[path.index(child):] + [child])
+                cycles.append(path[path.index(child) :] + [child])
             elif child not in state:
                 state[child] = 1
                 path.append(child)
@@ -130,8 +132,11 @@ def test_only_the_cli_imports_click_or_prints():
             continue
         for node in ast.walk(tree):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
-                roots = [a.name.split(".")[0] for a in node.names] if isinstance(node, ast.Import) \
+                roots = (
+                    [a.name.split(".")[0] for a in node.names]
+                    if isinstance(node, ast.Import)
                     else [(node.module or "").split(".")[0]]
+                )
                 if "click" in roots:
                     offenders.append(f"{name}:{node.lineno} imports click")
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":

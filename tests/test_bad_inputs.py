@@ -6,7 +6,6 @@ import json
 import os
 
 import pytest
-
 from bad_inputs import CASES, CHECK_ONLY, OUTSIDE_CANARY, Case, place
 from conftest import deadline, write
 from sitekit import copy_site_files, every_file_text
@@ -36,13 +35,37 @@ def test_check_gives_exact_message(run, bad_tree, case: Case):
 
 def test_corpus_covers_the_listed_kinds():
     names = {c.name for c in CASES}
-    for required in ["not-utf8", "byte-order-mark", "crlf", "tab-indent", "no-closing", "empty", "binary",
-                     "twenty-megabytes", "billion-laughs", "merge-key", "python-tag", "duplicate-key",
-                     "impossible-date", "datetime-with-zone", "datetime-without-zone", "norway-stays-norway",
-                     "time-is-not-a-date", "octal-looking-date", "version-looking-type", "unknown-field",
-                     "look-alike-unicode-tag", "path-traversal-id", "reserved-id", "script-in-body",
-                     "event-handler-in-body", "javascript-url-in-body", "data-url-in-body", "script-in-title",
-                     "script-in-opportunity-title"]:
+    for required in [
+        "not-utf8",
+        "byte-order-mark",
+        "crlf",
+        "tab-indent",
+        "no-closing",
+        "empty",
+        "binary",
+        "twenty-megabytes",
+        "billion-laughs",
+        "merge-key",
+        "python-tag",
+        "duplicate-key",
+        "impossible-date",
+        "datetime-with-zone",
+        "datetime-without-zone",
+        "norway-stays-norway",
+        "time-is-not-a-date",
+        "octal-looking-date",
+        "version-looking-type",
+        "unknown-field",
+        "look-alike-unicode-tag",
+        "path-traversal-id",
+        "reserved-id",
+        "script-in-body",
+        "event-handler-in-body",
+        "javascript-url-in-body",
+        "data-url-in-body",
+        "script-in-title",
+        "script-in-opportunity-title",
+    ]:
         assert required in names
 
 
@@ -80,8 +103,10 @@ def test_index_and_search_survive_the_corpus(run, corpus_tree):
     _no_traceback(index)
     assert index.exit_code == 0, index.output
     # One line per file left out, even for names holding a newline or an escape character.
-    assert all(line.endswith(": left out of the index (it has errors; run kb check)")
-               for line in index.stderr.splitlines()), index.stderr
+    assert all(
+        line.endswith(": left out of the index (it has errors; run kb check)")
+        for line in index.stderr.splitlines()
+    ), index.stderr
     assert "'reports/kr/2014-07-03-a\\nb.md': left out" in index.stderr
     for query in ("Korea", "alert", "script", '"unbalanced', "title:(", "ms\u0456t"):
         result = run("search", query, "--format", "json")
@@ -102,17 +127,28 @@ def test_export_and_build_survive_the_corpus_and_escape_everything(run, corpus_t
     _no_traceback(build)
     assert build.exit_code == 0, build.output
     assert "report file(s) with errors left out" in build.stderr
-    assert "warning: 2 registry file(s) with errors, their faulty entries left out: reports/registry/odd.yml, " \
-           "reports/registry/passwd.yml (run kb check)\n" in build.stderr
+    assert (
+        "warning: 2 registry file(s) with errors, their faulty entries left out: reports/registry/odd.yml, "
+        "reports/registry/passwd.yml (run kb check)\n" in build.stderr
+    )
     for folder in (corpus_tree / "export", corpus_tree / "site" / "kb" / "api"):  # JSON that is JSON
         for path in folder.glob("*.json"):
             json.loads(path.read_text(encoding="utf-8"), parse_constant=_refuse_constant)
     # Files that links in reports/ point to outside the project reach no output at all.
-    outputs = {**every_file_text(corpus_tree / "site"), **every_file_text(corpus_tree / "docs"),
-               **every_file_text(corpus_tree / "export")}
+    outputs = {
+        **every_file_text(corpus_tree / "site"),
+        **every_file_text(corpus_tree / "docs"),
+        **every_file_text(corpus_tree / "export"),
+    }
     assert [path for path, text in outputs.items() if OUTSIDE_CANARY in text] == []
-    for args in (("check",), ("check", "--format", "json"), ("search", "zqxoutside"), ("opportunities",),
-                 ("entities",), ("targets",)):
+    for args in (
+        ("check",),
+        ("check", "--format", "json"),
+        ("search", "zqxoutside"),
+        ("opportunities",),
+        ("entities",),
+        ("targets",),
+    ):
         result = run(*args)
         _no_traceback(result)
         assert OUTSIDE_CANARY not in result.output, args
@@ -123,9 +159,15 @@ def test_export_and_build_survive_the_corpus_and_escape_everything(run, corpus_t
         assert 'href="javascript:' not in text.lower(), page
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.name in
-                                  ("not-utf8", "utf16", "empty", "whitespace-only", "binary", "twenty-megabytes")],
-                         ids=lambda c: c.name)
+@pytest.mark.parametrize(
+    "case",
+    [
+        c
+        for c in CASES
+        if c.name in ("not-utf8", "utf16", "empty", "whitespace-only", "binary", "twenty-megabytes")
+    ],
+    ids=lambda c: c.name,
+)
 def test_import_refuses_unreadable_sources_and_writes_nothing(run, bad_tree, case):
     source = bad_tree.parent / f"source-{case.name}.txt"
     source.write_bytes(case.data)
@@ -149,7 +191,7 @@ def test_new_with_hostile_titles_stays_inside_reports(run, bad_tree, title):
 
 
 # -- rules across reports and registry links (issue 12, items 3 and 11) ------------------------
-from bad_inputs import CROSS_REPORT_CASES, RENAME_CHAIN, REGISTRY_CASES, SECTOR_CHAIN  # noqa: E402
+from bad_inputs import CROSS_REPORT_CASES, REGISTRY_CASES, RENAME_CHAIN, SECTOR_CHAIN  # noqa: E402
 
 
 @pytest.mark.parametrize("name", sorted(CROSS_REPORT_CASES))
@@ -202,8 +244,10 @@ def test_build_and_export_leave_out_reports_that_break_cross_report_rules(run, b
     assert "Sector A" in sectors and "Sector B" in sectors
 
 
-HEAD_SHOWN = ("---\ntitle: Shown\ndate: 2014-07-05\ncountries: [KR]\ntype: briefing\nvisibility: public\n"
-              "---\n\nShown.\n")
+HEAD_SHOWN = (
+    "---\ntitle: Shown\ndate: 2014-07-05\ncountries: [KR]\ntype: briefing\nvisibility: public\n"
+    "---\n\nShown.\n"
+)
 
 
 def test_a_deep_sector_tree_and_a_long_rename_chain_need_no_deep_stack(run, kb_tree):
@@ -218,11 +262,15 @@ def test_a_deep_sector_tree_and_a_long_rename_chain_need_no_deep_stack(run, kb_t
 
     write(kb_tree / "reports" / "registry" / "extra.yml", REGISTRY_CASES[f"{SECTOR_CHAIN}-deep-sectors"][0])
     knowledge = load(Project.at(kb_tree))
-    page = sectors_index(Site(knowledge.registry, knowledge.visible(False), False, date(2024, 1, 1), "http://x/"))
+    page = sectors_index(
+        Site(knowledge.registry, knowledge.visible(False), False, date(2024, 1, 1), "http://x/")
+    )
     rows = [line for line in page.splitlines() if "[Sector " in line]
     assert len(rows) == SECTOR_CHAIN
     assert rows[-1].count("&nbsp;&nbsp;&nbsp;") == SECTOR_CHAIN - 1
-    write(kb_tree / "reports" / "registry" / "extra.yml", REGISTRY_CASES[f"{RENAME_CHAIN}-long-rename-chain"][0])
+    write(
+        kb_tree / "reports" / "registry" / "extra.yml", REGISTRY_CASES[f"{RENAME_CHAIN}-long-rename-chain"][0]
+    )
     shown = run("show", f"m{RENAME_CHAIN - 1}", "--format", "json")
     _no_traceback(shown)
     assert shown.exit_code == 0, shown.output
@@ -230,13 +278,26 @@ def test_a_deep_sector_tree_and_a_long_rename_chain_need_no_deep_stack(run, kb_t
 
 
 # -- one report nested 2,000 deep or with a 5,000-digit number no longer breaks every command -----
-HUGE = [c for c in CASES if c.name in ("nested-2000-lists", "nested-1000-mappings", "5000-digit-value",
-                                       "400-digit-decimal")]
+HUGE = [
+    c
+    for c in CASES
+    if c.name in ("nested-2000-lists", "nested-1000-mappings", "5000-digit-value", "400-digit-decimal")
+]
 
 
-@pytest.mark.parametrize("command", [("check",), ("index",), ("build",), ("export", "--out", "export"),
-                                     ("search", "Korea"), ("opportunities",), ("targets",)],
-                         ids=lambda c: c[0])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("check",),
+        ("index",),
+        ("build",),
+        ("export", "--out", "export"),
+        ("search", "Korea"),
+        ("opportunities",),
+        ("targets",),
+    ],
+    ids=lambda c: c[0],
+)
 def test_every_command_survives_deep_nesting_and_huge_numbers(run, bad_tree, command):
     from conftest import GOOD_REPORT
 
@@ -258,19 +319,28 @@ def test_every_command_survives_deep_nesting_and_huge_numbers(run, bad_tree, com
             "[bad-number] targets[0].value has 5000 digits; at most 15 are allowed "
             "(give it in a larger unit, e.g. 'value: 2.5' with 'unit: billion USD')",
             "[too-deep] YAML nested deeper than 20 levels",
-            "[too-deep] YAML nested deeper than 20 levels"]
+            "[too-deep] YAML nested deeper than 20 levels",
+        ]
     else:
         assert result.exit_code == 0, result.output
         assert "RecursionError" not in result.output and "Exceeds the limit" not in result.output
 
 
 # -- year 0 in every date option: one usage error, never a traceback ------------------------------
-@pytest.mark.parametrize("args", [
-    ("search", "--since", "0000"), ("search", "x", "--until", "0000"), ("opportunities", "--since", "0000-01"),
-    ("targets", "--until", "0000-01-01"), ("new", "--title", "x", "--country", "KR", "--date", "0000-01-01"),
-    ("new", "--title", "x", "--country", "KR", "--visit-start", "0000-01-01"),
-    ("new", "--title", "x", "--country", "KR", "--visit-end", "0000-01-01"),
-    ("import", "--date", "0000-01-01", "x.txt")], ids=lambda a: f"{a[0]}-{a[-2]}")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("search", "--since", "0000"),
+        ("search", "x", "--until", "0000"),
+        ("opportunities", "--since", "0000-01"),
+        ("targets", "--until", "0000-01-01"),
+        ("new", "--title", "x", "--country", "KR", "--date", "0000-01-01"),
+        ("new", "--title", "x", "--country", "KR", "--visit-start", "0000-01-01"),
+        ("new", "--title", "x", "--country", "KR", "--visit-end", "0000-01-01"),
+        ("import", "--date", "0000-01-01", "x.txt"),
+    ],
+    ids=lambda a: f"{a[0]}-{a[-2]}",
+)
 def test_year_zero_in_every_date_option_is_a_usage_error(run, args):
     result = run(*args)
     _no_traceback(result)
@@ -280,14 +350,21 @@ def test_year_zero_in_every_date_option_is_a_usage_error(run, args):
 
 
 def test_year_zero_in_front_matter_and_registry_is_one_error_each(run, kb_tree):
-    write(kb_tree / "reports" / "kr" / "2014-07-03-korea-open-data.md",
-          (kb_tree / "reports" / "kr" / "2014-07-03-korea-open-data.md").read_text(encoding="utf-8")
-          .replace("date: 2014-07-03", "date: 0000-07-03"))
-    write(kb_tree / "reports" / "registry" / "more.yml", "entities:\n  - {id: x, name: X, kind: sector, valid_from: 0000}\n")
+    write(
+        kb_tree / "reports" / "kr" / "2014-07-03-korea-open-data.md",
+        (kb_tree / "reports" / "kr" / "2014-07-03-korea-open-data.md")
+        .read_text(encoding="utf-8")
+        .replace("date: 2014-07-03", "date: 0000-07-03"),
+    )
+    write(
+        kb_tree / "reports" / "registry" / "more.yml",
+        "entities:\n  - {id: x, name: X, kind: sector, valid_from: 0000}\n",
+    )
     result = run("check")
     _no_traceback(result)
     assert result.stdout.splitlines() == [
         "reports/kr/2014-07-03-korea-open-data.md:3:7: error [bad-date] date: '0000-07-03' is not a real date "
         "(there is no year 0) (use YYYY-MM-DD)",
         "reports/registry/more.yml:2:48: error [bad-date] entities[0].valid_from: '0000' is not a real date "
-        "(there is no year 0) (use YYYY, YYYY-MM or YYYY-MM-DD)"]
+        "(there is no year 0) (use YYYY, YYYY-MM or YYYY-MM-DD)",
+    ]

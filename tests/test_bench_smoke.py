@@ -17,8 +17,21 @@ SCRIPTS = REPO / "scripts"
 
 
 def gen_corpus(out: Path, reports: int, seed: int = 1) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(SCRIPTS / "gen_corpus"), "--reports", str(reports),
-                           "--out", str(out), "--seed", str(seed)], capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [
+            sys.executable,
+            str(SCRIPTS / "gen_corpus"),
+            "--reports",
+            str(reports),
+            "--out",
+            str(out),
+            "--seed",
+            str(seed),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def files_of(root: Path) -> dict[str, bytes]:
@@ -68,8 +81,13 @@ def test_gen_corpus_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_bench_quick_prints_the_table(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, str(SCRIPTS / "bench"), "--quick", "--work", str(tmp_path)],
-                          capture_output=True, text=True, timeout=900, cwd=REPO)
+    done = subprocess.run(
+        [sys.executable, str(SCRIPTS / "bench"), "--quick", "--work", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=REPO,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     lines = done.stdout.splitlines()
     assert "| step | size | median/time | peak memory | notes |" in lines
@@ -89,8 +107,13 @@ def test_bench_serve_quick_times_an_edit_without_touching_the_corpus(tmp_path: P
     corpus = tmp_path / "kb"
     assert gen_corpus(corpus, 30).returncode == 0
     before = files_of(corpus)
-    done = subprocess.run([sys.executable, str(SCRIPTS / "bench_serve"), "--quick", "--corpus", str(corpus)],
-                          capture_output=True, text=True, timeout=900, cwd=REPO)
+    done = subprocess.run(
+        [sys.executable, str(SCRIPTS / "bench_serve"), "--quick", "--corpus", str(corpus)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=REPO,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "edit shown after:" in done.stdout and "served after:" in done.stdout
     assert files_of(corpus) == before  # it serves and edits a copy

@@ -17,25 +17,38 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import REGISTRY, write
-from kb.util import characters
-from kb.cli import main
 from sitekit import copy_site_files, every_file_text
+
+from kb.cli import main
+from kb.util import characters
 
 #: (name, text, refused): one or more code points of each class.
 CLASSES = [
-    ("cc-esc", "\x1b", True), ("cc-backspace", "\x08", True), ("cc-form-feed", "\x0c", True),
-    ("cc-vertical-tab", "\x0b", True), ("cc-del", "\x7f", True), ("cc-nel", "\x85", True), ("cc-csi", "\x9b", True),
+    ("cc-esc", "\x1b", True),
+    ("cc-backspace", "\x08", True),
+    ("cc-form-feed", "\x0c", True),
+    ("cc-vertical-tab", "\x0b", True),
+    ("cc-del", "\x7f", True),
+    ("cc-nel", "\x85", True),
+    ("cc-csi", "\x9b", True),
     ("cs-lone-surrogate", "\ud800", True),  # only as a YAML escape: a UTF-8 file cannot hold one
-    ("cn-fffe", "\ufffe", True), ("cn-ffff", "\uffff", True), ("cn-fdd0", "\ufdd0", True), ("cn-fdef", "\ufdef", True),
-    ("cn-1fffe", "\U0001fffe", True), ("cn-10ffff", "\U0010ffff", True),
-    ("cf-soft-hyphen", "\u00ad", False), ("cf-zero-width-joiner", "\u200d", False),
+    ("cn-fffe", "\ufffe", True),
+    ("cn-ffff", "\uffff", True),
+    ("cn-fdd0", "\ufdd0", True),
+    ("cn-fdef", "\ufdef", True),
+    ("cn-1fffe", "\U0001fffe", True),
+    ("cn-10ffff", "\U0010ffff", True),
+    ("cf-soft-hyphen", "\u00ad", False),
+    ("cf-zero-width-joiner", "\u200d", False),
     ("cf-right-to-left-override", "\u202e", False),
-    ("co-private-use", "\ue000", False), ("co-plane-15", "\U000f0000", False),
+    ("co-private-use", "\ue000", False),
+    ("co-plane-15", "\U000f0000", False),
     ("cn-unassigned", "\u0378", False),
-    ("zl-line-separator", "\u2028", False), ("zp-paragraph-separator", "\u2029", False),
-    ("mn-combining-acute", "e\u0301", False), ("astral-emoji", "\U0001f600", False),
+    ("zl-line-separator", "\u2028", False),
+    ("zp-paragraph-separator", "\u2029", False),
+    ("mn-combining-acute", "e\u0301", False),
+    ("astral-emoji", "\U0001f600", False),
     ("astral-cjk", "\U00020000", False),
 ]
 IDS = [name for name, _text, _refused in CLASSES]
@@ -55,13 +68,16 @@ def writable(text: str) -> bool:
 def report_files(name: str, text: str, number: int) -> dict[str, str]:
     """Report path -> file text: the code points in a title as written, as a YAML escape, and in a body."""
     day = f"2024-01-{number % 28 + 1:02d}"
-    files = {f"reports/kr/{day}-{name}-title-escaped.md":
-             f'---\ntitle: "Esc{escaped(text)}aped {name}"\ndate: {day}\n{HEAD}---\n\nBody.\n'}
+    files = {
+        f"reports/kr/{day}-{name}-title-escaped.md": f'---\ntitle: "Esc{escaped(text)}aped {name}"\ndate: {day}\n{HEAD}---\n\nBody.\n'
+    }
     if writable(text):
-        files[f"reports/kr/{day}-{name}-title-raw.md"] = \
+        files[f"reports/kr/{day}-{name}-title-raw.md"] = (
             f'---\ntitle: "Ra{text}w {name}"\ndate: {day}\n{HEAD}---\n\nBody.\n'
-        files[f"reports/kr/{day}-{name}-body.md"] = \
+        )
+        files[f"reports/kr/{day}-{name}-body.md"] = (
             f"---\ntitle: Body {name}\ndate: {day}\n{HEAD}---\n\nBe{text}fore {name} body.\n"
+        )
     return files
 
 
@@ -77,10 +93,14 @@ def expected_problems(name: str, text: str, number: int) -> list[str]:
         f"({characters.HINT})",
     ]
     if writable(text):
-        out.append(f"reports/kr/{day}-{name}-title-raw.md:2:11: error [bad-text] the YAML text contains "
-                   f"{described} ({characters.HINT})")
-        out.append(f"reports/kr/{day}-{name}-body.md:9:3: warning [bad-text] the body contains {described}, "
-                   f"removed when the report is published ({characters.BODY_HINT})")
+        out.append(
+            f"reports/kr/{day}-{name}-title-raw.md:2:11: error [bad-text] the YAML text contains "
+            f"{described} ({characters.HINT})"
+        )
+        out.append(
+            f"reports/kr/{day}-{name}-body.md:9:3: warning [bad-text] the body contains {described}, "
+            f"removed when the report is published ({characters.BODY_HINT})"
+        )
     return out
 
 
@@ -97,11 +117,21 @@ def tree(tmp_path_factory) -> Path:
         for relative, content in report_files(name, text, number).items():
             (root / relative).parent.mkdir(parents=True, exist_ok=True)
             (root / relative).write_text(content, encoding="utf-8")
-        write(root / "reports" / "registry" / f"{name}.yml",
-              f'entities:\n  - {{id: {name}, name: "Na{escaped(text)}me {name}", kind: sector}}\n')
+        write(
+            root / "reports" / "registry" / f"{name}.yml",
+            f'entities:\n  - {{id: {name}, name: "Na{escaped(text)}me {name}", kind: sector}}\n',
+        )
     copy_site_files(root)
-    results = {args[0]: kb(root, *args) for args in (
-        ("check",), ("build",), ("export", "--out", str(root / "export")), ("index",), ("search", "body"))}
+    results = {
+        args[0]: kb(root, *args)
+        for args in (
+            ("check",),
+            ("build",),
+            ("export", "--out", str(root / "export")),
+            ("index",),
+            ("search", "body"),
+        )
+    }
     return Pipeline(root, results)
 
 
@@ -113,15 +143,27 @@ class Pipeline:
 
 def test_no_command_shows_a_traceback(tree):
     for command, result in tree.results.items():
-        assert result.exception is None or isinstance(result.exception, SystemExit), (command, result.exception)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            command,
+            result.exception,
+        )
         assert "Traceback" not in result.output, command
-    assert [tree.results[c].exit_code for c in ("check", "build", "export", "index", "search")] == [1, 0, 0, 0, 0]
+    assert [tree.results[c].exit_code for c in ("check", "build", "export", "index", "search")] == [
+        1,
+        0,
+        0,
+        0,
+        0,
+    ]
 
 
 def test_check_refuses_in_front_matter_and_registry_and_removes_from_bodies_with_exact_messages(tree):
     lines = tree.results["check"].stdout.splitlines()
-    expected = sorted(line for number, (name, text, _r) in enumerate(CLASSES)
-                      for line in expected_problems(name, text, number))
+    expected = sorted(
+        line
+        for number, (name, text, _r) in enumerate(CLASSES)
+        for line in expected_problems(name, text, number)
+    )
     assert sorted(line for line in lines if "[bad-text]" in line) == expected
     assert len(lines) == len(expected), "no other problem"
     for line in lines:  # a message quotes no refused character itself: the terminal stays clean
@@ -130,8 +172,11 @@ def test_check_refuses_in_front_matter_and_registry_and_removes_from_bodies_with
 
 def test_build_feeds_export_and_index_hold_no_refused_character_and_keep_every_other(tree):
     site, export = every_file_text(tree.root / "site"), every_file_text(tree.root / "export")
-    texts = {path: content for path, content in {**site, **export}.items()
-             if path.endswith((".html", ".xml", ".json", ".csv")) and not path.startswith("assets/")}
+    texts = {
+        path: content
+        for path, content in {**site, **export}.items()
+        if path.endswith((".html", ".xml", ".json", ".csv")) and not path.startswith("assets/")
+    }
     assert len(texts) > 100 and "kb/feeds/all.xml" in texts and "search/search_index.json" in texts
     for path, content in texts.items():  # pages, feeds, open data, the theme's search index
         if path.endswith(".csv"):  # CSV rows end in CRLF on purpose (kb.util.formats): a line end, not text
@@ -166,13 +211,25 @@ def test_search_finds_the_cleaned_bodies(tree):
 
 @pytest.mark.parametrize("name, text, refused", CLASSES, ids=IDS)
 def test_kb_new_refuses_what_check_refuses_and_writes_what_check_accepts(kb_tree, name, text, refused):
-    result = kb(kb_tree, "new", "--title", f"Korea {text} {name}", "--date", "2024-02-03", "--country", "KR",
-                "--place", f"Se{text}oul")
+    result = kb(
+        kb_tree,
+        "new",
+        "--title",
+        f"Korea {text} {name}",
+        "--date",
+        "2024-02-03",
+        "--country",
+        "KR",
+        "--place",
+        f"Se{text}oul",
+    )
     assert "Traceback" not in result.output
     if refused:
         assert result.exit_code == 2
         assert result.stderr == f"error: --title contains {characters.describe(text)} ({characters.HINT})\n"
-        assert sorted(p.name for p in (kb_tree / "reports" / "kr").iterdir()) == ["2014-07-03-korea-open-data.md"]
+        assert sorted(p.name for p in (kb_tree / "reports" / "kr").iterdir()) == [
+            "2014-07-03-korea-open-data.md"
+        ]
         return
     assert result.exit_code == 0, result.output
     check = kb(kb_tree, "check", str(kb_tree / result.stdout.strip()))
@@ -183,12 +240,18 @@ def test_import_removes_refused_characters_and_keeps_the_others(kb_tree, tmp_pat
     source = tmp_path / "update.txt"
     kept = "".join(text for _n, text, refused in CLASSES if not refused and not text.isspace())
     removed = "".join(text for _n, text, refused in CLASSES if refused and writable(text))
-    source.write_text(f"Korea: an update\n\nPublished 3 July 2014\n\nThe ministry said {removed}{kept} "
-                      "that the plan goes ahead next year with more funding.\n", encoding="utf-8")
+    source.write_text(
+        f"Korea: an update\n\nPublished 3 July 2014\n\nThe ministry said {removed}{kept} "
+        "that the plan goes ahead next year with more funding.\n",
+        encoding="utf-8",
+    )
     html = tmp_path / "update.html"
-    html.write_text("<html><head><title>Korea &#x1b;x</title></head><body><main><h1>Korea: the &#xfffe;plan</h1>"
-                    "<p>Published 3 July 2014</p><p>The ministry &#27;said &#xfdd0;that the plan goes ahead next "
-                    "year.</p></main></body></html>", encoding="utf-8")
+    html.write_text(
+        "<html><head><title>Korea &#x1b;x</title></head><body><main><h1>Korea: the &#xfffe;plan</h1>"
+        "<p>Published 3 July 2014</p><p>The ministry &#27;said &#xfdd0;that the plan goes ahead next "
+        "year.</p></main></body></html>",
+        encoding="utf-8",
+    )
     for path in (source, html):
         result = kb(kb_tree, "import", str(path))
         assert result.exit_code == 0, result.output
@@ -199,15 +262,22 @@ def test_import_removes_refused_characters_and_keeps_the_others(kb_tree, tmp_pat
         assert not characters.FORBIDDEN.search(text)
     assert any(f"The ministry said {kept}" in t for t in texts)
     assert any("The ministry said that the plan" in t for t in texts)
-    assert "title: 'Korea: the plan'" in (kb_tree / "reports" / "kr" / "2014-07-03-korea-the-plan.md").read_text()
+    assert (
+        "title: 'Korea: the plan'"
+        in (kb_tree / "reports" / "kr" / "2014-07-03-korea-the-plan.md").read_text()
+    )
     assert kb(kb_tree, "check").exit_code == 0
 
 
 def test_the_rule_names_each_refused_class():
-    assert [c for c in map(chr, range(0x20)) if characters.FORBIDDEN.match(c)] == \
-        [chr(c) for c in range(0x20) if c not in (0x09, 0x0A)]
+    assert [c for c in map(chr, range(0x20)) if characters.FORBIDDEN.match(c)] == [
+        chr(c) for c in range(0x20) if c not in (0x09, 0x0A)
+    ]
     assert all(characters.FORBIDDEN.match(chr(c)) for c in range(0x7F, 0xA0))
     nonchars = [c for c in range(0x110000) if characters.FORBIDDEN.match(chr(c)) and c > 0xDFFF]
-    assert nonchars == [*range(0xFDD0, 0xFDF0), *(p * 0x10000 + e for p in range(17) for e in (0xFFFE, 0xFFFF))]
+    assert nonchars == [
+        *range(0xFDD0, 0xFDF0),
+        *(p * 0x10000 + e for p in range(17) for e in (0xFFFE, 0xFFFF)),
+    ]
     assert len(nonchars) == 66
     assert characters.shown("a\x1bb\ufffe") == "a\\x1bb\\ufffe"

@@ -7,21 +7,25 @@ import concurrent.futures
 from pathlib import Path
 
 import pytest
+from conftest import GOOD_REPORT, write
 
 import kb.checks.knowledgebase
 from kb.checks.knowledgebase import _all_problems, check
 from kb.project import Project
 
-from conftest import GOOD_REPORT, write
-
 BROKEN = {
     "kr/2014-07-04-unknown-tag.md": GOOD_REPORT.replace("ministries: [msip, nia]", "ministries: [msip, nai]"),
     "kr/2014-07-05-bad-yaml.md": GOOD_REPORT.replace('title: "Korea: open data"', "title: [unclosed"),
     "kr/2014-07-06-dup.md": GOOD_REPORT.replace("---\ntitle", "---\nid: 2014-07-03-korea-open-data\ntitle"),
-    "kr/2014-07-07-supersedes.md": GOOD_REPORT.replace("---\ntitle", "---\nsupersedes: 2001-01-01-gone\ntitle"),
-    "kr/2014-07-08-untagged.md": GOOD_REPORT + "\nThe Open Data Institute and ODI staff came.\n<script>x</script>\n",
+    "kr/2014-07-07-supersedes.md": GOOD_REPORT.replace(
+        "---\ntitle", "---\nsupersedes: 2001-01-01-gone\ntitle"
+    ),
+    "kr/2014-07-08-untagged.md": GOOD_REPORT
+    + "\nThe Open Data Institute and ODI staff came.\n<script>x</script>\n",
     "kr/2018-01-01-renamed.md": GOOD_REPORT.replace("date: 2014-07-03", "date: 2018-01-01"),
-    "kr/2014-07-09-duplicate-key.md": GOOD_REPORT.replace("visibility: public", "visibility: public\nvisibility: internal"),
+    "kr/2014-07-09-duplicate-key.md": GOOD_REPORT.replace(
+        "visibility: public", "visibility: public\nvisibility: internal"
+    ),
     "kr/2014-07-10-internal-marker.md": GOOD_REPORT + "\n<!-- internal -->\nnever closed\n",
     "kr/empty.md": "",
 }
@@ -54,8 +58,18 @@ def test_workers_find_the_same_problems_in_the_same_order(broken_tree: Path, mon
     assert one_count == two_count == 30
     assert [p.as_dict() for p in two] == [p.as_dict() for p in one]
     codes = {p.code for p in one}
-    assert {"unknown-entity", "yaml-syntax", "duplicate-id", "unknown-report", "untagged-mention",
-            "unsafe-html", "name-not-current", "duplicate-key", "internal-marker", "bad-file"} <= codes
+    assert {
+        "unknown-entity",
+        "yaml-syntax",
+        "duplicate-id",
+        "unknown-report",
+        "untagged-mention",
+        "unsafe-html",
+        "name-not-current",
+        "duplicate-key",
+        "internal-marker",
+        "bad-file",
+    } <= codes
 
 
 def test_check_of_one_file_is_the_same_with_workers(broken_tree: Path, monkeypatch) -> None:

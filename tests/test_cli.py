@@ -42,8 +42,9 @@ def test_entities_table_and_json(run):
 def test_no_reports_folder_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(main, ["--root", str(tmp_path), "check"])
     assert result.exit_code == 1
-    assert result.stderr.strip().startswith("error: no registry folder at") or \
-        result.stderr.strip().startswith("error: no reports folder")
+    assert result.stderr.strip().startswith(
+        "error: no registry folder at"
+    ) or result.stderr.strip().startswith("error: no reports folder")
 
 
 def test_a_full_disk_is_a_clear_error_and_leaves_no_half_index(run, kb_tree, monkeypatch):
@@ -62,17 +63,25 @@ def test_a_full_disk_is_a_clear_error_and_leaves_no_half_index(run, kb_tree, mon
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr
-    assert lines[0].endswith("MAIN_x.seg: error: No space left on device (check the free disk space and the "
-                             "permissions there, then run it again; kb writes its outputs whole or not at all)")
+    assert lines[0].endswith(
+        "MAIN_x.seg: error: No space left on device (check the free disk space and the "
+        "permissions there, then run it again; kb writes its outputs whole or not at all)"
+    )
     index = kb_tree / ".kb" / "index"
     assert not [p for p in index.iterdir() if p.name.startswith("tmp-")] if index.exists() else True
 
 
-@pytest.mark.parametrize("address, why", [
-    ("127.0.0.1:99999", ": port 99999 is not between 1 and 65535 (use 127.0.0.1:8000, or another free port)"),
-    ("127.0.0.1:0", ": port 0 is not between 1 and 65535 (use 127.0.0.1:8000, or another free port)"),
-    ("127.0.0.1:\u0668\u0660", " (the site is served on this machine only: use 127.0.0.1:PORT)"),
-])
+@pytest.mark.parametrize(
+    "address, why",
+    [
+        (
+            "127.0.0.1:99999",
+            ": port 99999 is not between 1 and 65535 (use 127.0.0.1:8000, or another free port)",
+        ),
+        ("127.0.0.1:0", ": port 0 is not between 1 and 65535 (use 127.0.0.1:8000, or another free port)"),
+        ("127.0.0.1:\u0668\u0660", " (the site is served on this machine only: use 127.0.0.1:PORT)"),
+    ],
+)
 def test_serve_refuses_a_port_that_is_not_one_in_one_line(run, kb_tree, address, why):
     result = run("serve", "--address", address)
     assert result.exit_code == 2

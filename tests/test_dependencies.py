@@ -27,7 +27,9 @@ def test_pins_exclude_vulnerable_versions():
         pin = deps.get(advisory["package"])
         if pin:
             floor = re.search(r">=\s*([\d.]+)", pin)
-            assert floor and audit.version_tuple(floor.group(1)) >= audit.version_tuple(advisory["fixed"]), pin
+            assert floor and audit.version_tuple(floor.group(1)) >= audit.version_tuple(advisory["fixed"]), (
+                pin
+            )
 
 
 def test_audit_flags_an_old_version(tmp_path):

@@ -10,13 +10,13 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
 from browserkit import StaticServer, launch
+from click.testing import CliRunner
 from conftest import GOOD_REPORT, REGISTRY, write
 from findkit import new_page
-from kb.cli import main
 from sitekit import copy_site_files, page
+
+from kb.cli import main
 
 REPORT = "reports/kr/2014-07-03-korea-open-data.md"
 NO_PUBLIC_REPORT = {
@@ -24,9 +24,11 @@ NO_PUBLIC_REPORT = {
     "none": None,
     "all-with-errors": GOOD_REPORT.replace("type: country-update", "type: nonsense"),
 }
-SAYS = ("There are no public reports yet. A report is published here once its front matter says "
-        "visibility: public and kb check finds no error in it; reports made with kb new are internal "
-        "until then. See how to add a report.")
+SAYS = (
+    "There are no public reports yet. A report is published here once its front matter says "
+    "visibility: public and kb check finds no error in it; reports made with kb new are internal "
+    "until then. See how to add a report."
+)
 
 
 def words(html_page) -> str:
@@ -65,7 +67,9 @@ def test_build_exits_0_and_says_there_is_nothing_yet_and_how_to_publish(built, n
     root, result = built[name]
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
-    assert result.stdout.splitlines()[-1].startswith("built site: 0 reports, 30 generated files ("), result.stdout
+    assert result.stdout.splitlines()[-1].startswith("built site: 0 reports, 30 generated files ("), (
+        result.stdout
+    )
     site = root / "site"
     home = page(site, "")
     assert SAYS in words(home)
@@ -73,7 +77,9 @@ def test_build_exits_0_and_says_there_is_nothing_yet_and_how_to_publish(built, n
     assert (site / "writing-a-report" / "index.html").is_file()
     find = page(site, "kb/find")
     assert SAYS in words(find)
-    assert not any("data-kb-find" in attributes for _tag, attributes in find.elements), "no search over nothing"
+    assert not any("data-kb-find" in attributes for _tag, attributes in find.elements), (
+        "no search over nothing"
+    )
     assert "javascripts/find.js" not in (site / "kb" / "find" / "index.html").read_text()
     assert not (site / "pagefind").exists(), "Pagefind skipped; no index of an earlier build stays"
     assert "No reports yet." in " ".join(page(site, "kb/reports").text.split())
@@ -87,7 +93,10 @@ def test_empty_sites_pages_open_without_script_errors(built):
                 tab = new_page(browser, server.url)
                 for url in ("", "kb/find/", "kb/reports/", "kb/opportunities/"):
                     tab.goto(server.url + url)
-                    assert "There are no public reports yet" in tab.inner_text("body") or url not in ("", "kb/find/")
+                    assert "There are no public reports yet" in tab.inner_text("body") or url not in (
+                        "",
+                        "kb/find/",
+                    )
                 assert tab.errors == [], (name, tab.errors)
                 tab.context.close()
     finally:

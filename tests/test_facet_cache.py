@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import kb.search.matching
-from kb.search.store import FACET_CACHE, Store
-from kb.project import Project
-from kb.search.api import SearchRequest, Searcher, search
 from searchkit import make_tree
 from test_search_api import REQUESTS
+
+import kb.search.matching
+from kb.project import Project
+from kb.search.api import Searcher, SearchRequest, search
+from kb.search.store import FACET_CACHE, Store
 
 
 def _live(root: Path) -> Path:

@@ -15,14 +15,30 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
 from browserkit import StaticServer, browser  # noqa: F401 - a fixture
+from click.testing import CliRunner
 from conftest import REPO
-from findkit import (KEYS, Expected, address, counts, focused, found, new_page, open_find, search_words,
-                     settle, state, status, tab_to, tick, titles, with_zeros)
-from kb.cli import main
+from findkit import (
+    KEYS,
+    Expected,
+    address,
+    counts,
+    focused,
+    found,
+    new_page,
+    open_find,
+    search_words,
+    settle,
+    state,
+    status,
+    tab_to,
+    tick,
+    titles,
+    with_zeros,
+)
 from sitekit import make_tree
+
+from kb.cli import main
 
 pytestmark = pytest.mark.browser
 
@@ -83,8 +99,9 @@ def test_the_page_opens_with_the_newest_reports_and_every_count(page, base, expe
     items = "list => [...list.children].map(item => item.outerHTML)"
     written = page.eval_on_selector("#kb-find-results", items)
     assert titles(page) == expected.titles(), "Show more loads Pagefind: the same order, then the rest"
-    assert page.eval_on_selector("#kb-find-results", items)[:len(written)] == written, \
+    assert page.eval_on_selector("#kb-find-results", items)[: len(written)] == written, (
         "Pagefind's results look exactly like the ones written by kb build"
+    )
 
 
 def test_filters_alone_browse_every_public_report_newest_first_with_counts(page, base, expected):
@@ -144,12 +161,18 @@ def test_words_narrow_results_and_snippets_mark_them(page, base, expected):
 
 
 @pytest.mark.parametrize("name, entity, renamed", [("MSIP", "msip", "msit"), ("FCO", "fco", "fcdo")])
-def test_an_acronym_or_former_name_finds_reports_tagged_with_the_current_name(page, base, expected, name,
-                                                                               entity, renamed):
+def test_an_acronym_or_former_name_finds_reports_tagged_with_the_current_name(
+    page, base, expected, name, entity, renamed
+):
     """As `kb search` does: the reports tagged with the renamed entity match, though their text never
     uses the old name."""
-    only_renamed = [r for r in expected.reports if renamed in r.entity_ids() and entity not in r.entity_ids()
-                    and not re.search(rf"\b{name}\b", expected.own_text(r))]
+    only_renamed = [
+        r
+        for r in expected.reports
+        if renamed in r.entity_ids()
+        and entity not in r.entity_ids()
+        and not re.search(rf"\b{name}\b", expected.own_text(r))
+    ]
     assert only_renamed, "the sample has a report only the name lineage can find"
     open_find(page, base)
     search_words(page, name)
@@ -319,12 +342,16 @@ def test_phone_width_has_one_column_and_folded_filters(browser, base, expected):
     page = new_page(browser, base, PHONE)
     try:
         open_find(page, base)
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "no sideways scrolling"
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], (
+            "no sideways scrolling"
+        )
         toggle = page.locator(".kb-find__toggle")
         assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
         assert not page.locator("#kb-find-filters").is_visible()
         toggle.click()
-        assert toggle.get_attribute("aria-expanded") == "true" and page.locator("#kb-find-filters").is_visible()
+        assert (
+            toggle.get_attribute("aria-expanded") == "true" and page.locator("#kb-find-filters").is_visible()
+        )
         tick(page, "country", "KR")
         assert titles(page) == expected.titles(country=["KR"])
         assert toggle.inner_text() == "Filters (1 ticked)"
@@ -347,9 +374,14 @@ def test_header_search_finds_entities_and_pages_and_leaves_reports_to_the_find_p
         page.fill(".md-search__input", "")
         page.click(".md-search__input")
         page.keyboard.type(words)
-        page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.includes('match')")
-        page.wait_for_function("([title]) => [...document.querySelectorAll('.md-search-result__item h1')]"
-                               ".some(h => h.textContent.includes(title))", arg=[wanted])
+        page.wait_for_function(
+            "document.querySelector('.md-search-result__meta').textContent.includes('match')"
+        )
+        page.wait_for_function(
+            "([title]) => [...document.querySelectorAll('.md-search-result__item h1')]"
+            ".some(h => h.textContent.includes(title))",
+            arg=[wanted],
+        )
         links = page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")
         assert links and not any("/kb/reports/" in link for link in links), links
         page.keyboard.press("Escape")
@@ -380,8 +412,11 @@ def test_the_zensical_build_of_the_same_tree_searches_alike(browser, sample, exp
     from kb.site.pagefind import index_search
 
     copy = tmp_path / "zensical"
-    shutil.copytree(sample, copy, ignore=lambda folder, _names: {"site", "site-internal", ".kb"}
-                    if Path(folder) == sample else set())
+    shutil.copytree(
+        sample,
+        copy,
+        ignore=lambda folder, _names: {"site", "site-internal", ".kb"} if Path(folder) == sample else set(),
+    )
     zensical = Path(sys.executable).with_name("zensical")
     command = [str(zensical)] if zensical.exists() else [sys.executable, "-m", "zensical"]
     result = subprocess.run([*command, "build", "--strict"], cwd=copy, capture_output=True, text=True)

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from kb.cli import main
 from kb.importer.analyse import Analyser
 from kb.importer.corpus import CORPUS_FIELDS, corpus_text, evaluate_corpus, find_shared
-from kb.importer.sources import read_source
 from kb.importer.document import _BULLET, _strip_number
+from kb.importer.sources import read_source
 from kb.importer.writer import render
 from kb.registry.loading import load_registry
 
@@ -25,15 +25,25 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = find_shared(REPO)
 CORPUS = SHARED / "import-corpus" if SHARED else None
 TEXTS = sorted((CORPUS / "texts").glob("*.txt")) if CORPUS and CORPUS.is_dir() else []
-needs_corpus = pytest.mark.skipif(not TEXTS, reason="the shared import corpus is not beside this clone "
-                                                    "(set KB_SHARED to the shared folder to run these tests)")
+needs_corpus = pytest.mark.skipif(
+    not TEXTS,
+    reason="the shared import corpus is not beside this clone "
+    "(set KB_SHARED to the shared folder to run these tests)",
+)
 
 #: The floors: the figures reached when the corpus tests were written (docs/importing.md).
 #: (precision, recall) per field; a figure falling below its floor fails the test.
 FLOORS = {
-    "title": (1.0, 1.0), "date": (1.0, 1.0), "countries": (1.0, 0.92), "publisher": (1.0, 1.0),
-    "bodies": (0.93, 0.69), "proposals": (0.62, 0.0), "proposal country": (0.87, 0.74),
-    "targets": (0.8, 0.87), "targets exact": (0.92, 0.86), "event dates": (1.0, 0.6),
+    "title": (1.0, 1.0),
+    "date": (1.0, 1.0),
+    "countries": (1.0, 0.92),
+    "publisher": (1.0, 1.0),
+    "bodies": (0.93, 0.69),
+    "proposals": (0.62, 0.0),
+    "proposal country": (0.87, 0.74),
+    "targets": (0.8, 0.87),
+    "targets exact": (0.92, 0.86),
+    "event dates": (1.0, 0.6),
 }
 
 
@@ -90,7 +100,9 @@ def test_every_sentence_that_is_not_chrome_is_in_the_body_in_order(registry, pat
     draft = analyser.analyse(read_source(path, path.name, text))
     body = _plain(render(draft, registry).split("\n---\n", 1)[1])
     chrome = {_plain(line) for line in draft.extracted.chrome}
-    title_line = None if any(n.startswith("the text has no title line") for n in draft.review) else draft.title
+    title_line = (
+        None if any(n.startswith("the text has no title line") for n in draft.review) else draft.title
+    )
     position = 0
     for line in re.sub(r"^\s*date \d{4}-\d{2}-\d{2}\s+", "", text).split("\n"):
         line = _plain(line)

@@ -11,15 +11,15 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, write
+from searchkit import ALL_IDS, PUBLIC_IDS, REPORTS, cli, kb_command, make_tree
+
 from kb.errors import LockedError
+from kb.project import Project
 from kb.search.engine import documents_in
 from kb.search.matching import QuerySpec, run_query
-from kb.search.update import fresh_generation, update_index
 from kb.search.store import Store
-from kb.project import Project
-from searchkit import ALL_IDS, PUBLIC_IDS, REPORTS, cli, kb_command, make_tree
+from kb.search.update import fresh_generation, update_index
 
 
 @pytest.fixture
@@ -77,8 +77,10 @@ def test_incremental_update_touches_only_changed_reports(tree):
     path = tree / "reports" / "kr" / "2015-05-01-korea-smart-grid.md"
     path.write_text(path.read_text().replace("Jeju island", "Jeju island and Ulsan"), encoding="utf-8")
     (tree / "reports" / "jp" / "2016-02-10-japan-solar.md").unlink()
-    write(tree / "reports" / "kr" / "2021-01-01-korea-new.md",
-          REPORTS["kr/2015-05-01-korea-smart-grid.md"].replace("smart grid pilots", "ports"))
+    write(
+        tree / "reports" / "kr" / "2021-01-01-korea-new.md",
+        REPORTS["kr/2015-05-01-korea-smart-grid.md"].replace("smart grid pilots", "ports"),
+    )
     result = update_index(project)
     assert not result.rebuilt
     assert (result.added, result.updated, result.removed) == (1, 1, 1)
@@ -114,14 +116,19 @@ def test_registry_change_rebuilds(tree):
     project = Project.at(tree)
     update_index(project)
     registry = tree / "reports" / "registry" / "extra.yml"
-    registry.write_text(registry.read_text().replace("aliases: [Artificial intelligence]",
-                                                     "aliases: [Artificial intelligence, Machine wisdom]"))
+    registry.write_text(
+        registry.read_text().replace(
+            "aliases: [Artificial intelligence]", "aliases: [Artificial intelligence, Machine wisdom]"
+        )
+    )
     result = update_index(project)
     assert result.rebuilt and result.reason == "the registry changed"
     # The new alias is known to searches (entity names are expanded from the index's registry copy).
     result = cli(tree)("search", '"machine wisdom"', "--format", "json")
-    assert {hit["id"] for hit in json.loads(result.stdout)["results"]} == \
-        {"2019-06-18-korea-ai-and-health", "2020-03-02-korea-energy-and-data"}
+    assert {hit["id"] for hit in json.loads(result.stdout)["results"]} == {
+        "2019-06-18-korea-ai-and-health",
+        "2020-03-02-korea-energy-and-data",
+    }
 
 
 def test_reports_with_errors_are_left_out_until_fixed(tree):
@@ -141,8 +148,10 @@ def test_reports_with_errors_are_left_out_until_fixed(tree):
 def test_a_duplicate_id_takes_the_full_path_and_keeps_the_first(tree):
     project = Project.at(tree)
     update_index(project)
-    write(tree / "reports" / "zz" / "2015-05-01-korea-smart-grid.md",
-          REPORTS["kr/2015-05-01-korea-smart-grid.md"].replace("smart grid pilots", "copy"))
+    write(
+        tree / "reports" / "zz" / "2015-05-01-korea-smart-grid.md",
+        REPORTS["kr/2015-05-01-korea-smart-grid.md"].replace("smart grid pilots", "copy"),
+    )
     result = update_index(project)
     assert result.rebuilt and "ids" in result.reason
     assert result.skipped == ["reports/zz/2015-05-01-korea-smart-grid.md"]
@@ -154,12 +163,16 @@ def test_a_report_made_internal_takes_the_full_path_and_drops_what_supersedes_it
     that report alone is enough to refuse the one that names it, as kb check does."""
     project = Project.at(tree)
     newer = tree / "reports" / "kr" / "2020-03-02-korea-energy-and-data.md"
-    newer.write_text(newer.read_text().replace("---\ntitle", "---\nsupersedes: 2015-05-01-korea-smart-grid\ntitle", 1),
-                     encoding="utf-8")
+    newer.write_text(
+        newer.read_text().replace("---\ntitle", "---\nsupersedes: 2015-05-01-korea-smart-grid\ntitle", 1),
+        encoding="utf-8",
+    )
     update_index(project)
     assert "2020-03-02-korea-energy-and-data" in ids(tree)
     older = tree / "reports" / "kr" / "2015-05-01-korea-smart-grid.md"
-    older.write_text(older.read_text().replace("visibility: public", "visibility: internal"), encoding="utf-8")
+    older.write_text(
+        older.read_text().replace("visibility: public", "visibility: internal"), encoding="utf-8"
+    )
     result = update_index(project)
     assert result.rebuilt and result.skipped == ["reports/kr/2020-03-02-korea-energy-and-data.md"]
     assert "2020-03-02-korea-energy-and-data" not in ids(tree)
@@ -278,8 +291,13 @@ update_index(Project.at(root), rebuild=mode.startswith("rebuild"), progress=prog
 
 
 def _kill_at(root: Path, point: str, mode: str) -> None:
-    done = subprocess.run([sys.executable, "-c", KILLER, str(root), point, mode], cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", KILLER, str(root), point, mode],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == -signal.SIGKILL, done.stderr
 
 
@@ -289,12 +307,24 @@ def _edit(tree: Path) -> None:
     (tree / "reports" / "jp" / "2016-02-10-japan-solar.md").unlink()
 
 
-@pytest.mark.parametrize("mode,point", [
-    ("rebuild", "reading:3"), ("rebuild", "indexing:1"), ("rebuild", "indexing:5"), ("rebuild", "commit"),
-    ("rebuild", "before-swap"), ("rebuild", "after-swap"),
-    ("update", "reading:1"), ("update", "commit"), ("update", "before-swap"), ("update", "after-swap"),
-    ("rebuild-parallel", "workers-done"), ("rebuild-parallel", "joining"), ("rebuild-parallel", "before-swap"),
-])
+@pytest.mark.parametrize(
+    "mode,point",
+    [
+        ("rebuild", "reading:3"),
+        ("rebuild", "indexing:1"),
+        ("rebuild", "indexing:5"),
+        ("rebuild", "commit"),
+        ("rebuild", "before-swap"),
+        ("rebuild", "after-swap"),
+        ("update", "reading:1"),
+        ("update", "commit"),
+        ("update", "before-swap"),
+        ("update", "after-swap"),
+        ("rebuild-parallel", "workers-done"),
+        ("rebuild-parallel", "joining"),
+        ("rebuild-parallel", "before-swap"),
+    ],
+)
 def test_killed_index_run_leaves_a_whole_index(tree, mode, point):
     project = Project.at(tree)
     update_index(project)
@@ -317,8 +347,8 @@ def test_killed_index_run_leaves_a_whole_index(tree, mode, point):
 def test_a_killed_worker_process_is_a_clear_error_and_changes_nothing(tree, monkeypatch):
     """A worker of a parallel full build killed (say by the kernel, out of memory): the run
     fails with a message, the live index stays as it was, and no half-built folder stays."""
-    import kb.search.engine
     import kb.search.build
+    import kb.search.engine
     from kb.errors import KbError
 
     project = Project.at(tree)
@@ -337,16 +367,19 @@ def _big_tree(root: Path, copies: int) -> Path:
     make_tree(root)
     text = REPORTS["kr/2015-05-01-korea-smart-grid.md"]
     for i in range(copies):
-        write(root / "reports" / "bulk" / f"2015-05-01-bulk-{i:04d}.md",
-              text.replace("smart grid pilots", f"pilot number {i}"))
+        write(
+            root / "reports" / "bulk" / f"2015-05-01-bulk-{i:04d}.md",
+            text.replace("smart grid pilots", f"pilot number {i}"),
+        )
     return root
 
 
 def test_kill_minus_9_of_a_real_kb_index_then_search(tmp_path):
     root = _big_tree(tmp_path, 400)
     index_dir = root / ".kb" / "index"
-    process = subprocess.Popen(kb_command(root, "index"), cwd=REPO, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        kb_command(root, "index"), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         if index_dir.is_dir() and any(p.name.startswith("tmp-") for p in index_dir.iterdir()):
@@ -364,8 +397,16 @@ def test_kill_minus_9_of_a_real_kb_index_then_search(tmp_path):
 
 def test_two_indexers_at_once_leave_one_whole_index(tmp_path):
     root = _big_tree(tmp_path, 150)
-    processes = [subprocess.Popen(kb_command(root, "index", "--rebuild"), cwd=REPO, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    processes = [
+        subprocess.Popen(
+            kb_command(root, "index", "--rebuild"),
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     outputs = [p.communicate(timeout=180) for p in processes]
     assert [p.returncode for p in processes] == [0, 0], outputs
     assert all(out.startswith("indexed 156 reports (--rebuild)") for out, _err in outputs)
@@ -398,8 +439,8 @@ def test_a_search_retries_once_when_its_generation_vanishes(tree, monkeypatch):
     import shutil
 
     import kb.search.matching
-    from kb.search.store import GenerationGone
     from kb.search.api import SearchRequest, search
+    from kb.search.store import GenerationGone
 
     update_index(Project.at(tree))
     gone = tree / "gone"
@@ -419,4 +460,3 @@ def test_a_search_retries_once_when_its_generation_vanishes(tree, monkeypatch):
     monkeypatch.setattr(kb.search.matching.OpenIndex, "__init__", flaky)
     result = search(Project.at(tree), SearchRequest())
     assert len(calls) == 2 and result.total == len(PUBLIC_IDS)
-

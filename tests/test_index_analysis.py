@@ -4,20 +4,53 @@ searches, ranking and highlighting would disagree with what was indexed."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
+from conftest import REPO
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import TEXT
 
 from kb.search.engine import StemmedText, make_schema
 
-from conftest import REPO
-
 WHOOSH = TEXT(analyzer=StemmingAnalyzer())
 #: Characters that stress the tokenizer: case folding that changes length (İ, ẞ), the
 #: Kelvin sign, combining marks, ligatures, stop words, dots and stars inside words.
-TRICKY = st.sampled_from(["a", "A", "İ", "ı", "ß", "ẞ", "ς", "K", "\u212a", "e\u0301", "ǅ", "ﬁ", "the", "and",
-                          "of", "data", "hospitals", "MSIT", ".", "*", "_", "-", "'", "’", "0", "1.10", " ",
-                          "\n", "\t", "“", "<b>", "https://x.gov.uk/a.b"])
+TRICKY = st.sampled_from(
+    [
+        "a",
+        "A",
+        "İ",
+        "ı",
+        "ß",
+        "ẞ",
+        "ς",
+        "K",
+        "\u212a",
+        "e\u0301",
+        "ǅ",
+        "ﬁ",
+        "the",
+        "and",
+        "of",
+        "data",
+        "hospitals",
+        "MSIT",
+        ".",
+        "*",
+        "_",
+        "-",
+        "'",
+        "’",
+        "0",
+        "1.10",
+        " ",
+        "\n",
+        "\t",
+        "“",
+        "<b>",
+        "https://x.gov.uk/a.b",
+    ]
+)
 
 
 def _same(text: str) -> None:
@@ -46,6 +79,12 @@ def test_any_text_indexes_as_whoosh_would(text: str) -> None:
 def test_the_schema_uses_it_for_every_stemmed_field() -> None:
     schema = make_schema()
     assert {name for name in schema.names() if isinstance(schema[name], StemmedText)} == {
-        "title", "summary", "body", "opportunities", "targets", "private"}
+        "title",
+        "summary",
+        "body",
+        "opportunities",
+        "targets",
+        "private",
+    }
     # Queries and highlighting still analyse with Whoosh's chain.
     assert schema["body"].analyzer == StemmingAnalyzer()

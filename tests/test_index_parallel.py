@@ -7,17 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
-
-import kb.search.build
-from kb.search.engine import documents_in
-from kb.search.matching import QuerySpec, run_query
-from kb.search.update import update_index
-from kb.search.store import ENTITIES, MANIFEST, Store
-from kb.project import Project
-
 from conftest import write
 from searchkit import REPORTS, make_tree
 from test_check_parallel import BROKEN
+
+import kb.search.build
+from kb.project import Project
+from kb.search.engine import documents_in
+from kb.search.matching import QuerySpec, run_query
+from kb.search.store import ENTITIES, MANIFEST, Store
+from kb.search.update import update_index
 
 
 def _live(root: Path) -> Path:
@@ -35,8 +34,12 @@ def _snapshot(root: Path) -> dict:
         for text in ("", "hospitals", '"open data"', "health OR energy", "sector:energy"):
             found = run_query(generation, QuerySpec(text=text, view=view, limit=None))
             answers[view, text] = (found.total, sorted(h.fields["key"] for h in found.hits), found.facets)
-    return {"files": manifest.get("files"), "docs": docs, "answers": answers,
-            "entities": json.loads((generation / ENTITIES).read_text())}
+    return {
+        "files": manifest.get("files"),
+        "docs": docs,
+        "answers": answers,
+        "entities": json.loads((generation / ENTITIES).read_text()),
+    }
 
 
 @pytest.fixture
@@ -48,8 +51,14 @@ def tree(tmp_path: Path) -> Path:
         write(korea / Path(name).name, text)
     # Valid on their own, rejected only by the checks across reports.
     smart_grid = REPORTS["kr/2015-05-01-korea-smart-grid.md"]
-    write(korea / "2015-05-02-supersedes-gone.md", smart_grid.replace("---\ntitle", "---\nsupersedes: 2001-01-01-gone\ntitle", 1))
-    write(korea / "2015-05-03-same-id.md", smart_grid.replace("---\ntitle", "---\nid: 2015-05-01-korea-smart-grid\ntitle", 1))
+    write(
+        korea / "2015-05-02-supersedes-gone.md",
+        smart_grid.replace("---\ntitle", "---\nsupersedes: 2001-01-01-gone\ntitle", 1),
+    )
+    write(
+        korea / "2015-05-03-same-id.md",
+        smart_grid.replace("---\ntitle", "---\nid: 2015-05-01-korea-smart-grid\ntitle", 1),
+    )
     return root
 
 

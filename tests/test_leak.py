@@ -13,19 +13,21 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
 from bad_inputs import INEXACT_MARKERS, NEAR_MISSES, marked_body, staff_text
+from click.testing import CliRunner
 from conftest import write
-from kb.cli import main
 from sitekit import INTERNAL_ID, MARKER, MARKERS, PUBLIC_IDS, every_file_text, make_tree
+
+from kb.cli import main
 
 #: Public reports whose staff-only text is marked in a way the check refuses: each is an error,
 #: so the report is left out of every output. Their staff text carries the leak marker.
-MARKED = {name: body for name, (body, *_where) in NEAR_MISSES.items()} | \
-    {name: body for name, (body, _snippet) in INEXACT_MARKERS.items()}
-NEAR_MISS_HEAD = ("---\ntitle: Near miss\ndate: 2019-05-01\ncountries: [KR]\ntype: briefing\n"
-                  "visibility: public\n---\n\n")
+MARKED = {name: body for name, (body, *_where) in NEAR_MISSES.items()} | {
+    name: body for name, (body, _snippet) in INEXACT_MARKERS.items()
+}
+NEAR_MISS_HEAD = (
+    "---\ntitle: Near miss\ndate: 2019-05-01\ncountries: [KR]\ntype: briefing\nvisibility: public\n---\n\n"
+)
 
 
 def kb(root: Path, *args: str):
@@ -37,9 +39,16 @@ def tree(tmp_path_factory) -> Path:
     root = make_tree(tmp_path_factory.mktemp("leak"))
     assert kb(root, "check").exit_code == 0, "every report is valid, so none is left out for errors"
     for name, template in MARKED.items():
-        write(root / "reports" / "kr" / f"2019-05-01-near-miss-{name}.md", NEAR_MISS_HEAD + marked_body(template, name))
-    for args in (("build",), ("build", "--internal"), ("export", "--out", str(root / "public-data")),
-                 ("export", "--include-internal", "--out", str(root / "staff-data"))):
+        write(
+            root / "reports" / "kr" / f"2019-05-01-near-miss-{name}.md",
+            NEAR_MISS_HEAD + marked_body(template, name),
+        )
+    for args in (
+        ("build",),
+        ("build", "--internal"),
+        ("export", "--out", str(root / "public-data")),
+        ("export", "--include-internal", "--out", str(root / "staff-data")),
+    ):
         result = kb(root, *args)
         assert result.exit_code == 0, result.output
     return root
@@ -56,7 +65,9 @@ def leaks(files: dict[str, str]) -> list[str]:
 def test_public_site_has_no_internal_content_in_any_file(tree):
     files = every_file_text(tree / "site")
     kinds = {Path(p).suffix for p in files}
-    assert {".html", ".json", ".csv", ".xml", ".gz"} <= kinds, "pages, data, feeds and sitemap were all searched"
+    assert {".html", ".json", ".csv", ".xml", ".gz"} <= kinds, (
+        "pages, data, feeds and sitemap were all searched"
+    )
     assert "search/search_index.json" in files and "sitemap.xml.gz" in files
     assert any(p.startswith("pagefind/fragment/") for p in files), "the Find page's index was searched"
     assert leaks(files) == []
@@ -67,13 +78,15 @@ def test_find_page_index_has_only_public_reports_and_staff_index_has_all(tree):
     public = every_file_text(tree / "site" / "pagefind")
     compressed = [p for p in public if p.endswith((".pf_meta", ".pf_index", ".pf_filter", ".pf_fragment"))]
     assert compressed and all(public[p].startswith("pagefind_dcd") for p in compressed), "decompressed"
-    fragments = [json.loads(t.removeprefix("pagefind_dcd")) for p, t in public.items()
-                 if p.startswith("fragment/")]
+    fragments = [
+        json.loads(t.removeprefix("pagefind_dcd")) for p, t in public.items() if p.startswith("fragment/")
+    ]
     assert sorted(f["url"] for f in fragments) == sorted(f"/kb/reports/{i}/" for i in PUBLIC_IDS)
     assert leaks(public) == []
     staff = every_file_text(tree / "site-internal" / "pagefind")
-    staff_fragments = [json.loads(t.removeprefix("pagefind_dcd")) for p, t in staff.items()
-                       if p.startswith("fragment/")]
+    staff_fragments = [
+        json.loads(t.removeprefix("pagefind_dcd")) for p, t in staff.items() if p.startswith("fragment/")
+    ]
     assert f"/kb/reports/{INTERNAL_ID}/" in [f["url"] for f in staff_fragments]
     text = "\n".join(staff.values()).lower()
     assert "zqxleak-internal-body" in text and "zqxleak-internal-section" in text
@@ -123,8 +136,8 @@ def test_site_refuses_unredacted_reports_for_a_public_build(tree):
     """Fail closed inside the library too: the page generator rejects unredacted input."""
     from datetime import date
 
-    from kb.errors import BuildError
     from kb.checks.knowledgebase import load
+    from kb.errors import BuildError
     from kb.project import Project
     from kb.site.context import Site
 
@@ -144,9 +157,13 @@ def test_near_miss_markers_are_errors_and_their_text_reaches_no_output(tree):
     assert check.exit_code == 1
     flagged = {line.split(":")[0] for line in check.output.splitlines() if "[near-miss-marker]" in line}
     assert flagged == {f"reports/kr/2019-05-01-near-miss-{name}.md" for name in MARKED}
-    outputs = {**every_file_text(tree / "site"), **every_file_text(tree / "docs"),
-               **every_file_text(tree / "public-data"), **every_file_text(tree / "site-internal"),
-               **every_file_text(tree / "staff-data")}
+    outputs = {
+        **every_file_text(tree / "site"),
+        **every_file_text(tree / "docs"),
+        **every_file_text(tree / "public-data"),
+        **every_file_text(tree / "site-internal"),
+        **every_file_text(tree / "staff-data"),
+    }
     text = "\n".join(outputs.values())
     assert [name for name in MARKED if staff_text(name) in text] == []
     assert "Near-miss public part." not in text, "the whole report is left out, not only its marked part"
@@ -158,6 +175,7 @@ def test_public_view_drops_a_supersedes_naming_a_report_it_does_not_show(tmp_pat
     """kb check refuses a public report superseding an internal one; loaded without the checks,
     the public view still does not carry the internal report's id."""
     from bad_inputs import CROSS_REPORT_CASES
+
     from kb.checks.knowledgebase import load
     from kb.project import Project
 

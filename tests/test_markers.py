@@ -4,8 +4,8 @@ are refused, and a code sample showing a near miss is published as code."""
 from __future__ import annotations
 
 import pytest
-
 from bad_inputs import INEXACT_MARKERS, NEAR_MISSES, marked_body, staff_text
+
 from kb.report.markers import marker_problems, split_body
 from kb.site.html import BodyRenderer
 
@@ -48,10 +48,20 @@ def test_a_section_opened_by_a_near_miss_is_checked_as_text_not_code():
     assert codes == ["near-miss-marker"]
 
 
-@pytest.mark.parametrize("text", ["The internal market grew.", "## Internal reforms", "Staff exchanges: 12 a year.",
-                                  "[audit](https://example.org/internal-audit)", "<https://gov.uk/internal>",
-                                  "Mail <staff@example.org>.", "The ministry's (internal) review.",
-                                  "<!-- check with the Secretary of State -->", "| Staff | 12 |",
-                                  "Sensitivity analysis: see annex."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The internal market grew.",
+        "## Internal reforms",
+        "Staff exchanges: 12 a year.",
+        "[audit](https://example.org/internal-audit)",
+        "<https://gov.uk/internal>",
+        "Mail <staff@example.org>.",
+        "The ministry's (internal) review.",
+        "<!-- check with the Secretary of State -->",
+        "| Staff | 12 |",
+        "Sensitivity analysis: see annex.",
+    ],
+)
 def test_ordinary_words_are_not_markers(text):
     assert marker_problems(text + "\n", 1, "r.md") == []

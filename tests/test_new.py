@@ -4,8 +4,21 @@ from kb.report.parse import parse_report
 
 
 def test_new_creates_a_report_that_checks(run, kb_tree):
-    result = run("new", "--title", "Japan: offshore wind", "--date", "2024-05-02", "--country", "JP",
-                 "--visit-start", "2024-04-28", "--visit-end", "2024-04-30", "--place", "Tokyo")
+    result = run(
+        "new",
+        "--title",
+        "Japan: offshore wind",
+        "--date",
+        "2024-05-02",
+        "--country",
+        "JP",
+        "--visit-start",
+        "2024-04-28",
+        "--visit-end",
+        "2024-04-30",
+        "--place",
+        "Tokyo",
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "reports/jp/2024-05-02-japan-offshore-wind.md"
     path = kb_tree / result.stdout.strip()
@@ -13,7 +26,11 @@ def test_new_creates_a_report_that_checks(run, kb_tree):
     assert parsed.problems == []
     report = parsed.report
     assert (report.title, str(report.date), report.countries, report.visibility) == (
-        "Japan: offshore wind", "2024-05-02", ("JP",), "internal")
+        "Japan: offshore wind",
+        "2024-05-02",
+        ("JP",),
+        "internal",
+    )
     assert str(report.visit.start) == "2024-04-28" and report.visit.places == ("Tokyo",)
     check = run("check", "--strict", str(path))
     assert check.exit_code == 0, check.output
@@ -26,8 +43,10 @@ def test_new_never_overwrites(run, kb_tree):
     path.write_text(path.read_text() + "\nMy precious notes.\n")
     again = run(*args)
     assert again.exit_code == 1
-    assert again.stderr.strip() == ("reports/jp/2024-05-02-same.md: error: file already exists; not overwriting it "
-                                    "(choose another title or date, or move the existing file)")
+    assert again.stderr.strip() == (
+        "reports/jp/2024-05-02-same.md: error: file already exists; not overwriting it "
+        "(choose another title or date, or move the existing file)"
+    )
     assert "My precious notes." in path.read_text()
 
 
@@ -44,6 +63,17 @@ def test_new_rejects_bad_input_without_traceback(run):
     result = run("new", "--title", "X", "--date", "2024-02-01", "--country", "JPN")
     assert result.exit_code == 2
     assert result.stderr.strip() == "error: 'JPN' is an alpha-3 code (use the two-letter code JP (Japan))"
-    result = run("new", "--title", "X", "--date", "2024-02-01", "--country", "JP",
-                 "--visit-start", "2024-01-05", "--visit-end", "2024-01-01")
+    result = run(
+        "new",
+        "--title",
+        "X",
+        "--date",
+        "2024-02-01",
+        "--country",
+        "JP",
+        "--visit-start",
+        "2024-01-05",
+        "--visit-end",
+        "2024-01-01",
+    )
     assert result.exit_code == 2 and "ends (2024-01-01) before it starts" in result.stderr

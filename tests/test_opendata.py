@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sitekit import INTERNAL_ID, PUBLIC_IDS, make_tree, public_reports
 
-from kb.cli import main
-from kb.report.dates import parse_fuzzy
 from kb.checks.knowledgebase import load
+from kb.cli import main
 from kb.export import tables
+from kb.project import Project
+from kb.report.dates import parse_fuzzy
 from kb.tracking.model import target_state, track_opportunities, track_targets
 from kb.util.formats import LIST_SEPARATOR
-from kb.project import Project
-from sitekit import INTERNAL_ID, PUBLIC_IDS, make_tree, public_reports
 
 
 def kb(root: Path, *args: str):
@@ -40,7 +40,9 @@ def test_export_writes_json_and_csv_that_round_trip(tree):
         text = (tree / "data" / f"{name}.json").read_text(encoding="utf-8")
         assert json.loads(text) == rows
         assert json.loads(json.dumps(json.loads(text))) == rows
-        read_back = list(csv.DictReader(io.StringIO((tree / "data" / f"{name}.csv").read_text(encoding="utf-8-sig"))))
+        read_back = list(
+            csv.DictReader(io.StringIO((tree / "data" / f"{name}.csv").read_text(encoding="utf-8-sig")))
+        )
         assert len(read_back) == len(rows)
         for row, csv_row in zip(rows, read_back):
             assert list(csv_row) == list(row)
@@ -53,7 +55,9 @@ def test_export_writes_json_and_csv_that_round_trip(tree):
 
 def test_report_rows_hold_the_public_front_matter(tree):
     knowledge = load(Project.at(tree))
-    rows = {r["id"]: r for r in tables(knowledge.visible(False), knowledge.registry, date(2024, 1, 1))["reports"]}
+    rows = {
+        r["id"]: r for r in tables(knowledge.visible(False), knowledge.registry, date(2024, 1, 1))["reports"]
+    }
     assert sorted(rows) == sorted(PUBLIC_IDS)
     for report_id, meta in public_reports().items():
         row = rows[report_id]
@@ -70,22 +74,27 @@ def test_opportunities_group_by_id_latest_status_wins_every_report_kept(tree):
     assert health.id == "kr-health" and health.status == "agreed" and health.next_step == "Sign the MoU"
     assert [r.id for r in health.reports] == ["2014-07-03-korea-open-data", "2018-05-01-korea-health-data"]
     assert [(r.id, status) for r, status in health.history()] == [
-        ("2014-07-03-korea-open-data", "identified"), ("2018-05-01-korea-health-data", "agreed")]
+        ("2014-07-03-korea-open-data", "identified"),
+        ("2018-05-01-korea-health-data", "agreed"),
+    ]
     assert health.partners == ("msit",)
     staff = {o.id: o for o in track_opportunities(knowledge.visible(True))}
     assert staff["kr-health"].status == "closed" and INTERNAL_ID in [r.id for r in staff["kr-health"].reports]
 
 
-@pytest.mark.parametrize("status, deadline, state", [
-    ("met", "2016", "met"),
-    ("met", None, "met"),
-    ("announced", "2016", "past"),
-    ("missed", "2023-12-31", "past"),
-    ("on-track", "2024", "due"),  # the whole deadline year is not over yet
-    ("announced", "2024-06", "due"),
-    (None, None, "unknown"),
-    ("announced", None, "unknown"),
-])
+@pytest.mark.parametrize(
+    "status, deadline, state",
+    [
+        ("met", "2016", "met"),
+        ("met", None, "met"),
+        ("announced", "2016", "past"),
+        ("missed", "2023-12-31", "past"),
+        ("on-track", "2024", "due"),  # the whole deadline year is not over yet
+        ("announced", "2024-06", "due"),
+        (None, None, "unknown"),
+        ("announced", None, "unknown"),
+    ],
+)
 def test_target_state_on_the_tracker(status, deadline, state):
     assert target_state(status, parse_fuzzy(deadline) if deadline else None, date(2024, 3, 1)) == state
 
@@ -94,7 +103,11 @@ def test_targets_group_by_id_and_sort_by_deadline(tree):
     knowledge = load(Project.at(tree))
     tracked = track_targets(knowledge.visible(False), date(2024, 1, 1))
     assert [(t.id, t.state) for t in tracked] == [
-        ("kr-open-sets", "met"), ("jp-old", "past"), ("kr-health-pilots", "due"), ("jp-robots", "unknown")]
+        ("kr-open-sets", "met"),
+        ("jp-old", "past"),
+        ("kr-health-pilots", "due"),
+        ("jp-robots", "unknown"),
+    ]
     open_sets = tracked[0]
     assert open_sets.status == "met" and open_sets.unit == "%"
     assert [r.id for r in open_sets.reports] == ["2014-07-03-korea-open-data", "2018-05-01-korea-health-data"]

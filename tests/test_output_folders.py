@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sitekit import INTERNAL_ID, MARKER, every_file_text, make_tree
 
 from kb.cli import main
-from sitekit import INTERNAL_ID, MARKER, every_file_text, make_tree
 
 
 def kb(root: Path, *args: str):
@@ -51,8 +51,10 @@ def test_search_with_an_index_dir_holding_other_files_writes_nothing(tree, tmp_p
     for args in (("search", "--index-dir", str(etc), "x"), ("index", "--index-dir", str(etc))):
         result = kb(tree, *args)
         assert result.exit_code == 1
-        assert result.stderr == (f"{etc}: error: the folder holds files kb index did not write (passwd); "
-                                 "not replacing it (choose a new or empty folder with --index-dir)\n")
+        assert result.stderr == (
+            f"{etc}: error: the folder holds files kb index did not write (passwd); "
+            "not replacing it (choose a new or empty folder with --index-dir)\n"
+        )
     assert snapshot(etc) == before and not (tmp_path / "etc.lock").exists()
 
 
@@ -61,9 +63,11 @@ def test_index_dir_inside_docs_or_a_site_folder_is_refused(tree, place):
     result = kb(tree, "index", "--index-dir", place)
     assert result.exit_code == 2
     where = place.split("/")[0] + "/"
-    assert result.stderr == (f"{place}: error: kb index does not write into {where}: everything there is "
-                             "published with the site (choose a folder outside docs/ and the site folders "
-                             "with --index-dir)\n")
+    assert result.stderr == (
+        f"{place}: error: kb index does not write into {where}: everything there is "
+        "published with the site (choose a folder outside docs/ and the site folders "
+        "with --index-dir)\n"
+    )
     assert not (tree / place / "CURRENT").exists()
 
 
@@ -88,9 +92,11 @@ def test_staff_export_into_docs_is_refused_and_the_site_stays_public(tree, monke
     monkeypatch.chdir(tree)
     result = kb(tree, "export", "--include-internal", "--out", "docs/data")
     assert result.exit_code == 2
-    assert result.stderr == ("docs/data: error: kb export does not write into docs/: everything there is "
-                             "published with the site (choose a folder outside docs/ and the site folders "
-                             "with --out)\n")
+    assert result.stderr == (
+        "docs/data: error: kb export does not write into docs/: everything there is "
+        "published with the site (choose a folder outside docs/ and the site folders "
+        "with --out)\n"
+    )
     assert not (tree / "docs" / "data").exists()
     assert kb(tree, "build").exit_code == 0
     assert [p for p, text in every_file_text(tree / "site").items() if MARKER in text.lower()] == []
@@ -112,8 +118,10 @@ def test_an_export_made_before_folders_were_marked_is_replaced(tree):
 def test_export_never_replaces_another_commands_folder(tree):
     result = kb(tree, "export", "--out", str(tree / ".kb" / "index"))
     assert result.exit_code == 1
-    assert result.stderr == (".kb/index: error: the folder is the output of kb index; not replacing it "
-                             "(choose a new or empty folder with --out)\n")
+    assert result.stderr == (
+        ".kb/index: error: the folder is the output of kb index; not replacing it "
+        "(choose a new or empty folder with --out)\n"
+    )
     assert (tree / ".kb" / "index" / "CURRENT").is_file()
 
 
@@ -124,8 +132,10 @@ def test_a_site_folder_kb_did_not_make_is_not_replaced(tree):
     (tree / "site" / "notes.txt").write_text("mine", encoding="utf-8")
     result = kb(tree, "build")
     assert result.exit_code == 1
-    assert result.stderr == ("site: error: the folder holds files kb build did not write (notes.txt); not "
-                             "replacing it (move it elsewhere: kb replaces this folder as a whole)\n")
+    assert result.stderr == (
+        "site: error: the folder holds files kb build did not write (notes.txt); not "
+        "replacing it (move it elsewhere: kb replaces this folder as a whole)\n"
+    )
     assert sorted(p.name for p in (tree / "site").iterdir()) == ["notes.txt"]
 
 
@@ -156,8 +166,10 @@ def test_build_refuses_docs_holding_kb_output(tree, what):
     for args in (("build",), ("build", "--internal")):
         result = kb(tree, *args)
         assert result.exit_code == 1
-        assert result.stderr == (f"{where}: error: the folder holds {found}; MkDocs would publish it with the "
-                                 "site, so nothing was built (move it out of docs/; the site publishes its own "
-                                 "open data under kb/api/)\n")
+        assert result.stderr == (
+            f"{where}: error: the folder holds {found}; MkDocs would publish it with the "
+            "site, so nothing was built (move it out of docs/; the site publishes its own "
+            "open data under kb/api/)\n"
+        )
     assert snapshot(tree / "site") == site_before
     assert INTERNAL_ID not in "".join(every_file_text(tree / "site").values())

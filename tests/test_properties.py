@@ -11,13 +11,15 @@ from hypothesis import strategies as st
 from kb.checks.rules import Checker
 from kb.errors import KbError
 from kb.registry.model import Registry
-from kb.report.parse import parse_report
 from kb.report import yamlstrict
+from kb.report.parse import parse_report
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-yaml_ish = st.text(alphabet=st.sampled_from(list("---\n :[]{}&*!|>'\"#,-?%@`\t\\abcNOYES0123.") + ["\u0456", "\ufeff"]),
-                   max_size=200)
+yaml_ish = st.text(
+    alphabet=st.sampled_from(list("---\n :[]{}&*!|>'\"#,-?%@`\t\\abcNOYES0123.") + ["\u0456", "\ufeff"]),
+    max_size=200,
+)
 
 
 @SETTINGS
@@ -43,12 +45,18 @@ def test_any_bytes_give_a_clean_error_or_a_report(tmp_path_factory, data):
 
 
 safe_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(
-    lambda s: s.strip() == s and s.strip())
+    lambda s: s.strip() == s and s.strip()
+)
 ids = st.from_regex(r"\A[a-z][a-z0-9]{1,8}(-[a-z0-9]{1,6}){0,2}\Z").filter(
-    lambda s: s not in {"con", "prn", "aux", "nul", "index", "api", "assets", "search"})
+    lambda s: s not in {"con", "prn", "aux", "nul", "index", "api", "assets", "search"}
+)
 codes = st.sampled_from(["KR", "JP", "IN", "VN", "NO", "GB", "MX", "ON"]).filter(lambda c: c != "ON")
-numbers = st.one_of(st.integers(-10**9, 10**9), st.decimals(min_value=-10**6, max_value=10**6, places=2,
-                                                             allow_nan=False, allow_infinity=False).map(float))
+numbers = st.one_of(
+    st.integers(-(10**9), 10**9),
+    st.decimals(min_value=-(10**6), max_value=10**6, places=2, allow_nan=False, allow_infinity=False).map(
+        float
+    ),
+)
 
 
 @st.composite
@@ -62,10 +70,24 @@ def report_data(draw):
         "visibility": draw(st.sampled_from(["public", "internal"])),
         "summary": draw(safe_text),
         "ministries": draw(st.lists(ids, max_size=4, unique=True)),
-        "opportunities": [{"id": i, "title": draw(safe_text), "status": "agreed", "partners": draw(st.lists(ids, max_size=2, unique=True))}
-                          for i in draw(st.lists(ids, max_size=3, unique=True))],
-        "targets": [{"what": draw(safe_text), "value": draw(numbers), "unit": draw(safe_text), "deadline": str(draw(st.integers(1990, 2040)))}
-                    for _ in range(draw(st.integers(0, 3)))],
+        "opportunities": [
+            {
+                "id": i,
+                "title": draw(safe_text),
+                "status": "agreed",
+                "partners": draw(st.lists(ids, max_size=2, unique=True)),
+            }
+            for i in draw(st.lists(ids, max_size=3, unique=True))
+        ],
+        "targets": [
+            {
+                "what": draw(safe_text),
+                "value": draw(numbers),
+                "unit": draw(safe_text),
+                "deadline": str(draw(st.integers(1990, 2040))),
+            }
+            for _ in range(draw(st.integers(0, 3)))
+        ],
     }
     return data
 
@@ -77,7 +99,11 @@ def test_front_matter_round_trips(tmp_path_factory, data, body):
     body = body.replace("\r", "")
     path.write_text("---\n" + yamlstrict.dump(data) + "---\n" + body, encoding="utf-8")
     parsed = parse_report(path)
-    errors = [p for p in parsed.problems if p.level == "error" and p.code not in ("internal-marker", "near-miss-marker")]
+    errors = [
+        p
+        for p in parsed.problems
+        if p.level == "error" and p.code not in ("internal-marker", "near-miss-marker")
+    ]
     assert not errors, errors
     report = parsed.report
     if report is None:  # an unbalanced or inexact <!-- internal --> marker in random body text
@@ -87,7 +113,9 @@ def test_front_matter_round_trips(tmp_path_factory, data, body):
     assert list(report.countries) == data["countries"]
     assert report.summary == data["summary"]
     assert list(report.tags["ministries"]) == data["ministries"]
-    assert [(o.id, o.title, list(o.partners)) for o in report.opportunities] == \
-        [(o["id"], o["title"], o["partners"]) for o in data["opportunities"]]
-    assert [(t.what, t.value, t.unit, t.deadline.text) for t in report.targets] == \
-        [(t["what"], t["value"], t["unit"], t["deadline"]) for t in data["targets"]]
+    assert [(o.id, o.title, list(o.partners)) for o in report.opportunities] == [
+        (o["id"], o["title"], o["partners"]) for o in data["opportunities"]
+    ]
+    assert [(t.what, t.value, t.unit, t.deadline.text) for t in report.targets] == [
+        (t["what"], t["value"], t["unit"], t["deadline"]) for t in data["targets"]
+    ]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from kb.cli import main
 from kb.checks.knowledgebase import load
+from kb.cli import main
 from kb.project import Project
 from kb.site.build import generate
 
@@ -23,8 +23,10 @@ def test_a_public_report_with_open_review_points_is_held_back_from_the_public_si
     imported = runner.invoke(main, ["--root", str(tmp_path), "import", str(CASES / "04-vn-rice.txt")])
     assert imported.exit_code == 0, imported.output
     path = next((tmp_path / "reports").rglob("*.md"))
-    path.write_text(path.read_text(encoding="utf-8").replace("visibility: internal", "visibility: public"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("visibility: internal", "visibility: public"),
+        encoding="utf-8",
+    )
     shown = path.relative_to(tmp_path).as_posix()
 
     checked = runner.invoke(main, ["--root", str(tmp_path), "check", str(path)])

@@ -3,10 +3,10 @@
 from collections import Counter
 
 from click.testing import CliRunner
-
 from conftest import REPO
-from kb.cli import main
+
 from kb.checks.knowledgebase import load
+from kb.cli import main
 from kb.project import Project
 
 

@@ -12,11 +12,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from searchkit import ALL_IDS, PUBLIC_IDS, cli, copy_sample, make_tree
 
-from kb.util.formats import to_csv
 from kb.checks.knowledgebase import load
 from kb.project import Project
-from searchkit import ALL_IDS, PUBLIC_IDS, cli, copy_sample, make_tree
+from kb.util.formats import to_csv
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +46,11 @@ def tagged(reports, list_name: str, *ids: str) -> set[str]:
 
 # -- filters: OR within one, AND across -------------------------------------------------------
 def test_one_sector(tree, reports):
-    assert found(tree, "--sector", "health-data") == tagged(reports, "sectors", "health-data") == \
-        {"2014-07-03-korea-open-data", "2019-06-18-korea-ai-and-health"}
+    assert (
+        found(tree, "--sector", "health-data")
+        == tagged(reports, "sectors", "health-data")
+        == {"2014-07-03-korea-open-data", "2019-06-18-korea-ai-and-health"}
+    )
 
 
 def test_two_sectors_are_or(tree, reports):
@@ -58,8 +61,11 @@ def test_two_sectors_are_or(tree, reports):
 
 def test_sector_and_country_are_and(tree, reports):
     expected = {r.id for r in reports if "energy" in r.tags["sectors"] and "JP" in r.countries}
-    assert found(tree, "--sector", "energy", "--country", "JP") == expected == \
-        {"2016-02-10-japan-solar", "2020-03-02-korea-energy-and-data"}
+    assert (
+        found(tree, "--sector", "energy", "--country", "JP")
+        == expected
+        == {"2016-02-10-japan-solar", "2020-03-02-korea-energy-and-data"}
+    )
     assert found(tree, "--sector", "energy", "--country", "jp") == expected
 
 
@@ -67,8 +73,11 @@ def test_date_range(tree, reports):
     from datetime import date
 
     expected = {r.id for r in reports if date(2015, 1, 1) <= r.date <= date(2016, 12, 31)}
-    assert found(tree, "--since", "2015", "--until", "2016") == expected == \
-        {"2015-05-01-korea-smart-grid", "2016-02-10-japan-solar"}
+    assert (
+        found(tree, "--since", "2015", "--until", "2016")
+        == expected
+        == {"2015-05-01-korea-smart-grid", "2016-02-10-japan-solar"}
+    )
     assert found(tree, "--since", "2019-06-18") == {r.id for r in reports if r.date >= date(2019, 6, 18)}
     assert found(tree, "--until", "2014-07-02") == set()
 
@@ -101,19 +110,22 @@ def test_aliases_are_searchable(tree, reports):
 
 
 # -- query syntax -------------------------------------------------------------------------------
-@pytest.mark.parametrize("query,expected", [
-    ('"smart grid"', {"2015-05-01-korea-smart-grid"}),
-    ("hydrogen OR Jeju", {"2016-02-10-japan-solar", "2015-05-01-korea-smart-grid"}),
-    ("hospitals NOT energy", {"2014-07-03-korea-open-data", "2019-06-18-korea-ai-and-health"}),
-    ("sector:energy country:KR", {"2015-05-01-korea-smart-grid", "2020-03-02-korea-energy-and-data"}),
-    ("title:solar", {"2016-02-10-japan-solar"}),
-    ("hydro*", {"2016-02-10-japan-solar"}),
-    ("year:2019", {"2019-06-18-korea-ai-and-health"}),
-    ("date:2014", {"2014-07-03-korea-open-data"}),
-    ("date:[2015 TO 2016]", {"2015-05-01-korea-smart-grid", "2016-02-10-japan-solar"}),
-    ("Sector:energy type:joint-statement", {"2020-03-02-korea-energy-and-data"}),
-    ("opportunity:kr-health-records", {"2014-07-03-korea-open-data", "2019-06-18-korea-ai-and-health"}),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ('"smart grid"', {"2015-05-01-korea-smart-grid"}),
+        ("hydrogen OR Jeju", {"2016-02-10-japan-solar", "2015-05-01-korea-smart-grid"}),
+        ("hospitals NOT energy", {"2014-07-03-korea-open-data", "2019-06-18-korea-ai-and-health"}),
+        ("sector:energy country:KR", {"2015-05-01-korea-smart-grid", "2020-03-02-korea-energy-and-data"}),
+        ("title:solar", {"2016-02-10-japan-solar"}),
+        ("hydro*", {"2016-02-10-japan-solar"}),
+        ("year:2019", {"2019-06-18-korea-ai-and-health"}),
+        ("date:2014", {"2014-07-03-korea-open-data"}),
+        ("date:[2015 TO 2016]", {"2015-05-01-korea-smart-grid", "2016-02-10-japan-solar"}),
+        ("Sector:energy type:joint-statement", {"2020-03-02-korea-energy-and-data"}),
+        ("opportunity:kr-health-records", {"2014-07-03-korea-open-data", "2019-06-18-korea-ai-and-health"}),
+    ],
+)
 def test_query_syntax(tree, query, expected):
     assert found(tree, query) == expected
 
@@ -121,8 +133,9 @@ def test_query_syntax(tree, query, expected):
 def test_empty_query_browses_newest_first(tree, reports):
     data = search(tree)
     assert data["sort"] == "date"
-    assert [h["id"] for h in data["results"]] == [r.id for r in sorted(reports, key=lambda r: r.date,
-                                                                        reverse=True)]
+    assert [h["id"] for h in data["results"]] == [
+        r.id for r in sorted(reports, key=lambda r: r.date, reverse=True)
+    ]
 
 
 def test_title_matches_rank_first(tree):
@@ -178,11 +191,14 @@ def facet_counts(data: dict) -> dict[str, dict[str, int]]:
     return {name: {f["value"]: f["count"] for f in values} for name, values in data["facets"].items()}
 
 
-@pytest.mark.parametrize("args,keep", [
-    ((), lambda r: True),
-    (("--sector", "energy"), lambda r: "energy" in r.tags["sectors"]),
-    (("hospitals",), lambda r: "hospital" in r.body.lower()),
-])
+@pytest.mark.parametrize(
+    "args,keep",
+    [
+        ((), lambda r: True),
+        (("--sector", "energy"), lambda r: "energy" in r.tags["sectors"]),
+        (("hospitals",), lambda r: "hospital" in r.body.lower()),
+    ],
+)
 def test_facet_counts_equal_counts_from_the_reports(tree, reports, args, keep):
     assert facet_counts(search(tree, *args)) == expected_facets([r for r in reports if keep(r)])
 
@@ -222,32 +238,48 @@ def test_did_you_mean_never_suggests_internal_words_publicly(tree):
 
 
 # -- errors: one line, a hint, exit 2 -----------------------------------------------------------
-@pytest.mark.parametrize("args,message,hint", [
-    (('"smart grid',), "unbalanced quotes in the query", 'close the phrase'),
-    (("(energy OR",), "unbalanced brackets in the query", "each ( needs a )"),
-    (("secter:energy",), "unknown field 'secter:' in the query", "did you mean 'sector'"),
-    (("date:2014-13",), "bad date in 'date:2014-13'", "date:2014"),
-    (("date:[2014 TO banana]",), "bad date in 'date:[2014 TO banana]'", "date:2014"),
-    (("--since", "2014-02-30"), "--since: '2014-02-30' is not a real date (February 2014 has 28 days)",
-     "YYYY-MM-DD"),
-    (("--since", "2016", "--until", "2015"), "--since 2016 is after --until 2015", "swap"),
-    (("--since", "0000"), "--since: '0000' is not a real date (there is no year 0)", "YYYY"),
-    (("--until", "0000-01"), "--until: '0000-01' is not a real date (there is no year 0)", "YYYY"),
-    (("date:[0000 TO 2016]",), "bad date in 'date:[0000 TO 2016]': '0000' is not a real date (there is no year 0)",
-     "date:2014"),
-    (("(" * 1000 + "energy" + ")" * 1000,), "brackets nested 1000 deep in the query; at most 20 are allowed",
-     "remove the brackets that group nothing"),
-    (("NOT " * 3000 + "energy",), "two NOTs in a row in the query ('NOT NOT')", "NOT NOT x means x"),
-    (("energy ANDNOT NOT grid",), "two NOTs in a row in the query ('ANDNOT NOT')", "NOT NOT x means x"),
-    (("--sector", "helth-data"), "unknown sector 'helth-data' in --sector", "did you mean health-data"),
-    (("--sector", "msit"), "--sector 'msit' is a ministry", "use --ministry msit"),
-    (("--ministry", "minstry-of-nothing"), "unknown ministry or agency 'minstry-of-nothing'", ""),
-    (("--country", "XX"), "unknown country 'XX' in --country", ""),
-    (("--country", "Korea"), "unknown country 'Korea' in --country", "did you mean KR"),
-    (("--type", "visit-reprot"), "unknown report type 'visit-reprot' in --type", "did you mean 'visit-report'"),
-    (("--format", "xml"), "--format 'xml' is not one of table, json, csv", ""),
-    (("--sort", "newest"), "--sort 'newest' is not one of relevance, date", ""),
-])
+@pytest.mark.parametrize(
+    "args,message,hint",
+    [
+        (('"smart grid',), "unbalanced quotes in the query", "close the phrase"),
+        (("(energy OR",), "unbalanced brackets in the query", "each ( needs a )"),
+        (("secter:energy",), "unknown field 'secter:' in the query", "did you mean 'sector'"),
+        (("date:2014-13",), "bad date in 'date:2014-13'", "date:2014"),
+        (("date:[2014 TO banana]",), "bad date in 'date:[2014 TO banana]'", "date:2014"),
+        (
+            ("--since", "2014-02-30"),
+            "--since: '2014-02-30' is not a real date (February 2014 has 28 days)",
+            "YYYY-MM-DD",
+        ),
+        (("--since", "2016", "--until", "2015"), "--since 2016 is after --until 2015", "swap"),
+        (("--since", "0000"), "--since: '0000' is not a real date (there is no year 0)", "YYYY"),
+        (("--until", "0000-01"), "--until: '0000-01' is not a real date (there is no year 0)", "YYYY"),
+        (
+            ("date:[0000 TO 2016]",),
+            "bad date in 'date:[0000 TO 2016]': '0000' is not a real date (there is no year 0)",
+            "date:2014",
+        ),
+        (
+            ("(" * 1000 + "energy" + ")" * 1000,),
+            "brackets nested 1000 deep in the query; at most 20 are allowed",
+            "remove the brackets that group nothing",
+        ),
+        (("NOT " * 3000 + "energy",), "two NOTs in a row in the query ('NOT NOT')", "NOT NOT x means x"),
+        (("energy ANDNOT NOT grid",), "two NOTs in a row in the query ('ANDNOT NOT')", "NOT NOT x means x"),
+        (("--sector", "helth-data"), "unknown sector 'helth-data' in --sector", "did you mean health-data"),
+        (("--sector", "msit"), "--sector 'msit' is a ministry", "use --ministry msit"),
+        (("--ministry", "minstry-of-nothing"), "unknown ministry or agency 'minstry-of-nothing'", ""),
+        (("--country", "XX"), "unknown country 'XX' in --country", ""),
+        (("--country", "Korea"), "unknown country 'Korea' in --country", "did you mean KR"),
+        (
+            ("--type", "visit-reprot"),
+            "unknown report type 'visit-reprot' in --type",
+            "did you mean 'visit-report'",
+        ),
+        (("--format", "xml"), "--format 'xml' is not one of table, json, csv", ""),
+        (("--sort", "newest"), "--sort 'newest' is not one of relevance, date", ""),
+    ],
+)
 def test_bad_input_is_one_line_with_a_hint_and_exit_2(tree, args, message, hint):
     result = cli(tree)("search", *args)
     assert result.exit_code == 2, result.stdout
@@ -267,8 +299,9 @@ def test_whoosh_failures_show_no_internal_text(tree, monkeypatch):
     monkeypatch.setattr(qparser.QueryParser, "process", broken)
     result = cli(tree)("search", "energy")
     assert result.exit_code == 2
-    assert result.stderr == ("error: cannot read the query (check quotes, brackets and field:value pairs; "
-                             "see kb search --help)\n")
+    assert result.stderr == (
+        "error: cannot read the query (check quotes, brackets and field:value pairs; see kb search --help)\n"
+    )
 
 
 def test_twenty_nested_brackets_and_separate_nots_still_work(tree):
@@ -283,13 +316,44 @@ def test_a_real_country_without_reports_is_no_error(tree):
 # -- formats -------------------------------------------------------------------------------------
 def test_json_shape(tree):
     data = search(tree, "hospitals", "--sector", "health-data")
-    assert set(data) == {"query", "filters", "include_internal", "sort", "total", "shown", "results", "facets",
-                         "did_you_mean", "notes"}
-    assert data["filters"] == {"sectors": ["health-data"], "ministries": [], "organisations": [],
-                               "projects": [], "countries": [], "types": [], "since": None, "until": None}
+    assert set(data) == {
+        "query",
+        "filters",
+        "include_internal",
+        "sort",
+        "total",
+        "shown",
+        "results",
+        "facets",
+        "did_you_mean",
+        "notes",
+    }
+    assert data["filters"] == {
+        "sectors": ["health-data"],
+        "ministries": [],
+        "organisations": [],
+        "projects": [],
+        "countries": [],
+        "types": [],
+        "since": None,
+        "until": None,
+    }
     hit = data["results"][0]
-    assert set(hit) == {"id", "title", "date", "countries", "type", "visibility", "path", "score", "snippet",
-                        "sectors", "ministries", "organisations", "projects"}
+    assert set(hit) == {
+        "id",
+        "title",
+        "date",
+        "countries",
+        "type",
+        "visibility",
+        "path",
+        "score",
+        "snippet",
+        "sectors",
+        "ministries",
+        "organisations",
+        "projects",
+    }
     assert isinstance(hit["score"], float) and hit["countries"] == ["KR"]
     assert set(data["facets"]) == {"sectors", "countries", "ministries", "years"}
 
@@ -307,9 +371,11 @@ def test_csv_opens_in_a_spreadsheet(tree):
 
 
 def test_csv_cells_never_run_as_formulas():
-    data = to_csv([{"title": "=HYPERLINK(\"http://x\")", "n": -3, "names": ["@a", "b"]}], ["title", "n", "names"])
+    data = to_csv(
+        [{"title": '=HYPERLINK("http://x")', "n": -3, "names": ["@a", "b"]}], ["title", "n", "names"]
+    )
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-    assert rows[1] == ["'=HYPERLINK(\"http://x\")", "-3", "'@a; b"]
+    assert rows[1] == ['\'=HYPERLINK("http://x")', "-3", "'@a; b"]
 
 
 # -- the sample knowledge base -------------------------------------------------------------------
@@ -329,12 +395,14 @@ def test_sample_filters_match_the_reports(sample):
     assert found(root, "--sector", first) == tagged(reports, "sectors", first)
     assert found(root, "--sector", first, "--sector", second) == tagged(reports, "sectors", first, second)
     country = Counter(c for r in reports for c in r.countries).most_common(1)[0][0]
-    assert found(root, "--sector", first, "--country", country) == \
-        {r.id for r in tagged_reports(reports, first) if country in r.countries}
+    assert found(root, "--sector", first, "--country", country) == {
+        r.id for r in tagged_reports(reports, first) if country in r.countries
+    }
     years = sorted({r.date.year for r in reports})
     middle = years[len(years) // 2]
-    assert found(root, "--since", str(middle), "--until", str(middle + 2)) == \
-        {r.id for r in reports if middle <= r.date.year <= middle + 2}
+    assert found(root, "--since", str(middle), "--until", str(middle + 2)) == {
+        r.id for r in reports if middle <= r.date.year <= middle + 2
+    }
     assert facet_counts(search(root)) == expected_facets(reports)
     assert facet_counts(search(root, "--sector", first)) == expected_facets(tagged_reports(reports, first))
 
@@ -358,26 +426,47 @@ def test_entity_names_in_a_query_become_entity_terms():
     from kb.registry.filters import EntityTable
     from kb.search.rewrite import expand_entities
 
-    table = EntityTable({
-        "msit": {"name": "Ministry of Science and ICT", "kind": "ministry", "list": "ministries",
-                 "label": "MSIT", "names": ["Ministry of Science and ICT", "MSIT"], "lineage": ["msip", "msit"]},
-        "energy": {"name": "Energy", "kind": "sector", "list": "sectors", "label": "Energy",
-                   "names": ["Energy"], "lineage": ["energy"]},
-    })
+    table = EntityTable(
+        {
+            "msit": {
+                "name": "Ministry of Science and ICT",
+                "kind": "ministry",
+                "list": "ministries",
+                "label": "MSIT",
+                "names": ["Ministry of Science and ICT", "MSIT"],
+                "lineage": ["msip", "msit"],
+            },
+            "energy": {
+                "name": "Energy",
+                "kind": "sector",
+                "list": "sectors",
+                "label": "Energy",
+                "names": ["Energy"],
+                "lineage": ["energy"],
+            },
+        }
+    )
     assert expand_entities("MSIT", table) == ("(MSIT OR entities:msit)", {"msit"})
-    assert expand_entities("the Ministry of Science and ICT plans", table)[0] == \
-        "the ((Ministry of Science and ICT) OR entities:msit) plans"
-    assert expand_entities('"ministry of science and ict" NOT energy', table)[0] == \
-        '("ministry of science and ict" OR entities:msit) NOT (energy OR entities:energy)'
+    assert (
+        expand_entities("the Ministry of Science and ICT plans", table)[0]
+        == "the ((Ministry of Science and ICT) OR entities:msit) plans"
+    )
+    assert (
+        expand_entities('"ministry of science and ict" NOT energy', table)[0]
+        == '("ministry of science and ict" OR entities:msit) NOT (energy OR entities:energy)'
+    )
     # Field clauses, wildcards and operators are left alone.
     for text in ("title:MSIT", "sector:energy", "energ*", "AND", "MSIT^2"):
         assert expand_entities(text, table)[0] == text
 
 
-@pytest.mark.parametrize("args,keep", [
-    ((), lambda r: True),
-    (("--sector", "energy"), lambda r: "energy" in r.tags["sectors"]),
-])
+@pytest.mark.parametrize(
+    "args,keep",
+    [
+        ((), lambda r: True),
+        (("--sector", "energy"), lambda r: "energy" in r.tags["sectors"]),
+    ],
+)
 def test_facets_counted_from_postings_equal_the_reports(tree, reports, args, keep, monkeypatch):
     """Large result sets count facets from the postings instead of the stored fields."""
     import kb.search.matching

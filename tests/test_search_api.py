@@ -14,16 +14,16 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
-from kb.registry.filters import Filters
-from kb.search.update import update_index
-from kb.search.store import Store
+from searchkit import PUBLIC_IDS, make_tree
+
 from kb.project import Project
+from kb.registry.filters import Filters
+from kb.search.api import Searcher, SearchRequest, search
 from kb.search.matching import OpenIndex, QuerySpec
 from kb.search.snippets import Snippets, _whoosh_snippet
-from kb.search.api import Searcher, SearchRequest, search
-from searchkit import PUBLIC_IDS, make_tree
+from kb.search.store import Store
+from kb.search.update import update_index
 
 
 @pytest.fixture
@@ -134,16 +134,37 @@ def corpus(tmp_path_factory) -> Path:
     update_index(project)
     for number, path in enumerate(sorted((root / "reports").rglob("*.md"))[:12]):
         text = path.read_text(encoding="utf-8")
-        path.write_text(text + f"\nA note on hydrogen and offshore wind, number {number}.\n", encoding="utf-8")
+        path.write_text(
+            text + f"\nA note on hydrogen and offshore wind, number {number}.\n", encoding="utf-8"
+        )
     assert update_index(project).updated == 12
     return root
 
 
-QUERIES = ["hydrogen", "offshore wind", '"offshore wind"', "batteries OR lithium", "ports NOT aviation",
-           "smart*", "title:hydrogen", "(solar OR wind) AND NOT korea", "hydrogen^3 wind", "data~",
-           "NOT hydrogen", "wind AND (hydrogen OR solar) NOT ports", "year:2019", "date:[2014 TO 2016]",
-           "entities:offshore-wind OR hydrogen", '"wind hydrogen"~9', "council", "(wind OR solar)^2 hydrogen",
-           "hydrogen NOT (wind OR solar)", "NOT wind NOT solar", "title:(hydrogen OR wind)^0.5", "wind* hydrogen"]
+QUERIES = [
+    "hydrogen",
+    "offshore wind",
+    '"offshore wind"',
+    "batteries OR lithium",
+    "ports NOT aviation",
+    "smart*",
+    "title:hydrogen",
+    "(solar OR wind) AND NOT korea",
+    "hydrogen^3 wind",
+    "data~",
+    "NOT hydrogen",
+    "wind AND (hydrogen OR solar) NOT ports",
+    "year:2019",
+    "date:[2014 TO 2016]",
+    "entities:offshore-wind OR hydrogen",
+    '"wind hydrogen"~9',
+    "council",
+    "(wind OR solar)^2 hydrogen",
+    "hydrogen NOT (wind OR solar)",
+    "NOT wind NOT solar",
+    "title:(hydrogen OR wind)^0.5",
+    "wind* hydrogen",
+]
 
 
 @pytest.mark.parametrize("view", ["public", "staff"])
@@ -175,10 +196,12 @@ def test_spec_results_sorted_by_date_are_whooshs(corpus):
     with OpenIndex(Store(corpus / ".kb" / "index").current()) as index:
         found = index.run(QuerySpec(text="hydrogen", sort="date", view="staff", limit=None))
         q = index.parse("hydrogen", staff=True)
-        theirs = index.searcher.search(q, limit=None, sortedby=[sorting.FieldFacet("date", reverse=True),
-                                                                sorting.FieldFacet("key")])
-        assert [hit.fields["key"] for hit in found.hits] == [index.searcher.stored_fields(d)["key"]
-                                                            for _key, d in theirs.top_n]
+        theirs = index.searcher.search(
+            q, limit=None, sortedby=[sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("key")]
+        )
+        assert [hit.fields["key"] for hit in found.hits] == [
+            index.searcher.stored_fields(d)["key"] for _key, d in theirs.top_n
+        ]
 
 
 TRICKY_TEXTS = [
@@ -191,7 +214,9 @@ TRICKY_TEXTS = [
     "hydrogen " * 100,
     "ab " * 12000 + "hydrogen",
     "x\nhydrogen\nhydrogen.\n.hydrogen a.hydrogen *hydrogen hydrogen*x 1.hydrogen _hydrogen hydrogen_ é.hydrogen",
-    "\nhydrogen", "hydrogen", "a\n\nhydrogen wind.\nwind",
+    "\nhydrogen",
+    "hydrogen",
+    "a\n\nhydrogen wind.\nwind",
     "",
 ]
 
@@ -203,8 +228,11 @@ def test_snippets_are_whooshs(corpus):
         analyzer = index.schema["body"].analyzer
         snippets = Snippets(analyzer)
         assert snippets._plan is not None, "the fast path is used with the schema's analyser"
-        texts = [index.searcher.stored_fields(d).get(name) or "" for d in range(0, 300, 3)
-                 for name in ("body", "summary", "private")] + TRICKY_TEXTS
+        texts = [
+            index.searcher.stored_fields(d).get(name) or ""
+            for d in range(0, 300, 3)
+            for name in ("body", "summary", "private")
+        ] + TRICKY_TEXTS
         compared = 0
         for number, text in enumerate(texts):
             words = [token.text for token in analyzer(text, mode="index", removestops=False)] or ["hydrogen"]

@@ -7,11 +7,11 @@ from __future__ import annotations
 import shutil
 from datetime import date
 
+from conftest import REPO
+
 import kb.site.prerender
 from kb.project import Project
 from kb.site.build import generate
-
-from conftest import REPO
 
 TODAY = date(2026, 1, 1)
 
@@ -27,8 +27,11 @@ def test_kept_pages_are_the_pages_a_fresh_generation_writes(tmp_path, monkeypatc
     project = Project.at(tmp_path)
     renders = []
     real = kb.site.prerender.PageRenderer.render
-    monkeypatch.setattr(kb.site.prerender.PageRenderer, "render",
-                        lambda self, page, text: renders.append(page) or real(self, page, text))
+    monkeypatch.setattr(
+        kb.site.prerender.PageRenderer,
+        "render",
+        lambda self, page, text: renders.append(page) or real(self, page, text),
+    )
 
     generate(project, today=TODAY, keep_bodies=True)
     first = len(renders)

@@ -7,10 +7,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from searchkit import cli, make_tree
 
 from kb.checks.knowledgebase import load
 from kb.project import Project
-from searchkit import cli, make_tree
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,9 @@ def show(tree, *args) -> dict:
     return json.loads(result.stdout)
 
 
-@pytest.mark.parametrize("name", ["msit", "MSIT", "Ministry of Science and ICT", "ministry of science and ict"])
+@pytest.mark.parametrize(
+    "name", ["msit", "MSIT", "Ministry of Science and ICT", "ministry of science and ict"]
+)
 def test_any_name_finds_the_entity(tree, name):
     assert show(tree, name)["entity"]["id"] == "msit"
 
@@ -33,10 +35,11 @@ def test_names_over_time_and_reports_under_every_name(tree):
     data = show(tree, "MSIP")
     assert data["entity"]["id"] == "msip"
     assert [(n["id"], n["valid_from"], n["valid_to"], n["this"]) for n in data["names_over_time"]] == [
-        ("msip", "2013-03", "2017-07-26", True), ("msit", "2017-07-26", None, False)]
+        ("msip", "2013-03", "2017-07-26", True),
+        ("msit", "2017-07-26", None, False),
+    ]
     reports = [r for r in load(Project.at(tree)).reports if r.is_public]
-    expected = sorted((r.date.isoformat(), r.id) for r in reports
-                      if {"msip", "msit"} & set(r.entity_ids()))
+    expected = sorted((r.date.isoformat(), r.id) for r in reports if {"msip", "msit"} & set(r.entity_ids()))
     assert [(r["date"], r["id"]) for r in data["reports"]] == expected
     assert {r["id"]: r["tagged_as"] for r in data["reports"]}["2019-06-18-korea-ai-and-health"] == ["msit"]
 
@@ -46,8 +49,13 @@ def test_opportunities_targets_and_companions(tree):
     assert [o["id"] for o in data["opportunities"]] == ["kr-health-records"]
     assert [t["id"] for t in data["targets"]] == ["kr-ai-talent"]
     reports = [r for r in load(Project.at(tree)).reports if r.is_public]
-    counts = Counter(e for r in reports if {"msip", "msit"} & set(r.entity_ids())
-                     for e in r.entity_ids() if e not in ("msip", "msit"))
+    counts = Counter(
+        e
+        for r in reports
+        if {"msip", "msit"} & set(r.entity_ids())
+        for e in r.entity_ids()
+        if e not in ("msip", "msit")
+    )
     assert {s["id"]: s["reports"] for s in data["seen_with"]} == dict(counts)
     assert data["seen_with"][0]["reports"] == max(counts.values())
 
@@ -66,12 +74,20 @@ def test_text_output(tree):
     assert "reports (4):" in result.stdout
 
 
-@pytest.mark.parametrize("args,message", [
-    (("show", "MSTI"), "error: unknown entity 'MSTI' (did you mean msip or msit"),
-    (("related", "2014-07-03-korea-opn-data"), "error: no report '2014-07-03-korea-opn-data' (did you mean"),
-    (("related", "2020-01-15-japan-health-internal"),
-     "error: report '2020-01-15-japan-health-internal' is internal (add --include-internal"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (("show", "MSTI"), "error: unknown entity 'MSTI' (did you mean msip or msit"),
+        (
+            ("related", "2014-07-03-korea-opn-data"),
+            "error: no report '2014-07-03-korea-opn-data' (did you mean",
+        ),
+        (
+            ("related", "2020-01-15-japan-health-internal"),
+            "error: report '2020-01-15-japan-health-internal' is internal (add --include-internal",
+        ),
+    ],
+)
 def test_unknown_names_exit_2_with_a_suggestion(tree, args, message):
     result = cli(tree)(*args)
     assert result.exit_code == 2
@@ -86,6 +102,9 @@ def test_related_reports_share_entities(tree):
     assert first["id"] == "2019-06-18-korea-ai-and-health"
     assert {"health-data", "msit"} <= set(first["shared"])
     assert "2020-01-15-japan-health-internal" not in {r["id"] for r in data["related"]}
-    staff = json.loads(run("related", "2014-07-03-korea-open-data", "--include-internal", "--format",
-                           "json").stdout)
-    assert [r["score"] for r in staff["related"]] == sorted((r["score"] for r in staff["related"]), reverse=True)
+    staff = json.loads(
+        run("related", "2014-07-03-korea-open-data", "--include-internal", "--format", "json").stdout
+    )
+    assert [r["score"] for r in staff["related"]] == sorted(
+        (r["score"] for r in staff["related"]), reverse=True
+    )

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sitekit import INTERNAL_ID, PUBLIC_IDS, Page, crawl, ids_in, make_tree, page, public_reports, tagged_ids
 
 from kb.cli import main
-from sitekit import (INTERNAL_ID, PUBLIC_IDS, Page, crawl, ids_in, make_tree, page, public_reports,
-                     tagged_ids)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -73,11 +72,15 @@ def test_renamed_entities_link_both_ways_and_list_reports_under_other_names(site
     assert "Renamed to" in msip.text and "Renamed from" in msit.text
     reports = public_reports()
     for entity, other, html in (("msip", "msit", msip), ("msit", "msip", msit)):
-        expected = {rid for rid, meta in reports.items()
-                    if other in tagged_ids(meta) and entity not in tagged_ids(meta)}
+        expected = {
+            rid
+            for rid, meta in reports.items()
+            if other in tagged_ids(meta) and entity not in tagged_ids(meta)
+        }
         assert ids_in(html.section_links("reports-under-its-other-names"), "kb/reports") == expected
     assert ids_in(msit.section_links("reports-under-its-other-names"), "kb/reports") == {
-        "2014-07-03-korea-open-data"}
+        "2014-07-03-korea-open-data"
+    }
 
 
 def test_each_opportunity_links_to_its_reports_with_the_latest_status(site):
@@ -88,8 +91,7 @@ def test_each_opportunity_links_to_its_reports_with_the_latest_status(site):
     resolver = Page("", "kb/opportunities")
     for row in health:
         links = [resolver.resolve(h) for h in re.findall(r'href="([^"]+)"', row)]
-        assert ids_in(links, "kb/reports") == {
-            "2014-07-03-korea-open-data", "2018-05-01-korea-health-data"}
+        assert ids_in(links, "kb/reports") == {"2014-07-03-korea-open-data", "2018-05-01-korea-health-data"}
         assert "<td>agreed</td>" in row
     assert "by-sector" in board and "by-country" in board
     report = page(site, "kb/reports/2014-07-03-korea-open-data")
@@ -100,8 +102,10 @@ def test_body_links_the_first_mention_of_each_entity_only(site):
     html = (site / "kb" / "reports" / "2014-07-03-korea-open-data" / "index.html").read_text()
     body = html.split('<div class="kb-body">')[1].split("</div>")[0]
     mentions = re.findall(r'<a class="kb-mention" href="([^"]+)"[^>]*>([^<]+)</a>', body)
-    assert mentions == [("/kb/entities/ministry/msip/", "MSIP"),
-                        ("/kb/entities/agency/nia/", "National Information Society Agency")]
+    assert mentions == [
+        ("/kb/entities/ministry/msip/", "MSIP"),
+        ("/kb/entities/agency/nia/", "National Information Society Agency"),
+    ]
     assert "MSIP again" in body
 
 
@@ -109,9 +113,17 @@ def test_body_links_the_first_mention_of_each_entity_only(site):
 def test_report_page_shows_facts_blocks_source_and_disclaimer(site):
     report = page(site, "kb/reports/2014-07-03-korea-open-data")
     text = " ".join(report.text.split())
-    for expected in ("Date: 3 July 2014", "Visit: 23 to 25 June 2014; Seoul", "Authors: Science Team",
-                     "Opportunity: Health big data", "Open data sets", "Related reports",
-                     "Source: UK Trade & Investment", "Licence: OGL-UK-3.0", "For information only."):
+    for expected in (
+        "Date: 3 July 2014",
+        "Visit: 23 to 25 June 2014; Seoul",
+        "Authors: Science Team",
+        "Opportunity: Health big data",
+        "Open data sets",
+        "Related reports",
+        "Source: UK Trade & Investment",
+        "Licence: OGL-UK-3.0",
+        "For information only.",
+    ):
         assert expected in text, expected
     assert "https://www.gov.uk/example" in report.links
     assert "Replaced by: Korea: health data agreed" in text
@@ -126,8 +138,12 @@ def test_targets_tracker_sorted_by_deadline_with_states(site):
     rows = [re.sub(r"<[^>]+>", "", r) for r in re.findall(r"<tr>(.*?)</tr>", html, re.DOTALL)][1:]
     cells = [[c.strip() for c in re.split(r"\n", row) if c.strip()] for row in rows]
     order = [(c[0], c[1]) for c in cells]
-    assert order == [("2016", "Open data sets"), ("June 2018", "Factory robots"),
-                     ("2099", "Health data pilots"), ("Robots in care homes", "1,000")]
+    assert order == [
+        ("2016", "Open data sets"),
+        ("June 2018", "Factory robots"),
+        ("2099", "Health data pilots"),
+        ("Robots in care homes", "1,000"),
+    ]
     states = {c[1]: c for c in cells}
     assert "Met" in states["Open data sets"]  # reported met in 2018, after its 2016 deadline
     assert "Past deadline" in states["Factory robots"]
@@ -186,18 +202,25 @@ def test_report_title_with_html_shows_as_text(site):
 def feed_ids(path: Path) -> list[str]:
     root = ET.parse(path).getroot()
     assert root.tag == f"{ATOM}feed"
-    return [re.search(r"/kb/reports/([a-z0-9-]+)/$", e.find(f"{ATOM}id").text).group(1)
-            for e in root.findall(f"{ATOM}entry")]
+    return [
+        re.search(r"/kb/reports/([a-z0-9-]+)/$", e.find(f"{ATOM}id").text).group(1)
+        for e in root.findall(f"{ATOM}entry")
+    ]
 
 
 def test_atom_feeds_are_valid_xml_with_the_expected_entries(site):
     feeds = site / "kb" / "feeds"
     assert sorted(feed_ids(feeds / "all.xml")) == sorted(PUBLIC_IDS)
-    assert sorted(feed_ids(feeds / "sector-health-data.xml")) == ["2014-07-03-korea-open-data",
-                                                                 "2018-05-01-korea-health-data"]
+    assert sorted(feed_ids(feeds / "sector-health-data.xml")) == [
+        "2014-07-03-korea-open-data",
+        "2018-05-01-korea-health-data",
+    ]
     assert sorted(feed_ids(feeds / "country-jp.xml")) == ["2019-03-01-japan-robots", "2019-04-01-hostile"]
-    assert feed_ids(feeds / "sector-open-data.xml" if (feeds / "sector-open-data.xml").exists()
-                    else feeds / "sector-energy.xml")
+    assert feed_ids(
+        feeds / "sector-open-data.xml"
+        if (feeds / "sector-open-data.xml").exists()
+        else feeds / "sector-energy.xml"
+    )
     root = ET.parse(feeds / "all.xml").getroot()
     titles = [e.find(f"{ATOM}title").text for e in root.findall(f"{ATOM}entry")]
     assert "<img src=x onerror=alert(1)>" in titles  # text in XML, escaped by the serialiser
@@ -206,8 +229,12 @@ def test_atom_feeds_are_valid_xml_with_the_expected_entries(site):
 def test_sector_and_country_pages_link_their_feeds(site):
     sector = page(site, "kb/entities/sector/health-data")
     assert any(link.endswith("feeds/sector-health-data.xml") for link in sector.links)
-    assert any(tag == "link" and a.get("rel") == "alternate" and a.get("href", "").endswith(
-        "feeds/sector-health-data.xml") for tag, a in sector.elements)
+    assert any(
+        tag == "link"
+        and a.get("rel") == "alternate"
+        and a.get("href", "").endswith("feeds/sector-health-data.xml")
+        for tag, a in sector.elements
+    )
     country = page(site, "kb/countries/kr")
     assert any(link.endswith("feeds/country-kr.xml") for link in country.links)
 
@@ -266,9 +293,11 @@ def test_report_pages_do_not_grow_with_the_knowledge_base(tmp_path):
     for extra in (10, 80):
         for n in range(extra):
             path = root / "reports" / "kr" / f"2016-01-{n % 28 + 1:02d}-filler-{n}.md"
-            path.write_text(f"---\ntitle: Filler {n}\ndate: 2016-01-{n % 28 + 1:02d}\ncountries: [KR]\n"
-                            f"type: briefing\nvisibility: public\nministries: [msip, nia]\n"
-                            f"sectors: [health-data]\n---\n\nMSIP and health data, again {n}.\n")
+            path.write_text(
+                f"---\ntitle: Filler {n}\ndate: 2016-01-{n % 28 + 1:02d}\ncountries: [KR]\n"
+                f"type: briefing\nvisibility: public\nministries: [msip, nia]\n"
+                f"sectors: [health-data]\n---\n\nMSIP and health data, again {n}.\n"
+            )
         knowledge = load(Project.at(root))
         built = Site(knowledge.registry, knowledge.visible(False), False, date(2024, 1, 1), "http://x/")
         markdown = report_page(built, knowledge.report("2014-07-03-korea-open-data"))
@@ -281,8 +310,11 @@ def test_report_pages_do_not_grow_with_the_knowledge_base(tmp_path):
 def test_the_generated_tree_builds_with_zensical(tree, tmp_path):
     pytest.importorskip("zensical")
     copy = tmp_path / "copy"
-    shutil.copytree(tree, copy, ignore=lambda folder, _names: {"site", "site-internal", ".kb"}
-                    if Path(folder) == tree else set())
+    shutil.copytree(
+        tree,
+        copy,
+        ignore=lambda folder, _names: {"site", "site-internal", ".kb"} if Path(folder) == tree else set(),
+    )
     zensical = Path(sys.executable).with_name("zensical")
     command = [str(zensical)] if zensical.exists() else [sys.executable, "-m", "zensical"]
     result = subprocess.run([*command, "build", "--strict"], cwd=copy, capture_output=True, text=True)
@@ -292,7 +324,9 @@ def test_the_generated_tree_builds_with_zensical(tree, tmp_path):
         assert (built / "kb" / "reports" / report_id / "index.html").exists()
     report = page(built, "kb/reports/2014-07-03-korea-open-data")
     assert "/kb/entities/ministry/msip/" in report.links  # body mention, root-relative
-    chips = [a.get("href") for tag, a in report.elements if tag == "a" and "kb-chip" in (a.get("class") or "")]
+    chips = [
+        a.get("href") for tag, a in report.elements if tag == "a" and "kb-chip" in (a.get("class") or "")
+    ]
     assert "/kb/entities/ministry/msip/" in chips  # report pages are HTML: root-relative links
     assert (built / "kb" / "feeds" / "all.xml").exists() and (built / "kb" / "api" / "reports.json").exists()
     hostile = page(built, "kb/reports/2019-04-01-hostile")

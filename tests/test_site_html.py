@@ -12,16 +12,18 @@ from hypothesis import strategies as st
 
 from kb.registry.mentions import MentionFinder
 from kb.registry.model import Entity, Registry
-from kb.site.html import BodyRenderer, raw_block, text, yaml_string
 from kb.report.sanitise import sanitise
+from kb.site.html import BodyRenderer, raw_block, text, yaml_string
 from kb.site.paths import link, rooted, url
 
 
 def registry() -> Registry:
-    return Registry(entities={
-        "msit": Entity("msit", "Ministry of Science and ICT", "ministry", acronyms=("MSIT",)),
-        "nia": Entity("nia", "National Information Society Agency", "agency", acronyms=("NIA",)),
-    })
+    return Registry(
+        entities={
+            "msit": Entity("msit", "Ministry of Science and ICT", "ministry", acronyms=("MSIT",)),
+            "nia": Entity("nia", "National Information Society Agency", "agency", acronyms=("NIA",)),
+        }
+    )
 
 
 def render(body: str) -> str:
@@ -45,9 +47,25 @@ HOSTILE = """\
 def test_body_sanitiser_removes_scripts_handlers_and_bad_urls():
     out = render(HOSTILE)
     lowered = out.lower()
-    for bad in ("<script", "onerror", "onload", "onclick", "javascript:", "data:", "vbscript:",
-                "<iframe", "<form", "<input", "<object", "<style", "<meta", "style=", "<svg",
-                "alert('s')", "display: none"):
+    for bad in (
+        "<script",
+        "onerror",
+        "onload",
+        "onclick",
+        "javascript:",
+        "data:",
+        "vbscript:",
+        "<iframe",
+        "<form",
+        "<input",
+        "<object",
+        "<style",
+        "<meta",
+        "style=",
+        "<svg",
+        "alert('s')",
+        "display: none",
+    ):
         assert bad not in lowered, bad
     assert '<a href="https://ok.example/" rel="noopener noreferrer">fine</a>' in out
     assert '<a href="/kb/reports/x/" rel="noopener noreferrer">local</a>' in out
@@ -55,16 +73,28 @@ def test_body_sanitiser_removes_scripts_handlers_and_bad_urls():
 
 
 def test_sanitise_keeps_ordinary_markdown():
-    out = render("Some **bold**, _it_, `code` and a table:\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
-                 "```\nx < y\n```\n\n- one\n- two\n\n> quote\n")
-    for good in ("<strong>bold</strong>", "<em>it</em>", "<code>code</code>", "<table>", "<td>1</td>",
-                 "<pre><code>x &lt; y", "<li>one</li>", "<blockquote>"):
+    out = render(
+        "Some **bold**, _it_, `code` and a table:\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+        "```\nx < y\n```\n\n- one\n- two\n\n> quote\n"
+    )
+    for good in (
+        "<strong>bold</strong>",
+        "<em>it</em>",
+        "<code>code</code>",
+        "<table>",
+        "<td>1</td>",
+        "<pre><code>x &lt; y",
+        "<li>one</li>",
+        "<blockquote>",
+    ):
         assert good in out, good
 
 
 def test_first_mention_of_each_entity_is_linked_never_inside_code_links_or_headings():
-    out = render("## About MSIT\n\n`MSIT` and [MSIT](https://x.example/) then MSIT, NIA, MSIT and "
-                 "the National Information Society Agency.\n")
+    out = render(
+        "## About MSIT\n\n`MSIT` and [MSIT](https://x.example/) then MSIT, NIA, MSIT and "
+        "the National Information Society Agency.\n"
+    )
     links = re.findall(r'<a class="kb-mention" href="([^"]+)"[^>]*>([^<]+)</a>', out)
     assert links == [("/kb/entities/x/msit/", "MSIT"), ("/kb/entities/x/nia/", "NIA")]
     assert "<h2>About MSIT</h2>" in out and "<code>MSIT</code>" in out
@@ -88,8 +118,9 @@ def test_escaped_text_renders_as_exactly_that_text(value):
     assert html.unescape(inner) == expected
 
 
-MARKDOWN_HEAVY = st.text(alphabet=st.sampled_from(list("ab 1.-+#*_[]()!<>&|{}`\\=~:\"'\t")), min_size=1,
-                         max_size=30)
+MARKDOWN_HEAVY = st.text(
+    alphabet=st.sampled_from(list("ab 1.-+#*_[]()!<>&|{}`\\=~:\"'\t")), min_size=1, max_size=30
+)
 
 
 @settings(max_examples=1000, deadline=None)
@@ -124,8 +155,9 @@ def test_yaml_string_is_escaped_html_in_a_json_string(value):
 
 def test_raw_block_keeps_one_html_block():
     fragment = render("Para one.\n\n```\na\n\nb\n```\n\nPara *two*.\n")
-    page = markdown.markdown("# T\n\n" + raw_block(fragment, "kb-body") + "\n\nAfter *md*\n",
-                             extensions=["md_in_html"])
+    page = markdown.markdown(
+        "# T\n\n" + raw_block(fragment, "kb-body") + "\n\nAfter *md*\n", extensions=["md_in_html"]
+    )
     assert '<div class="kb-body">' in page and "<pre><code>a\n\nb\n</code></pre>" in page
     assert "<p>After <em>md</em></p>" in page
 
@@ -174,8 +206,11 @@ def test_what_check_says_is_removed_is_removed_and_the_rest_is_published_as_text
 
     class Live(HTMLParser):
         def handle_starttag(self, tag, attrs):
-            live.extend(f"{tag} {name}" for name, value in attrs
-                        if name.startswith("on") or (value or "").lower().startswith(("javascript:", "data:")))
+            live.extend(
+                f"{tag} {name}"
+                for name, value in attrs
+                if name.startswith("on") or (value or "").lower().startswith(("javascript:", "data:"))
+            )
             if tag in ("script", "svg", "iframe"):
                 live.append(tag)
 

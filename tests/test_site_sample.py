@@ -6,10 +6,10 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from conftest import REPO
-from kb.cli import main
 from sitekit import crawl, make_tree
+
+from kb.cli import main
 
 
 def test_the_sample_site_builds_and_every_page_is_reachable(tmp_path):

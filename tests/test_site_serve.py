@@ -13,7 +13,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from sitekit import make_tree
 
 pytestmark = pytest.mark.slow
@@ -50,7 +49,12 @@ def test_serve_regenerates_when_a_report_or_the_registry_changes(tmp_path):
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "kb.cli", "--root", str(root), "serve", "--address", f"127.0.0.1:{port}"],
-        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}/"
         wait_for(base + "kb/reports/2019-03-01-japan-robots/", "Japan: robots", process)

@@ -9,12 +9,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from searchkit import cli, copy_sample, make_tree
 
-from kb.registry.filters import Filters
 from kb.checks.knowledgebase import load
 from kb.project import Project
+from kb.registry.filters import Filters
 from kb.tracking.listing import list_opportunities, list_targets
-from searchkit import cli, copy_sample, make_tree
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,9 @@ def test_an_opportunity_seen_twice_is_listed_once_as_the_latest_report_says(tree
     assert (record["first_seen"], record["last_seen"]) == ("2014-07-03", "2019-06-18")
     assert record["report"] == "2019-06-18-korea-ai-and-health"
     assert [(m["report"], m["status"]) for m in record["mentions"]] == [
-        ("2014-07-03-korea-open-data", "identified"), ("2019-06-18-korea-ai-and-health", "active")]
+        ("2014-07-03-korea-open-data", "identified"),
+        ("2019-06-18-korea-ai-and-health", "active"),
+    ]
 
 
 def test_internal_opportunities_only_for_staff(tree):
@@ -48,65 +50,82 @@ def test_internal_opportunities_only_for_staff(tree):
     assert {o.id for o in staff} == {"kr-health-records", "kr-zqxsecret-deal"}
 
 
-@pytest.mark.parametrize("filters,expected", [
-    ({"ministries": ("msip",)}, {"kr-health-records"}),  # partner msit is msip renamed
-    ({"organisations": ("ODI",)}, {"kr-health-records"}),
-    ({"sectors": ("health-data",)}, {"kr-health-records"}),
-    ({"sectors": ("energy",)}, set()),
-    ({"countries": ("KR",)}, {"kr-health-records"}),
-    ({"countries": ("JP",)}, set()),
-    ({"since": "2019"}, {"kr-health-records"}),
-    ({"until": "2014-12-31"}, {"kr-health-records"}),
-    ({"since": "2015", "until": "2018"}, set()),
-    ({"types": ("meeting-note",)}, {"kr-health-records"}),
-])
+@pytest.mark.parametrize(
+    "filters,expected",
+    [
+        ({"ministries": ("msip",)}, {"kr-health-records"}),  # partner msit is msip renamed
+        ({"organisations": ("ODI",)}, {"kr-health-records"}),
+        ({"sectors": ("health-data",)}, {"kr-health-records"}),
+        ({"sectors": ("energy",)}, set()),
+        ({"countries": ("KR",)}, {"kr-health-records"}),
+        ({"countries": ("JP",)}, set()),
+        ({"since": "2019"}, {"kr-health-records"}),
+        ({"until": "2014-12-31"}, {"kr-health-records"}),
+        ({"since": "2015", "until": "2018"}, set()),
+        ({"types": ("meeting-note",)}, {"kr-health-records"}),
+    ],
+)
 def test_opportunity_filters(tree, filters, expected):
     assert opportunity_ids(tree, **filters) == expected
 
 
 def test_status_filter_uses_the_latest_status(tree):
     project = Project.at(tree)
-    assert [o.id for o in list_opportunities(project, Filters(), statuses=("active",)).items] == \
-        ["kr-health-records"]
+    assert [o.id for o in list_opportunities(project, Filters(), statuses=("active",)).items] == [
+        "kr-health-records"
+    ]
     assert list_opportunities(project, Filters(), statuses=("identified",)).items == []
 
 
 def test_targets_take_the_latest_values_and_keep_earlier_ones(tree):
-    items = {t.id: t.as_dict() for t in list_targets(Project.at(tree), Filters(), today=date(2024, 1, 1)).items}
+    items = {
+        t.id: t.as_dict() for t in list_targets(Project.at(tree), Filters(), today=date(2024, 1, 1)).items
+    }
     assert set(items) == {"kr-open-data-sets", "jp-solar", "jp-hydrogen", "kr-ai-talent"}
     data_sets = items["kr-open-data-sets"]
-    assert (data_sets["status"], data_sets["value"], data_sets["unit"], data_sets["owner"]) == \
-        ("on-track", 60, "%", "nia")
+    assert (data_sets["status"], data_sets["value"], data_sets["unit"], data_sets["owner"]) == (
+        "on-track",
+        60,
+        "%",
+        "nia",
+    )
     assert data_sets["report"] == "2015-05-01-korea-smart-grid"
 
 
-@pytest.mark.parametrize("today,include_internal,expected", [
-    # Deadline passed, no later report, status not final.
-    (date(2024, 1, 1), False, {"kr-open-data-sets", "jp-solar", "jp-hydrogen"}),
-    # For staff, the internal 2020 report says the hydrogen target was met: no flag. The internal
-    # 2018 target is reported on in 2019, after its deadline: no flag either.
-    (date(2024, 1, 1), True, {"kr-open-data-sets", "jp-solar"}),
-    # A deadline of "2016" lasts until the end of 2016; 2017-03 until the end of March 2017.
-    (date(2016, 12, 31), False, set()),
-    (date(2017, 1, 1), False, {"kr-open-data-sets"}),
-    (date(2017, 4, 1), False, {"kr-open-data-sets", "jp-hydrogen"}),
-])
+@pytest.mark.parametrize(
+    "today,include_internal,expected",
+    [
+        # Deadline passed, no later report, status not final.
+        (date(2024, 1, 1), False, {"kr-open-data-sets", "jp-solar", "jp-hydrogen"}),
+        # For staff, the internal 2020 report says the hydrogen target was met: no flag. The internal
+        # 2018 target is reported on in 2019, after its deadline: no flag either.
+        (date(2024, 1, 1), True, {"kr-open-data-sets", "jp-solar"}),
+        # A deadline of "2016" lasts until the end of 2016; 2017-03 until the end of March 2017.
+        (date(2016, 12, 31), False, set()),
+        (date(2017, 1, 1), False, {"kr-open-data-sets"}),
+        (date(2017, 4, 1), False, {"kr-open-data-sets", "jp-hydrogen"}),
+    ],
+)
 def test_overdue_targets_are_flagged(tree, today, include_internal, expected):
     items = list_targets(Project.at(tree), Filters(), today=today, include_internal=include_internal).items
     assert {t.id for t in items if t.flagged} == expected
-    flagged = list_targets(Project.at(tree), Filters(), today=today, include_internal=include_internal,
-                           flagged_only=True).items
+    flagged = list_targets(
+        Project.at(tree), Filters(), today=today, include_internal=include_internal, flagged_only=True
+    ).items
     assert {t.id for t in flagged} == expected
 
 
-@pytest.mark.parametrize("filters,expected", [
-    ({"ministries": ("meti",)}, {"jp-solar", "jp-hydrogen"}),  # their owner
-    ({"ministries": ("nia",)}, {"kr-open-data-sets"}),
-    ({"ministries": ("MSIP",)}, {"kr-ai-talent"}),  # owner msit, msip renamed
-    ({"sectors": ("energy",)}, {"kr-open-data-sets", "jp-solar", "jp-hydrogen"}),  # reports' sectors
-    ({"sectors": ("health-data",)}, {"kr-open-data-sets", "kr-ai-talent"}),
-    ({"countries": ("JP",), "sectors": ("energy",)}, {"jp-solar", "jp-hydrogen"}),
-])
+@pytest.mark.parametrize(
+    "filters,expected",
+    [
+        ({"ministries": ("meti",)}, {"jp-solar", "jp-hydrogen"}),  # their owner
+        ({"ministries": ("nia",)}, {"kr-open-data-sets"}),
+        ({"ministries": ("MSIP",)}, {"kr-ai-talent"}),  # owner msit, msip renamed
+        ({"sectors": ("energy",)}, {"kr-open-data-sets", "jp-solar", "jp-hydrogen"}),  # reports' sectors
+        ({"sectors": ("health-data",)}, {"kr-open-data-sets", "kr-ai-talent"}),
+        ({"countries": ("JP",), "sectors": ("energy",)}, {"jp-solar", "jp-hydrogen"}),
+    ],
+)
 def test_target_filters(tree, filters, expected):
     assert target_ids(tree, **filters) == expected
 
@@ -122,16 +141,29 @@ def test_cli_json_and_csv(tree):
     assert {r["id"] for r in rows} == {"kr-open-data-sets", "jp-solar", "jp-hydrogen"}
     assert {r["flagged"] for r in rows} == {"yes"}
     table = run("targets")
-    assert table.stdout.splitlines()[0].split() == ["ID", "WHAT", "TARGET", "DEADLINE", "STATUS", "LAST_SEEN",
-                                                    "FLAG"]
+    assert table.stdout.splitlines()[0].split() == [
+        "ID",
+        "WHAT",
+        "TARGET",
+        "DEADLINE",
+        "STATUS",
+        "LAST_SEEN",
+        "FLAG",
+    ]
     assert "FLAGGED" in table.stdout
 
 
-@pytest.mark.parametrize("args,message", [
-    (("opportunities", "--status", "actve"), "error: unknown status 'actve' in --status (did you mean 'active'"),
-    (("targets", "--sector", "enrgy"), "error: unknown sector 'enrgy' in --sector (did you mean energy"),
-    (("targets", "--until", "2016-13"), "error: --until: '2016-13' is not a real date"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (
+            ("opportunities", "--status", "actve"),
+            "error: unknown status 'actve' in --status (did you mean 'active'",
+        ),
+        (("targets", "--sector", "enrgy"), "error: unknown sector 'enrgy' in --sector (did you mean energy"),
+        (("targets", "--until", "2016-13"), "error: --until: '2016-13' is not a real date"),
+    ],
+)
 def test_bad_filters_exit_2_with_one_line(tree, args, message):
     result = cli(tree)(*args)
     assert result.exit_code == 2

@@ -16,29 +16,29 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
 from browserkit import StaticServer, browser  # noqa: F401 - a fixture
+from click.testing import CliRunner
 from conftest import write
 from findkit import new_page, open_find, search_words
-from kb.cli import main
 from sitekit import make_tree
+
+from kb.cli import main
 
 pytestmark = pytest.mark.browser
 
 #: The payloads of issue 12 and the usual variants; each would set window.kbxss and call alert.
 PAYLOADS = {
     "script": "<script>window.kbxss=1;alert(1)</script>",
-    "img": "<img src=x onerror=\"window.kbxss=2;alert(2)\">",
+    "img": '<img src=x onerror="window.kbxss=2;alert(2)">',
     "img-domain": "<img src=x onerror=alert(document.domain)>",
     "svg": "<svg onload=window.kbxss=3;alert(3)>",
     "escaped-img": "&lt;img src=x onerror=window.kbxss=4;alert(4)&gt;",
     "escaped-svg": "&lt;svg onload=window.kbxss=5;alert(5)&gt;",
     "numeric-refs": "&#60;img src=x onerror=window.kbxss=6;alert(6)&#62;",
     "javascript-link": "[click](javascript:window.kbxss=7;alert(7))",
-    "javascript-a": "<a href=\"javascript:window.kbxss=8;alert(8)\">x</a>",
-    "attribute-breakout": "\" onmouseover=\"window.kbxss=9;alert(9)\" autofocus onfocus=\"alert(9)",
-    "tag-breakout": "\"><img src=x onerror=window.kbxss=10;alert(10)>",
+    "javascript-a": '<a href="javascript:window.kbxss=8;alert(8)">x</a>',
+    "attribute-breakout": '" onmouseover="window.kbxss=9;alert(9)" autofocus onfocus="alert(9)',
+    "tag-breakout": '"><img src=x onerror=window.kbxss=10;alert(10)>',
     "closing-tags": "</title></textarea></script><img src=x onerror=window.kbxss=11;alert(11)>",
     "code-span": "`<img src=x onerror=window.kbxss=12;alert(12)>`",
 }
@@ -65,10 +65,16 @@ def quoted(value: str) -> str:
 def hostile_registry() -> str:
     lines = ["entities:"]
     for kind in KINDS:
-        lines += [f"  - id: xss-{kind}", f"    name: {quoted(ALL + ' ' + WORD)}", f"    kind: {kind}",
-                  f"    acronyms: {quoted(list(PAYLOADS.values()))}", f"    aliases: [{quoted('alias ' + ALL)}]",
-                  f"    description: {quoted(ALL)}", f"    website: {quoted('https://example.org/?q=' + ALL)}",
-                  "    country: KR"]
+        lines += [
+            f"  - id: xss-{kind}",
+            f"    name: {quoted(ALL + ' ' + WORD)}",
+            f"    kind: {kind}",
+            f"    acronyms: {quoted(list(PAYLOADS.values()))}",
+            f"    aliases: [{quoted('alias ' + ALL)}]",
+            f"    description: {quoted(ALL)}",
+            f"    website: {quoted('https://example.org/?q=' + ALL)}",
+            "    country: KR",
+        ]
     lines += ["disclaimers:", f"  - {{id: xss, title: {quoted(ALL)}, text: {quoted(ALL)}}}"]
     return "\n".join(lines) + "\n"
 
@@ -81,7 +87,7 @@ date: 2023-01-05
 countries: [KR]
 type: briefing
 visibility: public
-summary: {quoted(ALL + ' ' + WORD)}
+summary: {quoted(ALL + " " + WORD)}
 visit: {{start: 2023-01-01, places: [{q}, {q}]}}
 authors:
   - {{name: {q}, role: {q}, organisation: {q}}}
@@ -97,7 +103,7 @@ opportunities:
      next_step: {q}, description: {q}}}
 targets:
   - {{id: xss-target, what: {q}, value: 5, unit: {q}, deadline: 2030, owner: xss-ministry, status: announced}}
-source: {{url: {quoted('https://example.org/?q=' + ALL)}, publisher: {q}, licence: {q}}}
+source: {{url: {quoted("https://example.org/?q=" + ALL)}, publisher: {q}, licence: {q}}}
 internal_notes: {q}
 disclaimer: xss
 """
@@ -154,16 +160,32 @@ def pages_of(site: Path) -> list[str]:
 
 def ran(page) -> list[str]:
     """What the payloads did on this page: hooked calls, dialogs, script errors, the global."""
-    done = page.evaluate("() => [...(window.kbxssCalls || []), ...(window.kbxss !== undefined ? "
-                         "['window.kbxss=' + window.kbxss] : [])]")
+    done = page.evaluate(
+        "() => [...(window.kbxssCalls || []), ...(window.kbxss !== undefined ? "
+        "['window.kbxss=' + window.kbxss] : [])]"
+    )
     return done + page.errors
 
 
 def test_every_page_kind_is_among_those_visited(hostile):
     visited = set(pages_of(hostile / "site"))
-    kinds = ["", "kb/reports/", "kb/years/", "kb/years/2023/", "kb/countries/", "kb/countries/kr/", "kb/sectors/",
-             "kb/entities/", "kb/opportunities/", "kb/targets/", "kb/find/", f"kb/reports/{REPORT}/", "about/",
-             "404.html", *(f"kb/entities/{kind}/xss-{kind}/" for kind in KINDS)]
+    kinds = [
+        "",
+        "kb/reports/",
+        "kb/years/",
+        "kb/years/2023/",
+        "kb/countries/",
+        "kb/countries/kr/",
+        "kb/sectors/",
+        "kb/entities/",
+        "kb/opportunities/",
+        "kb/targets/",
+        "kb/find/",
+        f"kb/reports/{REPORT}/",
+        "about/",
+        "404.html",
+        *(f"kb/entities/{kind}/xss-{kind}/" for kind in KINDS),
+    ]
     assert set(kinds) <= visited
     staff = set(pages_of(hostile / "site-internal"))
     assert f"kb/reports/{REPORT}/" in staff and f"kb/reports/{REPORT}/" in staff_pages(hostile)
@@ -172,7 +194,10 @@ def test_every_page_kind_is_among_those_visited(hostile):
 def staff_pages(root: Path) -> list[str]:
     """The staff site's pages that differ from the public site's in what they show (the reports,
     with their internal fields, and the home page): the rest are the same pages."""
-    return ["", *(p for p in pages_of(root / "site-internal") if p.startswith("kb/reports/") and p != "kb/reports/")]
+    return [
+        "",
+        *(p for p in pages_of(root / "site-internal") if p.startswith("kb/reports/") and p != "kb/reports/"),
+    ]
 
 
 def visit_all(browser, site: Path, urls: list[str]) -> dict[str, list[str]]:
@@ -185,9 +210,11 @@ def visit_all(browser, site: Path, urls: list[str]) -> dict[str, list[str]]:
             for url in urls:
                 page.goto(server.url + url)
                 # Hovering and focusing every element runs the handlers a breakout would have added.
-                page.evaluate("() => document.querySelectorAll('body *').forEach(e => {"
-                              " e.dispatchEvent(new MouseEvent('mouseover', {bubbles: true}));"
-                              " e.dispatchEvent(new FocusEvent('focus')); })")
+                page.evaluate(
+                    "() => document.querySelectorAll('body *').forEach(e => {"
+                    " e.dispatchEvent(new MouseEvent('mouseover', {bubbles: true}));"
+                    " e.dispatchEvent(new FocusEvent('focus')); })"
+                )
                 out[url] = ran(page)
         finally:
             page.context.close()
@@ -247,7 +274,9 @@ class _Markup(HTMLParser):
     def handle_starttag(self, tag, attrs):
         self._script = tag == "script"
         for name, value in attrs:
-            if name.startswith("on") or (value or "").strip().lower().startswith(("javascript:", "data:text")):
+            if name.startswith("on") or (value or "").strip().lower().startswith(
+                ("javascript:", "data:text")
+            ):
                 self.found.append(f"<{tag} {name}={value}>")
 
     def handle_data(self, data):

@@ -20,14 +20,32 @@ pytestmark = pytest.mark.skipif(yamlstrict._CParser is None, reason="PyYAML buil
 TRICKY = [
     "a: NO\nb: 10:00\nc: 0123\nd: 1.10\ne: on\ng:\nh: ~\n",
     "# c\na: |+\n  x\n\n  y\n\nb: >2\n   z\n  w\nc: plain\n  continued line\nd: 'q''s' # c\n",
-    "? a\n: b\n\"k\": v\n'k2': {a: [1, {b: c}], d: \"e\\u00e9\\n\"}\n",
-    "--- \na: b\n...\n", "%YAML 1.1\n---\na: b\n", "- a\n- - b\n  - c\n- {x: y}\n- ''\n- \"\"\n-\n",
+    '? a\n: b\n"k": v\n\'k2\': {a: [1, {b: c}], d: "e\\u00e9\\n"}\n',
+    "--- \na: b\n...\n",
+    "%YAML 1.1\n---\na: b\n",
+    "- a\n- - b\n  - c\n- {x: y}\n- ''\n- \"\"\n-\n",
     "a: \"multi\n  line\n\n  quoted\"\nb: 'multi\n\n  single'\n",
-    "emoji: \U0001F600 x\nk\U0001F600: [\U0001F600, a]\n\u4e2d: {\u6587: b}\n",
-    "a: -1\nb: - x\nc: :x\nd: x:y\ne: http://a.b/c?d=e\n", "a: [b?]\n", "a: {b?}\n", "a: [e: ]\n",
-    "a: b\rc: d\r", "a:\n\t- b\n", "\ufeffa: b\n", "b: >2#\n   z\n", "---", "--- # c", "? \n: x\n",
-    "a: &x 1\n", "a: *x\n", "a: !!str 1\n", "a: 1\na: 2\n<<: {b: 3}\n", "a: [1,\n", "- a\nb: c\n",
-    "a: b\n---\nc: d\n", "x" * 300 + ": 1\n", "a: " + "[" * 30 + "]" * 30 + "\n",
+    "emoji: \U0001f600 x\nk\U0001f600: [\U0001f600, a]\n\u4e2d: {\u6587: b}\n",
+    "a: -1\nb: - x\nc: :x\nd: x:y\ne: http://a.b/c?d=e\n",
+    "a: [b?]\n",
+    "a: {b?}\n",
+    "a: [e: ]\n",
+    "a: b\rc: d\r",
+    "a:\n\t- b\n",
+    "\ufeffa: b\n",
+    "b: >2#\n   z\n",
+    "---",
+    "--- # c",
+    "? \n: x\n",
+    "a: &x 1\n",
+    "a: *x\n",
+    "a: !!str 1\n",
+    "a: 1\na: 2\n<<: {b: 3}\n",
+    "a: [1,\n",
+    "- a\nb: c\n",
+    "a: b\n---\nc: d\n",
+    "x" * 300 + ": 1\n",
+    "a: " + "[" * 30 + "]" * 30 + "\n",
 ]
 #: Nesting far past the cap (kb.report.yamlstrict.MAX_DEPTH), in every form, and the problem reported: the
 #: first in document order, before PyYAML's recursive composer runs out of stack (issue 12).
@@ -63,8 +81,14 @@ def outcome(load, text: str):
         located = load(text)
     except yamlstrict.YamlProblem as problem:
         return ("error", problem.code, problem.line, problem.column, problem.message, problem.hint)
-    return ("ok", located.value, located.value_pos, located.key_pos, located.quoted,
-            [(p.code, p.line, p.column, p.message, p.hint) for p in located.problems])
+    return (
+        "ok",
+        located.value,
+        located.value_pos,
+        located.key_pos,
+        located.quoted,
+        [(p.code, p.line, p.column, p.message, p.hint) for p in located.problems],
+    )
 
 
 def assert_same(text: str) -> None:
@@ -74,8 +98,9 @@ def assert_same(text: str) -> None:
         assert expected[0] == "ok", f"fast path accepts what PyYAML refuses: {text!r}"
         assert outcome(lambda _t: fast, text) == expected, text
     # Whichever path load() takes, its result is the reference one.
-    assert outcome(lambda t: yamlstrict.load(t, line_offset=1), text) == \
-        outcome(lambda t: reference(t, 1), text), text
+    assert outcome(lambda t: yamlstrict.load(t, line_offset=1), text) == outcome(
+        lambda t: reference(t, 1), text
+    ), text
 
 
 @pytest.mark.parametrize("text", TRICKY + list(DEEP))
@@ -84,8 +109,13 @@ def test_fast_path_agrees_on_tricky_documents(text: str) -> None:
 
 
 def test_fast_path_is_taken_for_ordinary_front_matter() -> None:
-    text = split_front_matter((REPO / "tests" / "conftest.py").read_text(encoding="utf-8")
-                              .split('GOOD_REPORT = """\\\n')[1].split('"""')[0], "x")[0]
+    text = split_front_matter(
+        (REPO / "tests" / "conftest.py")
+        .read_text(encoding="utf-8")
+        .split('GOOD_REPORT = """\\\n')[1]
+        .split('"""')[0],
+        "x",
+    )[0]
     assert yamlstrict._fast_load(text, 1) is not None
 
 
@@ -94,12 +124,32 @@ def test_fast_path_agrees_on_random_edits_of_real_front_matter() -> None:
     for path in sorted((REPO / "reports").rglob("*.md")):
         try:
             seeds.append(split_front_matter(path.read_text(encoding="utf-8"), str(path))[0])
-        except Exception:  # noqa: BLE001 - a sample file without front matter is no seed
+        except Exception:
             continue
     seeds += TRICKY
     pieces = list(":-[]{},'\"#&*!|>?%@` \n\t.0aZ~\u00e9\u2028\x85") + [
-        ": ", "- ", "\n  ", "<<: ", "&a ", "*a", "!!str ", "---\n", "...\n", "'it''s'", "|\n  x\n",
-        ">-\n  y\n", "\U0001F600", "\r\n", "? ", "\n- ", "#x\n", ": |\n  ", "|-", ">+", "|2"]
+        ": ",
+        "- ",
+        "\n  ",
+        "<<: ",
+        "&a ",
+        "*a",
+        "!!str ",
+        "---\n",
+        "...\n",
+        "'it''s'",
+        "|\n  x\n",
+        ">-\n  y\n",
+        "\U0001f600",
+        "\r\n",
+        "? ",
+        "\n- ",
+        "#x\n",
+        ": |\n  ",
+        "|-",
+        ">+",
+        "|2",
+    ]
     rng = random.Random(20261126)
     for _ in range(1500):
         text = rng.choice(seeds)
@@ -109,9 +159,9 @@ def test_fast_path_agrees_on_random_edits_of_real_front_matter() -> None:
             if roll < 0.4:
                 text = text[:at] + rng.choice(pieces) + text[at:]
             elif roll < 0.7:
-                text = text[:at] + text[at + rng.randint(1, 5):]
+                text = text[:at] + text[at + rng.randint(1, 5) :]
             else:
-                text = text[:at] + rng.choice(pieces) + text[at + 1:]
+                text = text[:at] + rng.choice(pieces) + text[at + 1 :]
         assert_same(text)
 
 

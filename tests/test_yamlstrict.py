@@ -5,8 +5,16 @@ from kb.report.yamlstrict import YamlProblem, dump, load
 
 def test_plain_scalars_are_not_coerced():
     located = load("a: NO\nb: 10:00\nc: 0123\nd: 1.10\ne: on\nf: YES\ng:\nh: ~\n")
-    assert located.value == {"a": "NO", "b": "10:00", "c": "0123", "d": "1.10", "e": "on",
-                             "f": "YES", "g": None, "h": None}
+    assert located.value == {
+        "a": "NO",
+        "b": "10:00",
+        "c": "0123",
+        "d": "1.10",
+        "e": "on",
+        "f": "YES",
+        "g": None,
+        "h": None,
+    }
 
 
 def test_positions_are_file_lines_with_offset():
@@ -15,12 +23,15 @@ def test_positions_are_file_lines_with_offset():
     assert located.key_pos[("list",)] == (3, 1)
 
 
-@pytest.mark.parametrize("text, code, line", [
-    ("a: &x [1, 2]\nb: *x\n", "yaml-alias", 1),
-    ("a: !!python/object/apply:os.system [ls]\n", "yaml-tag", 1),
-    ("a:\n\t- b\n", "yaml-tab", 2),
-    ("a: [1,\n", "yaml-syntax", 2),
-])
+@pytest.mark.parametrize(
+    "text, code, line",
+    [
+        ("a: &x [1, 2]\nb: *x\n", "yaml-alias", 1),
+        ("a: !!python/object/apply:os.system [ls]\n", "yaml-tag", 1),
+        ("a:\n\t- b\n", "yaml-tab", 2),
+        ("a: [1,\n", "yaml-syntax", 2),
+    ],
+)
 def test_refused_constructs(text, code, line):
     with pytest.raises(YamlProblem) as info:
         load(text)
@@ -30,8 +41,9 @@ def test_refused_constructs(text, code, line):
 
 def test_billion_laughs_is_refused_before_expansion():
     text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
-    text += "".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n"
-                    for i in range(8))
+    text += "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n" for i in range(8)
+    )
     with pytest.raises(YamlProblem) as info:
         load(text)
     assert info.value.code == "yaml-alias"

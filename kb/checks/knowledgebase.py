@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from kb.checks.rules import Checker
 from kb.errors import KbError
 from kb.problems import Problem, count
 from kb.project import Project
-from kb.registry.model import Registry
 from kb.registry.loading import project_registry
+from kb.registry.model import Registry
 from kb.report.model import Parsed, Report
 from kb.report.parse import parse_report
 from kb.report.public import redact
 from kb.report.yamlstrict import Located
-from kb.util.workers import collector_paused, cpus_available, can_fork
+from kb.util.workers import can_fork, collector_paused, cpus_available
 
 
 @dataclass
@@ -49,8 +49,10 @@ class KnowledgeBase:
         # kb check refuses a public report that supersedes an internal one; should one get
         # here all the same, the internal report's id is still not published.
         ids = {r.id for r in public}
-        return [r if not r.supersedes or r.supersedes in ids else dataclasses.replace(r, supersedes=None)
-                for r in public]
+        return [
+            r if not r.supersedes or r.supersedes in ids else dataclasses.replace(r, supersedes=None)
+            for r in public
+        ]
 
     def find_report(self, text: str) -> Report | None:
         """A report by id, by file path, or by path relative to the project."""
@@ -62,8 +64,14 @@ class KnowledgeBase:
         return None
 
 
-def load(project: Project, *, extra_paths: Iterable[Path] = (), checks: bool = True,
-         progress: Callable[[str, int, int], None] | None = None, mentions: bool = True) -> KnowledgeBase:
+def load(
+    project: Project,
+    *,
+    extra_paths: Iterable[Path] = (),
+    checks: bool = True,
+    progress: Callable[[str, int, int], None] | None = None,
+    mentions: bool = True,
+) -> KnowledgeBase:
     """Read the registry and every report; collect all problems (never raises for bad content).
 
     ``progress("reading", done, total)`` is called after each report, for long runs.
@@ -125,8 +133,9 @@ def check(project: Project, paths: Iterable[Path] = (), *, workers: int | None =
                 extra.append(target)
     all_problems, parsed_count = _all_problems(project, extra, workers)
     registry_prefix = project.show(project.registry_dir)
-    problems = [p for p in all_problems
-                if wanted is None or p.path in wanted or p.path.startswith(registry_prefix)]
+    problems = [
+        p for p in all_problems if wanted is None or p.path in wanted or p.path.startswith(registry_prefix)
+    ]
     checked = len(wanted) if wanted is not None else parsed_count
     return CheckResult(sorted(problems, key=lambda p: (p.path, p.line, p.column, p.code)), checked)
 
@@ -168,7 +177,9 @@ def shown_paths(project: Project, paths: list[Path]) -> list[str]:
 PARALLEL_FROM = 1500
 
 
-def _all_problems(project: Project, extra_paths: list[Path], workers: int | None) -> tuple[list[Problem], int]:
+def _all_problems(
+    project: Project, extra_paths: list[Path], workers: int | None
+) -> tuple[list[Problem], int]:
     """The problems :func:`load` finds, and the number of files read; with several processes
     when there are many reports and more than one CPU (the result is the same, in the same order)."""
     if workers is None:
@@ -184,7 +195,7 @@ def _all_problems(project: Project, extra_paths: list[Path], workers: int | None
         registry, problems = project_registry(project)
         checker = Checker(registry)
         size = -(-len(files) // (workers * 8))  # several chunks per worker even out their loads
-        chunks = [files[i:i + size] for i in range(0, len(files), size)]
+        chunks = [files[i : i + size] for i in range(0, len(files), size)]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             done = list(pool.map(_parse_and_check, [project] * len(chunks), [checker] * len(chunks), chunks))
         parsed = [item for chunk in done for item, _own in chunk]
@@ -195,7 +206,9 @@ def _all_problems(project: Project, extra_paths: list[Path], workers: int | None
         return problems, len(parsed)
 
 
-def _parse_and_check(project: Project, checker: Checker, paths: list[Path]) -> list[tuple[Parsed, list[Problem]]]:
+def _parse_and_check(
+    project: Project, checker: Checker, paths: list[Path]
+) -> list[tuple[Parsed, list[Problem]]]:
     """In a worker process: parse and check reports. Each report goes back as a stub holding what
     the cross-report checks read (:func:`report_stub`): copying whole reports back would cost about
     as much as parsing them."""
@@ -220,9 +233,22 @@ def report_stub(report: Report) -> Report:
     """The report's id, file, ``supersedes`` and their positions; everything else left empty."""
     located = report.located
     if located is not None:
-        located = Located(value=None,
-                          value_pos={k: located.value_pos[k] for k in _CROSS_CHECKED if k in located.value_pos},
-                          key_pos={k: located.key_pos[k] for k in _CROSS_CHECKED if k in located.key_pos})
-    return Report(id=report.id, path=report.path, shown=report.shown, title="", date=report.date,
-                  countries=(), type=report.type, visibility=report.visibility, body="",
-                  body_line=report.body_line, supersedes=report.supersedes, located=located)
+        located = Located(
+            value=None,
+            value_pos={k: located.value_pos[k] for k in _CROSS_CHECKED if k in located.value_pos},
+            key_pos={k: located.key_pos[k] for k in _CROSS_CHECKED if k in located.key_pos},
+        )
+    return Report(
+        id=report.id,
+        path=report.path,
+        shown=report.shown,
+        title="",
+        date=report.date,
+        countries=(),
+        type=report.type,
+        visibility=report.visibility,
+        body="",
+        body_line=report.body_line,
+        supersedes=report.supersedes,
+        located=located,
+    )

@@ -10,14 +10,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from kb.problems import Problem
+from kb.registry.mentions import MentionFinder, blank_comments
+from kb.registry.model import KINDS, Registry
 from kb.report.dates import human_date
+from kb.report.model import TAG_LISTS, Report
 from kb.util.formats import formula_like
 from kb.util.graphs import find_cycles
-from kb.registry.mentions import MentionFinder, blank_comments
-from kb.problems import Problem
-from kb.registry.model import KINDS, Registry
-from kb.report.model import TAG_LISTS
-from kb.report.model import Report
 
 #: The tag list each kind belongs in, and the kinds each list accepts.
 LIST_KINDS = {name: {kind for kind, target in KINDS.items() if target == name} for name in TAG_LISTS}
@@ -35,31 +34,42 @@ class Checker:
         if self.finder is None and self.mentions:
             self.finder = MentionFinder(self.registry)
 
-    def _problem(self, report: Report, where: tuple, level: str, code: str, message: str,
-                 hint: str | None = None) -> Problem:
+    def _problem(
+        self, report: Report, where: tuple, level: str, code: str, message: str, hint: str | None = None
+    ) -> Problem:
         line, column = report.line_of(*where)
         return Problem(report.shown, line, column, level, code, message, hint)
 
-    def _unknown(self, report: Report, where: tuple, value: str, kinds: set[str] | None,
-                 what: str) -> Problem:
+    def _unknown(
+        self, report: Report, where: tuple, value: str, kinds: set[str] | None, what: str
+    ) -> Problem:
         if not value.isascii():
             # Look-alike letters (Cyrillic i in "msіt") are invisible to the eye.
             odd = next(ch for ch in value if not ch.isascii())
             near = self.registry.suggest(value, kinds)
-            return self._problem(report, where, "error", "unknown-entity",
-                                 f"unknown {what}: '{value}' contains the non-ASCII character {odd!r} "
-                                 f"({unicodedata.name(odd, 'unknown')})",
-                                 f"retype it{': did you mean ' + ' or '.join(near) + '?' if near else ''}")
+            return self._problem(
+                report,
+                where,
+                "error",
+                "unknown-entity",
+                f"unknown {what}: '{value}' contains the non-ASCII character {odd!r} "
+                f"({unicodedata.name(odd, 'unknown')})",
+                f"retype it{': did you mean ' + ' or '.join(near) + '?' if near else ''}",
+            )
         matches = [e for e in self.registry.resolve(value) if not kinds or e.kind in kinds]
         if matches:
             entity = matches[0]
-            return self._problem(report, where, "error", "alias-tag",
-                                 f"'{value}' is a name of {entity.label}, not an id",
-                                 f"write its id: {entity.id}")
+            return self._problem(
+                report,
+                where,
+                "error",
+                "alias-tag",
+                f"'{value}' is a name of {entity.label}, not an id",
+                f"write its id: {entity.id}",
+            )
         near = self.registry.suggest(value, kinds)
         hint = f"did you mean {' or '.join(near)}?" if near else "add it to reports/registry/ first"
-        return self._problem(report, where, "error", "unknown-entity",
-                             f"unknown {what}: '{value}'", hint)
+        return self._problem(report, where, "error", "unknown-entity", f"unknown {what}: '{value}'", hint)
 
     def check_report(self, report: Report) -> list[Problem]:
         problems: list[Problem] = []
@@ -69,14 +79,29 @@ class Checker:
                 where = (list_name, _index_in(report, list_name, value, i))
                 entity = registry.get(value)
                 if entity is None:
-                    problems.append(self._unknown(report, where, value, LIST_KINDS[list_name],
-                                                  f"{list_name[:-1] if list_name != 'people' else 'person'} id"
-                                                  if list_name != "ministries" else "ministry or agency id"))
+                    problems.append(
+                        self._unknown(
+                            report,
+                            where,
+                            value,
+                            LIST_KINDS[list_name],
+                            f"{list_name[:-1] if list_name != 'people' else 'person'} id"
+                            if list_name != "ministries"
+                            else "ministry or agency id",
+                        )
+                    )
                     continue
                 if entity.kind not in LIST_KINDS[list_name]:
-                    problems.append(self._problem(report, where, "error", "wrong-list",
-                                                  f"'{value}' is a {entity.kind}, not tagged under {list_name}",
-                                                  f"move it to {entity.tag_list}"))
+                    problems.append(
+                        self._problem(
+                            report,
+                            where,
+                            "error",
+                            "wrong-list",
+                            f"'{value}' is a {entity.kind}, not tagged under {list_name}",
+                            f"move it to {entity.tag_list}",
+                        )
+                    )
                     continue
                 if not entity.valid_on(report.date):
                     current = registry.current_on(value, report.date)
@@ -85,40 +110,88 @@ class Checker:
                         hint = f"on {when} it was {current.label}: tag {current.id}"
                     else:
                         hint = f"it existed {entity.validity()}"
-                    problems.append(self._problem(report, where, "warning", "name-not-current",
-                                                  f"'{value}' ({entity.name}) was not the current name on "
-                                                  f"{report.date}", hint))
+                    problems.append(
+                        self._problem(
+                            report,
+                            where,
+                            "warning",
+                            "name-not-current",
+                            f"'{value}' ({entity.name}) was not the current name on {report.date}",
+                            hint,
+                        )
+                    )
         for opportunity in report.opportunities:
             base = ("opportunities", opportunity.index)
             for field_name, kinds in (("sectors", {"sector"}), ("partners", None)):
                 for j, value in enumerate(getattr(opportunity, field_name)):
                     if registry.get(value) is None or (kinds and registry.get(value).kind not in kinds):
-                        problems.append(self._unknown(report, base + (field_name, j), value, kinds,
-                                                      f"{'sector' if kinds else 'partner'} in opportunity "
-                                                      f"{opportunity.id}"))
+                        problems.append(
+                            self._unknown(
+                                report,
+                                base + (field_name, j),
+                                value,
+                                kinds,
+                                f"{'sector' if kinds else 'partner'} in opportunity {opportunity.id}",
+                            )
+                        )
         for target in report.targets:
             if target.owner and registry.get(target.owner) is None:
-                problems.append(self._unknown(report, ("targets", target.index, "owner"), target.owner,
-                                              None, f"owner of target {target.id}"))
+                problems.append(
+                    self._unknown(
+                        report,
+                        ("targets", target.index, "owner"),
+                        target.owner,
+                        None,
+                        f"owner of target {target.id}",
+                    )
+                )
         if report.disclaimer and report.disclaimer not in registry.disclaimers:
             known = ", ".join(sorted(registry.disclaimers)) or "none defined"
-            problems.append(self._problem(report, ("disclaimer",), "error", "unknown-disclaimer",
-                                          f"unknown disclaimer '{report.disclaimer}'",
-                                          f"known disclaimers: {known}"))
+            problems.append(
+                self._problem(
+                    report,
+                    ("disclaimer",),
+                    "error",
+                    "unknown-disclaimer",
+                    f"unknown disclaimer '{report.disclaimer}'",
+                    f"known disclaimers: {known}",
+                )
+            )
         if report.held_for_review:
-            problems.append(self._problem(report, ("visibility",), "warning", "public-under-review",
-                                          f"visibility is public but {len(report.review)} review point(s) are "
-                                          f"still open: the report is left out of the public site",
-                                          "resolve each point and delete it from 'review' to publish"))
+            problems.append(
+                self._problem(
+                    report,
+                    ("visibility",),
+                    "warning",
+                    "public-under-review",
+                    f"visibility is public but {len(report.review)} review point(s) are "
+                    f"still open: the report is left out of the public site",
+                    "resolve each point and delete it from 'review' to publish",
+                )
+            )
         if formula_like(report.title):
-            problems.append(self._problem(report, ("title",), "warning", "formula-title",
-                                          f"the title starts with '{report.title[:1]}', like a spreadsheet formula",
-                                          "retype it, starting with a word: it was probably pasted by accident "
-                                          "(CSV files show it as text, after an apostrophe)"))
+            problems.append(
+                self._problem(
+                    report,
+                    ("title",),
+                    "warning",
+                    "formula-title",
+                    f"the title starts with '{report.title[:1]}', like a spreadsheet formula",
+                    "retype it, starting with a word: it was probably pasted by accident "
+                    "(CSV files show it as text, after an apostrophe)",
+                )
+            )
         for i, note in enumerate(report.review):
-            problems.append(self._problem(report, ("review", i), "warning", "needs-review",
-                                          f"needs review: {note}",
-                                          "check it, then delete the line from 'review'"))
+            problems.append(
+                self._problem(
+                    report,
+                    ("review", i),
+                    "warning",
+                    "needs-review",
+                    f"needs review: {note}",
+                    "check it, then delete the line from 'review'",
+                )
+            )
         if self.mentions:
             problems.extend(self._untagged_mentions(report))
         problems.extend(_unsafe_html(report))
@@ -131,18 +204,26 @@ class Checker:
         reported: set[str] = set()
         problems = []
         for mention in self.finder.find(blank_comments(report.body), (*report.countries, "GB")):
-            if mention.entity_id in reported or tagged.intersection(mention.candidates or (mention.entity_id,)):
+            if mention.entity_id in reported or tagged.intersection(
+                mention.candidates or (mention.entity_id,)
+            ):
                 continue
             reported.add(mention.entity_id)
             entity = self.registry.get(mention.entity_id)
-            problems.append(Problem(report.shown, report.body_line + mention.line - 1, 1, "warning",
-                                    "untagged-mention",
-                                    f"the body names '{mention.text}' ({entity.id}) but the report does not tag it",
-                                    f"add {entity.id} to {entity.tag_list}"))
+            problems.append(
+                Problem(
+                    report.shown,
+                    report.body_line + mention.line - 1,
+                    1,
+                    "warning",
+                    "untagged-mention",
+                    f"the body names '{mention.text}' ({entity.id}) but the report does not tag it",
+                    f"add {entity.id} to {entity.tag_list}",
+                )
+            )
         return problems
 
-    def check_all(self, reports: list[Report],
-                  checked: list[list[Problem]] | None = None) -> list[Problem]:
+    def check_all(self, reports: list[Report], checked: list[list[Problem]] | None = None) -> list[Problem]:
         """Every report's own problems and the cross-report ones (repeated ids, unknown
         ``supersedes``). ``checked`` gives :meth:`check_report`'s result for each report when it
         was already computed (in parallel, see :func:`kb.checks.knowledgebase.check`)."""
@@ -151,18 +232,31 @@ class Checker:
         for report in reports:
             if report.id in first:
                 other = first[report.id]
-                problems.append(self._problem(report, ("id",) if report.located and ("id",) in
-                                              report.located.value_pos else (), "error", "duplicate-id",
-                                              f"report id '{report.id}' is also used by {other.shown}",
-                                              "rename the file or set a different 'id:'"))
+                problems.append(
+                    self._problem(
+                        report,
+                        ("id",) if report.located and ("id",) in report.located.value_pos else (),
+                        "error",
+                        "duplicate-id",
+                        f"report id '{report.id}' is also used by {other.shown}",
+                        "rename the file or set a different 'id:'",
+                    )
+                )
             else:
                 first[report.id] = report
         for i, report in enumerate(reports):
             problems.extend(self.check_report(report) if checked is None else checked[i])
             if report.supersedes and report.supersedes not in first:
-                problems.append(self._problem(report, ("supersedes",), "error", "unknown-report",
-                                              f"supersedes unknown report '{report.supersedes}'",
-                                              "give the id (file name without .md) of an existing report"))
+                problems.append(
+                    self._problem(
+                        report,
+                        ("supersedes",),
+                        "error",
+                        "unknown-report",
+                        f"supersedes unknown report '{report.supersedes}'",
+                        "give the id (file name without .md) of an existing report",
+                    )
+                )
         problems.extend(self._supersede_problems(reports, first))
         return problems
 
@@ -173,13 +267,21 @@ class Checker:
         for report in reports:
             older = first.get(report.supersedes) if report.supersedes else None
             if older is not None and report.is_public and not older.is_public:
-                problems.append(self._problem(
-                    report, ("supersedes",), "error", "internal-reference",
-                    f"a public report cannot supersede the internal report '{older.id}': "
-                    "its id would be published",
-                    "remove 'supersedes', make this report internal, or publish the older one"))
-        cycles = find_cycles((r.id for r in reports), lambda i: (
-            [first[i].supersedes] if i in first and first[i].supersedes in first else []))
+                problems.append(
+                    self._problem(
+                        report,
+                        ("supersedes",),
+                        "error",
+                        "internal-reference",
+                        f"a public report cannot supersede the internal report '{older.id}': "
+                        "its id would be published",
+                        "remove 'supersedes', make this report internal, or publish the older one",
+                    )
+                )
+        cycles = find_cycles(
+            (r.id for r in reports),
+            lambda i: [first[i].supersedes] if i in first and first[i].supersedes in first else [],
+        )
         for cycle in cycles:
             for report_id in cycle[:-1]:
                 report = first[report_id]
@@ -190,7 +292,9 @@ class Checker:
                     at = ring.index(report_id)
                     message = f"supersede cycle: {' -> '.join(ring[at:] + ring[:at] + [report_id])}"
                     hint = "a report can only supersede an older one: remove 'supersedes' from one of them"
-                problems.append(self._problem(report, ("supersedes",), "error", "supersede-cycle", message, hint))
+                problems.append(
+                    self._problem(report, ("supersedes",), "error", "supersede-cycle", message, hint)
+                )
         return problems
 
 
@@ -209,7 +313,8 @@ def _index_in(report: Report, list_name: str, value: str, fallback: int) -> int:
 UNSAFE_HTML = re.compile(
     r"<\s*(script|iframe|object|embed|style|form)\b|[\s/\"']on[a-z]+\s*=|"
     r"(?:\(|=\s*[\"']?|<)\s*(?:javascript|vbscript|data):",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def _unsafe_html(report: Report) -> list[Problem]:
@@ -219,8 +324,9 @@ def _unsafe_html(report: Report) -> list[Problem]:
     body = report.body
     # Every match needs '<' or '=', or '(' and ':'; and a match inside a line is also a match
     # in the whole body: two cheap tests and at most one search clear most reports.
-    if ("<" not in body and "=" not in body and ("(" not in body or ":" not in body)) \
-            or not UNSAFE_HTML.search(body):
+    if (
+        "<" not in body and "=" not in body and ("(" not in body or ":" not in body)
+    ) or not UNSAFE_HTML.search(body):
         return []
     from kb.report.sanitise import removed_on_publishing
 
@@ -232,8 +338,15 @@ def _unsafe_html(report: Report) -> list[Problem]:
         if number in warned:
             continue
         warned.add(number)
-        problems.append(Problem(report.shown, number, offset - line_start + 1, "warning", "unsafe-html",
-                                f"'{fragment}' is removed when the report is published",
-                                "write plain Markdown; scripts, event handlers and script URLs are "
-                                "never published"))
+        problems.append(
+            Problem(
+                report.shown,
+                number,
+                offset - line_start + 1,
+                "warning",
+                "unsafe-html",
+                f"'{fragment}' is removed when the report is published",
+                "write plain Markdown; scripts, event handlers and script URLs are never published",
+            )
+        )
     return problems

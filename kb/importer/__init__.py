@@ -13,20 +13,27 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable
 
 from kb.errors import ExistsError, InputError, KbError, UsageError
-from kb.project import Project
-from kb.registry.model import Entity, Registry
-from kb.registry.loading import project_registry
 from kb.importer.analyse import Analyser, Draft
 from kb.importer.entities import NewEntity
 from kb.importer.sources import read_source
-from kb.importer.writer import (accept_proposals, registry_addition, render, target_path, validate, write_registry,
-                     write_report)
+from kb.importer.writer import (
+    accept_proposals,
+    registry_addition,
+    render,
+    target_path,
+    validate,
+    write_registry,
+    write_report,
+)
+from kb.project import Project
+from kb.registry.loading import project_registry
+from kb.registry.model import Entity, Registry
 
 
 @dataclass
@@ -58,9 +65,14 @@ class ImportResult:
     def summary(self) -> list[tuple[str, str, int]]:
         """Rows ``(outcome, reason, count)``: imported, needs review (by reason), refused (by reason)."""
         rows: list[tuple[str, str, int]] = [("imported", "", len(self.reports))]
-        reasons = Counter(reason for item in self.reports
-                          for reason in dict.fromkeys(review_reason(n) for n in item.draft.review))
-        rows += [("needs review", reason, n) for reason, n in sorted(reasons.items(), key=lambda r: (-r[1], r[0]))]
+        reasons = Counter(
+            reason
+            for item in self.reports
+            for reason in dict.fromkeys(review_reason(n) for n in item.draft.review)
+        )
+        rows += [
+            ("needs review", reason, n) for reason, n in sorted(reasons.items(), key=lambda r: (-r[1], r[0]))
+        ]
         refused = Counter(item.reason for item in self.refused)
         rows += [("refused", reason, n) for reason, n in sorted(refused.items(), key=lambda r: (-r[1], r[0]))]
         return rows
@@ -68,10 +80,14 @@ class ImportResult:
 
 #: Review notes grouped for the summary: the first pattern a note matches names its reason.
 _REVIEW_REASONS = (
-    ("title", re.compile(r"title")), ("date", re.compile(r"\bdate\b|\bdates\b|year")),
-    ("partner country", re.compile(r"partner countr")), ("new entity", re.compile(r"new entity|proposed")),
-    ("target", re.compile(r"^target")), ("people", re.compile(r"^people named")),
-    ("disclaimer", re.compile(r"disclaimer")), ("list count", re.compile(r"but lists")),
+    ("title", re.compile(r"title")),
+    ("date", re.compile(r"\bdate\b|\bdates\b|year")),
+    ("partner country", re.compile(r"partner countr")),
+    ("new entity", re.compile(r"new entity|proposed")),
+    ("target", re.compile(r"^target")),
+    ("people", re.compile(r"^people named")),
+    ("disclaimer", re.compile(r"disclaimer")),
+    ("list count", re.compile(r"but lists")),
 )
 
 
@@ -100,9 +116,16 @@ def with_proposals(registry: Registry, proposals: list[NewEntity]) -> Registry:
     """A copy of the registry with the proposed entities added (for checking and tagging)."""
     entities = dict(registry.entities)
     for proposal in proposals:
-        entities.setdefault(proposal.id, Entity(proposal.id, proposal.name, proposal.kind,
-                                                (proposal.acronym,) if proposal.acronym else (),
-                                                country=proposal.country))
+        entities.setdefault(
+            proposal.id,
+            Entity(
+                proposal.id,
+                proposal.name,
+                proposal.kind,
+                (proposal.acronym,) if proposal.acronym else (),
+                country=proposal.country,
+            ),
+        )
     return Registry(entities=entities, disclaimers=dict(registry.disclaimers))
 
 
@@ -116,19 +139,37 @@ class Overrides:
     publisher: str | None = None
 
 
-def draft_source(analyser: Analyser, path: Path, shown: str, overrides: Overrides = Overrides(), *,
-                 accept_new: bool = False) -> Draft:
-    return analyser.analyse(read_source(path, shown), default_date=overrides.day,
-                            countries=list(overrides.countries) or None, accept_new=accept_new,
-                            title=overrides.title, publisher=overrides.publisher)
+def draft_source(
+    analyser: Analyser,
+    path: Path,
+    shown: str,
+    overrides: Overrides = Overrides(),
+    *,
+    accept_new: bool = False,
+) -> Draft:
+    return analyser.analyse(
+        read_source(path, shown),
+        default_date=overrides.day,
+        countries=list(overrides.countries) or None,
+        accept_new=accept_new,
+        title=overrides.title,
+        publisher=overrides.publisher,
+    )
 
 
 Progress = Callable[[int, int, str], None]
 
 
-def import_sources(project: Project, paths: Iterable[Path], *, dry_run: bool = False,
-                   accept_new_entities: bool = False, overrides: Overrides = Overrides(),
-                   registry: Registry | None = None, progress: Progress | None = None) -> ImportResult:
+def import_sources(
+    project: Project,
+    paths: Iterable[Path],
+    *,
+    dry_run: bool = False,
+    accept_new_entities: bool = False,
+    overrides: Overrides = Overrides(),
+    registry: Registry | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
     """Import every readable source; write the reports (and accepted entities) unless ``dry_run``.
 
     A source that cannot be read, or whose report file already exists, is refused with its
@@ -139,8 +180,10 @@ def import_sources(project: Project, paths: Iterable[Path], *, dry_run: bool = F
         registry, _problems = project_registry(project)
     sources = collect_sources(Path(p) for p in paths)
     if overrides.title and len(sources) > 1:
-        raise UsageError("--title names one report, but several sources were given",
-                         hint="import the sources one at a time to give each its title")
+        raise UsageError(
+            "--title names one report, but several sources were given",
+            hint="import the sources one at a time to give each its title",
+        )
     analyser = Analyser(registry)
     result = ImportResult()
     drafts: list[Draft] = []
@@ -163,8 +206,10 @@ def import_sources(project: Project, paths: Iterable[Path], *, dry_run: bool = F
     for draft in drafts:
         for proposal, why in held:
             if proposal in draft.entities.new:
-                draft.review.append(f"new entity proposed: {proposal.label}, id {proposal.id}, not added to "
-                                    f"the registry: {why}")
+                draft.review.append(
+                    f"new entity proposed: {proposal.label}, id {proposal.id}, not added to "
+                    f"the registry: {why}"
+                )
     result.proposals = proposals
 
     planned: dict[Path, str] = {}
@@ -173,17 +218,26 @@ def import_sources(project: Project, paths: Iterable[Path], *, dry_run: bool = F
         path = target_path(project, draft)
         if not path.exists() and path.stem in stems | {p.stem for p in planned}:
             # A report id is unique across countries: another folder has this date and title.
-            path = next(path.with_name(f"{path.stem}-{n}.md") for n in range(2, 10_000)
-                        if path.with_name(f"{path.stem}-{n}.md").stem not in stems | {p.stem for p in planned})
+            path = next(
+                path.with_name(f"{path.stem}-{n}.md")
+                for n in range(2, 10_000)
+                if path.with_name(f"{path.stem}-{n}.md").stem not in stems | {p.stem for p in planned}
+            )
         shown = project.show(path)
         if path in planned:
-            error = ExistsError(f"{planned[path]} becomes the same report", path=draft.shown,
-                                hint="import it on its own, with --title")
+            error = ExistsError(
+                f"{planned[path]} becomes the same report",
+                path=draft.shown,
+                hint="import it on its own, with --title",
+            )
             result.refused.append(Refused(draft.shown, "another source makes the same report", error))
             continue
         if path.exists() and not dry_run:
-            error = ExistsError(f"a report with this date and title already exists: {shown}; not overwriting it",
-                                path=draft.shown, hint="move the report away to import this source again")
+            error = ExistsError(
+                f"a report with this date and title already exists: {shown}; not overwriting it",
+                path=draft.shown,
+                hint="move the report away to import this source again",
+            )
             result.refused.append(Refused(draft.shown, "its report already exists", error))
             continue
         planned[path] = draft.shown

@@ -10,18 +10,25 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from kb.report.countries import country_name
-from kb.registry.model import KINDS, Registry
-from kb.importer.entities import EntityMatcher, EntityReading, NewEntity
 from kb.importer.datefind import DateMention, DateReader, event_dates
-from kb.importer.extract import (Extracted, PersonReading, VisitReading, extract, find_people, find_visit,
-                      list_count_problems)
+from kb.importer.document import Document
+from kb.importer.entities import EntityMatcher, EntityReading, NewEntity
+from kb.importer.extract import (
+    Extracted,
+    PersonReading,
+    VisitReading,
+    extract,
+    find_people,
+    find_visit,
+    list_count_problems,
+)
 from kb.importer.opportunities import find_opportunities, opportunity_id
 from kb.importer.partners import read_countries
 from kb.importer.places import HOME_COUNTRY, country_words
 from kb.importer.sectors import SectorMatcher
-from kb.importer.document import Document
 from kb.importer.targets import find_targets
+from kb.registry.model import KINDS, Registry
+from kb.report.countries import country_name
 
 #: A recognised disclaimer must be at least this similar (0-100) to a registry text.
 DISCLAIMER_MIN_SCORE = 55
@@ -51,7 +58,9 @@ class Draft:
     publisher_country: str = HOME_COUNTRY
     event_dates: list[DateMention] = field(default_factory=list)
     target_quotes: list[str] = field(default_factory=list)  # each target's quantity as written
-    markdown_body: bool = False  # the blocks keep their source's Markdown (Markdown, or a page via trafilatura)
+    markdown_body: bool = (
+        False  # the blocks keep their source's Markdown (Markdown, or a page via trafilatura)
+    )
 
     def tag_ids(self, registry: Registry) -> dict[str, list[str]]:
         """Tag lists: registry entities, and proposed ones when accepted."""
@@ -77,9 +86,16 @@ class Analyser:
         self.entities = EntityMatcher(registry)
         self.sector_matcher = SectorMatcher(registry)
 
-    def analyse(self, document: Document, *, default_date: date | None = None,
-                countries: list[str] | None = None, accept_new: bool = False, title: str | None = None,
-                publisher: str | None = None) -> Draft:
+    def analyse(
+        self,
+        document: Document,
+        *,
+        default_date: date | None = None,
+        countries: list[str] | None = None,
+        accept_new: bool = False,
+        title: str | None = None,
+        publisher: str | None = None,
+    ) -> Draft:
         """A draft for any readable document: what is unsure is a best guess and a review note.
 
         ``title``, ``default_date`` (the publication date), ``countries`` and ``publisher`` (a
@@ -102,11 +118,15 @@ class Analyser:
         elif finding:
             published, year_known = finding.day, finding.sure
             if not finding.sure:
-                review.append(f"date {finding.day} taken from {finding.source}: check it is the publication date")
+                review.append(
+                    f"date {finding.day} taken from {finding.source}: check it is the publication date"
+                )
         else:
             published, year_known = date.today(), False
-            review.append("no date found in the text: the date is the day of the import; set the publication "
-                          "date (or give --date)")
+            review.append(
+                "no date found in the text: the date is the day of the import; set the publication "
+                "date (or give --date)"
+            )
 
         # One analysed text: the title, then each paragraph; offsets let readings meet.
         pieces, paragraphs, offset = [], [], 0
@@ -128,33 +148,43 @@ class Analyser:
         reading = self.entities.read(text, chosen, published, publisher=country_reading.publisher)
         if not chosen:
             chosen = [country_reading.publisher if country_name(country_reading.publisher) else HOME_COUNTRY]
-            review.append(f"no partner country found in the text: set to {chosen[0]}; give the right one "
-                          f"(or --country)")
+            review.append(
+                f"no partner country found in the text: set to {chosen[0]}; give the right one (or --country)"
+            )
         review.extend(reading.review)
 
         new_by_id = {n.id: n for n in reading.new}
         blanked = _blank(text, [(h.start, h.end) for h in reading.hits])
         blocks = [b for section in extracted.sections for b in section.blocks]
-        items = [(o - len(extracted.title), o - len(extracted.title) + len(t))
-                 for (t, o), block in zip(body_paragraphs, blocks) if block.kind == "item"]
-        sectors = self.sector_matcher.sectors(blanked[len(extracted.title):], extracted.title, items)
+        items = [
+            (o - len(extracted.title), o - len(extracted.title) + len(t))
+            for (t, o), block in zip(body_paragraphs, blocks)
+            if block.kind == "item"
+        ]
+        sectors = self.sector_matcher.sectors(blanked[len(extracted.title) :], extracted.title, items)
 
         people = find_people([p for p, _o in body_paragraphs])
         quotes: list[str] = []
-        targets = self._targets(body_paragraphs, reading, new_by_id, published, accept_new, review, quotes,
-                                year_known)
-        opportunities = self._opportunities(body_paragraphs, reading, blanked, chosen, new_by_id,
-                                            accept_new)
+        targets = self._targets(
+            body_paragraphs, reading, new_by_id, published, accept_new, review, quotes, year_known
+        )
+        opportunities = self._opportunities(body_paragraphs, reading, blanked, chosen, new_by_id, accept_new)
         review.extend(list_count_problems([p for p, _o in body_paragraphs]))
         disclaimer = self._disclaimer(extracted.disclaimer_text, review)
         for proposal in reading.new:
             if not accept_new:
-                review.append(f"new entity proposed: {proposal.label}, id {proposal.id} — run kb import "
-                              f"--accept-new-entities or add it to the registry")
+                review.append(
+                    f"new entity proposed: {proposal.label}, id {proposal.id} — run kb import "
+                    f"--accept-new-entities or add it to the registry"
+                )
         others = [p for p in people if not p.visitor]
         if others:
-            review.append("people named, not tagged: " + "; ".join(
-                f"{p.name} ({p.role}{', ' + p.organisation if p.organisation else ''})" for p in others))
+            review.append(
+                "people named, not tagged: "
+                + "; ".join(
+                    f"{p.name} ({p.role}{', ' + p.organisation if p.organisation else ''})" for p in others
+                )
+            )
 
         source: dict = {}
         if document.url:
@@ -162,10 +192,28 @@ class Analyser:
         if source_publisher:
             resolved = self.entities.resolve(source_publisher, chosen)
             source["publisher"] = resolved.name if resolved else source_publisher
-        return Draft(shown, extracted.title, published, chosen, _guess_type(extracted), extracted, visit, people,
-                     reading, sectors, targets, opportunities, disclaimer, source, review, accept_new,
-                     country_reading.publisher, events, quotes,
-                     any(b.markdown for b in document.blocks if b.kind != "table"))
+        return Draft(
+            shown,
+            extracted.title,
+            published,
+            chosen,
+            _guess_type(extracted),
+            extracted,
+            visit,
+            people,
+            reading,
+            sectors,
+            targets,
+            opportunities,
+            disclaimer,
+            source,
+            review,
+            accept_new,
+            country_reading.publisher,
+            events,
+            quotes,
+            any(b.markdown for b in document.blocks if b.kind != "table"),
+        )
 
     def _kind(self, entity_id: str, new_by_id: dict[str, NewEntity]) -> tuple[str | None, str | None]:
         entity = self.registry.get(entity_id)
@@ -174,8 +222,17 @@ class Analyser:
         proposal = new_by_id.get(entity_id)
         return (proposal.kind, proposal.country) if proposal else (None, None)
 
-    def _targets(self, paragraphs, reading: EntityReading, new_by_id, published: date, accept_new: bool,
-                 review: list[str], quotes: list[str], year_known: bool = True) -> list[dict]:
+    def _targets(
+        self,
+        paragraphs,
+        reading: EntityReading,
+        new_by_id,
+        published: date,
+        accept_new: bool,
+        review: list[str],
+        quotes: list[str],
+        year_known: bool = True,
+    ) -> list[dict]:
         # Owners are looked up for every quantity: precompute, per hit, the last owner-like hit of
         # each sort up to it, so that a long text stays linear (bisect, not a scan of every hit).
         hits = reading.hits
@@ -219,16 +276,20 @@ class Analyser:
                 item["deadline"] = target.deadline
             owner = target.owner
             if owner and owner in new_by_id and not accept_new:
-                review.append(f"target '{target.what}': its owner is the proposed new entity "
-                              f"{new_by_id[owner].label}; set 'owner' once it is in the registry")
+                review.append(
+                    f"target '{target.what}': its owner is the proposed new entity "
+                    f"{new_by_id[owner].label}; set 'owner' once it is in the registry"
+                )
                 owner = None
             elif owner is None:
                 review.append(f"target '{target.what}': no owner found in the text; add 'owner'")
             if owner:
                 item["owner"] = owner
                 if target.owner_guessed:
-                    review.append(f"target '{target.what}': owner {owner} is a guess (the sentence names no "
-                                  f"body; it is the nearest one named before): check it")
+                    review.append(
+                        f"target '{target.what}': owner {owner} is a guess (the sentence names no "
+                        f"body; it is the nearest one named before): check it"
+                    )
             if target.baseline is not None:
                 item["baseline"] = {"value": target.baseline, "as_of": f"{published:%Y-%m}"}
             if target.progress is not None:
@@ -239,14 +300,23 @@ class Analyser:
                 continue  # the same commitment said again (a summary bullet, then the body)
             seen.add(key)
             if target.range_text:
-                review.append(f"target '{target.what}' is given as a range ({target.range_text}); "
-                              f"value set to the upper bound {target.value}")
+                review.append(
+                    f"target '{target.what}' is given as a range ({target.range_text}); "
+                    f"value set to the upper bound {target.value}"
+                )
             out.append(item)
             quotes.append(target.quote)
         return out
 
-    def _opportunities(self, paragraphs, reading: EntityReading, blanked: str, countries: list[str],
-                       new_by_id, accept_new: bool) -> list[dict]:
+    def _opportunities(
+        self,
+        paragraphs,
+        reading: EntityReading,
+        blanked: str,
+        countries: list[str],
+        new_by_id,
+        accept_new: bool,
+    ) -> list[dict]:
         words = [w for code in countries for w in country_words(code)]
         taken: set[str] = set()
         out = []
@@ -258,10 +328,14 @@ class Analyser:
                     if kind in ("sector", "person", None) or (hit.entity_id in new_by_id and not accept_new):
                         continue
                     partners.append(hit.entity_id)
-            sectors = list(dict.fromkeys(h.sector_id for h in self.sector_matcher.hits(
-                blanked[found.start:found.end])))
-            item: dict = {"id": opportunity_id(countries[0].lower(), found, taken), "title": found.title,
-                          "status": found.status}
+            sectors = list(
+                dict.fromkeys(h.sector_id for h in self.sector_matcher.hits(blanked[found.start : found.end]))
+            )
+            item: dict = {
+                "id": opportunity_id(countries[0].lower(), found, taken),
+                "title": found.title,
+                "status": found.status,
+            }
             if sectors:
                 item["sectors"] = sectors
             if partners:
@@ -277,8 +351,11 @@ class Analyser:
         probe = _normal(text)
         for disclaimer in self.registry.disclaimers.values():
             reference = _normal(f"{disclaimer.title}. {disclaimer.text}")
-            score = max(fuzz.token_set_ratio(probe, reference), fuzz.partial_ratio(probe, reference),
-                        fuzz.token_sort_ratio(probe, reference))
+            score = max(
+                fuzz.token_set_ratio(probe, reference),
+                fuzz.partial_ratio(probe, reference),
+                fuzz.token_sort_ratio(probe, reference),
+            )
             if _normal(disclaimer.title) and _normal(disclaimer.title) in probe:
                 score += 10
             if score > best:
@@ -286,11 +363,15 @@ class Analyser:
             elif score > second:
                 second = score
         if best_id is None or best < DISCLAIMER_MIN_SCORE:
-            review.append("the source's disclaimer matched no registry disclaimer: it was left out; "
-                          "set 'disclaimer' to the right one")
+            review.append(
+                "the source's disclaimer matched no registry disclaimer: it was left out; "
+                "set 'disclaimer' to the right one"
+            )
             return None
         if best - second < 3:
-            review.append(f"disclaimer '{best_id}' chosen, but another registry disclaimer is almost as close: check it")
+            review.append(
+                f"disclaimer '{best_id}' chosen, but another registry disclaimer is almost as close: check it"
+            )
         return best_id
 
 

@@ -29,15 +29,28 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.registry.model import Registry
 from kb.importer.analyse import Analyser, Draft
 from kb.importer.quality import Tally, tally_table
 from kb.importer.sources import read_source
+from kb.registry.model import Registry
 
-CORPUS_FIELDS = ("title", "date", "countries", "publisher", "bodies", "proposals", "proposal country",
-                 "targets", "targets exact", "event dates")
-_COUNTRY_WORDS = re.compile(r"^(?:the|u\.s\.|us|uk|british|chinese|japanese|korean|indian|german|eu|european|"
-                            r"white house|federal)\s+", re.IGNORECASE)
+CORPUS_FIELDS = (
+    "title",
+    "date",
+    "countries",
+    "publisher",
+    "bodies",
+    "proposals",
+    "proposal country",
+    "targets",
+    "targets exact",
+    "event dates",
+)
+_COUNTRY_WORDS = re.compile(
+    r"^(?:the|u\.s\.|us|uk|british|chinese|japanese|korean|indian|german|eu|european|"
+    r"white house|federal)\s+",
+    re.IGNORECASE,
+)
 
 
 def find_shared(start: Path) -> Path | None:
@@ -93,7 +106,7 @@ def _bodies(draft: Draft, registry: Registry, text: str) -> list[tuple[set[str],
         if entity is not None and entity.kind in ("sector", "person", "event"):
             continue
         names, country, new = out.get(hit.entity_id, (set(), None, proposal is not None))
-        names.add(_norm(text[hit.start:hit.end]))
+        names.add(_norm(text[hit.start : hit.end]))
         if entity is not None:
             names.update(_norm(n) for n in (*entity.names(), *entity.acronyms))
             country = entity.country
@@ -115,7 +128,9 @@ def _tally(tally: Tally, wanted: Counter, got: Counter) -> tuple[list, list]:
 
 
 def _deadline_year(phrase: str) -> str | None:
-    match = re.search(r"\b(?:by|in|until|to|before)\s+(?:the end of\s+)?(?:[A-Z][a-z]+\s+)?((?:19|20)\d\d)\b", phrase)
+    match = re.search(
+        r"\b(?:by|in|until|to|before)\s+(?:the end of\s+)?(?:[A-Z][a-z]+\s+)?((?:19|20)\d\d)\b", phrase
+    )
     return match.group(1) if match else None
 
 
@@ -125,7 +140,9 @@ def _exact(target: dict, phrase: str) -> bool:
     digits = re.sub(r"[^\d.]", "", phrase.replace(",", ""))
     value_ok = str(value) in phrase.replace(",", "") or number in phrase or (str(value) in digits)
     unit = str(target.get("unit") or "")
-    symbol = {"GBP": "£", "USD": "$", "EUR": "EUR", "ZAR": "R", "INR": "₹"}.get(unit.split()[0] if unit else "", "")
+    symbol = {"GBP": "£", "USD": "$", "EUR": "EUR", "ZAR": "R", "INR": "₹"}.get(
+        unit.split()[0] if unit else "", ""
+    )
     unit_ok = bool(unit) and (not symbol or symbol in phrase or unit.split()[0] in phrase)
     deadline = target.get("deadline")
     deadline_ok = (str(deadline)[:4] if deadline else None) == _deadline_year(phrase)
@@ -147,12 +164,18 @@ def evaluate_corpus(folder: Path, registry: Registry, *, names: set[str] | None 
         text = corpus_text(path)
         draft = analyser.analyse(read_source(path, path.name, text))
         score = TextScore(path.name)
-        analysed = "\n\n".join([draft.title, *draft.extracted.paragraphs(),
-                                *([draft.extracted.publisher] if draft.extracted.publisher else [])])
+        analysed = "\n\n".join(
+            [
+                draft.title,
+                *draft.extracted.paragraphs(),
+                *([draft.extracted.publisher] if draft.extracted.publisher else []),
+            ]
+        )
 
         guessed = any(n.startswith("the text has no title line") for n in draft.review)
-        title_ok = (guessed if label["title"] is None
-                    else not guessed and _norm(draft.title) == _norm(label["title"]))
+        title_ok = (
+            guessed if label["title"] is None else not guessed and _norm(draft.title) == _norm(label["title"])
+        )
         tallies["title"].count(title_ok, not title_ok, not title_ok)
         if not title_ok:
             score.notes.append(f"title {draft.title!r}, labelled {label['title']!r}")
@@ -164,13 +187,16 @@ def evaluate_corpus(folder: Path, registry: Registry, *, names: set[str] | None 
         missing, extra = _tally(tallies["countries"], Counter(label["countries"]), Counter(draft.countries))
         if missing or extra:
             score.notes.append(f"countries missing {missing} extra {extra}")
-        missing, extra = _tally(tallies["publisher"], Counter([label["publisher_country"]]),
-                                Counter([draft.publisher_country]))
+        missing, extra = _tally(
+            tallies["publisher"], Counter([label["publisher_country"]]), Counter([draft.publisher_country])
+        )
         if missing or extra:
             score.notes.append(f"publisher {draft.publisher_country}, labelled {label['publisher_country']}")
 
-        wanted = [({_norm(b["name"])} | ({_norm(b["acronym"])} if b.get("acronym") else set()), b)
-                  for b in label["bodies"]]
+        wanted = [
+            ({_norm(b["name"])} | ({_norm(b["acronym"])} if b.get("acronym") else set()), b)
+            for b in label["bodies"]
+        ]
         read = _bodies(draft, analyser.registry, analysed)
         used: set[int] = set()
         for names_, body in wanted:
@@ -184,13 +210,18 @@ def evaluate_corpus(folder: Path, registry: Registry, *, names: set[str] | None 
             _got, country, new = read[index]
             if new:
                 # EU and international bodies have no country in the registry: none is right for them.
-                right = country == body.get("country") or country is None and body.get("country") in ("EU", "INT")
+                right = country == body.get("country") or (
+                    country is None and body.get("country") in ("EU", "INT")
+                )
                 tallies["proposals"].count(right, not right)
                 # Filed right, filed wrong (the harm), or left unknown for review (the safe miss).
-                tallies["proposal country"].count(right, not right and country is not None,
-                                                  not right and country is None)
+                tallies["proposal country"].count(
+                    right, not right and country is not None, not right and country is None
+                )
                 if not right:
-                    score.notes.append(f"proposal {body['name']}: country {country}, labelled {body.get('country')}")
+                    score.notes.append(
+                        f"proposal {body['name']}: country {country}, labelled {body.get('country')}"
+                    )
         for i, (got, _country, new) in enumerate(read):
             if i not in used:
                 tallies["bodies"].false_positive += 1
@@ -211,8 +242,10 @@ def evaluate_corpus(folder: Path, registry: Registry, *, names: set[str] | None 
             exact = _exact(target, phrases[hit])
             tallies["targets exact"].count(exact, not exact)
             if not exact:
-                score.notes.append(f"target {phrases[hit]!r} read as {target.get('value')} {target.get('unit')} "
-                                   f"by {target.get('deadline')}")
+                score.notes.append(
+                    f"target {phrases[hit]!r} read as {target.get('value')} {target.get('unit')} "
+                    f"by {target.get('deadline')}"
+                )
         tallies["targets"].false_negative += len(left)
         tallies["targets exact"].false_negative += len(left)
         score.notes += [f"target missed: {phrases[i]!r}" for i in left]

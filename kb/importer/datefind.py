@@ -46,7 +46,8 @@ DATE_PHRASE = re.compile(
     rf"|(?<![\w-])(?P<iso>{_YEAR}-[01]\d-[0-3]\d)(?![\w-])"
     # Korean and East Asian pages: '2023. 5. 16.', '2023.05.16', '2023년 5월 16일'.
     rf"|(?<![\w.])(?P<ky>{_YEAR})(?:\.\s?|년\s?)(?P<km>1[0-2]|0?[1-9])(?:\.\s?|월\s?)(?P<kd>3[01]|[12]\d|0?[1-9])"
-    rf"(?:\.|일)?(?!\d)")
+    rf"(?:\.|일)?(?!\d)"
+)
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,13 @@ class DateReader:
             import dateparser
 
             base = datetime(year or 2000, 1, 1)
-            settings = {"REQUIRE_PARTS": ["day", "month"], "STRICT_PARSING": True,
-                        "PREFER_DATES_FROM": "current_period", "RELATIVE_BASE": base,
-                        "DATE_ORDER": "DMY" if phrase[:1].isdigit() else "MDY"}
+            settings = {
+                "REQUIRE_PARTS": ["day", "month"],
+                "STRICT_PARSING": True,
+                "PREFER_DATES_FROM": "current_period",
+                "RELATIVE_BASE": base,
+                "DATE_ORDER": "DMY" if phrase[:1].isdigit() else "MDY",
+            }
             text = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", phrase)
             found = dateparser.parse(f"{text} {year or 2000}", languages=["en"], settings=settings)
             self._parsed[key] = (found.month, found.day) if found else None
@@ -120,8 +125,17 @@ class DateReader:
                 parts = g["iso"].split("-") if g["iso"] else (g["ky"], g["km"], g["kd"])
                 day = _safe(*(int(part) for part in parts))
                 if day:
-                    out.append(DateMention(match.group(0), offset + match.start(), (day.month, day.day), None,
-                                           day.year, day, day))
+                    out.append(
+                        DateMention(
+                            match.group(0),
+                            offset + match.start(),
+                            (day.month, day.day),
+                            None,
+                            day.year,
+                            day,
+                            day,
+                        )
+                    )
                 continue
             year = int(g["y"]) if g["y"] else (int(g["y1"]) if g["y1"] else None)
             if g["d2"] and g["m1"] and re.search(r"\sand\s", match.group(0)):
@@ -129,8 +143,9 @@ class DateReader:
                 for day_text, month_text in ((g["d1"], g["m1"]), (g["d2"], g["m2"])):
                     single = self._month_day(f"{day_text} {month_text}", year)
                     if single:
-                        mention = DateMention(f"{day_text} {month_text}", offset + match.start(), single, None,
-                                              None, None, None)
+                        mention = DateMention(
+                            f"{day_text} {month_text}", offset + match.start(), single, None, None, None, None
+                        )
                         out.append(mention.with_year(year) if year else mention)
                 continue
             if g["d2"]:
@@ -143,7 +158,9 @@ class DateReader:
                 first, second = self._month_day(f"{g['d5']} {g['m5']}", year), None
             if first is None:
                 continue
-            mention = DateMention(match.group(0).strip(), offset + match.start(), first, second, None, None, None)
+            mention = DateMention(
+                match.group(0).strip(), offset + match.start(), first, second, None, None, None
+            )
             out.append(mention.with_year(year) if year else mention)
         return out
 
@@ -152,7 +169,9 @@ class DateReader:
 _TODAY = re.compile(r"\b(?:today|this (?:morning|afternoon|evening)|tonight)\s?(?:\(|\[|,)\s?", re.IGNORECASE)
 _EVENT_CUES = re.compile(
     r"\b(?:visit\w*|met|meet\w*|signed|sign\w*|launch\w*|held|hold\w*|took place|take place|convened|"
-    r"co-?chaired|hosted|arrived|spoke|announced|agreed|travel\w*|attended|opened|renewal)\b", re.IGNORECASE)
+    r"co-?chaired|hosted|arrived|spoke|announced|agreed|travel\w*|attended|opened|renewal)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -168,10 +187,10 @@ def today_date(reader: DateReader, paragraphs: list[str]) -> DateFinding | None:
     """'launched today (6 December 2017)', 'Today, May 16, 2023': the document's own date."""
     for number, paragraph in enumerate(paragraphs, start=1):
         for cue in _TODAY.finditer(paragraph):
-            mentions = reader.mentions(paragraph[cue.end():cue.end() + 40])
+            mentions = reader.mentions(paragraph[cue.end() : cue.end() + 40])
             if mentions and mentions[0].position == 0 and mentions[0].start:
-                phrase = paragraph[cue.start():cue.end()] + mentions[0].phrase
-                phrase += {"(": ")", "[": "]"}.get(paragraph[cue.end() - 2:cue.end()].strip(), "")
+                phrase = paragraph[cue.start() : cue.end()] + mentions[0].phrase
+                phrase += {"(": ")", "[": "]"}.get(paragraph[cue.end() - 2 : cue.end()].strip(), "")
                 return DateFinding(mentions[0].start, f"'{phrase.strip()}' in paragraph {number}", True)
     return None
 
@@ -189,7 +208,7 @@ def body_date(reader: DateReader, paragraphs: list[str]) -> DateFinding | None:
         for mention in reader.mentions(paragraph):
             if mention.start is None:
                 continue
-            around = paragraph[max(0, mention.position - 150):mention.position + 60]
+            around = paragraph[max(0, mention.position - 150) : mention.position + 60]
             finding = DateFinding(mention.start, f"'{mention.phrase}' in paragraph {number}", False)
             if _EVENT_CUES.search(around):
                 return finding
@@ -203,7 +222,7 @@ def event_dates(reader: DateReader, paragraphs: list[str], year: int | None) -> 
     seen: set[str] = set()
     for paragraph in paragraphs:
         for mention in reader.mentions(paragraph):
-            around = paragraph[max(0, mention.position - 150):mention.position + 60]
+            around = paragraph[max(0, mention.position - 150) : mention.position + 60]
             if not _EVENT_CUES.search(around):
                 continue
             if mention.start is None and year:
@@ -215,8 +234,10 @@ def event_dates(reader: DateReader, paragraphs: list[str], year: int | None) -> 
     return found
 
 
-MONTH_RE = r"(January|February|March|April|May|June|July|August|September|October|November|December|" \
-           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+MONTH_RE = (
+    r"(January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+)
 
 
 _MONTH_NUMBER = {name.lower(): i for i, name in enumerate(MONTHS, start=1)}
@@ -230,7 +251,9 @@ _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _PUBLISHED = re.compile(
     rf"^(?:First\s+)?(?:Published|Publication date|Date published)\s*(?::\s*)?(?:on\s+)?"
     rf"(?:{_DAY}\s+{MONTH_RE},?\s+(\d{{4}})|{MONTH_RE}\s+{_DAY},?\s+(\d{{4}})|(\d{{4}})-(\d{{2}})-(\d{{2}}))"
-    rf"(?:\s+by\s+(?:the\s+)?(.+?))?\.?(?=(?<!\s)\s+(?:Last\s+)?updated\b|$)", re.IGNORECASE)
+    rf"(?:\s+by\s+(?:the\s+)?(.+?))?\.?(?=(?<!\s)\s+(?:Last\s+)?updated\b|$)",
+    re.IGNORECASE,
+)
 
 
 def month_number(name: str) -> int:

@@ -6,14 +6,38 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-
 #: Section names that are headings even without numbering or Markdown marks.
-KNOWN_SECTIONS = frozenset({
-    "detail", "details", "comment", "comments", "disclaimer", "summary", "background", "context",
-    "next steps", "key points", "opportunities", "conclusion", "conclusions", "introduction",
-    "overview", "analysis", "what happened", "why it matters", "outcome", "outcomes", "action",
-    "actions", "recommendations", "contact", "contacts", "further information", "key findings",
-})
+KNOWN_SECTIONS = frozenset(
+    {
+        "detail",
+        "details",
+        "comment",
+        "comments",
+        "disclaimer",
+        "summary",
+        "background",
+        "context",
+        "next steps",
+        "key points",
+        "opportunities",
+        "conclusion",
+        "conclusions",
+        "introduction",
+        "overview",
+        "analysis",
+        "what happened",
+        "why it matters",
+        "outcome",
+        "outcomes",
+        "action",
+        "actions",
+        "recommendations",
+        "contact",
+        "contacts",
+        "further information",
+        "key findings",
+    }
+)
 
 
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)[.)]?\s+(\S.*)$")
@@ -123,8 +147,13 @@ def parse_text(text: str, shown: str) -> Document:
     out = []
     for index, block in enumerate(blocks):
         following = blocks[index + 1] if index + 1 < len(blocks) else None
-        if block.kind == "paragraph" and _is_short_line(block.text) and following is not None \
-                and following.kind != "heading" and not _is_short_line(following.text):
+        if (
+            block.kind == "paragraph"
+            and _is_short_line(block.text)
+            and following is not None
+            and following.kind != "heading"
+            and not _is_short_line(following.text)
+        ):
             out.append(Block("heading", block.text, 2))
         else:
             out.append(block)
@@ -204,13 +233,23 @@ def parse_markdown(text: str, shown: str) -> Document:
             flush()
             title = markdown_to_text(_atx_title(atx.group(2)))
             blocks.append(Block("heading", _strip_number(title), len(atx.group(1))))
-        elif stripped and not paragraph and _SETEXT.match(following.strip()) and \
-                len(following.strip()) >= 3 and not _BULLET.match(stripped):
+        elif (
+            stripped
+            and not paragraph
+            and _SETEXT.match(following.strip())
+            and len(following.strip()) >= 3
+            and not _BULLET.match(stripped)
+        ):
             flush()
             level = 1 if following.strip().startswith("=") else 2
             blocks.append(Block("heading", _strip_number(markdown_to_text(stripped)), level))
-        elif _SETEXT.match(stripped) and len(stripped) >= 3 and blocks and blocks[-1].kind == "heading" \
-                and not paragraph:
+        elif (
+            _SETEXT.match(stripped)
+            and len(stripped) >= 3
+            and blocks
+            and blocks[-1].kind == "heading"
+            and not paragraph
+        ):
             continue  # the underline of a setext heading
         elif _BOLD_LINE.match(stripped) and is_heading_line(_BOLD_LINE.match(stripped).group(2)):
             flush()
@@ -219,8 +258,13 @@ def parse_markdown(text: str, shown: str) -> Document:
             # A Markdown table is kept whole, as written.
             if blocks and blocks[-1].kind == "table":
                 last = blocks.pop()
-                blocks.append(Block("table", f"{last.text} {markdown_to_text(stripped.strip('|'))}",
-                                    markdown=f"{last.markdown}\n{stripped}"))
+                blocks.append(
+                    Block(
+                        "table",
+                        f"{last.text} {markdown_to_text(stripped.strip('|'))}",
+                        markdown=f"{last.markdown}\n{stripped}",
+                    )
+                )
             else:
                 blocks.append(Block("table", markdown_to_text(stripped.strip("|")), markdown=stripped))
         elif _BULLET.match(line) and (not paragraph or _BULLET.match(paragraph[0])):
@@ -239,8 +283,24 @@ def parse_markdown(text: str, shown: str) -> Document:
     return Document(shown, "markdown", blocks)
 
 
-_ABBREVIATIONS = ("Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "e.g.", "i.e.", "St.", "No.", "etc.", "Inc.",
-                  "Ltd.", "Co.", "U.S.", "U.K.", "vs.")
+_ABBREVIATIONS = (
+    "Dr.",
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Prof.",
+    "e.g.",
+    "i.e.",
+    "St.",
+    "No.",
+    "etc.",
+    "Inc.",
+    "Ltd.",
+    "Co.",
+    "U.S.",
+    "U.K.",
+    "vs.",
+)
 
 
 def split_sentences(text: str) -> list[str]:

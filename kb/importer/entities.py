@@ -16,20 +16,52 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from kb.importer.bodies import acronym_bodies, body_country, company_bodies, head_noun_bodies
+from kb.importer.places import HOME_COUNTRY, country_mentions, country_words
 from kb.registry.mentions import MentionFinder
 from kb.registry.model import Entity, Registry
 from kb.report.fields import id_problem
 from kb.util.text import slugify
-from kb.importer.bodies import acronym_bodies, body_country, company_bodies, head_noun_bodies
-from kb.importer.places import HOME_COUNTRY, country_mentions, country_words
 
 #: Head words that make a capitalised name an organisation.
-ORG_HEADS = ("Ministry", "Department", "Agency", "Institute", "Council", "Commission", "Corporation",
-             "Authority", "Office", "Organisation", "Organization", "Foundation", "Service", "Bank",
-             "Centre", "Center", "Administration", "Board", "University", "Society", "Association",
-             "Company", "Executive", "Secretariat", "Committee", "Laboratory", "Bureau", "Directorate",
-             "Academy", "Fund", "Network", "Group", "Secretaría", "Secretaria")
+ORG_HEADS = (
+    "Ministry",
+    "Department",
+    "Agency",
+    "Institute",
+    "Council",
+    "Commission",
+    "Corporation",
+    "Authority",
+    "Office",
+    "Organisation",
+    "Organization",
+    "Foundation",
+    "Service",
+    "Bank",
+    "Centre",
+    "Center",
+    "Administration",
+    "Board",
+    "University",
+    "Society",
+    "Association",
+    "Company",
+    "Executive",
+    "Secretariat",
+    "Committee",
+    "Laboratory",
+    "Bureau",
+    "Directorate",
+    "Academy",
+    "Fund",
+    "Network",
+    "Group",
+    "Secretaría",
+    "Secretaria",
+)
 _PARTNER_KINDS = ("ministry", "agency")
+
 
 @dataclass(frozen=True)
 class NewEntity:
@@ -87,8 +119,14 @@ class EntityMatcher:
     def _pick(self, candidates: list[Entity], countries: list[str]) -> Entity | None:
         if not candidates:
             return None
-        fitting = [e for e in candidates if e.country is None or e.country in countries
-                   or e.country == HOME_COUNTRY or e.kind not in _PARTNER_KINDS]
+        fitting = [
+            e
+            for e in candidates
+            if e.country is None
+            or e.country in countries
+            or e.country == HOME_COUNTRY
+            or e.kind not in _PARTNER_KINDS
+        ]
         ranked = sorted(fitting, key=lambda e: (e.country not in countries, e.kind == "sector"))
         return ranked[0] if ranked else None
 
@@ -125,12 +163,16 @@ class EntityMatcher:
         if len(valid) == 1:
             return valid[0]
         if len(valid) > 1:
-            review.append(f"'{entity.name}' had been split by {day} into "
-                          f"{', '.join(e.id for e in valid)}: check which is meant")
+            review.append(
+                f"'{entity.name}' had been split by {day} into "
+                f"{', '.join(e.id for e in valid)}: check which is meant"
+            )
         return entity
 
     # -- reading a text ----------------------------------------------------------------------------
-    def read(self, text: str, countries: list[str], day: date, *, publisher: str = HOME_COUNTRY) -> EntityReading:
+    def read(
+        self, text: str, countries: list[str], day: date, *, publisher: str = HOME_COUNTRY
+    ) -> EntityReading:
         reading = EntityReading()
         local: dict[str, str] = {}  # names and acronyms of proposed entities -> id
         covered = bytearray(len(text))  # 1 where a body was already read: linear overlap checks
@@ -149,26 +191,42 @@ class EntityMatcher:
         for body in found:
             if not free(body.start, body.end):
                 continue
-            entity = self.resolve(body.name, countries) or (
-                self.resolve(body.acronym, countries) if body.acronym else None) or (
-                self.resolve(_without_country(body.name), countries))
+            entity = (
+                self.resolve(body.name, countries)
+                or (self.resolve(body.acronym, countries) if body.acronym else None)
+                or (self.resolve(_without_country(body.name), countries))
+            )
             if entity is not None:
                 entity = self.current(entity, day, reading.review)
                 reading.hits.append(Hit(entity.id, body.start, body.end))
                 take(body.start, body.end)
                 continue
-            if _covered_by_registry(self.finder, body.name) and body.acronym is None and \
-                    self.registry.resolve(body.name) and not country_mentions(body.name):
+            if (
+                _covered_by_registry(self.finder, body.name)
+                and body.acronym is None
+                and self.registry.resolve(body.name)
+                and not country_mentions(body.name)
+            ):
                 continue  # a registry name; the mention pass below decides whose it is
             sentence = _sentence_around(text, body.start, body.end)
             sentence_start = text.find(sentence, max(0, body.start - 400))
             nearby = frozenset(
-                c for m in known[bisect_left(known_starts, sentence_start):bisect_left(known_starts, body.start + 400)]
-                if m.start < sentence_start + len(sentence) and (c := self._country_of(m.entity_id)))
-            country = body_country(body.name, sentence, _paragraph_around(text, body.start, body.end),
-                                   known_nearby=nearby, country_word=body.country_word,
-                                   partner=countries[0] if len(countries) == 1 else None, publisher=publisher,
-                                   text_countries=text_countries)
+                c
+                for m in known[
+                    bisect_left(known_starts, sentence_start) : bisect_left(known_starts, body.start + 400)
+                ]
+                if m.start < sentence_start + len(sentence) and (c := self._country_of(m.entity_id))
+            )
+            country = body_country(
+                body.name,
+                sentence,
+                _paragraph_around(text, body.start, body.end),
+                known_nearby=nearby,
+                country_word=body.country_word,
+                partner=countries[0] if len(countries) == 1 else None,
+                publisher=publisher,
+                text_countries=text_countries,
+            )
             proposal = self._propose(body.name, body.acronym, country, reading.new)
             local[body.name.casefold()] = proposal.id
             if body.acronym:
@@ -189,8 +247,12 @@ class EntityMatcher:
         for table, flags in ((names, re.IGNORECASE), (acronyms, 0)):
             if not table:
                 continue
-            pattern = re.compile(r"(?<![\w-])(?:" + "|".join(
-                re.escape(k) for k in sorted(table, key=len, reverse=True)) + r")(?![\w-])", flags)
+            pattern = re.compile(
+                r"(?<![\w-])(?:"
+                + "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+                + r")(?![\w-])",
+                flags,
+            )
             for match in pattern.finditer(text):
                 if not free(match.start(), match.end()):
                     continue
@@ -199,13 +261,16 @@ class EntityMatcher:
                 take(match.start(), match.end())
         for proposal in reading.new:
             if proposal.country is None:
-                reading.review.append(f"new entity {proposal.label}: the text does not say which country it "
-                                      f"belongs to; set its country before adding it to the registry")
+                reading.review.append(
+                    f"new entity {proposal.label}: the text does not say which country it "
+                    f"belongs to; set its country before adding it to the registry"
+                )
         reading.hits.sort(key=lambda h: h.start)
         return reading
 
-    def _propose(self, name: str, acronym: str | None, country: str | None,
-                 proposals: list[NewEntity]) -> NewEntity:
+    def _propose(
+        self, name: str, acronym: str | None, country: str | None, proposals: list[NewEntity]
+    ) -> NewEntity:
         for existing in proposals:
             if existing.name.casefold() == name.casefold():
                 return existing
@@ -247,14 +312,20 @@ def _guess_kind(name: str, country: str | None) -> str:
     """The registry kind from the name's head noun and whose body it is."""
     if re.search(r"\b(Fund|Programme|Program|Prize|Scheme|Awards|Fellowships|Initiative)\b", name):
         return "programme"
-    if re.search(r"\b(University|College|School|Association|Society|Company|Bank|Foundation|Group|Network|"
-                 r"Chamber|Museum|Academy|Academies|Trust|Hospital|Federation)\b", name):
+    if re.search(
+        r"\b(University|College|School|Association|Society|Company|Bank|Foundation|Group|Network|"
+        r"Chamber|Museum|Academy|Academies|Trust|Hospital|Federation)\b",
+        name,
+    ):
         return "organisation"
     if country == HOME_COUNTRY:
-        official = r"\b(Department|Ministry|Office|Agency|Service|Executive|Authority|Embassy|Commission|Council)\b"
+        official = (
+            r"\b(Department|Ministry|Office|Agency|Service|Executive|Authority|Embassy|Commission|Council)\b"
+        )
         return "department" if re.search(official, name) else "organisation"
-    if re.search(r"\b(Ministry|Secretariat|Secretaría|Secretaria|Cabinet)\b", name) or \
-            re.match(r"(Department|Office) (of|for)\b", name):
+    if re.search(r"\b(Ministry|Secretariat|Secretaría|Secretaria|Cabinet)\b", name) or re.match(
+        r"(Department|Office) (of|for)\b", name
+    ):
         return "ministry"
     return "agency"
 
@@ -274,10 +345,10 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     window_start = max(0, start - 400)
     lefts = [m.end() for m in _SENTENCE_END.finditer(text, window_start, start)]
     right = _SENTENCE_END.search(text, end, min(len(text), end + 400))
-    return text[lefts[-1] if lefts else window_start:right.start() if right else min(len(text), end + 400)]
+    return text[lefts[-1] if lefts else window_start : right.start() if right else min(len(text), end + 400)]
 
 
 def _paragraph_around(text: str, start: int, end: int) -> str:
     left = text.rfind("\n\n", max(0, start - 2000), start)
     right = text.find("\n\n", end, end + 2000)
-    return text[max(left, max(0, start - 2000)):right if right != -1 else min(len(text), end + 2000)]
+    return text[max(left, max(0, start - 2000)) : right if right != -1 else min(len(text), end + 2000)]

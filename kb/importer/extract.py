@@ -10,21 +10,52 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from kb.importer.datefind import DateFinding, DateReader
-from kb.importer.document import Block, Document
-from kb.importer.datefind import MONTH_RE, _DAY, _safe_date, month_number
-from kb.importer.document import split_sentences
+from kb.importer.datefind import _DAY, MONTH_RE, DateFinding, DateReader, _safe_date, month_number
+from kb.importer.document import Block, Document, split_sentences
 
-
-DISCLAIMER_SIGNALS = ("warrant", "liabilit", "accuracy", "completeness", "representation",
-                      "for information only", "loss or damage", "no liability", "reliable",
-                      "reliance", "advice", "own judg", "own business decisions", "disclaim")
+DISCLAIMER_SIGNALS = (
+    "warrant",
+    "liabilit",
+    "accuracy",
+    "completeness",
+    "representation",
+    "for information only",
+    "loss or damage",
+    "no liability",
+    "reliable",
+    "reliance",
+    "advice",
+    "own judg",
+    "own business decisions",
+    "disclaim",
+)
 
 WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+    "a hundred": 100,
 }
 
 
@@ -92,8 +123,18 @@ def extract(document: Document, reader: DateReader | None = None) -> Extracted:
             finding = DateFinding(date.fromisoformat(document.meta["date"][:10]), "the page's metadata", True)
         except ValueError:
             pass  # a malformed metadata date: keep what the text says
-    return Extracted(title, header.genre, finding.day if finding and finding.sure else None, header.publisher,
-                     sections, disclaimer_text, list(header.review), finding, header.chrome, note)
+    return Extracted(
+        title,
+        header.genre,
+        finding.day if finding and finding.sure else None,
+        header.publisher,
+        sections,
+        disclaimer_text,
+        list(header.review),
+        finding,
+        header.chrome,
+        note,
+    )
 
 
 def _sections(blocks: list[Block]) -> tuple[list[Section], str | None]:
@@ -117,8 +158,11 @@ def _sections(blocks: list[Block]) -> tuple[list[Section], str | None]:
         current.blocks.append(block)
     if current.heading or current.blocks:
         sections.append(current)
-    sections = [s for s in sections if s.blocks or s.heading and s.heading.casefold() not in
-                ("disclaimer", "legal disclaimer")]
+    sections = [
+        s
+        for s in sections
+        if s.blocks or (s.heading and s.heading.casefold() not in ("disclaimer", "legal disclaimer"))
+    ]
     kept: list[Section] = []
     for index, section in enumerate(sections):
         following = sections[index + 1] if index + 1 < len(sections) else None
@@ -137,11 +181,16 @@ def _sections(blocks: list[Block]) -> tuple[list[Section], str | None]:
 # -- visit -------------------------------------------------------------------------------------
 VISIT_CUES = re.compile(
     r"\b(visit(?:ed|ing|s)?|travel(?:l?ed|l?ing)|trip|mission|delegation|was in|were in|spent|toured|"
-    r"held talks|met|meetings?|joined|attended|took part|hosted)\b", re.IGNORECASE)
+    r"held talks|met|meetings?|joined|attended|took part|hosted)\b",
+    re.IGNORECASE,
+)
 _RANGES = [
     # 28 May to 1 June [2018]
-    re.compile(rf"\b{_DAY}\s+{MONTH_RE}(?:\s+(\d{{4}}))?\s*(?:-|–|—|to|until|and)\s*{_DAY}\s+{MONTH_RE}"
-               rf"(?:,?\s+(\d{{4}}))?", re.IGNORECASE),
+    re.compile(
+        rf"\b{_DAY}\s+{MONTH_RE}(?:\s+(\d{{4}}))?\s*(?:-|–|—|to|until|and)\s*{_DAY}\s+{MONTH_RE}"
+        rf"(?:,?\s+(\d{{4}}))?",
+        re.IGNORECASE,
+    ),
     # 23-25 June, 23 to 25 June, 12 and 13 September, between 15 and 18 February
     re.compile(rf"\b{_DAY}\s*(?:-|–|—|to|and|&)\s*{_DAY}\s+{MONTH_RE}(?:,?\s+(\d{{4}}))?", re.IGNORECASE),
     # June 23-25
@@ -162,8 +211,9 @@ def _resolve_year(month: int, day: int, year: int | None, published: date | None
     return guess
 
 
-def find_visit(paragraphs: list[str], published: date | None,
-               review: list[str]) -> tuple[VisitReading, str | None]:
+def find_visit(
+    paragraphs: list[str], published: date | None, review: list[str]
+) -> tuple[VisitReading, str | None]:
     """Visit dates (year from the publication date, when known) and places; and their sentence."""
     for paragraph in paragraphs:
         for sentence in split_sentences(paragraph):
@@ -171,16 +221,20 @@ def find_visit(paragraphs: list[str], published: date | None,
                 continue
             dates = _dates_in(sentence, published)
             if dates and dates[0] is None:
-                review.append(f"the visit's dates in '{sentence[:80]}' give no year, and the text's own date "
-                              f"is unsure: add visit start and end")
+                review.append(
+                    f"the visit's dates in '{sentence[:80]}' give no year, and the text's own date "
+                    f"is unsure: add visit start and end"
+                )
                 return VisitReading(places=find_places(sentence)), sentence
             if dates:
                 start, end, year_given = dates
                 if not year_given and start and end and end < start:
                     end = _safe_date(end.year + 1, end.month, end.day)
                 if not year_given and start and published and start.year != published.year:
-                    review.append(f"visit year read as {start.year} (the text gives none and the "
-                                  f"dates fall after publication in {published.year})")
+                    review.append(
+                        f"visit year read as {start.year} (the text gives none and the "
+                        f"dates fall after publication in {published.year})"
+                    )
                 return VisitReading(start, end, find_places(sentence)), sentence
     for paragraph in paragraphs[:4]:
         for sentence in split_sentences(paragraph):
@@ -200,19 +254,29 @@ def _dates_in(sentence: str, published: date) -> tuple[date | None, date | None,
             year1 = int(g[2]) if g[2] else None
             year2 = int(g[5]) if g[5] else None
             end = _resolve_year(month_number(g[4]), int(g[3]), year2, published)
-            start = _resolve_year(month_number(g[1]), int(g[0]), year1 or (end.year if year2 and end else None),
-                                  published if not year2 or not end else end)
+            start = _resolve_year(
+                month_number(g[1]),
+                int(g[0]),
+                year1 or (end.year if year2 and end else None),
+                published if not year2 or not end else end,
+            )
             return start, end, bool(year1 or year2)
         if index == 1:
             year = int(g[3]) if g[3] else None
             month = month_number(g[2])
-            return (_resolve_year(month, int(g[0]), year, published),
-                    _resolve_year(month, int(g[1]), year, published), bool(year))
+            return (
+                _resolve_year(month, int(g[0]), year, published),
+                _resolve_year(month, int(g[1]), year, published),
+                bool(year),
+            )
         if index == 2:
             year = int(g[3]) if g[3] else None
             month = month_number(g[0])
-            return (_resolve_year(month, int(g[1]), year, published),
-                    _resolve_year(month, int(g[2]), year, published), bool(year))
+            return (
+                _resolve_year(month, int(g[1]), year, published),
+                _resolve_year(month, int(g[2]), year, published),
+                bool(year),
+            )
         year = int(g[2]) if g[2] else None
         day = _resolve_year(month_number(g[1]), int(g[0]), year, published)
         return day, day, bool(year)
@@ -223,9 +287,28 @@ _PLACE_WORD = r"[A-ZÀ-Þ][\w’'.-]*"
 _PLACE = rf"{_PLACE_WORD}(?:\s+(?:(?:de|do|da|dos|das|del|la|el|al|upon|on)\s+)?{_PLACE_WORD})*"
 _PLACE_LIST = re.compile(
     rf"\b(?:visited|visiting|visit to|trip to|travelled to|traveled to|went to|delegation to|mission to|"
-    rf"was in|were in|in|to|at)\s+({_PLACE}(?:\s*(?:,|and|&)\s*{_PLACE})*)")
-_NOT_PLACES = frozenset({"the", "a", "an", "uk", "british", "government", "ministry", "department",
-                         "president", "minister", "director", "head", "officials", "our", "its", "their"})
+    rf"was in|were in|in|to|at)\s+({_PLACE}(?:\s*(?:,|and|&)\s*{_PLACE})*)"
+)
+_NOT_PLACES = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "uk",
+        "british",
+        "government",
+        "ministry",
+        "department",
+        "president",
+        "minister",
+        "director",
+        "head",
+        "officials",
+        "our",
+        "its",
+        "their",
+    }
+)
 
 
 def find_places(sentence: str) -> list[str]:
@@ -235,15 +318,30 @@ def find_places(sentence: str) -> list[str]:
     places: list[str] = []
     for match in _PLACE_LIST.finditer(sentence):
         lead = match.group(0).split()[0].lower()
-        names = [p.strip() for p in re.split(r"(?:(?<!\s)\s+)?(?:,|\band\b|&)\s*", match.group(1)) if p.strip()]
-        strong = lead in ("visited", "visiting", "travelled", "traveled", "went", "was", "were") or \
-            match.group(0).lower().startswith(("visit to", "trip to", "delegation to", "mission to"))
-        names = [n for n in names if n.split()[0].lower() not in _NOT_PLACES
-                 and not re.match(MONTH_RE + r"$", n) and not n.isupper()]
+        names = [
+            p.strip() for p in re.split(r"(?:(?<!\s)\s+)?(?:,|\band\b|&)\s*", match.group(1)) if p.strip()
+        ]
+        strong = lead in (
+            "visited",
+            "visiting",
+            "travelled",
+            "traveled",
+            "went",
+            "was",
+            "were",
+        ) or match.group(0).lower().startswith(("visit to", "trip to", "delegation to", "mission to"))
+        names = [
+            n
+            for n in names
+            if n.split()[0].lower() not in _NOT_PLACES
+            and not re.match(MONTH_RE + r"$", n)
+            and not n.isupper()
+        ]
         if not names:
             continue
-        if re.search(r"\b(?:Embassy|Consulate|Commission|Office|based)\s+(?:in|at)\s*$",
-                     sentence[:match.start(1)]):
+        if re.search(
+            r"\b(?:Embassy|Consulate|Commission|Office|based)\s+(?:in|at)\s*$", sentence[: match.start(1)]
+        ):
             continue  # where someone works, not where they went
         if strong or any(city_country(n) for n in names):
             for name in names:
@@ -253,8 +351,13 @@ def find_places(sentence: str) -> list[str]:
 
 
 def _org_like(name: str) -> bool:
-    return bool(re.search(r"\b(Ministry|Department|Agency|Office|Institute|Council|Commission|Embassy|"
-                          r"Corporation|University|Centre|Center|Forum|Fund)\b", name))
+    return bool(
+        re.search(
+            r"\b(Ministry|Department|Agency|Office|Institute|Council|Commission|Embassy|"
+            r"Corporation|University|Centre|Center|Forum|Fund)\b",
+            name,
+        )
+    )
 
 
 # -- people ------------------------------------------------------------------------------------
@@ -267,11 +370,34 @@ _ROLE_WORD = r"(?:[A-Z][\w’'&-]*|of|for|and|on|the)"
 _PERSON = re.compile(
     rf"(?P<name>{_NAME}),\s+(?:the\s+)?(?P<role>[A-Z][\w’'&-]*(?:\s+{_ROLE_WORD}){{0,12}}?)"
     rf"(?:\s+(?:at|of|in|from|for)\s+(?:the\s+)?(?P<org>[A-Z][\w’'&-]*(?:\s+(?:[A-Z][\w’'&-]*|of|for|and|&)){{0,12}}))?"
-    rf"(?=\s*[,.;()]|\s+(?:visited|led|was|travelled|spent|met|and)\b)")
+    rf"(?=\s*[,.;()]|\s+(?:visited|led|was|travelled|spent|met|and)\b)"
+)
 _LED_BY = re.compile(rf"\bled by\s+(?P<name>{_NAME})")
-_ROLE_TITLES = ("Director", "Head", "Minister", "Secretary", "Adviser", "Advisor", "Officer", "Attaché",
-                "Ambassador", "Consul", "Counsellor", "Chief", "President", "Chair", "Chairman",
-                "Commissioner", "Manager", "Lead", "Deputy", "Professor", "Envoy", "Champion", "Governor")
+_ROLE_TITLES = (
+    "Director",
+    "Head",
+    "Minister",
+    "Secretary",
+    "Adviser",
+    "Advisor",
+    "Officer",
+    "Attaché",
+    "Ambassador",
+    "Consul",
+    "Counsellor",
+    "Chief",
+    "President",
+    "Chair",
+    "Chairman",
+    "Commissioner",
+    "Manager",
+    "Lead",
+    "Deputy",
+    "Professor",
+    "Envoy",
+    "Champion",
+    "Governor",
+)
 
 
 def find_people(paragraphs: list[str]) -> list[PersonReading]:
@@ -287,7 +413,7 @@ def find_people(paragraphs: list[str]) -> list[PersonReading]:
                 name = match.group("name").strip()
                 org = match.group("org")
                 org = re.sub(r"(?<!\s)\s+(?:and|of|for|&)$", "", org.strip()) if org else None
-                before = sentence[:match.start()]
+                before = sentence[: match.start()]
                 visitor = visit_sentence and not re.search(r"\b(met|with|by)\s*$", before.strip()[-12:])
                 if not any(p.name == name for p in people):
                     people.append(PersonReading(name, role, org, visitor))
@@ -298,7 +424,8 @@ def find_people(paragraphs: list[str]) -> list[PersonReading]:
 _COUNTED_LIST = re.compile(
     r"\b(?P<count>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+"
     r"(?P<noun>(?:[\w-]+\s+){0,3}[\w-]+s)\b(?P<rest>[^:.;]{0,40}):\s*(?P<items>[^.;]+)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def list_count_problems(paragraphs: list[str]) -> list[str]:
@@ -316,6 +443,8 @@ def list_count_problems(paragraphs: list[str]) -> list[str]:
             if " and " in last and not match.group("items").rstrip().endswith(")"):
                 items[-1:] = [p.strip() for p in last.rsplit(" and ", 1)]
             if stated and len(items) != stated:
-                notes.append(f"the text says '{match.group('count')} {match.group('noun')}' but lists "
-                             f"{len(items)}: check the list")
+                notes.append(
+                    f"the text says '{match.group('count')} {match.group('noun')}' but lists "
+                    f"{len(items)}: check the list"
+                )
     return notes

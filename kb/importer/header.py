@@ -22,8 +22,10 @@ from kb.importer.datefind import DateFinding, DateReader, body_date, dateline, t
 from kb.importer.document import KNOWN_SECTIONS, Block
 
 #: Words that make a short all-capitalised line a body's name ('Office of the Press Secretary').
-_ORG_HEADS = re.compile(r"\b(?:Office|Ministry|Department|House|Embassy|Agency|Council|Commission|"
-                        r"Secretariat|Directorate|Bureau|Service|Government|Spokesperson|Street)\b")
+_ORG_HEADS = re.compile(
+    r"\b(?:Office|Ministry|Department|House|Embassy|Agency|Council|Commission|"
+    r"Secretariat|Directorate|Bureau|Service|Government|Spokesperson|Street)\b"
+)
 _CONNECTORS = frozenset({"of", "for", "and", "the", "on", "in", "&", "to", "at", "de", "du", "des"})
 _FROM = re.compile(r"^From\s*:\s*(.+)$")
 TITLE_MAX = 250
@@ -57,8 +59,11 @@ def _is_prose(text: str) -> bool:
 
 def _org_line(text: str) -> bool:
     words = _words(text)
-    return len(words) <= 6 and bool(_ORG_HEADS.search(text)) and all(
-        w[:1].isupper() or w.casefold() in _CONNECTORS for w in words)
+    return (
+        len(words) <= 6
+        and bool(_ORG_HEADS.search(text))
+        and all(w[:1].isupper() or w.casefold() in _CONNECTORS for w in words)
+    )
 
 
 def is_date_line(reader: DateReader, text: str) -> bool:
@@ -77,7 +82,7 @@ def title_like(text: str, block: Block, first: bool = False) -> bool:
         return False
     # Short titles ('India: solar') are trusted at the top or as a page's <h1>, not in a header
     # full of site sections ('Research and innovation', 'International Cooperation').
-    short_ok = block.kind == "heading" and block.level == 1 or first and ":" in text
+    short_ok = (block.kind == "heading" and block.level == 1) or (first and ":" in text)
     minimum = 2 if short_ok else 4
     return len(_words(text)) >= minimum and not _org_line(text)
 
@@ -87,11 +92,14 @@ def guessed_title(body: list[Block]) -> tuple[str, str] | None:
     from kb.importer.document import split_sentences
 
     for number, block in enumerate(body, start=1):
-        if block.kind == "heading" or not block.text.strip() or block.text.rstrip().endswith(":") and \
-                number < len(body):
+        if (
+            block.kind == "heading"
+            or not block.text.strip()
+            or (block.text.rstrip().endswith(":") and number < len(body))
+        ):
             continue  # 'A Downing Street spokesperson said:' leads in to the text, it is not its subject
         sentence = split_sentences(block.text)[0] if split_sentences(block.text) else block.text
-        words = sentence.strip(" “\"").rstrip(".:").split()
+        words = sentence.strip(' “"').rstrip(".:").split()
         title = " ".join(words[:GUESSED_TITLE_WORDS]) + (" …" if len(words) > GUESSED_TITLE_WORDS else "")
         title = title[:1].upper() + title[1:]
         return title, f"paragraph {number}"
@@ -133,7 +141,9 @@ def read_header(blocks: list[Block], reader: DateReader) -> Header:
                 header.publisher = header.publisher or from_line.group(1).strip()
             glued = GLUED_METADATA.match(plain)
             if glued:
-                mentions = reader.mentions(f"{glued.group('day')} {glued.group('month')} {glued.group('year')}")
+                mentions = reader.mentions(
+                    f"{glued.group('day')} {glued.group('month')} {glued.group('year')}"
+                )
                 if mentions and mentions[0].start:
                     header_dates.append(DateFinding(mentions[0].start, "the page's metadata line", True))
             continue
@@ -146,22 +156,25 @@ def read_header(blocks: list[Block], reader: DateReader) -> Header:
         if not body_started and header.title is None and title_like(plain, block, first=not header.body):
             header.title = text
             continue
-        if block.kind != "heading" and _is_prose(plain) or block.kind == "item":
+        if (block.kind != "heading" and _is_prose(plain)) or block.kind == "item":
             body_started = True
         header.body.append(block)
     if header.title is None:
         guess = guessed_title(header.body)
         if guess:
             header.title = guess[0]
-            header.title_note = (f"the text has no title line: the title was made from the first sentence "
-                                 f"({guess[1]}); write the real title")
+            header.title_note = (
+                f"the text has no title line: the title was made from the first sentence "
+                f"({guess[1]}); write the real title"
+            )
     paragraphs = [b.text for b in header.body]
     header.published = _publication(reader, header.published, header_dates, paragraphs)
     return header
 
 
-def _publication(reader: DateReader, prefix: DateFinding | None, header_dates: list[DateFinding],
-                 paragraphs: list[str]) -> DateFinding | None:
+def _publication(
+    reader: DateReader, prefix: DateFinding | None, header_dates: list[DateFinding], paragraphs: list[str]
+) -> DateFinding | None:
     published = [d for d in header_dates if d.source == "the 'Published' line"]
     if published:
         return published[0]

@@ -17,15 +17,81 @@ from kb.errors import InputError
 from kb.importer.document import Block, Document, _strip_number
 
 # -- HTML --------------------------------------------------------------------------------------
-_BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "section",
-                         "article", "main", "ul", "ol", "dl", "table", "tr", "td", "th", "blockquote",
-                         "header", "footer", "figure", "figcaption", "pre", "address", "br", "hr",
-                         "details", "summary"})
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object", "form",
-                        "button", "select", "textarea", "nav", "footer", "aside", "head", "canvas",
-                        "math"})
-_VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                        "param", "source", "track", "wbr"})
+_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "dt",
+        "dd",
+        "section",
+        "article",
+        "main",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "blockquote",
+        "header",
+        "footer",
+        "figure",
+        "figcaption",
+        "pre",
+        "address",
+        "br",
+        "hr",
+        "details",
+        "summary",
+    }
+)
+_SKIP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "iframe",
+        "object",
+        "form",
+        "button",
+        "select",
+        "textarea",
+        "nav",
+        "footer",
+        "aside",
+        "head",
+        "canvas",
+        "math",
+    }
+)
+_VOID_TAGS = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    }
+)
 _GOVSPEAK = re.compile(r"\b(?:gem-c-govspeak|govuk-govspeak|govspeak)\b")
 
 
@@ -100,14 +166,23 @@ class _Collector(HTMLParser):
             self.blocks.append(_HtmlBlock("tr", "", parent.main, parent.article, parent.govspeak))
         classes = values.get("class", "")
         header_outside = tag == "header" and not (parent.main or parent.article)
-        skip = (parent.skip or tag in _SKIP_TAGS or header_outside or "hidden" in values
-                or values.get("aria-hidden") == "true" or "govuk-visually-hidden" in classes)
-        self.stack.append(_Open(
-            tag, skip,
-            parent.main or tag == "main" or values.get("role") == "main",
-            parent.article or tag == "article",
-            parent.govspeak or bool(_GOVSPEAK.search(classes)),
-        ))
+        skip = (
+            parent.skip
+            or tag in _SKIP_TAGS
+            or header_outside
+            or "hidden" in values
+            or values.get("aria-hidden") == "true"
+            or "govuk-visually-hidden" in classes
+        )
+        self.stack.append(
+            _Open(
+                tag,
+                skip,
+                parent.main or tag == "main" or values.get("role") == "main",
+                parent.article or tag == "article",
+                parent.govspeak or bool(_GOVSPEAK.search(classes)),
+            )
+        )
 
     def stack_skip_body(self) -> bool:
         return any(item.tag == "body" for item in self.stack)
@@ -150,9 +225,14 @@ def table_block(rows: list[list[str]]) -> Block:
     """Table rows as one Markdown table block (the first row is its header)."""
     rows = [row for row in rows if row]
     width = max((len(row) for row in rows), default=1)
-    cells = [[cell.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;") for cell in row]
-             + [""] * (width - len(row)) for row in rows]
-    lines = [f"| {' | '.join(cells[0])} |", "|" + "---|" * width] + [f"| {' | '.join(r)} |" for r in cells[1:]]
+    cells = [
+        [cell.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;") for cell in row]
+        + [""] * (width - len(row))
+        for row in rows
+    ]
+    lines = [f"| {' | '.join(cells[0])} |", "|" + "---|" * width] + [
+        f"| {' | '.join(r)} |" for r in cells[1:]
+    ]
     return Block("table", " ".join(cell for row in rows for cell in row), markdown="\n".join(lines))
 
 
@@ -181,8 +261,15 @@ def _main_content(text: str, shown: str) -> Document | None:
 
     from kb.importer.document import parse_markdown
 
-    markdown = trafilatura.extract(text, output_format="markdown", include_tables=True, include_formatting=True,
-                                   include_comments=False, include_images=False, favor_recall=True)
+    markdown = trafilatura.extract(
+        text,
+        output_format="markdown",
+        include_tables=True,
+        include_formatting=True,
+        include_comments=False,
+        include_images=False,
+        favor_recall=True,
+    )
     if not markdown or len(markdown.strip()) < MIN_EXTRACTED:
         return None
     metadata = trafilatura.extract_metadata(text)
@@ -203,8 +290,12 @@ def _parse_with_collector(text: str, shown: str) -> Document:
         collector.feed(text)
         collector.close()
     except (AssertionError, ValueError, RecursionError) as exc:  # html.parser on hostile input
-        raise InputError(f"cannot read this HTML page ({exc.__class__.__name__})", path=shown, line=1,
-                         hint="save the page again from the browser, or paste its text into a .txt file") from None
+        raise InputError(
+            f"cannot read this HTML page ({exc.__class__.__name__})",
+            path=shown,
+            line=1,
+            hint="save the page again from the browser, or paste its text into a .txt file",
+        ) from None
     collector.flush()
     found = collector.blocks
     if any(b.govspeak for b in found):
@@ -215,9 +306,13 @@ def _parse_with_collector(text: str, shown: str) -> Document:
     elif any(b.main for b in found):
         region, scope = "main", [b for b in found if b.main]
     else:
-        raise InputError("no article found in this HTML page", path=shown, line=1,
-                         hint="save the complete page (it needs a <main> or <article> element), "
-                              "or paste the report's text into a .txt file")
+        raise InputError(
+            "no article found in this HTML page",
+            path=shown,
+            line=1,
+            hint="save the complete page (it needs a <main> or <article> element), "
+            "or paste the report's text into a .txt file",
+        )
     blocks: list[Block] = []
     pending_term: str | None = None
     body_started = False
@@ -261,8 +356,19 @@ def _parse_with_collector(text: str, shown: str) -> Document:
     if rows:
         blocks.append(table_block(rows))
     if not any(b.kind != "heading" for b in blocks):
-        raise InputError(f"the page's {region} holds no text", path=shown, line=1,
-                         hint="save the complete page after it has loaded, or paste its text into a .txt file")
-    page_title = collector.og_title or re.sub(r"(?<!\s)\s+[-|–]\s+[^-|–]+$", "", "".join(collector.title_parts).strip())
-    return Document(shown, "html", blocks, url=_web_address(collector.canonical) or _web_address(collector.og_url),
-                    page_title=page_title.strip() or None)
+        raise InputError(
+            f"the page's {region} holds no text",
+            path=shown,
+            line=1,
+            hint="save the complete page after it has loaded, or paste its text into a .txt file",
+        )
+    page_title = collector.og_title or re.sub(
+        r"(?<!\s)\s+[-|–]\s+[^-|–]+$", "", "".join(collector.title_parts).strip()
+    )
+    return Document(
+        shown,
+        "html",
+        blocks,
+        url=_web_address(collector.canonical) or _web_address(collector.og_url),
+        page_title=page_title.strip() or None,
+    )

@@ -21,19 +21,27 @@ from kb.importer.places import HOME_COUNTRY, country_mentions
 
 #: Signs of the publishing government: its own offices, titles and address forms.
 PUBLISHER_CUES: dict[str, re.Pattern] = {
-    "GB": re.compile(r"\b(?:UK [Gg]overnment|HM Government|British (?:Embassy|High Commission|Government|"
-                     r"Ambassador|High Commissioner|Consulate)|Foreign Secretary|Downing Street|"
-                     r"Foreign (?:and|&) Commonwealth (?:and Development )?Office|FCO|FCDO|GOV\.UK|"
-                     r"Prime Minister (?:Theresa May|David Cameron|Boris Johnson|Rishi Sunak|Keir Starmer)|"
-                     r"UK Science Minister|Chancellor of the Exchequer|the Chancellor|Newton Fund|"
-                     r"Prosperity Fund|Science and Innovation Network)\b"),
-    "US": re.compile(r"(?:\bU\.S\. (?:Department|Embassy|Government|delegation|Secretary|Ambassador)|"
-                     r"\bWhite House\b|\bDepartment of State\b|\bState Department\b|\bOffice of the Spokesperson\b|"
-                     r"\bSecretary of State\b|\bOSTP\b|\bOffice of the Press Secretary\b|\bPRN:)"),
-    "EU": re.compile(r"\b(?:European Commission|Directorate-General|Commissioner|EU Member States|"
-                     r"Horizon Europe|Horizon 2020|DG R&I|EU Delegation)\b"),
-    "AU": re.compile(r"\b(?:DFAT|Australian (?:Government|High Commission|Embassy)|Department of Foreign "
-                     r"Affairs and Trade)\b"),
+    "GB": re.compile(
+        r"\b(?:UK [Gg]overnment|HM Government|British (?:Embassy|High Commission|Government|"
+        r"Ambassador|High Commissioner|Consulate)|Foreign Secretary|Downing Street|"
+        r"Foreign (?:and|&) Commonwealth (?:and Development )?Office|FCO|FCDO|GOV\.UK|"
+        r"Prime Minister (?:Theresa May|David Cameron|Boris Johnson|Rishi Sunak|Keir Starmer)|"
+        r"UK Science Minister|Chancellor of the Exchequer|the Chancellor|Newton Fund|"
+        r"Prosperity Fund|Science and Innovation Network)\b"
+    ),
+    "US": re.compile(
+        r"(?:\bU\.S\. (?:Department|Embassy|Government|delegation|Secretary|Ambassador)|"
+        r"\bWhite House\b|\bDepartment of State\b|\bState Department\b|\bOffice of the Spokesperson\b|"
+        r"\bSecretary of State\b|\bOSTP\b|\bOffice of the Press Secretary\b|\bPRN:)"
+    ),
+    "EU": re.compile(
+        r"\b(?:European Commission|Directorate-General|Commissioner|EU Member States|"
+        r"Horizon Europe|Horizon 2020|DG R&I|EU Delegation)\b"
+    ),
+    "AU": re.compile(
+        r"\b(?:DFAT|Australian (?:Government|High Commission|Embassy)|Department of Foreign "
+        r"Affairs and Trade)\b"
+    ),
 }
 #: Weight of a mention in the title, and in the first paragraphs; others count 1.
 TITLE_WEIGHT = 4
@@ -78,6 +86,7 @@ def read_countries(title: str, paragraphs: list[str], *, publisher: str | None =
     partners = [code for code, score in ranked if score >= SECOND_PARTNER_SHARE * top]
     note = None
     if len(ranked) > 1 and ranked[1][1] == top:
-        note = (f"partner countries {', '.join(partners)} are named equally often: check which the text "
-                f"is about")
+        note = (
+            f"partner countries {', '.join(partners)} are named equally often: check which the text is about"
+        )
     return CountryReading(publisher, partners, scores, note)

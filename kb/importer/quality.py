@@ -11,12 +11,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.util.files import read_text
-from kb.registry.model import Registry
-from kb.report.yamlstrict import load
 from kb.importer.analyse import Analyser
 from kb.importer.sources import read_source
 from kb.importer.writer import front_matter
+from kb.registry.model import Registry
+from kb.report.yamlstrict import load
+from kb.util.files import read_text
 
 FIELDS = ("entities", "sectors", "dates", "targets", "countries", "opportunities")
 ENTITY_LISTS = ("ministries", "organisations", "projects", "events", "people")
@@ -52,9 +52,11 @@ def tally_table(tallies: dict[str, Tally], fields: tuple[str, ...], closing: str
     lines = [f"{'field':<{width}} {'precision':>9} {'recall':>7} {'found':>6} {'labelled':>8}"]
     for name in fields:
         tally = tallies[name]
-        lines.append(f"{name:<{width}} {tally.precision:>9.2f} {tally.recall:>7.2f} "
-                     f"{tally.true_positive + tally.false_positive:>6} "
-                     f"{tally.true_positive + tally.false_negative:>8}")
+        lines.append(
+            f"{name:<{width}} {tally.precision:>9.2f} {tally.recall:>7.2f} "
+            f"{tally.true_positive + tally.false_positive:>6} "
+            f"{tally.true_positive + tally.false_negative:>8}"
+        )
     lines.append(closing)
     return "\n".join(lines)
 
@@ -79,8 +81,10 @@ class Quality:
         for case in self.cases:
             for name in FIELDS:
                 if case.missing.get(name) or case.extra.get(name):
-                    out.append(f"{case.name} {name}: missing {case.missing.get(name, [])} "
-                               f"extra {case.extra.get(name, [])}")
+                    out.append(
+                        f"{case.name} {name}: missing {case.missing.get(name, [])} "
+                        f"extra {case.extra.get(name, [])}"
+                    )
         return "\n".join(out)
 
 
@@ -102,8 +106,12 @@ def _number(value) -> float | None:
 
 def _target_key(item: dict) -> tuple:
     deadline = item.get("deadline")
-    return (_number(item.get("value")), str(item.get("unit") or "").casefold(),
-            str(deadline) if deadline not in (None, "") else None, item.get("owner") or None)
+    return (
+        _number(item.get("value")),
+        str(item.get("unit") or "").casefold(),
+        str(deadline) if deadline not in (None, "") else None,
+        item.get("owner") or None,
+    )
 
 
 def _items(data: dict) -> dict[str, Counter]:
@@ -131,8 +139,15 @@ def _opportunities(expected: list[dict], predicted: list[dict]) -> tuple[int, li
     matched, missing = 0, []
     for want in expected:
         about = str(want.get("about", "")).casefold()
-        hit = next((p for p in left if p.get("status") == want.get("status")
-                    and about in f"{p.get('title', '')} {p.get('description', '')}".casefold()), None)
+        hit = next(
+            (
+                p
+                for p in left
+                if p.get("status") == want.get("status")
+                and about in f"{p.get('title', '')} {p.get('description', '')}".casefold()
+            ),
+            None,
+        )
         if hit is None:
             missing.append(f"{want.get('status')}: {about}")
         else:
@@ -162,8 +177,9 @@ def evaluate(folder: Path, registry: Registry, *, held_out_only: bool = False) -
             tallies[name].false_negative += sum((want[name] - common).values())
             result.missing[name] = sorted(map(str, (want[name] - common).elements()))
             result.extra[name] = sorted(map(str, (got[name] - common).elements()))
-        matched, missing, extra = _opportunities(expected.get("opportunities") or [],
-                                                 predicted.get("opportunities") or [])
+        matched, missing, extra = _opportunities(
+            expected.get("opportunities") or [], predicted.get("opportunities") or []
+        )
         tallies["opportunities"].true_positive += matched
         tallies["opportunities"].false_negative += len(missing)
         tallies["opportunities"].false_positive += len(extra)

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 
 from kb.registry.model import Registry
 
-
 MIN_HITS = 2
 #: An enumeration: a cue, then at least two commas or semicolons before the sentence ends.
-_LIST = re.compile(r"(?:\b(?:including|such as|as well as|areas? of|sectors?|priorities|fields?|themes?)\b|:)"
-                   r"(?P<items>(?:[^.:\n,;]{0,200}[,;]){2}[^.\n]{0,200})")
+_LIST = re.compile(
+    r"(?:\b(?:including|such as|as well as|areas? of|sectors?|priorities|fields?|themes?)\b|:)"
+    r"(?P<items>(?:[^.:\n,;]{0,200}[,;]){2}[^.\n]{0,200})"
+)
 
 
 def list_spans(text: str) -> list[tuple[int, int]]:
@@ -63,8 +64,10 @@ class SectorMatcher:
     def hits(self, text: str) -> list[SectorHit]:
         if self._pattern is None:
             return []
-        return [SectorHit(self._table[m.group(1).casefold()], m.group(1).casefold(), m.start(), m.end())
-                for m in self._pattern.finditer(text)]
+        return [
+            SectorHit(self._table[m.group(1).casefold()], m.group(1).casefold(), m.start(), m.end())
+            for m in self._pattern.finditer(text)
+        ]
 
     def sectors(self, text: str, title: str = "", listed: list[tuple[int, int]] | None = None) -> list[str]:
         """Sector ids for a text whose entity names are already blanked out, best first.
@@ -80,8 +83,9 @@ class SectorMatcher:
             in_list = index >= 0 and hit.start < spans[index][1]
             counts[hit.sector_id] += MIN_HITS if in_list else 1
         in_title = {hit.sector_id for hit in self.hits(title)}
-        chosen = [s for s in sorted(counts, key=lambda s: -counts[s])
-                  if counts[s] >= MIN_HITS or s in in_title]
+        chosen = [
+            s for s in sorted(counts, key=lambda s: -counts[s]) if counts[s] >= MIN_HITS or s in in_title
+        ]
         chosen.extend(s for s in in_title if s not in chosen)
         out: list[str] = []
         for sector_id in chosen:

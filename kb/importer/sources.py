@@ -12,10 +12,10 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from kb.util import characters
 from kb.errors import InputError
-from kb.util.files import read_text
 from kb.importer.document import Document, parse_markdown, parse_text
+from kb.util import characters
+from kb.util.files import read_text
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -32,8 +32,10 @@ def read_source(path: Path, shown: str | None = None, text: str | None = None) -
         elif "limit" in exc.message:
             exc.hint = "a report file holds at most 2 MB: split the text into parts and import each"
         elif "binary" in exc.message:
-            exc.hint = ("import plain text, a saved HTML page or Markdown; "
-                        "for a PDF or Word file, copy its text into a .txt file")
+            exc.hint = (
+                "import plain text, a saved HTML page or Markdown; "
+                "for a PDF or Word file, copy its text into a .txt file"
+            )
         raise
     # Imported text is text from outside: the characters kb refuses in reports (kb.util.characters)
     # are removed, as written and as an HTML page's character references decode them.
@@ -51,19 +53,26 @@ def read_source(path: Path, shown: str | None = None, text: str | None = None) -
         import frontmatter
 
         if frontmatter.checks(text.lstrip("\ufeff")):  # YAML, TOML or JSON front matter
-            raise InputError("this Markdown file already has front matter", path=shown, line=1,
-                             hint="it is already a report: check it with 'kb check' instead")
+            raise InputError(
+                "this Markdown file already has front matter",
+                path=shown,
+                line=1,
+                hint="it is already a report: check it with 'kb check' instead",
+            )
         document = parse_markdown(text, shown)
     else:
         document = parse_text(text, shown)
     if not any(b.text.strip() for b in document.blocks if b.kind != "heading"):
-        raise InputError("no text found to import", path=shown, line=1,
-                         hint="the file holds no paragraphs; is it the right file?")
+        raise InputError(
+            "no text found to import",
+            path=shown,
+            line=1,
+            hint="the file holds no paragraphs; is it the right file?",
+        )
     return document
 
 
 def _looks_like_markdown(text: str) -> bool:
-    return bool(re.search(r"^#{1,6} \S", text, re.MULTILINE)
-                or re.search(r"^\S.*\n={3,}\s*$", text, re.MULTILINE))
-
-
+    return bool(
+        re.search(r"^#{1,6} \S", text, re.MULTILINE) or re.search(r"^\S.*\n={3,}\s*$", text, re.MULTILINE)
+    )

@@ -24,82 +24,317 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from kb.report.fields import number_in_range
-from kb.importer.extract import WORD_NUMBERS
-from kb.importer.document import split_sentences
 from kb.importer.datefind import MONTH_RE, month_number
+from kb.importer.document import split_sentences
+from kb.importer.extract import WORD_NUMBERS
+from kb.report.fields import number_in_range
 
 CURRENCIES = {
-    "us$": "USD", "$": "USD", "usd": "USD", "dollars": "USD", "£": "GBP", "gbp": "GBP",
-    "€": "EUR", "eur": "EUR", "euros": "EUR", "¥": "JPY", "yen": "JPY", "jpy": "JPY",
-    "₩": "KRW", "krw": "KRW", "won": "KRW", "₹": "INR", "rs": "INR", "rs.": "INR", "inr": "INR",
-    "rupees": "INR", "r$": "BRL", "brl": "BRL", "reais": "BRL", "mxn": "MXN", "peso": "MXN",
-    "pesos": "MXN", "try": "TRY", "lira": "TRY", "vnd": "VND", "dong": "VND", "cny": "CNY",
-    "rmb": "CNY", "yuan": "CNY", "ksh": "KES", "kes": "KES", "shillings": "KES", "rp": "IDR",
-    "idr": "IDR", "rupiah": "IDR", "zar": "ZAR", "rand": "ZAR", "ngn": "NGN", "₦": "NGN", "naira": "NGN",
-    "₱": "PHP", "php": "PHP", "thb": "THB", "baht": "THB", "฿": "THB", "egp": "EGP", "sar": "SAR",
-    "riyals": "SAR", "aed": "AED", "dirhams": "AED", "myr": "MYR", "rm": "MYR", "ringgit": "MYR",
-    "sgd": "SGD", "s$": "SGD", "a$": "AUD", "aud": "AUD", "cad": "CAD", "c$": "CAD", "chf": "CHF",
+    "us$": "USD",
+    "$": "USD",
+    "usd": "USD",
+    "dollars": "USD",
+    "£": "GBP",
+    "gbp": "GBP",
+    "€": "EUR",
+    "eur": "EUR",
+    "euros": "EUR",
+    "¥": "JPY",
+    "yen": "JPY",
+    "jpy": "JPY",
+    "₩": "KRW",
+    "krw": "KRW",
+    "won": "KRW",
+    "₹": "INR",
+    "rs": "INR",
+    "rs.": "INR",
+    "inr": "INR",
+    "rupees": "INR",
+    "r$": "BRL",
+    "brl": "BRL",
+    "reais": "BRL",
+    "mxn": "MXN",
+    "peso": "MXN",
+    "pesos": "MXN",
+    "try": "TRY",
+    "lira": "TRY",
+    "vnd": "VND",
+    "dong": "VND",
+    "cny": "CNY",
+    "rmb": "CNY",
+    "yuan": "CNY",
+    "ksh": "KES",
+    "kes": "KES",
+    "shillings": "KES",
+    "rp": "IDR",
+    "idr": "IDR",
+    "rupiah": "IDR",
+    "zar": "ZAR",
+    "rand": "ZAR",
+    "ngn": "NGN",
+    "₦": "NGN",
+    "naira": "NGN",
+    "₱": "PHP",
+    "php": "PHP",
+    "thb": "THB",
+    "baht": "THB",
+    "฿": "THB",
+    "egp": "EGP",
+    "sar": "SAR",
+    "riyals": "SAR",
+    "aed": "AED",
+    "dirhams": "AED",
+    "myr": "MYR",
+    "rm": "MYR",
+    "ringgit": "MYR",
+    "sgd": "SGD",
+    "s$": "SGD",
+    "a$": "AUD",
+    "aud": "AUD",
+    "cad": "CAD",
+    "c$": "CAD",
+    "chf": "CHF",
 }
-SCALES = {"bn": ("bn", 10**9), "billion": ("bn", 10**9), "m": ("m", 10**6), "mn": ("m", 10**6),
-          "million": ("m", 10**6), "trillion": ("trillion", 10**12), "tn": ("trillion", 10**12),
-          "crore": ("crore", 10**7), "lakh": ("lakh", 10**5), "thousand": ("k", 10**3), "k": ("k", 10**3)}
-MEASURES = {"square kilometres": "km²", "square kilometers": "km²", "square km": "km²", "sq km": "km²",
-            "km2": "km²", "gw": "GW", "mw": "MW", "kw": "kW", "gwh": "GWh", "twh": "TWh", "mwh": "MWh", "km": "km",
-            "hectares": "hectares", "ha": "hectares", "tonnes": "tonnes", "tons": "tonnes",
-            "mt": "Mt", "mtoe": "Mtoe", "%": "%", "per cent": "%", "percent": "%", "percentage points": "%"}
-PERSON_NOUNS = frozenset({
-    "people", "persons", "citizens", "scientists", "researchers", "professionals", "specialists",
-    "experts", "engineers", "teachers", "students", "graduates", "workers", "staff", "doctors",
-    "nurses", "children", "women", "men", "farmers", "entrepreneurs", "officials", "hackers",
-    "technicians", "apprentices", "trainees", "residents", "users", "learners", "pupils", "adults",
-    "girls", "boys", "midwives", "developers", "programmers", "analysts", "managers", "leaders",
-    "patients", "individuals", "volunteers", "inspectors", "officers",
-})
-DURATIONS = frozenset({"years", "year", "months", "month", "weeks", "week", "days", "day", "hours",
-                       "hour", "minutes", "decades", "decade", "times", "sessions", "o'clock"})
-_STOP = frozenset({
-    "of", "for", "in", "on", "by", "to", "from", "with", "at", "a", "an", "the", "and", "or", "that",
-    "which", "who", "across", "per", "each", "is", "are", "was", "were", "will", "have", "has",
-    "had", "be", "been", "under", "over", "into", "than", "while", "as", "so", "a", "this", "these",
-    "their", "its", "it", "they", "every", "within", "through", "until", "before", "after", "between",
-    "more", "less", "up", "out", "around", "about", "some", "most", "all", "can", "could", "should",
-    "would", "may", "might", "must", "also", "already", "still", "not", "aims", "seeks", "plans",
-    "wants", "hopes", "expects", "intends", "needs", "means", "makes", "gives", "takes",
-})
+SCALES = {
+    "bn": ("bn", 10**9),
+    "billion": ("bn", 10**9),
+    "m": ("m", 10**6),
+    "mn": ("m", 10**6),
+    "million": ("m", 10**6),
+    "trillion": ("trillion", 10**12),
+    "tn": ("trillion", 10**12),
+    "crore": ("crore", 10**7),
+    "lakh": ("lakh", 10**5),
+    "thousand": ("k", 10**3),
+    "k": ("k", 10**3),
+}
+MEASURES = {
+    "square kilometres": "km²",
+    "square kilometers": "km²",
+    "square km": "km²",
+    "sq km": "km²",
+    "km2": "km²",
+    "gw": "GW",
+    "mw": "MW",
+    "kw": "kW",
+    "gwh": "GWh",
+    "twh": "TWh",
+    "mwh": "MWh",
+    "km": "km",
+    "hectares": "hectares",
+    "ha": "hectares",
+    "tonnes": "tonnes",
+    "tons": "tonnes",
+    "mt": "Mt",
+    "mtoe": "Mtoe",
+    "%": "%",
+    "per cent": "%",
+    "percent": "%",
+    "percentage points": "%",
+}
+PERSON_NOUNS = frozenset(
+    {
+        "people",
+        "persons",
+        "citizens",
+        "scientists",
+        "researchers",
+        "professionals",
+        "specialists",
+        "experts",
+        "engineers",
+        "teachers",
+        "students",
+        "graduates",
+        "workers",
+        "staff",
+        "doctors",
+        "nurses",
+        "children",
+        "women",
+        "men",
+        "farmers",
+        "entrepreneurs",
+        "officials",
+        "hackers",
+        "technicians",
+        "apprentices",
+        "trainees",
+        "residents",
+        "users",
+        "learners",
+        "pupils",
+        "adults",
+        "girls",
+        "boys",
+        "midwives",
+        "developers",
+        "programmers",
+        "analysts",
+        "managers",
+        "leaders",
+        "patients",
+        "individuals",
+        "volunteers",
+        "inspectors",
+        "officers",
+    }
+)
+DURATIONS = frozenset(
+    {
+        "years",
+        "year",
+        "months",
+        "month",
+        "weeks",
+        "week",
+        "days",
+        "day",
+        "hours",
+        "hour",
+        "minutes",
+        "decades",
+        "decade",
+        "times",
+        "sessions",
+        "o'clock",
+    }
+)
+_STOP = frozenset(
+    {
+        "of",
+        "for",
+        "in",
+        "on",
+        "by",
+        "to",
+        "from",
+        "with",
+        "at",
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "that",
+        "which",
+        "who",
+        "across",
+        "per",
+        "each",
+        "is",
+        "are",
+        "was",
+        "were",
+        "will",
+        "have",
+        "has",
+        "had",
+        "be",
+        "been",
+        "under",
+        "over",
+        "into",
+        "than",
+        "while",
+        "as",
+        "so",
+        "this",
+        "these",
+        "their",
+        "its",
+        "it",
+        "they",
+        "every",
+        "within",
+        "through",
+        "until",
+        "before",
+        "after",
+        "between",
+        "more",
+        "less",
+        "up",
+        "out",
+        "around",
+        "about",
+        "some",
+        "most",
+        "all",
+        "can",
+        "could",
+        "should",
+        "would",
+        "may",
+        "might",
+        "must",
+        "also",
+        "already",
+        "still",
+        "not",
+        "aims",
+        "seeks",
+        "plans",
+        "wants",
+        "hopes",
+        "expects",
+        "intends",
+        "needs",
+        "means",
+        "makes",
+        "gives",
+        "takes",
+    }
+)
 COMMITMENT = re.compile(
     r"\b(aims?|aiming|target(?:s|ed|ing)?|goals?|plans?|planned|planning|wants?|intends?|intention|"
     r"will|pledged?|pledging|commit(?:s|ted|ting)?|commitment|seeks?|expects?|expected|hopes?|"
     r"ambitions?|promised?|promises|is to|are to|working towards|set to|due to|objective|envisages?)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 MONEY_CUES = re.compile(
     r"\b(invest(?:s|ed|ing|ment)?|spend(?:s|ing)?|spent|fund(?:s|ed|ing)?|budget(?:s|ed)?|allocat\w*|"
     r"secured?|earmark\w*|committ\w*|financ\w*|grants?|credit|announced|worth|pledged|raised?|contracts?|"
     r"deals?|orders?|contribut\w*)\b",
-    re.IGNORECASE)
-_BASELINE = re.compile(r"\bfrom\s+(?:(?:about|around|roughly|some|nearly|almost|just over|just under|over|under)\s*)?$",
-                       re.IGNORECASE)
+    re.IGNORECASE,
+)
+_BASELINE = re.compile(
+    r"\bfrom\s+(?:(?:about|around|roughly|some|nearly|almost|just over|just under|over|under)\s*)?$",
+    re.IGNORECASE,
+)
 _PROGRESS = re.compile(r"\b(so far|to date|already|until now|as of now)\b", re.IGNORECASE)
 _DEADLINE = re.compile(
     rf"\b(?:(?:by|before|until|no later than)\s+(?:the\s+end\s+of\s+)?(?:(?P<month>{MONTH_RE})\s+)?|in\s+)"
     rf"(?P<year>(?:19|20)\d\d)\b"
-    r"(?!\s*(?:%|per cent))", re.IGNORECASE)
-_CODES = r"USD|GBP|EUR|JPY|KRW|INR|BRL|MXN|TRY|VND|CNY|RMB|KES|IDR|ZAR|NGN|PHP|THB|EGP|SAR|AED|MYR|SGD|AUD|CAD|CHF"
-_CUR_PRE = (rf"(?P<pre>US\$|R\$|S\$|A\$|C\$|\$|£|€|¥|₩|₹|₦|₱|฿|(?-i:Rs|KSh|Rp|RM)\.?(?=\s?\d)|"
-            rf"(?-i:{_CODES}))")
+    r"(?!\s*(?:%|per cent))",
+    re.IGNORECASE,
+)
+_CODES = (
+    r"USD|GBP|EUR|JPY|KRW|INR|BRL|MXN|TRY|VND|CNY|RMB|KES|IDR|ZAR|NGN|PHP|THB|EGP|SAR|AED|MYR|SGD|AUD|CAD|CHF"
+)
+_CUR_PRE = (
+    rf"(?P<pre>US\$|R\$|S\$|A\$|C\$|\$|£|€|¥|₩|₹|₦|₱|฿|(?-i:Rs|KSh|Rp|RM)\.?(?=\s?\d)|"
+    rf"(?-i:{_CODES}))"
+)
 _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _WORD = r"(?P<word>" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
 _RANGE = r"(?:(?P<low>\d{1,3}(?:,\d{3})*(?:\.\d+)?)\s*(?:-|–|to)\s*)?"
 _SCALE = r"(?:\s?(?P<scale>bn|billion|mn|million|trillion|tn|crore|lakh|thousand|m|k)(?![\w]))?"
-_CUR_POST = (rf"(?:\s?(?P<post>(?-i:{_CODES})|yen|won|rupees|reais|pesos?|lira|dong|dollars|euros|yuan|"
-             r"shillings|rupiah|rand|naira|baht|riyals|dirhams|ringgit)\b)?")
+_CUR_POST = (
+    rf"(?:\s?(?P<post>(?-i:{_CODES})|yen|won|rupees|reais|pesos?|lira|dong|dollars|euros|yuan|"
+    r"shillings|rupiah|rand|naira|baht|riyals|dirhams|ringgit)\b)?"
+)
 _QUANTITY = re.compile(
     rf"(?<![\w.,/-]){_CUR_PRE}?\s?{_RANGE}(?:{_NUM}|\b{_WORD}\b)"
     rf"(?!\.\d|,\d)(?=(?:bn|billion|mn|million|trillion|tn|m|k)(?!\w)|[^\w/]|$){_SCALE}{_CUR_POST}",
-    re.IGNORECASE)
-_UNIT_AFTER = re.compile(r"^\s?(%|per cent|percent|percentage points|square kilometres|square kilometers|square km|"
-                         r"sq km|km2|GWh|TWh|MWh|GW|MW|kW|km|hectares|ha|"
-                         r"tonnes|tons|Mtoe|Mt)(?![\w])", re.IGNORECASE)
+    re.IGNORECASE,
+)
+_UNIT_AFTER = re.compile(
+    r"^\s?(%|per cent|percent|percentage points|square kilometres|square kilometers|square km|"
+    r"sq km|km2|GWh|TWh|MWh|GW|MW|kW|km|hectares|ha|"
+    r"tonnes|tons|Mtoe|Mt)(?![\w])",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -144,16 +379,22 @@ def quantities(sentence: str) -> list[Quantity]:
     """Every number with a unit in a sentence (years, dates and durations left out)."""
     found: list[Quantity] = []
     for match in _QUANTITY.finditer(sentence):
-        pre, post, scale, word = match.group("pre"), match.group("post"), match.group("scale"), match.group("word")
+        pre, post, scale, word = (
+            match.group("pre"),
+            match.group("post"),
+            match.group("scale"),
+            match.group("word"),
+        )
         raw = match.group("num")
         if word and word.lower() == "one" and not scale:
             continue
         value = _number(raw) if raw else WORD_NUMBERS[word.lower()]
-        rest = sentence[match.end():]
-        before = sentence[:match.start()]
+        rest = sentence[match.end() :]
+        before = sentence[: match.start()]
         # Dates: '23 June', 'June 23', years.
-        if re.match(rf"\s*(?:-|–|to|and)?\s*\d{{0,2}}\s*{MONTH_RE}\b", rest, re.IGNORECASE) or \
-                re.search(rf"{MONTH_RE}\s*$", before, re.IGNORECASE):
+        if re.match(rf"\s*(?:-|–|to|and)?\s*\d{{0,2}}\s*{MONTH_RE}\b", rest, re.IGNORECASE) or re.search(
+            rf"{MONTH_RE}\s*$", before, re.IGNORECASE
+        ):
             continue
         if raw and not pre and not post and not scale and re.fullmatch(r"(?:19|20)\d\d", raw):
             continue
@@ -178,29 +419,60 @@ def quantities(sentence: str) -> list[Quantity]:
             if not post:
                 trailing = re.match(r"\s?(USD|GBP|EUR|JPY|KRW|INR|BRL|MXN)\b", rest)
                 if trailing:
-                    rest = rest[trailing.end():]
+                    rest = rest[trailing.end() :]
             unit = f"{currency} {scale_name}" if scale_name else currency
-            found.append(Quantity(match.start(), match.end(), value, unit, True, bool(word), range_text,
-                                  match.end()))
+            found.append(
+                Quantity(match.start(), match.end(), value, unit, True, bool(word), range_text, match.end())
+            )
             continue
         unit_match = _UNIT_AFTER.match(rest)
         if unit_match:
             unit = MEASURES[unit_match.group(1).lower()]
             total = value * factor if unit not in ("%",) else value
-            found.append(Quantity(match.start(), match.end() + unit_match.end(), _tidy(total), unit, False,
-                                  bool(word), range_text, match.end() + unit_match.end()))
+            found.append(
+                Quantity(
+                    match.start(),
+                    match.end() + unit_match.end(),
+                    _tidy(total),
+                    unit,
+                    False,
+                    bool(word),
+                    range_text,
+                    match.end() + unit_match.end(),
+                )
+            )
             continue
         noun, noun_end = _counted_noun(rest)
         if noun in DURATIONS:
             continue
         if not noun:
             # A bare number: only ever used as progress ('300 have been trained so far').
-            found.append(Quantity(match.start(), match.end(), _tidy(value * factor), "", False, bool(word),
-                                  None, match.end()))
+            found.append(
+                Quantity(
+                    match.start(),
+                    match.end(),
+                    _tidy(value * factor),
+                    "",
+                    False,
+                    bool(word),
+                    None,
+                    match.end(),
+                )
+            )
             continue
         unit = "people" if noun in PERSON_NOUNS else noun
-        found.append(Quantity(match.start(), match.end(), _tidy(value * factor), unit, False, bool(word),
-                              range_text, match.end() + noun_end))
+        found.append(
+            Quantity(
+                match.start(),
+                match.end(),
+                _tidy(value * factor),
+                unit,
+                False,
+                bool(word),
+                range_text,
+                match.end() + noun_end,
+            )
+        )
     # A number no report may hold (400 digits became infinity) is no target either.
     return [q for q in found if number_in_range(q.value)]
 
@@ -221,9 +493,16 @@ def _counted_noun(rest: str) -> tuple[str | None, int]:
         phrase.pop()
     if not phrase:
         return None, 0
-    heads = [w for w in phrase if w.group(0).lower() in PERSON_NOUNS or (
-        w.group(0).lower().endswith("s") and len(w.group(0)) > 3
-        and not w.group(0).lower().endswith(("ss", "is", "us")))]
+    heads = [
+        w
+        for w in phrase
+        if w.group(0).lower() in PERSON_NOUNS
+        or (
+            w.group(0).lower().endswith("s")
+            and len(w.group(0)) > 3
+            and not w.group(0).lower().endswith(("ss", "is", "us"))
+        )
+    ]
     head = heads[0] if heads else phrase[-1]
     noun = head.group(0).lower()
     if noun[:1].isupper() or not noun.isalpha() or len(noun) < 3:
@@ -255,7 +534,7 @@ def _clauses(sentence: str) -> list[str]:
     for match in _CLAUSE_BREAK.finditer(sentence):
         if match.group().endswith("(") and last_close < match.end():
             continue
-        pieces.append(sentence[start:match.start()])
+        pieces.append(sentence[start : match.start()])
         start = match.end()
     pieces.append(sentence[start:])
     return [c for c in pieces if c.strip()]
@@ -263,22 +542,23 @@ def _clauses(sentence: str) -> list[str]:
 
 def _what(sentence: str, quantity: Quantity) -> str:
     opening = sentence.rfind("(", 0, quantity.start)
-    if opening != -1 and not sentence[opening + 1:quantity.start].strip():
+    if opening != -1 and not sentence[opening + 1 : quantity.start].strip():
         # '... the quality of government data ($2bn USD over 5 years)': say what the money is for.
         closing = sentence.find(")", quantity.start)
         lead = re.split(r"[,;:]", sentence[:opening])[-1].split()[-8:]
-        inside = sentence[opening + 1:closing if closing != -1 else len(sentence)].strip()
+        inside = sentence[opening + 1 : closing if closing != -1 else len(sentence)].strip()
         text = f"{' '.join(lead)} ({inside})"
         return text[:1].upper() + text[1:]
-    before = sentence[:quantity.start].split()
+    before = sentence[: quantity.start].split()
     lead = before[-3:] if before else []
     cuts = [i for i, word in enumerate(lead) if word.lower() in ("to", "for", "of", "by", "that", "and")]
     if cuts:
-        lead = lead[cuts[-1] + 1:]
-    tail = sentence[quantity.noun_end:]
-    extra = re.match(r"\s(?:of|in|for|on)\s[^,;.()]*?(?=\s(?:by|before|until|while|and|which|so)\b|[,;.()]|$)",
-                     tail)
-    text = " ".join(lead + [sentence[quantity.start:quantity.noun_end].strip()])
+        lead = lead[cuts[-1] + 1 :]
+    tail = sentence[quantity.noun_end :]
+    extra = re.match(
+        r"\s(?:of|in|for|on)\s[^,;.()]*?(?=\s(?:by|before|until|while|and|which|so)\b|[,;.()]|$)", tail
+    )
+    text = " ".join(lead + [sentence[quantity.start : quantity.noun_end].strip()])
     if extra:
         text += extra.group(0)
     text = re.sub(r"\s+", " ", text).strip(" ,.")
@@ -290,14 +570,39 @@ STATISTIC = re.compile(
     r"\b(?:in (?:first|second|third|fourth|fifth|sixth|seventh|\w+th) place|annually|each year|of (?:its |their )?GDP|"
     r"already|so far|to date|last year|over the past|in the past|existing|having (?:secured|invested|spent)|"
     r"was adopted|were adopted|build(?:s|ing)? on|stock of|accounted for|totall?ed|reached|were worth|was worth|"
-    r"in total|spent|trade (?:between|with|worth)|exports|imports)\b", re.IGNORECASE)
+    r"in total|spent|trade (?:between|with|worth)|exports|imports)\b",
+    re.IGNORECASE,
+)
 #: Nouns a count of which describes the text's own structure ('4 specific areas', '5 pillars').
-STRUCTURE_NOUNS = frozenset({"areas", "pillars", "events", "priorities", "themes", "topics", "principles", "model",
-                             "models", "track", "sessions", "meetings", "countries", "sections", "ways",
-                             "things", "times", "items", "outcomes"})
-_INTENT = re.compile(r"\b(?:will|aims?|plans?|planned|pledg\w*|commit\w*|target\w*|goal|ambition|set to|announc\w*|"
-                     r"worth|launch\w*|to (?:invest|provide|"
-                     r"spend|fund|deliver|build|train|send|open|reach))\b", re.IGNORECASE)
+STRUCTURE_NOUNS = frozenset(
+    {
+        "areas",
+        "pillars",
+        "events",
+        "priorities",
+        "themes",
+        "topics",
+        "principles",
+        "model",
+        "models",
+        "track",
+        "sessions",
+        "meetings",
+        "countries",
+        "sections",
+        "ways",
+        "things",
+        "times",
+        "items",
+        "outcomes",
+    }
+)
+_INTENT = re.compile(
+    r"\b(?:will|aims?|plans?|planned|pledg\w*|commit\w*|target\w*|goal|ambition|set to|announc\w*|"
+    r"worth|launch\w*|to (?:invest|provide|"
+    r"spend|fund|deliver|build|train|send|open|reach))\b",
+    re.IGNORECASE,
+)
 
 
 def _is_statistic(sentence: str, quantity: Quantity, this_year: int | None) -> bool:
@@ -307,17 +612,18 @@ def _is_statistic(sentence: str, quantity: Quantity, this_year: int | None) -> b
         return True
     # The quantity's own clause: 'has already put boards in; a further 80,000 are planned' is two.
     clause_start = max(sentence.rfind(";", 0, quantity.start), sentence.rfind(":", 0, quantity.start)) + 1
-    clause_end = min((i for i in (sentence.find(";", quantity.end), len(sentence)) if i != -1))
-    before = sentence[max(clause_start, quantity.start - 80):quantity.start]
-    window = sentence[max(clause_start, quantity.start - 60):min(clause_end, quantity.end + 40)]
+    clause_end = min(i for i in (sentence.find(";", quantity.end), len(sentence)) if i != -1)
+    before = sentence[max(clause_start, quantity.start - 80) : quantity.start]
+    window = sentence[max(clause_start, quantity.start - 60) : min(clause_end, quantity.end + 40)]
     past_year = re.search(r"\b(?:in|during|since) ((?:19|20)\d\d)\b", before)
     if past_year and this_year and int(past_year.group(1)) < this_year and not _INTENT.search(before):
         return True
     return bool(STATISTIC.search(window)) and not _INTENT.search(before)
 
 
-def find_targets(paragraphs: list[tuple[str, int]], owner_at, published: date, *,
-                 year_known: bool = True) -> list[TargetReading]:
+def find_targets(
+    paragraphs: list[tuple[str, int]], owner_at, published: date, *, year_known: bool = True
+) -> list[TargetReading]:
     """Targets in ``paragraphs`` (text and its offset in the analysed text).
 
     ``owner_at(offset, sentence_start, previous_owner, kind_hint)`` gives ``(owner, guessed)`` for a
@@ -338,13 +644,19 @@ def find_targets(paragraphs: list[tuple[str, int]], owner_at, published: date, *
             progress_clauses = [c for c in _clauses(sentence) if _PROGRESS.search(c)]
             commitment = bool(COMMITMENT.search(sentence))
             money_cue = bool(MONEY_CUES.search(sentence))
-            baselines = [q for q in found if _BASELINE.search(sentence[:q.start])]
+            baselines = [q for q in found if _BASELINE.search(sentence[: q.start])]
             first_target = len(targets)
             for quantity in found:
                 if quantity in baselines:
                     continue
-                clause = next((c for c in progress_clauses if sentence.find(c) <= quantity.start
-                               < sentence.find(c) + len(c)), None)
+                clause = next(
+                    (
+                        c
+                        for c in progress_clauses
+                        if sentence.find(c) <= quantity.start < sentence.find(c) + len(c)
+                    ),
+                    None,
+                )
                 deadline = _deadline(sentence, quantity.end)
                 if clause is not None and targets and targets[-1].sentence == sentence:
                     if targets[-1].progress is None and quantity.unit in ("", targets[-1].unit):
@@ -366,18 +678,31 @@ def find_targets(paragraphs: list[tuple[str, int]], owner_at, published: date, *
                     continue
                 if _is_statistic(sentence, quantity, this_year):
                     continue
-                hint = re.match(r"\s*(?:the|its)\s+(ministry|department|secretariat|government|agency|institute)\b",
-                                sentence, re.IGNORECASE)
+                hint = re.match(
+                    r"\s*(?:the|its)\s+(ministry|department|secretariat|government|agency|institute)\b",
+                    sentence,
+                    re.IGNORECASE,
+                )
                 kind_hint = None
                 if hint:
                     kind_hint = "agency" if hint.group(1).lower() in ("agency", "institute") else "ministry"
-                owner, guessed = owner_at(offset + start_in_text + quantity.start, offset + start_in_text,
-                                          previous_owner, kind_hint)
+                owner, guessed = owner_at(
+                    offset + start_in_text + quantity.start, offset + start_in_text, previous_owner, kind_hint
+                )
                 previous_owner = owner or previous_owner
-                targets.append(TargetReading(_what(sentence, quantity), quantity.value, quantity.unit,
-                                             deadline, owner, sentence=sentence, range_text=quantity.range_text,
-                                             owner_guessed=guessed,
-                                             quote=sentence[quantity.start:quantity.noun_end]))
+                targets.append(
+                    TargetReading(
+                        _what(sentence, quantity),
+                        quantity.value,
+                        quantity.unit,
+                        deadline,
+                        owner,
+                        sentence=sentence,
+                        range_text=quantity.range_text,
+                        owner_guessed=guessed,
+                        quote=sentence[quantity.start : quantity.noun_end],
+                    )
+                )
             for base in baselines:
                 # 'from 41% to 30% by 2025', 'to 80% by 2020, from about 60% today': a starting point.
                 same = [t for t in targets[first_target:] if t.unit == base.unit and t.baseline is None]

@@ -9,19 +9,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kb.report import yamlstrict
-from kb.util.atomic import write_text
 from kb.checks.rules import Checker
 from kb.errors import InputError, KbError, ProjectError
-from kb.util.files import MAX_FILE_BYTES
-from kb.project import Project
-from kb.registry.model import Registry
-from kb.report.model import TAG_LISTS
-from kb.report.parse import parse_report
-from kb.util.text import slugify
 from kb.importer.analyse import Draft
 from kb.importer.entities import NewEntity
 from kb.importer.extract import Section
+from kb.project import Project
+from kb.registry.model import Registry
+from kb.report import yamlstrict
+from kb.report.model import TAG_LISTS
+from kb.report.parse import parse_report
+from kb.util.atomic import write_text
+from kb.util.files import MAX_FILE_BYTES
+from kb.util.text import slugify
 
 REGISTRY_FILE = "imported.yml"
 REGISTRY_HEADER = """\
@@ -40,8 +40,10 @@ def _capped(name: str, items: list, review: list[str]) -> list:
     limit = MAX_LISTED[name]
     if len(items) <= limit:
         return items
-    review.append(f"{len(items) - limit} more {name} were found than the {limit} listed here: the text is long; "
-                  f"check it for the rest")
+    review.append(
+        f"{len(items) - limit} more {name} were found than the {limit} listed here: the text is long; "
+        f"check it for the rest"
+    )
     return items[:limit]
 
 
@@ -71,7 +73,8 @@ def front_matter(draft: Draft, registry: Registry) -> dict:
             entry["role"] = person.role
         if person.organisation:
             found = registry.resolve(person.organisation) or registry.resolve(
-                re.sub(r"^the\s+", "", person.organisation, flags=re.IGNORECASE))
+                re.sub(r"^the\s+", "", person.organisation, flags=re.IGNORECASE)
+            )
             entry["organisation"] = found[0].id if found else person.organisation
         visitors.append(entry)
     if visitors:
@@ -79,17 +82,23 @@ def front_matter(draft: Draft, registry: Registry) -> dict:
     tags = draft.tag_ids(registry)
     data.update({name: tags[name] for name in TAG_LISTS if tags.get(name)})
     review = list(draft.review)
-    opportunities = [dict(o, partners=[p for p in o["partners"] if registry.get(p)]) if o.get("partners")
-                     else o for o in draft.opportunities]
+    opportunities = [
+        dict(o, partners=[p for p in o["partners"] if registry.get(p)]) if o.get("partners") else o
+        for o in draft.opportunities
+    ]
     opportunities = _capped("opportunities", opportunities, review)
     if opportunities:
-        data["opportunities"] = [o if o.get("partners", True) else {k: v for k, v in o.items() if k != "partners"}
-                                 for o in opportunities]
+        data["opportunities"] = [
+            o if o.get("partners", True) else {k: v for k, v in o.items() if k != "partners"}
+            for o in opportunities
+        ]
     targets = []
     for target in draft.targets:
         if target.get("owner") and registry.get(target["owner"]) is None:
-            review.append(f"target '{target['what']}': its owner {target['owner']} is not in the registry; "
-                          f"set 'owner' once it is")
+            review.append(
+                f"target '{target['what']}': its owner {target['owner']} is not in the registry; "
+                f"set 'owner' once it is"
+            )
             target = {k: v for k, v in target.items() if k != "owner"}
         targets.append(target)
     targets = _capped("targets", targets, review)
@@ -102,15 +111,17 @@ def front_matter(draft: Draft, registry: Registry) -> dict:
     review = list(dict.fromkeys(review))
     if len(review) > MAX_LISTED["review"]:
         limit = MAX_LISTED["review"] - 1
-        review = review[:limit] + [f"{len(review) - limit} more points to review were left out of this list: "
-                                   f"read the whole text"]
+        review = review[:limit] + [
+            f"{len(review) - limit} more points to review were left out of this list: read the whole text"
+        ]
     if review:
         data["review"] = review
     return data
 
 
-def accept_proposals(registry: Registry, proposals: list[NewEntity]) -> tuple[list[NewEntity],
-                                                                            list[tuple[NewEntity, str]]]:
+def accept_proposals(
+    registry: Registry, proposals: list[NewEntity]
+) -> tuple[list[NewEntity], list[tuple[NewEntity, str]]]:
     """Proposals safe to add to the registry, and those held for review with the reason.
 
     A proposal whose country is unknown, or whose id, name or acronym the registry already
@@ -129,8 +140,9 @@ def accept_proposals(registry: Registry, proposals: list[NewEntity]) -> tuple[li
         elif named:
             held.append((proposal, f"the registry already has {named[0].id} by this name"))
         elif short:
-            held.append((proposal, f"the acronym {proposal.acronym} is already {short[0].id} "
-                                   f"({short[0].name})"))
+            held.append(
+                (proposal, f"the acronym {proposal.acronym} is already {short[0].id} ({short[0].name})")
+            )
         else:
             accepted.append(proposal)
     return accepted, held
@@ -173,30 +185,43 @@ def render(draft: Draft, registry: Registry) -> str:
     """The report file: python-frontmatter joins the YAML (safe dumper, keys in our order) and body."""
     import frontmatter
 
-    post = frontmatter.Post(body(draft.extracted.sections, draft.markdown_body),
-                            **front_matter(draft, registry))
+    post = frontmatter.Post(
+        body(draft.extracted.sections, draft.markdown_body), **front_matter(draft, registry)
+    )
     return frontmatter.dumps(post, sort_keys=False, width=100) + "\n"
 
 
 def target_path(project: Project, draft: Draft) -> Path:
-    return project.reports_dir / draft.countries[0].lower() / f"{draft.date.isoformat()}-{slugify(draft.title)}.md"
+    return (
+        project.reports_dir
+        / draft.countries[0].lower()
+        / f"{draft.date.isoformat()}-{slugify(draft.title)}.md"
+    )
 
 
 def validate(text: str, path: Path, shown: str, registry: Registry) -> None:
     """The rendered report must fit a report file, parse and pass the registry checks (warnings allowed)."""
     size = len(text.encode("utf-8"))
     if size > MAX_FILE_BYTES:
-        raise InputError(f"the report made from this text would be {size / 1_048_576:.1f} MB, over the "
-                         f"{MAX_FILE_BYTES // 1_048_576} MB limit of a report file", path=shown, line=1,
-                         hint="split the text into parts and import each")
+        raise InputError(
+            f"the report made from this text would be {size / 1_048_576:.1f} MB, over the "
+            f"{MAX_FILE_BYTES // 1_048_576} MB limit of a report file",
+            path=shown,
+            line=1,
+            hint="split the text into parts and import each",
+        )
     parsed = parse_report(path, shown, text=text)
     problems = [p for p in parsed.problems if p.level == "error"]
     if parsed.report is not None:
         problems += [p for p in Checker(registry).check_report(parsed.report) if p.level == "error"]
     if problems:
         first = problems[0]
-        raise KbError(f"the imported report would not pass kb check: {first.message}", path=shown,
-                      line=first.line, hint=first.hint or "report this as a bug of kb import")
+        raise KbError(
+            f"the imported report would not pass kb check: {first.message}",
+            path=shown,
+            line=first.line,
+            hint=first.hint or "report this as a bug of kb import",
+        )
 
 
 def registry_addition(project: Project, proposals: list[NewEntity]) -> tuple[Path, str]:
@@ -211,10 +236,13 @@ def registry_addition(project: Project, proposals: list[NewEntity]) -> tuple[Pat
     located = yamlstrict.load(text)
     value = located.value
     entries = value.get("entities") if isinstance(value, dict) else None
-    if not isinstance(entries, list) or [e.get("id") for e in entries[-len(proposals):]
-                                         if isinstance(e, dict)] != [p.id for p in proposals]:
-        raise ProjectError(f"cannot append to {project.show(path)}: its last section is not 'entities:'",
-                           hint="move 'entities:' to the end of the file, or add the new entities by hand")
+    if not isinstance(entries, list) or [
+        e.get("id") for e in entries[-len(proposals) :] if isinstance(e, dict)
+    ] != [p.id for p in proposals]:
+        raise ProjectError(
+            f"cannot append to {project.show(path)}: its last section is not 'entities:'",
+            hint="move 'entities:' to the end of the file, or add the new entities by hand",
+        )
     return path, text
 
 

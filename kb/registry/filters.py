@@ -12,9 +12,10 @@ commands build it from the loaded registry.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from kb.errors import UsageError
 
@@ -48,17 +49,25 @@ class EntityTable:
                     ids.append(entity_id)
 
     @classmethod
-    def from_snapshot(cls, data: dict) -> "EntityTable":
+    def from_snapshot(cls, data: dict) -> EntityTable:
         return cls(data.get("entities", {}), data.get("countries", {}), tuple(data.get("report_types", ())))
 
     @classmethod
-    def from_registry(cls, registry: "Registry", countries: Iterable[str] = ()) -> "EntityTable":
+    def from_registry(cls, registry: Registry, countries: Iterable[str] = ()) -> EntityTable:
         from kb.report.countries import country_name
         from kb.report.model import REPORT_TYPES
 
-        entities = {e.id: {"name": e.name, "kind": e.kind, "list": e.tag_list, "label": e.label,
-                           "names": list(e.names()), "lineage": registry.lineage(e.id) or [e.id]}
-                    for e in registry.entities.values()}
+        entities = {
+            e.id: {
+                "name": e.name,
+                "kind": e.kind,
+                "list": e.tag_list,
+                "label": e.label,
+                "names": list(e.names()),
+                "lineage": registry.lineage(e.id) or [e.id],
+            }
+            for e in registry.entities.values()
+        }
         return cls(entities, {c: country_name(c) or c for c in sorted(set(countries))}, REPORT_TYPES)
 
     def get(self, entity_id: str) -> dict | None:
@@ -109,18 +118,21 @@ class Filters:
 class Resolved:
     """Checked filters: entity ids with their renames, country codes, report types, a date range."""
 
-    chosen: dict[str, tuple[str, ...]]       # tag list -> ids the user named (resolved)
-    entities: dict[str, tuple[str, ...]]     # tag list -> those ids and every name they had
+    chosen: dict[str, tuple[str, ...]]  # tag list -> ids the user named (resolved)
+    entities: dict[str, tuple[str, ...]]  # tag list -> those ids and every name they had
     countries: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
     start: date | None = None
     end: date | None = None
 
     def as_dict(self) -> dict:
-        return {**{name: list(self.chosen.get(name, ())) for name in ENTITY_FILTERS},
-                "countries": list(self.countries), "types": list(self.types),
-                "since": self.start.isoformat() if self.start else None,
-                "until": self.end.isoformat() if self.end else None}
+        return {
+            **{name: list(self.chosen.get(name, ())) for name in ENTITY_FILTERS},
+            "countries": list(self.countries),
+            "types": list(self.types),
+            "since": self.start.isoformat() if self.start else None,
+            "until": self.end.isoformat() if self.end else None,
+        }
 
 
 def resolve_filters(filters: Filters, table: EntityTable) -> Resolved:
@@ -158,10 +170,11 @@ def _entity(value: str, name: str, option: str, what: str, kind: str, table: Ent
         options = {n: o for n, (o, _w, _k) in ENTITY_FILTERS.items()}
         better = options.get(other["list"])
         hint = f"use {better} {found[0]}" if better else f"{option} takes a {what}"
-        raise UsageError(f"{option} '{value}' is a {other['kind']} ({other['label']}), not a {what}", hint=hint)
+        raise UsageError(
+            f"{option} '{value}' is a {other['kind']} ({other['label']}), not a {what}", hint=hint
+        )
     near = table.suggest(value, name)
-    hint = (f"did you mean {' or '.join(near)}?" if near
-            else f"see the known ones with: kb entities {kind}")
+    hint = f"did you mean {' or '.join(near)}?" if near else f"see the known ones with: kb entities {kind}"
     raise UsageError(f"unknown {what} '{value}' in {option}", hint=hint)
 
 

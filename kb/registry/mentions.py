@@ -11,8 +11,8 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from kb.report.comments import replace_comments
 from kb.registry.model import Registry
+from kb.report.comments import replace_comments
 
 #: Sectors are common words ("Energy", "Water"): matching them in prose is noise.
 UNMATCHED_KINDS = frozenset({"sector"})
@@ -51,7 +51,7 @@ def _trie_pattern(words) -> str:
             # A run of single continuations (the tail of a long name) is written out here, not
             # recursed into: recursion goes one level per branching point, not per character.
             while len(child) == 1 and "" not in child:
-                (char, child), = child.items()
+                ((char, child),) = child.items()
                 run.append(char)
             branches.append(re.escape("".join(run)) + emit(child))
         if not branches:
@@ -98,8 +98,7 @@ class MentionFinder:
         # Faster forms of the same two searches, with the same results (see _name_spans and
         # _acronym_spans): names searched case-sensitively in lower-cased text, and acronyms
         # without the leading look-behind, so that ``re`` skips ahead to their first letters.
-        self._name_lower_re = (re.compile(rf"(?<![\w-])(?:{_trie_pattern(names)})(?![\w-])")
-                               if names else None)
+        self._name_lower_re = re.compile(rf"(?<![\w-])(?:{_trie_pattern(names)})(?![\w-])") if names else None
         self._acronym_bare_re = re.compile(rf"(?:{_trie_pattern(acronyms)})(?![\w-])") if acronyms else None
         self._name_chars = frozenset(ch for name in names for ch in name)
         self._lowers_alike: dict[str, bool] = {}
@@ -129,8 +128,10 @@ class MentionFinder:
         name_spans = self._name_spans(text)
         # Matches of one pattern never overlap each other: only acronyms can overlap a name.
         name_starts = [start for start, _end in name_spans]
-        for spans, table, fold in ((name_spans, self._names, True),
-                                   (self._acronym_spans(text), self._acronyms, False)):
+        for spans, table, fold in (
+            (name_spans, self._names, True),
+            (self._acronym_spans(text), self._acronyms, False),
+        ):
             for start, end in spans:
                 if not fold:
                     i = bisect.bisect_left(name_starts, end) - 1
@@ -138,8 +139,9 @@ class MentionFinder:
                         continue
                 matched = text[start:end]
                 candidates = table[matched.casefold() if fold else matched]
-                found.append(Mention(self._pick(candidates, countries), matched, start, end,
-                                     0, tuple(candidates)))
+                found.append(
+                    Mention(self._pick(candidates, countries), matched, start, end, 0, tuple(candidates))
+                )
         found.sort(key=lambda m: m.start)
         # Line numbers counted once along the text, not from its start for every mention.
         line, counted = 1, 0
@@ -171,8 +173,10 @@ class MentionFinder:
         low = ch.lower()
         if len(low) != 1 or bool(_WORDISH.match(low)) != bool(_WORDISH.match(ch)):
             return False
-        return all((low == name_ch) == bool(re.fullmatch(re.escape(name_ch), ch, re.IGNORECASE))
-                   for name_ch in self._name_chars)
+        return all(
+            (low == name_ch) == bool(re.fullmatch(re.escape(name_ch), ch, re.IGNORECASE))
+            for name_ch in self._name_chars
+        )
 
     def _acronym_spans(self, text: str) -> list[tuple[int, int]]:
         """Where ``_acronym_re`` matches: its look-behind is checked here, after ``re`` has found

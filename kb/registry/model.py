@@ -8,13 +8,13 @@ a ministry across its names.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from kb.report.dates import FuzzyDate
 from kb.util.suggest import closest
-
 
 if TYPE_CHECKING:
     pass
@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
 #: Entity kinds, and the report tag list each kind is tagged under.
 KINDS = {
-    "ministry": "ministries",      # partner-government ministry, commission or office
-    "agency": "ministries",        # partner-government agency or public institution
+    "ministry": "ministries",  # partner-government ministry, commission or office
+    "agency": "ministries",  # partner-government agency or public institution
     "department": "organisations",  # home-country government department or body
     "organisation": "organisations",  # universities, institutes, companies, multilaterals
     "programme": "projects",
@@ -34,9 +34,22 @@ KINDS = {
 }
 
 
-
-ENTITY_FIELDS = ("id", "name", "kind", "acronyms", "aliases", "country", "parent", "valid_from",
-                 "valid_to", "superseded_by", "renamed_from", "website", "description", "keywords")
+ENTITY_FIELDS = (
+    "id",
+    "name",
+    "kind",
+    "acronyms",
+    "aliases",
+    "country",
+    "parent",
+    "valid_from",
+    "valid_to",
+    "superseded_by",
+    "renamed_from",
+    "website",
+    "description",
+    "keywords",
+)
 
 
 @dataclass(frozen=True)
@@ -80,13 +93,20 @@ class Entity:
     def as_row(self) -> dict:
         """Plain data for tables, JSON and CSV."""
         return {
-            "id": self.id, "name": self.name, "acronyms": ", ".join(self.acronyms),
-            "aliases": list(self.aliases), "kind": self.kind, "country": self.country or "",
-            "parent": self.parent, "valid": self.validity(),
+            "id": self.id,
+            "name": self.name,
+            "acronyms": ", ".join(self.acronyms),
+            "aliases": list(self.aliases),
+            "kind": self.kind,
+            "country": self.country or "",
+            "parent": self.parent,
+            "valid": self.validity(),
             "valid_from": str(self.valid_from) if self.valid_from else None,
             "valid_to": str(self.valid_to) if self.valid_to else None,
-            "superseded_by": list(self.superseded_by), "renamed_from": list(self.renamed_from),
-            "website": self.website, "description": self.description,
+            "superseded_by": list(self.superseded_by),
+            "renamed_from": list(self.renamed_from),
+            "website": self.website,
+            "description": self.description,
         }
 
     def validity(self) -> str:
@@ -143,8 +163,10 @@ class Registry:
         return self.entities.get(entity_id)
 
     def of_kind(self, *kinds: str) -> list[Entity]:
-        return sorted((e for e in self.entities.values() if not kinds or e.kind in kinds),
-                      key=lambda e: (e.kind, e.name.casefold()))
+        return sorted(
+            (e for e in self.entities.values() if not kinds or e.kind in kinds),
+            key=lambda e: (e.kind, e.name.casefold()),
+        )
 
     def resolve(self, text: str) -> list[Entity]:
         """Entities whose id, name, acronym or alias is ``text`` (case-insensitive)."""
@@ -183,7 +205,10 @@ class Registry:
     def current_on(self, entity_id: str, day: date) -> Entity | None:
         """The entity of this one's lineage that was current on ``day``."""
         for other in self.lineage(entity_id):
-            if self.entities[other].valid_on(day) and self.entities[other].kind == self.entities[entity_id].kind:
+            if (
+                self.entities[other].valid_on(day)
+                and self.entities[other].kind == self.entities[entity_id].kind
+            ):
                 return self.entities[other]
         return None
 

@@ -14,17 +14,94 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from kb.report.markers import public_body
 from kb.registry.model import Registry
+from kb.report.markers import public_body
 from kb.report.model import Report
 
 _WORD = re.compile(r"[a-z][a-z0-9]{2,}")
-STOPWORDS = frozenset("""
-the and for with that this from was were are has have had its their they them than then also into
-such been more most over under about after before between both each other which who whom what when
-where while will would could should may might can not but all any our out his her she him very much
-some per via well new year years said says one two three four five six seven eight nine ten
-""".split())
+STOPWORDS = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "with",
+        "that",
+        "this",
+        "from",
+        "was",
+        "were",
+        "are",
+        "has",
+        "have",
+        "had",
+        "its",
+        "their",
+        "they",
+        "them",
+        "than",
+        "then",
+        "also",
+        "into",
+        "such",
+        "been",
+        "more",
+        "most",
+        "over",
+        "under",
+        "about",
+        "after",
+        "before",
+        "between",
+        "both",
+        "each",
+        "other",
+        "which",
+        "who",
+        "whom",
+        "what",
+        "when",
+        "where",
+        "while",
+        "will",
+        "would",
+        "could",
+        "should",
+        "may",
+        "might",
+        "can",
+        "not",
+        "but",
+        "all",
+        "any",
+        "our",
+        "out",
+        "his",
+        "her",
+        "she",
+        "him",
+        "very",
+        "much",
+        "some",
+        "per",
+        "via",
+        "well",
+        "new",
+        "year",
+        "years",
+        "said",
+        "says",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+    ]
+)
 TEXT_WEIGHT = 0.35
 MAX_TERMS = 40
 
@@ -101,8 +178,11 @@ class Relations:
         """
         mine = self._entities.get(report.id, set())
         vector = self._vector(report.id) if report.id in self._terms else {}
-        rare_terms = [t for t in sorted(vector, key=vector.get, reverse=True)[:10]
-                      if self._df[t] <= max(3, len(self.reports) // 20)]
+        rare_terms = [
+            t
+            for t in sorted(vector, key=vector.get, reverse=True)[:10]
+            if self._df[t] <= max(3, len(self.reports) // 20)
+        ]
         if max_candidates is None:
             candidates: dict[str, Report] = {}
             for entity in mine:
@@ -129,8 +209,9 @@ class Relations:
         scored.sort(key=lambda r: (-r.score, -r.report.date.toordinal(), r.report.id))
         return scored[:limit]
 
-    def _bounded_candidates(self, report: Report, mine: set[str], vector: dict[str, float],
-                            rare_terms: list[str], limit: int) -> dict[str, Report]:
+    def _bounded_candidates(
+        self, report: Report, mine: set[str], vector: dict[str, float], rare_terms: list[str], limit: int
+    ) -> dict[str, Report]:
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         pre_score: Counter = Counter()
         found: dict[str, Report] = {}
@@ -155,7 +236,7 @@ class Relations:
         dates, ordered = dated
         middle = bisect.bisect_left(dates, report.date)
         start = max(0, min(middle - count // 2, len(ordered) - count))
-        return ordered[start:start + count]
+        return ordered[start : start + count]
 
     def reports_about(self, entity_id: str, *, follow_renames: bool = True) -> list[Report]:
         """Reports tagging the entity (or, by default, any of its names over time), oldest first."""

@@ -18,18 +18,24 @@ from kb.project import Project
 
 @dataclass
 class EntityInfo:
-    entity: dict                     # the registry row (Entity.as_row)
-    names_over_time: list[dict]      # the lineage, oldest first
-    reports: list[dict]              # reports tagging it (any name), oldest first
+    entity: dict  # the registry row (Entity.as_row)
+    names_over_time: list[dict]  # the lineage, oldest first
+    reports: list[dict]  # reports tagging it (any name), oldest first
     opportunities: list[dict]
     targets: list[dict]
     seen_with: list[dict]
     include_internal: bool = False
 
     def as_json(self) -> dict:
-        return {"entity": self.entity, "names_over_time": self.names_over_time, "reports": self.reports,
-                "opportunities": self.opportunities, "targets": self.targets, "seen_with": self.seen_with,
-                "include_internal": self.include_internal}
+        return {
+            "entity": self.entity,
+            "names_over_time": self.names_over_time,
+            "reports": self.reports,
+            "opportunities": self.opportunities,
+            "targets": self.targets,
+            "seen_with": self.seen_with,
+            "include_internal": self.include_internal,
+        }
 
 
 def find_entity(registry, text: str):
@@ -49,13 +55,20 @@ def find_entity(registry, text: str):
 
 
 def _report_row(report, tagged_as: list[str]) -> dict:
-    return {"id": report.id, "title": report.title, "date": report.date.isoformat(),
-            "countries": list(report.countries), "type": report.type,
-            "path": report.shown.replace("\\", "/"), "tagged_as": tagged_as}
+    return {
+        "id": report.id,
+        "title": report.title,
+        "date": report.date.isoformat(),
+        "countries": list(report.countries),
+        "type": report.type,
+        "path": report.shown.replace("\\", "/"),
+        "tagged_as": tagged_as,
+    }
 
 
-def entity_info(project: Project, text: str, *, include_internal: bool = False,
-                today: date | None = None, limit: int = 10) -> EntityInfo:
+def entity_info(
+    project: Project, text: str, *, include_internal: bool = False, today: date | None = None, limit: int = 10
+) -> EntityInfo:
     from kb.checks.knowledgebase import load
     from kb.relations.related import Relations
     from kb.tracking.listing import collect_opportunities, collect_targets
@@ -67,22 +80,35 @@ def entity_info(project: Project, text: str, *, include_internal: bool = False,
     names = []
     for other_id in lineage:
         other = registry.get(other_id)
-        names.append({"id": other.id, "name": other.name, "acronyms": list(other.acronyms),
-                      "valid_from": str(other.valid_from) if other.valid_from else None,
-                      "valid_to": str(other.valid_to) if other.valid_to else None,
-                      "this": other.id == entity.id})
+        names.append(
+            {
+                "id": other.id,
+                "name": other.name,
+                "acronyms": list(other.acronyms),
+                "valid_from": str(other.valid_from) if other.valid_from else None,
+                "valid_to": str(other.valid_to) if other.valid_to else None,
+                "this": other.id == entity.id,
+            }
+        )
     reports = kb.visible(include_internal)
     relations = Relations(reports, registry)
     family = set(lineage)
-    about = [_report_row(r, [e for e in r.entity_ids() if e in family])
-             for r in relations.reports_about(entity.id)]
-    opportunities = [o.as_dict() for o in collect_opportunities(reports)
-                     if family & {*o.sectors, *o.partners}]
-    targets = [t.as_dict() for t in collect_targets(reports, today or date.today())
-               if t.owner in family]
-    seen = [{"id": other, "label": registry.get(other).label if registry.get(other) else other,
-             "kind": registry.get(other).kind if registry.get(other) else None, "reports": count}
-            for other, count in relations.seen_with(entity.id, limit=limit)]
+    about = [
+        _report_row(r, [e for e in r.entity_ids() if e in family]) for r in relations.reports_about(entity.id)
+    ]
+    opportunities = [
+        o.as_dict() for o in collect_opportunities(reports) if family & {*o.sectors, *o.partners}
+    ]
+    targets = [t.as_dict() for t in collect_targets(reports, today or date.today()) if t.owner in family]
+    seen = [
+        {
+            "id": other,
+            "label": registry.get(other).label if registry.get(other) else other,
+            "kind": registry.get(other).kind if registry.get(other) else None,
+            "reports": count,
+        }
+        for other, count in relations.seen_with(entity.id, limit=limit)
+    ]
     return EntityInfo(entity.as_row(), names, about, opportunities, targets, seen, include_internal)
 
 
@@ -96,8 +122,9 @@ class RelatedReports:
         return {"report": self.report, "related": self.related, "include_internal": self.include_internal}
 
 
-def related_reports(project: Project, text: str, *, include_internal: bool = False,
-                    limit: int = 5) -> RelatedReports:
+def related_reports(
+    project: Project, text: str, *, include_internal: bool = False, limit: int = 5
+) -> RelatedReports:
     """``kb related``: the reports most like one report, by shared entities and distinctive words."""
     from kb.checks.knowledgebase import load
     from kb.relations.related import Relations
@@ -129,8 +156,13 @@ def render_entity(info: EntityInfo) -> str:
     """``kb show`` as text: the entry, names over time, reports, opportunities, targets, companions."""
     entity = info.entity
     lines = [f"{entity['name']} ({entity['id']})", f"kind: {entity['kind']}"]
-    for label, key in (("acronyms", "acronyms"), ("country", "country"), ("valid", "valid"),
-                       ("website", "website"), ("description", "description")):
+    for label, key in (
+        ("acronyms", "acronyms"),
+        ("country", "country"),
+        ("valid", "valid"),
+        ("website", "website"),
+        ("description", "description"),
+    ):
         if entity.get(key):
             lines.append(f"{label}: {entity[key]}")
     if entity.get("aliases"):
@@ -143,14 +175,28 @@ def render_entity(info: EntityInfo) -> str:
             mark = "  <- this entry" if name["this"] else ""
             lines.append(f"  {span:<25} {name['name']} ({name['id']}){mark}")
     sections = (
-        (f"reports ({len(info.reports)}):",
-         [f"  {r['date']}  {r['title']}  [{', '.join(r['tagged_as'])}]  {r['path']}" for r in info.reports]),
-        (f"opportunities ({len(info.opportunities)}):",
-         [f"  {o['id']}  {o['status']}  {o['title']}  (last seen {o['last_seen']} in {o['report']})"
-          for o in info.opportunities]),
-        (f"targets ({len(info.targets)}):",
-         [f"  {t['id']}  {t['what']}  deadline {t['deadline'] or '-'}  status {t['status'] or '-'}"
-          + ("  FLAGGED: no report since the deadline" if t["flagged"] else "") for t in info.targets]),
+        (
+            f"reports ({len(info.reports)}):",
+            [
+                f"  {r['date']}  {r['title']}  [{', '.join(r['tagged_as'])}]  {r['path']}"
+                for r in info.reports
+            ],
+        ),
+        (
+            f"opportunities ({len(info.opportunities)}):",
+            [
+                f"  {o['id']}  {o['status']}  {o['title']}  (last seen {o['last_seen']} in {o['report']})"
+                for o in info.opportunities
+            ],
+        ),
+        (
+            f"targets ({len(info.targets)}):",
+            [
+                f"  {t['id']}  {t['what']}  deadline {t['deadline'] or '-'}  status {t['status'] or '-'}"
+                + ("  FLAGGED: no report since the deadline" if t["flagged"] else "")
+                for t in info.targets
+            ],
+        ),
         ("most often seen with:", [f"  {s['reports']:>3}  {s['label']} ({s['id']})" for s in info.seen_with]),
     )
     for title, rows in sections:

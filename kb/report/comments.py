@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 
 def replace_comments(text: str, replacement: Callable[[str], str]) -> str:
@@ -17,7 +17,7 @@ def replace_comments(text: str, replacement: Callable[[str], str]) -> str:
         end = text.find("-->", start + 4)
         if end == -1:
             break  # no comment closes after this one, so no later one does either
-        out += [text[done:start], replacement(text[start:end + 3])]
+        out += [text[done:start], replacement(text[start : end + 3])]
         done = end + 3
         start = text.find("<!--", done)
     return "".join(out) + text[done:] if out else text

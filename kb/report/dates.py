@@ -18,8 +18,20 @@ _FULL = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 _PARTIAL = re.compile(r"^([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?$")
 _DATETIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{1,2}:[0-9]{2}")
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 class DateProblem(ValueError):
@@ -30,8 +42,9 @@ def _refuse_other_digits(text: str) -> None:
     """Digits of other scripts (Arabic-Indic, full-width...) are refused, not read as 0-9."""
     other = next((c for c in text if c.isdigit() and not "0" <= c <= "9"), None)
     if other is not None:
-        raise DateProblem(f"'{text}' is written with the digit {other!r} ({unicodedata.name(other, 'unknown')}), "
-                          "not 0-9")
+        raise DateProblem(
+            f"'{text}' is written with the digit {other!r} ({unicodedata.name(other, 'unknown')}), not 0-9"
+        )
 
 
 def parse_date(text: str) -> date:

@@ -10,15 +10,15 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlparse
 
-
-from kb.util import characters
-from kb.report.dates import DateProblem, FuzzyDate, parse_date, parse_fuzzy
 from kb.problems import Level, Problem
+from kb.report.dates import DateProblem, FuzzyDate, parse_date, parse_fuzzy
 from kb.report.yamlstrict import Located
+from kb.util import characters
 from kb.util.suggest import did_you_mean
 
 #: Ids and slugs: lower-case ASCII words joined by single hyphens. Keeps URLs,
@@ -32,8 +32,25 @@ MAX_ID_LENGTH = 80
 
 
 #: Names that are unsafe as file or folder names on some system.
-RESERVED_IDS = frozenset({"con", "prn", "aux", "nul", "index", "api", "assets", "search",
-                          "com1", "com2", "com3", "com4", "lpt1", "lpt2", "lpt3"})
+RESERVED_IDS = frozenset(
+    {
+        "con",
+        "prn",
+        "aux",
+        "nul",
+        "index",
+        "api",
+        "assets",
+        "search",
+        "com1",
+        "com2",
+        "com3",
+        "com4",
+        "lpt1",
+        "lpt2",
+        "lpt3",
+    }
+)
 
 
 _NUMBER = re.compile(r"^-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$")
@@ -55,11 +72,15 @@ def id_problem(value: str) -> tuple[str, str] | None:
     if not value.isascii():
         odd = next(ch for ch in value if not ch.isascii())
         name = unicodedata.name(odd, "unknown character")
-        return (f"id '{value}' contains the non-ASCII character {odd!r} ({name})",
-                "ids use only a-z, 0-9 and hyphens; retype it")
+        return (
+            f"id '{value}' contains the non-ASCII character {odd!r} ({name})",
+            "ids use only a-z, 0-9 and hyphens; retype it",
+        )
     if not ID_PATTERN.match(value):
-        return (f"'{value}' is not a valid id",
-                "use lower-case letters, digits and single hyphens, e.g. 'ministry-of-x'")
+        return (
+            f"'{value}' is not a valid id",
+            "use lower-case letters, digits and single hyphens, e.g. 'ministry-of-x'",
+        )
     if value in RESERVED_IDS:
         return f"'{value}' is a reserved name", "choose another id"
     return None
@@ -67,7 +88,7 @@ def id_problem(value: str) -> tuple[str, str] | None:
 
 def number_in_range(value: float | int) -> bool:
     """Whether ``value`` can be written as a report's number (see :data:`MAX_DIGITS`)."""
-    return math.isfinite(value) and abs(value) < 10 ** MAX_DIGITS
+    return math.isfinite(value) and abs(value) < 10**MAX_DIGITS
 
 
 class Reader:
@@ -79,8 +100,16 @@ class Reader:
         self.problems = problems
 
     # -- reporting -------------------------------------------------------------------------
-    def report(self, where: Path_, code: str, message: str, hint: str | None = None,
-               *, level: Level = "error", key: bool = False) -> None:
+    def report(
+        self,
+        where: Path_,
+        code: str,
+        message: str,
+        hint: str | None = None,
+        *,
+        level: Level = "error",
+        key: bool = False,
+    ) -> None:
         line, column = self.located.line_of(where, key=key)
         self.problems.append(Problem(self.path, line, column, level, code, message, hint))
 
@@ -128,8 +157,9 @@ class Reader:
         for key in value:
             if key not in allowed:
                 hint = did_you_mean(key, allowed) or f"allowed: {', '.join(allowed)}"
-                self.report(where + (key,), "unknown-field", f"unknown field '{key}' in {what}", hint,
-                            key=True)
+                self.report(
+                    where + (key,), "unknown-field", f"unknown field '{key}' in {what}", hint, key=True
+                )
 
     def required(self, where: Path_, names: Iterable[str], what: str, hints: dict[str, str]) -> None:
         value = self.get(where)
@@ -138,8 +168,12 @@ class Reader:
         for name in names:
             if value.get(name) in (None, "", []):
                 kind = "missing" if name not in value else "empty"
-                self.report(where if name not in value else where + (name,), f"{kind}-field",
-                            f"{kind} required field '{name}' in {what}", hints.get(name))
+                self.report(
+                    where if name not in value else where + (name,),
+                    f"{kind}-field",
+                    f"{kind} required field '{name}' in {what}",
+                    hints.get(name),
+                )
 
     # -- scalars ---------------------------------------------------------------------------
     def string(self, where: Path_, *, example: str | None = None) -> str | None:
@@ -156,8 +190,12 @@ class Reader:
         (they corrupt terminals, feeds, CSV and pages)."""
         bad = characters.FORBIDDEN.search(value)
         if bad:
-            self.report(where, "bad-text", f"{self.label(where)} contains {characters.describe(bad.group(0))}",
-                        characters.HINT)
+            self.report(
+                where,
+                "bad-text",
+                f"{self.label(where)} contains {characters.describe(bad.group(0))}",
+                characters.HINT,
+            )
         return bad is None
 
     def strings(self, where: Path_, *, example: str) -> list[tuple[int, str]]:
@@ -228,9 +266,12 @@ class Reader:
             text = value.strip().replace(",", "")
             digits = len(text) - text.startswith("-") - ("." in text)
             if digits > MAX_DIGITS:
-                self.report(where, "bad-number", f"{self.label(where)} has {digits} digits; at most "
-                            f"{MAX_DIGITS} are allowed", "give it in a larger unit, e.g. 'value: 2.5' with "
-                            "'unit: billion USD'")
+                self.report(
+                    where,
+                    "bad-number",
+                    f"{self.label(where)} has {digits} digits; at most {MAX_DIGITS} are allowed",
+                    "give it in a larger unit, e.g. 'value: 2.5' with 'unit: billion USD'",
+                )
                 return None
             return float(text) if "." in text else int(text)
         self.wrong_type(where, "a plain number", "60 or 2.5, with the unit in 'unit'")
@@ -244,11 +285,19 @@ class Reader:
         if value in choices:
             return value
         if value.lower() in choices:
-            self.report(where, "bad-value", f"{self.label(where)} is '{value}', not '{value.lower()}'",
-                        f"write it in lower case: {value.lower()}")
+            self.report(
+                where,
+                "bad-value",
+                f"{self.label(where)} is '{value}', not '{value.lower()}'",
+                f"write it in lower case: {value.lower()}",
+            )
             return None
-        self.report(where, "bad-value", f"{self.label(where)} '{value}' is not one of {', '.join(choices)}",
-                    did_you_mean(value, choices))
+        self.report(
+            where,
+            "bad-value",
+            f"{self.label(where)} '{value}' is not one of {', '.join(choices)}",
+            did_you_mean(value, choices),
+        )
         return None
 
     def ident(self, where: Path_) -> str | None:
@@ -267,7 +316,11 @@ class Reader:
             return None
         parsed = urlparse(value)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            self.report(where, "bad-url", f"{self.label(where)} '{value[:60]}' is not an http(s) address",
-                        "give a full address starting with https://")
+            self.report(
+                where,
+                "bad-url",
+                f"{self.label(where)} '{value[:60]}' is not an http(s) address",
+                "give a full address starting with https://",
+            )
             return None
         return value

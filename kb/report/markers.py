@@ -22,8 +22,10 @@ from kb.problems import Problem
 OPEN_MARKER = "<!-- internal -->"
 CLOSE_MARKER = "<!-- /internal -->"
 NEAR_MISS = "near-miss-marker"
-MARKER_HINT = (f"mark staff-only text with a line {OPEN_MARKER} before it and a line {CLOSE_MARKER} "
-               "after it, each alone at the start of its line; if this is not meant as a marker, reword it")
+MARKER_HINT = (
+    f"mark staff-only text with a line {OPEN_MARKER} before it and a line {CLOSE_MARKER} "
+    "after it, each alone at the start of its line; if this is not meant as a marker, reword it"
+)
 
 #: What :func:`split_body` hides by: the exact markers and their case and spacing variants. Wider
 #: than what the check accepts, so a variant the check refuses still hides its text (fail closed).
@@ -32,31 +34,117 @@ _LOOSE_CLOSE = re.compile(r"^\s*<!--\s*/\s*internal\s*-->\s*$", re.IGNORECASE)
 
 # -- the words that make a comment, element or label look like a marker ----------------------
 #: A word containing one of these marks it ("internal-only", "staffonly", "official-sensitive").
-_STEMS = ("internal", "staff", "confidential", "sensitive", "classified", "restricted", "embargo",
-          "redact", "vertraulich", "confidentiel", "confidencial")
+_STEMS = (
+    "internal",
+    "staff",
+    "confidential",
+    "sensitive",
+    "classified",
+    "restricted",
+    "embargo",
+    "redact",
+    "vertraulich",
+    "confidentiel",
+    "confidencial",
+)
 #: Whole words only: "secret" is not in "secretariat", "intern" not in "international".
-_WORDS = frozenset({"secret", "topsecret", "intern", "interne", "interno", "interna", "nfp", "fouo",
-                    "hide", "hidden"})
+_WORDS = frozenset(
+    {"secret", "topsecret", "intern", "interne", "interno", "interna", "nfp", "fouo", "hide", "hidden"}
+)
 #: Phrases, matched on the words run together ("Not-for-publication", "do not publish").
-_PHRASE_WORDS = (("not", "for", "public"), ("not", "public"), ("not", "for", "release"), ("do", "not", "publish"),
-                 ("don", "t", "publish"), ("dont", "publish"), ("not", "to", "be", "published"),
-                 ("do", "not", "release"), ("eyes", "only"), ("in", "confidence"), ("off", "the", "record"),
-                 ("official", "use", "only"), ("ne", "pas", "publier"), ("nicht", "veroffentlich"),
-                 ("no", "publicar"))
+_PHRASE_WORDS = (
+    ("not", "for", "public"),
+    ("not", "public"),
+    ("not", "for", "release"),
+    ("do", "not", "publish"),
+    ("don", "t", "publish"),
+    ("dont", "publish"),
+    ("not", "to", "be", "published"),
+    ("do", "not", "release"),
+    ("eyes", "only"),
+    ("in", "confidence"),
+    ("off", "the", "record"),
+    ("official", "use", "only"),
+    ("ne", "pas", "publier"),
+    ("nicht", "veroffentlich"),
+    ("no", "publicar"),
+)
 _PHRASES = tuple(dict.fromkeys("".join(words) for words in _PHRASE_WORDS))
 #: In an element's class or a label, "private" hides too; in a comment it is too often "private sector".
 _LABEL_WORDS = frozenset({"private"})
 #: Words that may stand beside a marking word in a label such as "**Internal use only:**".
 _FILLER = frozenset(
-    "only use for not do don dont t no publication publish publishing published release public begin "
-    "beginning start starts end ends stop section part text content note notes comment comments remark "
-    "remarks below above following here this the of to be from eyes official in confidence and or strictly "
-    "highly information info marking marked mark version draft record off matter please".split())
+    [
+        "only",
+        "use",
+        "for",
+        "not",
+        "do",
+        "don",
+        "dont",
+        "t",
+        "no",
+        "publication",
+        "publish",
+        "publishing",
+        "published",
+        "release",
+        "public",
+        "begin",
+        "beginning",
+        "start",
+        "starts",
+        "end",
+        "ends",
+        "stop",
+        "section",
+        "part",
+        "text",
+        "content",
+        "note",
+        "notes",
+        "comment",
+        "comments",
+        "remark",
+        "remarks",
+        "below",
+        "above",
+        "following",
+        "here",
+        "this",
+        "the",
+        "of",
+        "to",
+        "be",
+        "from",
+        "eyes",
+        "official",
+        "in",
+        "confidence",
+        "and",
+        "or",
+        "strictly",
+        "highly",
+        "information",
+        "info",
+        "marking",
+        "marked",
+        "mark",
+        "version",
+        "draft",
+        "record",
+        "off",
+        "matter",
+        "please",
+    ]
+)
 #: Cheap test for a whole body or line, a superset of :func:`marking_word`: substrings first
 #: (C-speed ``in``), then whole words and phrases, anchored at a word start so the search is fast.
 _QUICK_PARTS = (*_STEMS, "private", "hide", "display", "visibility")
-_QUICK_WORDS = re.compile(r"\b(?:(?:%s)\b|%s)" % ("|".join(sorted(_WORDS)),
-                                                 "|".join(r"[\W_]*".join(words) for words in _PHRASE_WORDS)))
+_QUICK_WORDS = re.compile(
+    r"\b(?:(?:%s)\b|%s)"
+    % ("|".join(sorted(_WORDS)), "|".join(r"[\W_]*".join(words) for words in _PHRASE_WORDS))
+)
 _COMBINING = re.compile("[\u0300-\u036f]")
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
@@ -84,10 +172,14 @@ def _is_label(text: str) -> bool:
         return False
     joined = "".join(words)
     marked = any(p in joined for p in _PHRASES) or any(
-        w in _WORDS or w in _LABEL_WORDS or any(s in w for s in _STEMS) for w in words)
-    unknown = [w for w in words if w not in _FILLER and w not in _WORDS and w not in _LABEL_WORDS
-               and not any(s in w for s in _STEMS)]
-    return marked and (not unknown or any(p in joined for p in _PHRASES) and len(words) <= 5)
+        w in _WORDS or w in _LABEL_WORDS or any(s in w for s in _STEMS) for w in words
+    )
+    unknown = [
+        w
+        for w in words
+        if w not in _FILLER and w not in _WORDS and w not in _LABEL_WORDS and not any(s in w for s in _STEMS)
+    ]
+    return marked and (not unknown or (any(p in joined for p in _PHRASES) and len(words) <= 5))
 
 
 # -- normalising what editors do to markup ---------------------------------------------------
@@ -168,17 +260,17 @@ def _find(text: str, lines_after: list[str]) -> tuple[_Found | None, int]:
     opened here runs over (they are part of it)."""
     for match in _COMMENT.finditer(text):
         dashed = "-" in match.group(0)
-        rest = text[match.end():]
+        rest = text[match.end() :]
         closer = _COMMENT_END.search(rest) if dashed else re.search(">", rest)
         if closer:
-            content, spans = rest[:closer.start()], 0
+            content, spans = rest[: closer.start()], 0
             end = match.end() + closer.end()
         else:
             content, spans = rest, 0
             for following in lines_after[:30]:
                 spans += 1
                 closer = (_COMMENT_END if dashed else re.compile(">")).search(following)
-                content += "\n" + (following[:closer.start()] if closer else following)
+                content += "\n" + (following[: closer.start()] if closer else following)
                 if closer:
                     break
             end = len(text)
@@ -265,25 +357,49 @@ def marker_problems(body: str, body_line: int, shown: str) -> list[Problem]:
         if _LOOSE_OPEN.match(line):
             hidden.add(i)
             if open_line is not None:
-                problems.append(Problem(shown, number, 1, "error", "internal-marker",
-                                        f"internal section opened again before the one on line {open_line} closed",
-                                        f"close it with {CLOSE_MARKER}"))
+                problems.append(
+                    Problem(
+                        shown,
+                        number,
+                        1,
+                        "error",
+                        "internal-marker",
+                        f"internal section opened again before the one on line {open_line} closed",
+                        f"close it with {CLOSE_MARKER}",
+                    )
+                )
             open_line = number
             _exact(problems, shown, number, line, OPEN_MARKER)
         elif _LOOSE_CLOSE.match(line):
             hidden.add(i)
             if open_line is None:
-                problems.append(Problem(shown, number, 1, "error", "internal-marker",
-                                        f"{CLOSE_MARKER} without an opening {OPEN_MARKER}",
-                                        f"add {OPEN_MARKER} before the staff-only text"))
+                problems.append(
+                    Problem(
+                        shown,
+                        number,
+                        1,
+                        "error",
+                        "internal-marker",
+                        f"{CLOSE_MARKER} without an opening {OPEN_MARKER}",
+                        f"add {OPEN_MARKER} before the staff-only text",
+                    )
+                )
             open_line = None
             _exact(problems, shown, number, line, CLOSE_MARKER)
         elif open_line is not None:
             hidden.add(i)
     if open_line is not None:
-        problems.append(Problem(shown, open_line, 1, "error", "internal-marker",
-                                "internal section is never closed",
-                                f"add {CLOSE_MARKER} after the staff-only text"))
+        problems.append(
+            Problem(
+                shown,
+                open_line,
+                1,
+                "error",
+                "internal-marker",
+                "internal section is never closed",
+                f"add {CLOSE_MARKER} after the staff-only text",
+            )
+        )
     if _quick_clear(body):
         return problems
     code = _code_lines(body, hidden)
@@ -295,23 +411,38 @@ def marker_problems(body: str, body_line: int, shown: str) -> list[Problem]:
         if i in hidden or i in code or ("<!" not in line and _quick_clear(line)):
             continue
         text, where = _normalise(line)
-        following = [_normalise(other)[0] for other in lines[i + 1:i + 31]] if "<!" in text else []
+        following = [_normalise(other)[0] for other in lines[i + 1 : i + 31]] if "<!" in text else []
         found, skip = _find(text, following)
         if found:
             start, end = where[found.column], where[min(found.end, len(where) - 1)]
-            problems.append(Problem(shown, body_line + i, start + 1, "error", NEAR_MISS,
-                                    f"{found.what} '{_snippet(line, start, end)}' looks like an internal "
-                                    "marker but is not one: the text it marks would be published",
-                                    MARKER_HINT))
+            problems.append(
+                Problem(
+                    shown,
+                    body_line + i,
+                    start + 1,
+                    "error",
+                    NEAR_MISS,
+                    f"{found.what} '{_snippet(line, start, end)}' looks like an internal "
+                    "marker but is not one: the text it marks would be published",
+                    MARKER_HINT,
+                )
+            )
     return problems
 
 
 def _exact(problems: list[Problem], shown: str, number: int, line: str, marker: str) -> None:
     if line.rstrip() != marker:
-        problems.append(Problem(shown, number, 1, "error", NEAR_MISS,
-                                f"'{_snippet(line, 0, len(line))}' is not written exactly as the marker {marker}",
-                                f"write it exactly '{marker}': lower case, one space each side, "
-                                "at the start of its own line"))
+        problems.append(
+            Problem(
+                shown,
+                number,
+                1,
+                "error",
+                NEAR_MISS,
+                f"'{_snippet(line, 0, len(line))}' is not written exactly as the marker {marker}",
+                f"write it exactly '{marker}': lower case, one space each side, at the start of its own line",
+            )
+        )
 
 
 def opens_section(line: str) -> bool:

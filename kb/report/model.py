@@ -12,16 +12,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kb.report.dates import FuzzyDate
 from kb.problems import Problem
+from kb.report.dates import FuzzyDate
 from kb.report.yamlstrict import Located
-
 
 #: The front-matter lists that tag registry entities (each entity kind goes in one of them).
 TAG_LISTS = ("ministries", "organisations", "sectors", "projects", "events", "people")
 
-REPORT_TYPES = ("country-update", "visit-report", "ministerial-visit", "joint-statement",
-                "trade-mission", "meeting-note", "briefing")
+REPORT_TYPES = (
+    "country-update",
+    "visit-report",
+    "ministerial-visit",
+    "joint-statement",
+    "trade-mission",
+    "meeting-note",
+    "briefing",
+)
 
 
 VISIBILITIES = ("public", "internal")
@@ -39,9 +45,22 @@ TARGET_STATUSES = ("announced", "on-track", "met", "missed", "dropped")
 REQUIRED_FIELDS = ("title", "date", "countries", "type", "visibility")
 
 
-OPTIONAL_FIELDS = ("id", "summary", "visit", "authors", "visitors", "classification", *TAG_LISTS,
-                   "opportunities", "targets", "source", "supersedes", "disclaimer", "internal_notes",
-                   "review")
+OPTIONAL_FIELDS = (
+    "id",
+    "summary",
+    "visit",
+    "authors",
+    "visitors",
+    "classification",
+    *TAG_LISTS,
+    "opportunities",
+    "targets",
+    "source",
+    "supersedes",
+    "disclaimer",
+    "internal_notes",
+    "review",
+)
 
 
 REPORT_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
@@ -53,12 +72,21 @@ VISIT_FIELDS = ("start", "end", "places")
 PERSON_FIELDS = ("name", "role", "organisation", "internal")
 
 
-OPPORTUNITY_FIELDS = ("id", "title", "sectors", "partners", "status", "next_step", "description",
-                      "internal")
+OPPORTUNITY_FIELDS = ("id", "title", "sectors", "partners", "status", "next_step", "description", "internal")
 
 
-TARGET_FIELDS = ("id", "what", "value", "unit", "deadline", "owner", "baseline", "progress", "status",
-                 "internal")
+TARGET_FIELDS = (
+    "id",
+    "what",
+    "value",
+    "unit",
+    "deadline",
+    "owner",
+    "baseline",
+    "progress",
+    "status",
+    "internal",
+)
 
 
 MEASURE_FIELDS = ("value", "as_of")

@@ -7,40 +7,41 @@ the line of the offending key or value; nothing is raised for a bad report.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
-from kb.util import characters
-from kb.report.countries import country_problem
 from kb.errors import InputError
-from kb.report.markers import marker_problems
 from kb.problems import Problem
-from kb.util.files import decode, read_text
-from kb.report.model import TAG_LISTS
+from kb.report.countries import country_problem
 from kb.report.fields import Reader
+from kb.report.markers import marker_problems
+from kb.report.model import (
+    CLASSIFICATIONS,
+    MEASURE_FIELDS,
+    OPPORTUNITY_FIELDS,
+    OPPORTUNITY_STATUSES,
+    PERSON_FIELDS,
+    REPORT_FIELDS,
+    REPORT_TYPES,
+    REQUIRED_FIELDS,
+    SOURCE_FIELDS,
+    TAG_LISTS,
+    TARGET_FIELDS,
+    TARGET_STATUSES,
+    VISIBILITIES,
+    VISIT_FIELDS,
+    Measure,
+    Opportunity,
+    Parsed,
+    Person,
+    Report,
+    Source,
+    Target,
+    Visit,
+)
 from kb.report.yamlstrict import Located, YamlProblem, load
-from kb.report.model import CLASSIFICATIONS
-from kb.report.model import MEASURE_FIELDS
-from kb.report.model import Measure
-from kb.report.model import OPPORTUNITY_FIELDS
-from kb.report.model import OPPORTUNITY_STATUSES
-from kb.report.model import Opportunity
-from kb.report.model import PERSON_FIELDS
-from kb.report.model import Parsed
-from kb.report.model import Person
-from kb.report.model import REPORT_FIELDS
-from kb.report.model import REPORT_TYPES
-from kb.report.model import REQUIRED_FIELDS
-from kb.report.model import Report
-from kb.report.model import SOURCE_FIELDS
-from kb.report.model import Source
-from kb.report.model import TARGET_FIELDS
-from kb.report.model import TARGET_STATUSES
-from kb.report.model import Target
-from kb.report.model import VISIBILITIES
-from kb.report.model import VISIT_FIELDS
-from kb.report.model import Visit
-
+from kb.util import characters
+from kb.util.files import decode, read_text
 
 HINTS = {
     "title": "the report's headline, e.g. 'South Korea: innovation and openness'",
@@ -59,18 +60,26 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         first = lines[0].strip() if lines else ""
-        hint = ("a report starts with a line '---', the front matter, and another '---'"
-                if first else "the first line must be '---' with nothing before it")
+        hint = (
+            "a report starts with a line '---', the front matter, and another '---'"
+            if first
+            else "the first line must be '---' with nothing before it"
+        )
         raise InputError("no front matter at the top of the file", path=shown, line=1, hint=hint)
-    for number, line in enumerate(lines[1:MAX_FRONT_MATTER_LINES + 1], start=2):
+    for number, line in enumerate(lines[1 : MAX_FRONT_MATTER_LINES + 1], start=2):
         if line.rstrip() in ("---", "..."):
-            return "\n".join(lines[1:number - 1]), "\n".join(lines[number:]), number + 1
-    raise InputError("front matter has no closing '---' line", path=shown, line=1,
-                     hint="add a line '---' after the last front matter field")
+            return "\n".join(lines[1 : number - 1]), "\n".join(lines[number:]), number + 1
+    raise InputError(
+        "front matter has no closing '---' line",
+        path=shown,
+        line=1,
+        hint="add a line '---' after the last front matter field",
+    )
 
 
-def parse_report(path: Path, shown: str | None = None, *, text: str | None = None,
-                 inside: Iterable[Path] = ()) -> Parsed:
+def parse_report(
+    path: Path, shown: str | None = None, *, text: str | None = None, inside: Iterable[Path] = ()
+) -> Parsed:
     """Read and validate one report file. Never raises for bad content.
 
     ``inside``: the folders the file's real path must lie in (:attr:`Project.readable_roots`).
@@ -91,8 +100,17 @@ def parse_report(path: Path, shown: str | None = None, *, text: str | None = Non
         problems.append(Problem(shown, exc.line or 1, 1, "error", exc.code, exc.message, exc.hint))
         return Parsed(path, shown, None, problems)
     for yaml_problem in located.problems:
-        problems.append(Problem(shown, yaml_problem.line or 1, yaml_problem.column, "error",
-                                yaml_problem.code, yaml_problem.message, yaml_problem.hint))
+        problems.append(
+            Problem(
+                shown,
+                yaml_problem.line or 1,
+                yaml_problem.column,
+                "error",
+                yaml_problem.code,
+                yaml_problem.message,
+                yaml_problem.hint,
+            )
+        )
     body = _without_refused_characters(body, body_line, shown, problems)
     report = _read(located, path, shown, body, body_line, problems)
     if report is not None:
@@ -110,9 +128,18 @@ def _without_refused_characters(body: str, body_line: int, shown: str, problems:
     for number, line in enumerate(body.split("\n"), start=body_line):
         found = characters.FORBIDDEN.search(line)
         if found:
-            problems.append(Problem(shown, number, found.start() + 1, "warning", "bad-text",
-                                    f"the body contains {characters.describe(found.group(0))}, removed "
-                                    "when the report is published", characters.BODY_HINT))
+            problems.append(
+                Problem(
+                    shown,
+                    number,
+                    found.start() + 1,
+                    "warning",
+                    "bad-text",
+                    f"the body contains {characters.describe(found.group(0))}, removed "
+                    "when the report is published",
+                    characters.BODY_HINT,
+                )
+            )
     return characters.remove(body)
 
 
@@ -135,8 +162,14 @@ def _people(reader: Reader, name: str) -> tuple[Person, ...]:
         if not person_name:
             reader.required(where, ("name",), f"an entry of {name}", {})
             continue
-        people.append(Person(person_name, reader.string(where + ("role",)),
-                             reader.string(where + ("organisation",)), _flag(reader, where + ("internal",))))
+        people.append(
+            Person(
+                person_name,
+                reader.string(where + ("role",)),
+                reader.string(where + ("organisation",)),
+                _flag(reader, where + ("internal",)),
+            )
+        )
     return tuple(people)
 
 
@@ -149,12 +182,22 @@ def _measure(reader: Reader, where: tuple) -> Measure | None:
     return Measure(reader.number(where + ("value",)), reader.fuzzy_date(where + ("as_of",)))
 
 
-def _read(located: Located, path: Path, shown: str, body: str, body_line: int,
-          problems: list[Problem]) -> Report | None:
+def _read(
+    located: Located, path: Path, shown: str, body: str, body_line: int, problems: list[Problem]
+) -> Report | None:
     reader = Reader(located, shown, problems)
     if located.value is None:
-        problems.append(Problem(shown, 2, 1, "error", "missing-field", "front matter is empty",
-                                "add at least title, date, countries, type and visibility"))
+        problems.append(
+            Problem(
+                shown,
+                2,
+                1,
+                "error",
+                "missing-field",
+                "front matter is empty",
+                "add at least title, date, countries, type and visibility",
+            )
+        )
         return None
     if reader.mapping(()) is None:
         return None
@@ -174,18 +217,30 @@ def _read(located: Located, path: Path, shown: str, body: str, body_line: int,
     visibility = reader.choice(("visibility",), VISIBILITIES)
     classification = reader.choice(("classification",), CLASSIFICATIONS)
     if classification == "OFFICIAL-SENSITIVE" and visibility == "public":
-        reader.report(("classification",), "sensitive-public",
-                      "an OFFICIAL-SENSITIVE report cannot be public",
-                      "set 'visibility: internal' or lower the classification")
+        reader.report(
+            ("classification",),
+            "sensitive-public",
+            "an OFFICIAL-SENSITIVE report cannot be public",
+            "set 'visibility: internal' or lower the classification",
+        )
     report_id = reader.ident(("id",)) if reader.has(("id",)) else None
     if report_id is None and not reader.has(("id",)):
         report_id = path.stem
         from kb.report.fields import id_problem
+
         bad = id_problem(report_id)
         if bad:
-            problems.append(Problem(shown, 1, 1, "error", "bad-id",
-                                    f"file name gives the report id '{report_id}', which is not valid",
-                                    "rename the file like 2014-07-03-korea-open-data.md, or set 'id:'"))
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    "error",
+                    "bad-id",
+                    f"file name gives the report id '{report_id}', which is not valid",
+                    "rename the file like 2014-07-03-korea-open-data.md, or set 'id:'",
+                )
+            )
             report_id = None
 
     visit = None
@@ -194,12 +249,20 @@ def _read(located: Located, path: Path, shown: str, body: str, body_line: int,
         start, end = reader.date(("visit", "start")), reader.date(("visit", "end"))
         places = tuple(p for _i, p in reader.strings(("visit", "places"), example="[Seoul, Busan]"))
         if start and end and end < start:
-            reader.report(("visit", "end"), "visit-order", f"visit ends ({end}) before it starts ({start})",
-                          "swap the dates or fix the year")
+            reader.report(
+                ("visit", "end"),
+                "visit-order",
+                f"visit ends ({end}) before it starts ({start})",
+                "swap the dates or fix the year",
+            )
         if start and day and start > day:
-            reader.report(("visit", "start"), "visit-after-date",
-                          f"visit starts ({start}) after the report's date ({day})",
-                          "a report is published after the visit it describes", level="warning")
+            reader.report(
+                ("visit", "start"),
+                "visit-after-date",
+                f"visit starts ({start}) after the report's date ({day})",
+                "a report is published after the visit it describes",
+                level="warning",
+            )
         visit = Visit(start, end, places)
 
     tags = {}
@@ -207,8 +270,13 @@ def _read(located: Located, path: Path, shown: str, body: str, body_line: int,
         ids = []
         for i, value in reader.strings((name,), example="[msit, nia]"):
             if value in ids:
-                reader.report((name, i), "duplicate-tag", f"'{value}' is tagged twice in {name}",
-                              "remove the repeat", level="warning")
+                reader.report(
+                    (name, i),
+                    "duplicate-tag",
+                    f"'{value}' is tagged twice in {name}",
+                    "remove the repeat",
+                    level="warning",
+                )
             else:
                 ids.append(value)
         tags[name] = tuple(ids)
@@ -217,26 +285,44 @@ def _read(located: Located, path: Path, shown: str, body: str, body_line: int,
     for i in reader.items(("opportunities",), example="'- id: x' with 'title:' and 'status:' below"):
         where = ("opportunities", i)
         reader.known_fields(where, OPPORTUNITY_FIELDS, "an opportunity")
-        reader.required(where, ("id", "title", "status"), "an opportunity",
-                        {"id": "a short id such as 'kr-health-big-data'",
-                         "status": f"one of: {', '.join(OPPORTUNITY_STATUSES)}"})
+        reader.required(
+            where,
+            ("id", "title", "status"),
+            "an opportunity",
+            {
+                "id": "a short id such as 'kr-health-big-data'",
+                "status": f"one of: {', '.join(OPPORTUNITY_STATUSES)}",
+            },
+        )
         opp_id = reader.ident(where + ("id",))
         opp_title = reader.string(where + ("title",))
         status = reader.choice(where + ("status",), OPPORTUNITY_STATUSES)
         sectors = tuple(s for _i, s in reader.strings(where + ("sectors",), example="[healthcare]"))
         partners = tuple(s for _i, s in reader.strings(where + ("partners",), example="[msit]"))
         if opp_id and opp_id in seen_opp:
-            reader.report(where + ("id",), "duplicate-id",
-                          f"opportunity id '{opp_id}' is used twice in this report",
-                          f"first on line {seen_opp[opp_id]}")
+            reader.report(
+                where + ("id",),
+                "duplicate-id",
+                f"opportunity id '{opp_id}' is used twice in this report",
+                f"first on line {seen_opp[opp_id]}",
+            )
             continue
         if opp_id:
             seen_opp[opp_id] = reader.located.line_of(where + ("id",))[0]
         if opp_id and opp_title and status:
-            opportunities.append(Opportunity(opp_id, opp_title, status, sectors, partners,
-                                             reader.string(where + ("next_step",)),
-                                             reader.string(where + ("description",)),
-                                             _flag(reader, where + ("internal",)), i))
+            opportunities.append(
+                Opportunity(
+                    opp_id,
+                    opp_title,
+                    status,
+                    sectors,
+                    partners,
+                    reader.string(where + ("next_step",)),
+                    reader.string(where + ("description",)),
+                    _flag(reader, where + ("internal",)),
+                    i,
+                )
+            )
 
     targets, seen_target = [], {}
     for i in reader.items(("targets",), example="'- what: open government data sets' with 'value: 60'"):
@@ -252,34 +338,68 @@ def _read(located: Located, path: Path, shown: str, body: str, body_line: int,
         baseline, progress = _measure(reader, where + ("baseline",)), _measure(reader, where + ("progress",))
         if target_id and target_id in seen_target:
             # Every output keys targets by id: a second one would silently replace the first.
-            reader.report(where + ("id",), "duplicate-id", f"target id '{target_id}' is used twice in this report",
-                          f"first on line {seen_target[target_id]}")
+            reader.report(
+                where + ("id",),
+                "duplicate-id",
+                f"target id '{target_id}' is used twice in this report",
+                f"first on line {seen_target[target_id]}",
+            )
             continue
         if target_id:
             seen_target[target_id] = reader.located.line_of(where + ("id",))[0]
         if what:
-            targets.append(Target(target_id or f"{report_id or 'report'}-t{i + 1}", what, value,
-                                  reader.string(where + ("unit",)), deadline, owner, baseline, progress,
-                                  status, _flag(reader, where + ("internal",)), i))
+            targets.append(
+                Target(
+                    target_id or f"{report_id or 'report'}-t{i + 1}",
+                    what,
+                    value,
+                    reader.string(where + ("unit",)),
+                    deadline,
+                    owner,
+                    baseline,
+                    progress,
+                    status,
+                    _flag(reader, where + ("internal",)),
+                    i,
+                )
+            )
 
     source = None
     if reader.has(("source",)) and reader.mapping(("source",)) is not None:
         reader.known_fields(("source",), SOURCE_FIELDS, "source")
-        source = Source(reader.url(("source", "url")), reader.string(("source", "publisher")),
-                        reader.string(("source", "licence")))
+        source = Source(
+            reader.url(("source", "url")),
+            reader.string(("source", "publisher")),
+            reader.string(("source", "licence")),
+        )
 
     problems.extend(marker_problems(body, body_line, shown))
 
     if not (title and day and countries and report_type and visibility and report_id):
         return None
     return Report(
-        id=report_id, path=path, shown=shown, title=title, date=day, countries=tuple(countries),
-        type=report_type, visibility=visibility, body=body, body_line=body_line,
-        summary=reader.string(("summary",)), visit=visit,
-        authors=_people(reader, "authors"), visitors=_people(reader, "visitors"),
-        classification=classification, tags=tags, opportunities=tuple(opportunities),
-        targets=tuple(targets), source=source, supersedes=reader.ident(("supersedes",)),
-        disclaimer=reader.string(("disclaimer",)), internal_notes=reader.string(("internal_notes",)),
+        id=report_id,
+        path=path,
+        shown=shown,
+        title=title,
+        date=day,
+        countries=tuple(countries),
+        type=report_type,
+        visibility=visibility,
+        body=body,
+        body_line=body_line,
+        summary=reader.string(("summary",)),
+        visit=visit,
+        authors=_people(reader, "authors"),
+        visitors=_people(reader, "visitors"),
+        classification=classification,
+        tags=tags,
+        opportunities=tuple(opportunities),
+        targets=tuple(targets),
+        source=source,
+        supersedes=reader.ident(("supersedes",)),
+        disclaimer=reader.string(("disclaimer",)),
+        internal_notes=reader.string(("internal_notes",)),
         review=tuple(note for _i, note in reader.strings(("review",), example="['check the date']")),
         located=located,
     )

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+
 import markdown
 import nh3
-
 
 ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS) - {"area", "map", "center", "nav", "header", "footer"}
 
@@ -34,10 +34,15 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 def sanitise(fragment: str) -> str:
     """HTML with only harmless tags and attributes left, and only web and mail links."""
-    return nh3.clean(fragment, tags=set(ALLOWED_TAGS), attributes=ALLOWED_ATTRIBUTES,
-                     allowed_classes=ALLOWED_CLASSES,
-                     url_schemes=set(URL_SCHEMES), link_rel="noopener noreferrer",
-                     strip_comments=True)
+    return nh3.clean(
+        fragment,
+        tags=set(ALLOWED_TAGS),
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=set(URL_SCHEMES),
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
 
 
 #: Elements the sanitiser removes that an author may have meant to work.
@@ -69,15 +74,24 @@ def removed_on_publishing(body: str) -> list[tuple[int, str]]:
             continue
         for offset, tag, source, attributes in _start_tags(raw):
             if tag in REMOVED_ELEMENTS:
-                found.add((at + offset, source[:1 + len(tag)]))
+                found.add((at + offset, source[: 1 + len(tag)]))
             for name, value in attributes:
                 if name.startswith("on") or _unsafe_url(name, value):
                     # The scheme as written; or, written with character references, the attribute.
-                    where = (None if name.startswith("on") else re.search(
-                        rf"(?<=\b{re.escape(name)})\s*=\s*[\"']?\s*[a-z][a-z0-9+.-]*\s*:", source, re.IGNORECASE)) \
-                        or re.search(rf"[\s/\"']{re.escape(name)}\s*=", source, re.IGNORECASE)
-                    found.add((at + offset + where.start(), where.group(0).lstrip("/\"' \t\n"))
-                              if where else (at + offset, f"{name}="))
+                    where = (
+                        None
+                        if name.startswith("on")
+                        else re.search(
+                            rf"(?<=\b{re.escape(name)})\s*=\s*[\"']?\s*[a-z][a-z0-9+.-]*\s*:",
+                            source,
+                            re.IGNORECASE,
+                        )
+                    ) or re.search(rf"[\s/\"']{re.escape(name)}\s*=", source, re.IGNORECASE)
+                    found.add(
+                        (at + offset + where.start(), where.group(0).lstrip("/\"' \t\n"))
+                        if where
+                        else (at + offset, f"{name}=")
+                    )
     # Markdown links and images: their destination is in the rendered HTML, as written.
     for _offset, _tag, _source, attributes in _start_tags(rendered):
         for name, value in attributes:

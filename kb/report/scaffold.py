@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from kb.util import characters
-from kb.report import yamlstrict
-from kb.util.atomic import write_text
-from kb.report.countries import country_problem
 from kb.errors import UsageError
-from kb.util.formats import formula_like
 from kb.project import Project
+from kb.report import yamlstrict
+from kb.report.countries import country_problem
 from kb.report.model import REPORT_TYPES, VISIBILITIES
+from kb.util import characters
+from kb.util.atomic import write_text
+from kb.util.formats import formula_like
 from kb.util.text import slugify
 
 BODY_TEMPLATE = """\
@@ -102,8 +102,11 @@ def validate(spec: NewReport) -> None:
         raise UsageError("the title is empty", hint="give --title 'Country: topic'")
     if formula_like(spec.title):
         # A headline never starts so; a copied spreadsheet cell does.
-        raise UsageError(f"the title starts with '{spec.title.strip()[:1]}', like a spreadsheet formula: "
-                         "probably pasted by accident", hint="retype the title, starting with a word")
+        raise UsageError(
+            f"the title starts with '{spec.title.strip()[:1]}', like a spreadsheet formula: "
+            "probably pasted by accident",
+            hint="retype the title, starting with a word",
+        )
     if not spec.countries:
         raise UsageError("no partner country given", hint="give --country KR (repeatable)")
     for code in spec.countries:

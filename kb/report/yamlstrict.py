@@ -16,8 +16,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from yaml.events import (AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent,
-                         SequenceStartEvent, StreamEndEvent)
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 try:  # libyaml's parser, in C: about ten times faster than PyYAML's pure-Python scanner
@@ -25,8 +32,8 @@ try:  # libyaml's parser, in C: about ten times faster than PyYAML's pure-Python
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _CParser = None
 
-from kb.util import characters
 from kb.errors import InputError
+from kb.util import characters
 
 #: Front matter and registry files above this size are refused before parsing.
 MAX_YAML_BYTES = 256 * 1024
@@ -52,7 +59,7 @@ class Located:
     quoted: set[Path_] = field(default_factory=set)
     #: Problems that do not stop reading (duplicate keys, merge keys): the first
     #: value is kept and the rest of the file is still checked.
-    problems: list["YamlProblem"] = field(default_factory=list)
+    problems: list[YamlProblem] = field(default_factory=list)
 
     def line_of(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Best position for ``path``: the key or value itself, else its nearest parent."""
@@ -70,8 +77,9 @@ class Located:
 class YamlProblem(InputError):
     """A YAML text that cannot be read; ``line`` and ``column`` are file positions."""
 
-    def __init__(self, message: str, *, line: int, column: int, hint: str | None = None,
-                 code: str = "yaml-syntax") -> None:
+    def __init__(
+        self, message: str, *, line: int, column: int, hint: str | None = None, code: str = "yaml-syntax"
+    ) -> None:
         super().__init__(message, line=line, hint=hint, code=code)
         self.column = column
 
@@ -88,16 +96,27 @@ class _Composer(yaml.SafeLoader):
     def compose_node(self, parent, index):  # type: ignore[override]
         event = self.peek_event()
         if isinstance(event, AliasEvent):
-            raise _Refused("YAML aliases (*name) are not allowed", event.start_mark,
-                           "write the value out in full", "yaml-alias")
+            raise _Refused(
+                "YAML aliases (*name) are not allowed",
+                event.start_mark,
+                "write the value out in full",
+                "yaml-alias",
+            )
         if isinstance(event, (ScalarEvent, SequenceStartEvent, MappingStartEvent)):
             if event.anchor is not None:
-                raise _Refused("YAML anchors (&name) are not allowed", event.start_mark,
-                               "write the value out in full", "yaml-alias")
+                raise _Refused(
+                    "YAML anchors (&name) are not allowed",
+                    event.start_mark,
+                    "write the value out in full",
+                    "yaml-alias",
+                )
             if event.tag not in (None, "!"):
-                raise _Refused(f"YAML tag {event.tag!r} is not allowed", event.start_mark,
-                               "remove the tag; values are plain text, lists and mappings",
-                               "yaml-tag")
+                raise _Refused(
+                    f"YAML tag {event.tag!r} is not allowed",
+                    event.start_mark,
+                    "remove the tag; values are plain text, lists and mappings",
+                    "yaml-tag",
+                )
         if self._depth > MAX_DEPTH:  # the same message and place as _build's own check
             raise _Refused(f"YAML nested deeper than {MAX_DEPTH} levels", event.start_mark, None, "too-deep")
         self._depth += 1
@@ -121,9 +140,13 @@ def load(text: str, *, line_offset: int = 0, max_bytes: int = MAX_YAML_BYTES) ->
     """
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
-        raise YamlProblem(f"YAML block is {size} bytes, over the {max_bytes}-byte limit",
-                          line=line_offset + 1, column=1,
-                          hint="keep long text in the Markdown body", code="too-large")
+        raise YamlProblem(
+            f"YAML block is {size} bytes, over the {max_bytes}-byte limit",
+            line=line_offset + 1,
+            column=1,
+            hint="keep long text in the Markdown body",
+            code="too-large",
+        )
     refused = _refused_characters(text, line_offset)
     if refused:  # read past them (as U+FFFD), so that every other problem is found too
         text = characters.FORBIDDEN.sub("\ufffd", text)
@@ -142,9 +165,15 @@ def _refused_characters(text: str, line_offset: int) -> list[YamlProblem]:
         if line != last_line:
             last_line = line
             column = match.start() - text.rfind("\n", 0, match.start())
-            found.append(YamlProblem(f"the YAML text contains {characters.describe(match.group(0))}",
-                                     line=line_offset + line + 1, column=column, hint=characters.HINT,
-                                     code="bad-text"))
+            found.append(
+                YamlProblem(
+                    f"the YAML text contains {characters.describe(match.group(0))}",
+                    line=line_offset + line + 1,
+                    column=column,
+                    hint=characters.HINT,
+                    code="bad-text",
+                )
+            )
     return found
 
 
@@ -154,9 +183,13 @@ def _load(text: str, line_offset: int) -> Located:
         for number, line_text in enumerate(text.splitlines(), start=1):
             stripped = line_text.lstrip(" ")
             if stripped.startswith("\t"):
-                raise YamlProblem("tab character used for indentation",
-                                  line=line_offset + number, column=len(line_text) - len(stripped) + 1,
-                                  hint="indent YAML with spaces only", code="yaml-tab")
+                raise YamlProblem(
+                    "tab character used for indentation",
+                    line=line_offset + number,
+                    column=len(line_text) - len(stripped) + 1,
+                    hint="indent YAML with spaces only",
+                    code="yaml-tab",
+                )
     if _CParser is not None:
         located = _fast_load(text, line_offset)
         if located is not None:
@@ -165,16 +198,21 @@ def _load(text: str, line_offset: int) -> Located:
     try:
         node = loader.get_single_node()
     except _Refused as refused:
-        raise YamlProblem(refused.message, line=line_offset + refused.mark.line + 1,
-                          column=refused.mark.column + 1, hint=refused.hint,
-                          code=refused.code) from None
+        raise YamlProblem(
+            refused.message,
+            line=line_offset + refused.mark.line + 1,
+            column=refused.mark.column + 1,
+            hint=refused.hint,
+            code=refused.code,
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = line_offset + (mark.line + 1 if mark else 1)
         column = mark.column + 1 if mark else 1
         problem = exc.problem or "invalid YAML"
-        raise YamlProblem(f"YAML syntax: {problem}", line=line, column=column,
-                          hint=_syntax_hint(problem)) from None
+        raise YamlProblem(
+            f"YAML syntax: {problem}", line=line, column=column, hint=_syntax_hint(problem)
+        ) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML syntax: {exc}", line=line_offset + 1, column=1) from None
     finally:
@@ -205,7 +243,7 @@ def _fast_load(text: str, line_offset: int) -> Located | None:
         return None
     try:
         parser = _CParser(text)
-    except Exception:  # noqa: BLE001 - e.g. lone surrogates that cannot be encoded for libyaml
+    except Exception:
         return None
     try:
         parser.get_event()  # stream start
@@ -218,15 +256,18 @@ def _fast_load(text: str, line_offset: int) -> Located | None:
         if not parser.check_event(StreamEndEvent):
             return None
         return located
-    except Exception:  # noqa: BLE001 - any problem at all: the reference path decides
+    except Exception:
         return None
     finally:
         parser.dispose()
 
 
 def _plain_event(event) -> None:
-    if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None \
-            or getattr(event, "tag", None) not in (None, "!"):
+    if (
+        isinstance(event, AliasEvent)
+        or getattr(event, "anchor", None) is not None
+        or getattr(event, "tag", None) not in (None, "!")
+    ):
         raise _Fallback
 
 
@@ -265,17 +306,28 @@ def _from_events(parser, located: Located, line_offset: int, text: str) -> Any:
             mark = event.start_mark
             line, column = mark.line + 1 + line_offset, mark.column + 1
             if key == "<<" and not event.style:
-                located.problems.append(YamlProblem(
-                    "YAML merge keys (<<) are not allowed", line=line, column=column,
-                    hint="write the keys out in full", code="yaml-merge"))
+                located.problems.append(
+                    YamlProblem(
+                        "YAML merge keys (<<) are not allowed",
+                        line=line,
+                        column=column,
+                        hint="write the keys out in full",
+                        code="yaml-merge",
+                    )
+                )
                 _skip(parser)
                 continue
             if key in top[0]:
                 first = key_pos[top[1] + (key,)][0]
-                located.problems.append(YamlProblem(
-                    f"duplicate key '{key}' (first given on line {first})",
-                    line=line, column=column,
-                    hint="only the first is used: merge the two into one", code="duplicate-key"))
+                located.problems.append(
+                    YamlProblem(
+                        f"duplicate key '{key}' (first given on line {first})",
+                        line=line,
+                        column=column,
+                        hint="only the first is used: merge the two into one",
+                        code="duplicate-key",
+                    )
+                )
                 _skip(parser)
                 continue
             key_pos[top[1] + (key,)] = (line, column)
@@ -327,8 +379,9 @@ def _skip(parser) -> None:
     while True:
         event = parser.get_event()
         _plain_event(event)
-        if isinstance(event, ScalarEvent) and (event.style in ("|", ">") or
-                                               (not event.style and "?" in event.value)):
+        if isinstance(event, ScalarEvent) and (
+            event.style in ("|", ">") or (not event.style and "?" in event.value)
+        ):
             raise _Fallback
         if isinstance(event, (SequenceStartEvent, MappingStartEvent)):
             level += 1
@@ -354,9 +407,12 @@ def _pos(node, line_offset: int) -> tuple[int, int]:
 
 def _build(node, path: Path_, located: Located, line_offset: int, depth: int) -> Any:
     if depth > MAX_DEPTH:
-        raise YamlProblem(f"YAML nested deeper than {MAX_DEPTH} levels",
-                          line=_pos(node, line_offset)[0], column=_pos(node, line_offset)[1],
-                          code="too-deep")
+        raise YamlProblem(
+            f"YAML nested deeper than {MAX_DEPTH} levels",
+            line=_pos(node, line_offset)[0],
+            column=_pos(node, line_offset)[1],
+            code="too-deep",
+        )
     located.value_pos[path] = _pos(node, line_offset)
     if isinstance(node, ScalarNode):
         if node.style is None and node.value in _NULLS:
@@ -365,8 +421,9 @@ def _build(node, path: Path_, located: Located, line_offset: int, depth: int) ->
             located.quoted.add(path)
         return node.value
     if isinstance(node, SequenceNode):
-        return [_build(item, path + (i,), located, line_offset, depth + 1)
-                for i, item in enumerate(node.value)]
+        return [
+            _build(item, path + (i,), located, line_offset, depth + 1) for i, item in enumerate(node.value)
+        ]
     if isinstance(node, MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -376,16 +433,27 @@ def _build(node, path: Path_, located: Located, line_offset: int, depth: int) ->
             key = key_node.value
             line, column = _pos(key_node, line_offset)
             if key == "<<" and key_node.style is None:
-                located.problems.append(YamlProblem(
-                    "YAML merge keys (<<) are not allowed", line=line, column=column,
-                    hint="write the keys out in full", code="yaml-merge"))
+                located.problems.append(
+                    YamlProblem(
+                        "YAML merge keys (<<) are not allowed",
+                        line=line,
+                        column=column,
+                        hint="write the keys out in full",
+                        code="yaml-merge",
+                    )
+                )
                 continue
             if key in result:
                 first = located.key_pos[path + (key,)][0]
-                located.problems.append(YamlProblem(
-                    f"duplicate key '{key}' (first given on line {first})",
-                    line=line, column=column,
-                    hint="only the first is used: merge the two into one", code="duplicate-key"))
+                located.problems.append(
+                    YamlProblem(
+                        f"duplicate key '{key}' (first given on line {first})",
+                        line=line,
+                        column=column,
+                        hint="only the first is used: merge the two into one",
+                        code="duplicate-key",
+                    )
+                )
                 continue
             located.key_pos[path + (key,)] = (line, column)
             result[key] = _build(value_node, path + (key,), located, line_offset, depth + 1)
@@ -399,5 +467,4 @@ def dump(data: Any) -> str:
     Strings that PyYAML's own resolver would read as another type are quoted
     (its default), so other tools reading our files see the same values.
     """
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False,
-                          width=100)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.errors import UsageError
-from kb.registry.filters import EntityTable, Filters, Resolved, resolve_filters
 from kb.project import Project
+from kb.registry.filters import EntityTable, Filters, Resolved, resolve_filters
 from kb.search.rewrite import check_query, corrected, expand_entities, spell_words
 
 SORTS = ("relevance", "date")
@@ -26,8 +26,8 @@ FACET_NAMES = {"sectors": "sectors", "countries": "countries", "ministries": "mi
 class SearchRequest:
     query: str = ""
     filters: Filters = field(default_factory=Filters)
-    sort: str | None = None      # None: relevance with a query, newest first without
-    limit: int | None = 20       # None or 0: every result
+    sort: str | None = None  # None: relevance with a query, newest first without
+    limit: int | None = 20  # None or 0: every result
     include_internal: bool = False
 
 
@@ -45,9 +45,18 @@ class Hit:
     tags: dict[str, list[str]]
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "title": self.title, "date": self.date, "countries": self.countries,
-                "type": self.type, "visibility": self.visibility, "path": self.path, "score": self.score,
-                "snippet": self.snippet, **self.tags}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date,
+            "countries": self.countries,
+            "type": self.type,
+            "visibility": self.visibility,
+            "path": self.path,
+            "score": self.score,
+            "snippet": self.snippet,
+            **self.tags,
+        }
 
 
 @dataclass
@@ -101,8 +110,15 @@ class Searcher:
     ``close()`` it (or use it in a ``with`` block) when done.
     """
 
-    def __init__(self, project: Project, *, index_dir: str | Path | None = None, update: bool = True,
-                 progress=None, wait: float = 30.0):
+    def __init__(
+        self,
+        project: Project,
+        *,
+        index_dir: str | Path | None = None,
+        update: bool = True,
+        progress=None,
+        wait: float = 30.0,
+    ):
         from kb.search.update import store_for
 
         self.project = project
@@ -130,11 +146,16 @@ class Searcher:
         The next result carries what the update did (``index_update``) and, when the
         index could not be updated, a note saying so.
         """
-        from kb.search.update import fresh_generation
         from kb.search.store import GenerationGone
+        from kb.search.update import fresh_generation
 
-        fresh = fresh_generation(self.project, index_dir=self._index_dir, progress=self._progress,
-                                 update=self._update, wait=self._wait)
+        fresh = fresh_generation(
+            self.project,
+            index_dir=self._index_dir,
+            progress=self._progress,
+            update=self._update,
+            wait=self._wait,
+        )
         try:
             self._follow(fresh.generation)
         except GenerationGone:
@@ -164,15 +185,15 @@ class Searcher:
     def close(self) -> None:
         self._drop()
 
-    def __enter__(self) -> "Searcher":
+    def __enter__(self) -> Searcher:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
     def _follow(self, generation: Path) -> None:
-        from kb.search.store import read_entities
         from kb.search.matching import OpenIndex
+        from kb.search.store import read_entities
 
         if self._open is not None and self._open.generation == generation:
             return
@@ -205,16 +226,33 @@ class Searcher:
         if resolved.types:
             filters["type"] = resolved.types
         expanded, names = expand_entities(text, table)
-        spec = QuerySpec(text=expanded, filters=filters, start=resolved.start, end=resolved.end,
-                         view="staff" if request.include_internal else "public", sort=sort,
-                         limit=request.limit or None,
-                         spell_words=tuple(w for w in spell_words(text) if w.lower() not in names))
+        spec = QuerySpec(
+            text=expanded,
+            filters=filters,
+            start=resolved.start,
+            end=resolved.end,
+            view="staff" if request.include_internal else "public",
+            sort=sort,
+            limit=request.limit or None,
+            spell_words=tuple(w for w in spell_words(text) if w.lower() not in names),
+        )
         raw = self._open.run(spec)
         hits = [_hit(h.fields, h.snippet, h.score) for h in raw.hits]
-        facets = {FACET_NAMES[name]: _facet(name, counts, self._labels) for name, counts in raw.facets.items()}
+        facets = {
+            FACET_NAMES[name]: _facet(name, counts, self._labels) for name, counts in raw.facets.items()
+        }
         update_note, self._update_note = self._update_note, None
-        return SearchResult(request, resolved, sort, raw.total, hits, facets,
-                            corrected(request.query or "", raw.suggestions), list(self._notes), update_note)
+        return SearchResult(
+            request,
+            resolved,
+            sort,
+            raw.total,
+            hits,
+            facets,
+            corrected(request.query or "", raw.suggestions),
+            list(self._notes),
+            update_note,
+        )
 
 
 def _checked(request: SearchRequest) -> tuple[str, str]:
@@ -228,8 +266,15 @@ def _checked(request: SearchRequest) -> tuple[str, str]:
     return text, sort
 
 
-def search(project: Project, request: SearchRequest, *, index_dir: str | Path | None = None,
-           progress=None, update: bool = True, wait: float = 30.0) -> SearchResult:
+def search(
+    project: Project,
+    request: SearchRequest,
+    *,
+    index_dir: str | Path | None = None,
+    progress=None,
+    update: bool = True,
+    wait: float = 30.0,
+) -> SearchResult:
     """Run ``request`` on the index, building or updating it first if reports changed.
 
     One search; for many, open a :class:`Searcher` once.
@@ -246,11 +291,18 @@ def _split(value: str | None) -> list[str]:
 def _hit(stored: dict, snippet: str, score: float | None) -> Hit:
     day = stored.get("date")
     return Hit(
-        id=stored["key"], title=stored.get("title", ""),
-        date=day.date().isoformat() if day else "", countries=_split(stored.get("countries")),
-        type=stored.get("type", ""), visibility=stored.get("visibility", ""), path=stored.get("path", ""),
-        snippet=snippet, score=score,
-        tags={name: _split(stored.get(name)) for name in ("sectors", "ministries", "organisations", "projects")},
+        id=stored["key"],
+        title=stored.get("title", ""),
+        date=day.date().isoformat() if day else "",
+        countries=_split(stored.get("countries")),
+        type=stored.get("type", ""),
+        visibility=stored.get("visibility", ""),
+        path=stored.get("path", ""),
+        snippet=snippet,
+        score=score,
+        tags={
+            name: _split(stored.get(name)) for name in ("sectors", "ministries", "organisations", "projects")
+        },
     )
 
 
@@ -282,8 +334,21 @@ def _facet(name: str, counts: dict[str, int], labels: _Labels) -> list[FacetValu
     return sorted(values, key=lambda f: (-f.count, f.value))
 
 
-SEARCH_COLUMNS = ["id", "title", "date", "countries", "type", "visibility", "path", "score", "snippet",
-                  "sectors", "ministries", "organisations", "projects"]
+SEARCH_COLUMNS = [
+    "id",
+    "title",
+    "date",
+    "countries",
+    "type",
+    "visibility",
+    "path",
+    "score",
+    "snippet",
+    "sectors",
+    "ministries",
+    "organisations",
+    "projects",
+]
 _MARK = re.compile(r"\*\*(.+?)\*\*")
 
 
@@ -297,14 +362,18 @@ def render_text(result: SearchResult, *, emphasise=None, width: int | None = Non
 
     lines: list[str] = []
     if result.hits:
-        rows = [{"date": h.date, "title": h.title, "countries": " ".join(h.countries), "path": h.path}
-                for h in result.hits]
+        rows = [
+            {"date": h.date, "title": h.title, "countries": " ".join(h.countries), "path": h.path}
+            for h in result.hits
+        ]
         table = render_table(rows, ["date", "title", "countries", "path"], max_width=width).split("\n")
         lines.extend(table[:2])
         for hit, row_line in zip(result.hits, table[2:]):
             lines.append(row_line)
             if hit.snippet:
-                snippet = _MARK.sub(lambda m: emphasise(m.group(1)), hit.snippet) if emphasise else hit.snippet
+                snippet = (
+                    _MARK.sub(lambda m: emphasise(m.group(1)), hit.snippet) if emphasise else hit.snippet
+                )
                 lines.append(" " * 12 + snippet)
     order = "by relevance" if result.sort == "relevance" else "newest first"
     shown = f", showing {len(result.hits)}" if len(result.hits) < result.total else ""

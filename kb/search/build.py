@@ -22,19 +22,19 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.checks.knowledgebase import report_stub, shown_paths
 from kb.checks.rules import Checker
 from kb.errors import KbError
-from kb.search.engine import create_index, join_parts
-from kb.search.documents import report_document
-from kb.search.store import FileEntry, file_key, sha256_file
-from kb.checks.knowledgebase import report_stub, shown_paths
-from kb.util.workers import can_fork, collector_paused, cpus_available
 from kb.problems import Problem
 from kb.project import Project
-from kb.registry.model import Registry
 from kb.registry.loading import project_registry
+from kb.registry.model import Registry
 from kb.report.model import Parsed
 from kb.report.parse import parse_report
+from kb.search.documents import report_document
+from kb.search.engine import create_index, join_parts
+from kb.search.store import FileEntry, file_key, sha256_file
+from kb.util.workers import can_fork, collector_paused, cpus_available
 
 #: From this many report files a full build is shared among worker processes.
 PARALLEL_FROM = 2000
@@ -86,11 +86,22 @@ def build_in_parts(project: Project, folder: Path, scanned: dict, workers: int) 
         context = multiprocessing.get_context("fork")
         try:
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                results = list(pool.map(_build_part, [project] * workers, [checker] * workers,
-                                        [registry] * workers, shares, parts, [known] * workers))
+                results = list(
+                    pool.map(
+                        _build_part,
+                        [project] * workers,
+                        [checker] * workers,
+                        [registry] * workers,
+                        shares,
+                        parts,
+                        [known] * workers,
+                    )
+                )
         except BrokenProcessPool:
-            raise KbError("an indexing worker process stopped before it finished (killed, or out of memory?)",
-                          hint="the index in use is unchanged; run 'kb index' again") from None
+            raise KbError(
+                "an indexing worker process stopped before it finished (killed, or out of memory?)",
+                hint="the index in use is unchanged; run 'kb index' again",
+            ) from None
         # Back into the order of the files, which decides which of two reports with one id
         # is "first", as in kb.checks.knowledgebase.load.
         outcomes: list[Outcome] = [None] * len(files)  # type: ignore[list-item]
@@ -110,8 +121,14 @@ def build_in_parts(project: Project, folder: Path, scanned: dict, workers: int) 
                     skipped.append(o.parsed.shown)
                 continue
             ok = report is not None and report.shown not in bad
-            files_seen[o.key] = FileEntry(stat[1], stat[2], o.sha, report.id if report else None,
-                                          report.supersedes if report else None, ok)
+            files_seen[o.key] = FileEntry(
+                stat[1],
+                stat[2],
+                o.sha,
+                report.id if report else None,
+                report.supersedes if report else None,
+                ok,
+            )
             if ok:
                 usable.append(o.key)
                 countries.extend(o.countries)
@@ -123,8 +140,14 @@ def build_in_parts(project: Project, folder: Path, scanned: dict, workers: int) 
     return Built(files_seen, usable, skipped, countries, documents, registry)
 
 
-def _build_part(project: Project, checker: Checker, registry: Registry, paths: list[Path], part: Path,
-                known: frozenset[str]) -> list[Outcome]:
+def _build_part(
+    project: Project,
+    checker: Checker,
+    registry: Registry,
+    paths: list[Path],
+    part: Path,
+    known: frozenset[str],
+) -> list[Outcome]:
     """In a worker: parse and check ``paths``, index the reports with no error of their own into
     a new index in ``part``, and send back stubs."""
     outcomes: list[Outcome] = []
@@ -142,8 +165,11 @@ def _build_part(project: Project, checker: Checker, registry: Registry, paths: l
                     pass
             report = parsed.report
             own = checker.check_report(report) if report is not None else []
-            indexed = (report is not None and sha is not None
-                       and not any(p.level == "error" for p in (*parsed.problems, *own)))
+            indexed = (
+                report is not None
+                and sha is not None
+                and not any(p.level == "error" for p in (*parsed.problems, *own))
+            )
             if indexed:
                 reports.append((key, report))
             countries = report.countries if report is not None else ()
@@ -154,4 +180,3 @@ def _build_part(project: Project, checker: Checker, registry: Registry, paths: l
         reports.sort(key=lambda item: item[0])
         create_index(part, (report_document(report, registry, key) for key, report in reports))
     return outcomes
-

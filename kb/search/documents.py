@@ -8,8 +8,9 @@ read (see :mod:`kb.search.engine`). No Whoosh here: documents are plain dicts.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from kb.report.comments import replace_comments
 
@@ -31,7 +32,7 @@ def _internal_sections(body: str) -> str:
     return split_body(body)[1]
 
 
-def _lineage(view: "Report", registry: "Registry") -> list[str]:
+def _lineage(view: Report, registry: Registry) -> list[str]:
     found: list[str] = []
     for entity_id in view.entity_ids():
         for other in registry.lineage(entity_id) or [entity_id]:
@@ -40,47 +41,67 @@ def _lineage(view: "Report", registry: "Registry") -> list[str]:
     return found
 
 
-def _text(view: "Report") -> dict[str, str]:
+def _text(view: Report) -> dict[str, str]:
     body = _clean(view.body)
     if view.internal_notes:
         body += "\n\n" + view.internal_notes
-    people = [" ".join(filter(None, (p.name, p.role, p.organisation))) for p in (*view.authors, *view.visitors)]
+    people = [
+        " ".join(filter(None, (p.name, p.role, p.organisation))) for p in (*view.authors, *view.visitors)
+    ]
     return {
         "body": body,
-        "opportunities": "\n".join(" ".join(filter(None, (o.id, o.title, o.next_step, o.description)))
-                                   for o in view.opportunities),
+        "opportunities": "\n".join(
+            " ".join(filter(None, (o.id, o.title, o.next_step, o.description))) for o in view.opportunities
+        ),
         "targets": "\n".join(f"{t.id} {t.what}" for t in view.targets),
         "authors": "\n".join(people),
     }
 
 
-def report_document(report: "Report", registry: "Registry", key: str) -> dict:
+def report_document(report: Report, registry: Registry, key: str) -> dict:
     """The index document of one report (see the module docstring for the public/private split)."""
     from kb.report.public import redact
 
     full = _text(report)
     document = {
-        "key": report.id, "path": key, "visibility": report.visibility, "title": report.title,
-        "summary": report.summary or "", "date": datetime(report.date.year, report.date.month, report.date.day),
-        "year": str(report.date.year), "countries": " ".join(report.countries),
+        "key": report.id,
+        "path": key,
+        "visibility": report.visibility,
+        "title": report.title,
+        "summary": report.summary or "",
+        "date": datetime(report.date.year, report.date.month, report.date.day),
+        "year": str(report.date.year),
+        "countries": " ".join(report.countries),
         **{name: " ".join(report.tags.get(name, ())) for name in TAG_FIELDS},
-        "type": report.type, "content_hash": report.content_hash,
+        "type": report.type,
+        "content_hash": report.content_hash,
     }
     if not report.is_public:
-        return {**document, **full, "opportunity_ids": " ".join(o.id for o in report.opportunities),
-                "entities": " ".join(_lineage(report, registry))}
+        return {
+            **document,
+            **full,
+            "opportunity_ids": " ".join(o.id for o in report.opportunities),
+            "entities": " ".join(_lineage(report, registry)),
+        }
     public = redact(report)
     shown = _text(public)
     entities = _lineage(public, registry)
     # Whatever redaction removed, as plain text for staff searches and snippets.
     hidden = [_clean(_internal_sections(report.body)), report.internal_notes or ""]
-    hidden += [" ".join(filter(None, (o.id, o.title, o.next_step, o.description)))
-               for o in report.opportunities if o.internal]
+    hidden += [
+        " ".join(filter(None, (o.id, o.title, o.next_step, o.description)))
+        for o in report.opportunities
+        if o.internal
+    ]
     hidden += [f"{t.id} {t.what}" for t in report.targets if t.internal]
-    hidden += [" ".join(filter(None, (p.name, p.role, p.organisation)))
-               for p in (*report.authors, *report.visitors) if p.internal]
+    hidden += [
+        " ".join(filter(None, (p.name, p.role, p.organisation)))
+        for p in (*report.authors, *report.visitors)
+        if p.internal
+    ]
     return {
-        **document, **shown,
+        **document,
+        **shown,
         "opportunity_ids": " ".join(o.id for o in public.opportunities),
         "private_opportunity_ids": " ".join(o.id for o in report.opportunities if o.internal),
         "entities": " ".join(entities),
@@ -89,7 +110,7 @@ def report_document(report: "Report", registry: "Registry", key: str) -> dict:
     }
 
 
-def entity_snapshot(registry: "Registry", country_codes: Iterable[str], previous: dict | None = None) -> dict:
+def entity_snapshot(registry: Registry, country_codes: Iterable[str], previous: dict | None = None) -> dict:
     """What a search needs of the registry, so that it does not have to read the YAML files;
     ``country_codes`` are those of the indexed reports (repeats allowed)."""
     from kb.report.countries import country_name
@@ -100,9 +121,17 @@ def entity_snapshot(registry: "Registry", country_codes: Iterable[str], previous
         if code not in countries:
             countries[code] = country_name(code) or code
     return {
-        "entities": {e.id: {"name": e.name, "kind": e.kind, "list": e.tag_list, "label": e.label,
-                            "names": list(e.names()), "lineage": registry.lineage(e.id) or [e.id]}
-                     for e in registry.entities.values()},
+        "entities": {
+            e.id: {
+                "name": e.name,
+                "kind": e.kind,
+                "list": e.tag_list,
+                "label": e.label,
+                "names": list(e.names()),
+                "lineage": registry.lineage(e.id) or [e.id],
+            }
+            for e in registry.entities.values()
+        },
         "report_types": list(REPORT_TYPES),
         "countries": dict(sorted(countries.items())),
     }

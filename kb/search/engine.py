@@ -27,8 +27,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from whoosh import fields as wf
 from whoosh import index as wi
@@ -44,17 +44,35 @@ SCHEMA_VERSION = 4
 TEXT_FIELDS = ("title", "summary", "body", "opportunities", "targets", "authors")
 FIELD_BOOSTS = {"title": 3.0, "summary": 1.5, "opportunities": 1.2, "targets": 1.2}
 #: Staff searches also read these twins of public fields (internal parts of public reports).
-PRIVATE_TWINS = {"body": "private", "entities": "private_entities",
-                 "opportunity_ids": "private_opportunity_ids"}
+PRIVATE_TWINS = {
+    "body": "private",
+    "entities": "private_entities",
+    "opportunity_ids": "private_opportunity_ids",
+}
 #: Field names a query may use (``sector:energy``), singular and plural, to the schema field.
 QUERY_FIELDS = {
-    **{name: name for name in (*TEXT_FIELDS, "countries", *TAG_FIELDS, "type", "year", "date",
-                               "entities", "visibility")},
-    "country": "countries", "ministry": "ministries", "organisation": "organisations",
-    "organization": "organisations", "organizations": "organisations", "sector": "sectors",
-    "project": "projects", "event": "events", "person": "people", "opportunity": "opportunity_ids",
-    "target": "targets", "entity": "entities", "id": "key", "report": "key", "author": "authors",
-    "visitor": "authors", "visitors": "authors", "text": "body",
+    **{
+        name: name
+        for name in (*TEXT_FIELDS, "countries", *TAG_FIELDS, "type", "year", "date", "entities", "visibility")
+    },
+    "country": "countries",
+    "ministry": "ministries",
+    "organisation": "organisations",
+    "organization": "organisations",
+    "organizations": "organisations",
+    "sector": "sectors",
+    "project": "projects",
+    "event": "events",
+    "person": "people",
+    "opportunity": "opportunity_ids",
+    "target": "targets",
+    "entity": "entities",
+    "id": "key",
+    "report": "key",
+    "author": "authors",
+    "visitor": "authors",
+    "visitors": "authors",
+    "text": "body",
 }
 FACETS = ("sectors", "countries", "ministries", "year")
 #: Megabytes of postings a writer keeps in memory before it spills them to disk.
@@ -149,8 +167,9 @@ class _LengthsOnce:
         lengths = self._lengths.get(fieldname)
         if lengths is None:
             read = self._reader.doc_field_length
-            lengths = self._lengths[fieldname] = [read(number, fieldname, default)
-                                                  for number in range(self._reader.doc_count_all())]
+            lengths = self._lengths[fieldname] = [
+                read(number, fieldname, default) for number in range(self._reader.doc_count_all())
+            ]
         return lengths[docnum]
 
     def __getattr__(self, name: str):

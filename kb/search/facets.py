@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kb.util.atomic import write_text
 from kb.errors import KbError
 from kb.search.store import FACET_CACHE
+from kb.util.atomic import write_text
 
 Masks = dict[str, dict[str, int]]
 
@@ -26,16 +26,25 @@ def load_masks(generation: Path, key: list, facets: tuple[str, ...]) -> Masks | 
         saved = json.loads((generation / FACET_CACHE).read_text(encoding="utf-8"))
         if saved["key"] != key or sorted(saved["masks"]) != sorted(facets):
             return None
-        return {name: {value: int(mask, 16) for value, mask in values.items()}
-                for name, values in saved["masks"].items()}
+        return {
+            name: {value: int(mask, 16) for value, mask in values.items()}
+            for name, values in saved["masks"].items()
+        }
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
 def save_masks(generation: Path, key: list, masks: Masks) -> None:
     """Save ``masks`` for the next process; quietly not, where the index cannot be written."""
-    text = json.dumps({"key": key, "masks": {name: {value: format(mask, "x") for value, mask in values.items()}
-                                             for name, values in masks.items()}})
+    text = json.dumps(
+        {
+            "key": key,
+            "masks": {
+                name: {value: format(mask, "x") for value, mask in values.items()}
+                for name, values in masks.items()
+            },
+        }
+    )
     try:
         write_text(generation / FACET_CACHE, text, overwrite=True)
     except (OSError, KbError):

@@ -19,21 +19,23 @@ from __future__ import annotations
 import heapq
 import re
 from collections import OrderedDict
-from operator import itemgetter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 from pathlib import Path
 
-from whoosh import index as wi, qparser, query as wq, sorting
+from whoosh import index as wi
+from whoosh import qparser, sorting
+from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import TermNotFound
 
-from kb.search.facets import load_masks, save_masks
 from kb.search.engine import FACETS
-from kb.search.store import GenerationGone
+from kb.search.facets import load_masks, save_masks
 from kb.search.parse import make_parser, parse_with
 from kb.search.snippets import Snippets
 from kb.search.spelling import spelling_suggestions
+from kb.search.store import GenerationGone
 
 #: Up to this many matches, the first search of an open index counts facets from the stored
 #: fields (about 80 microseconds a match) rather than build the facet bitmasks (about 150 ms at
@@ -105,7 +107,7 @@ class OpenIndex:
     def close(self) -> None:
         self.searcher.close()
 
-    def __enter__(self) -> "OpenIndex":
+    def __enter__(self) -> OpenIndex:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -138,13 +140,21 @@ class OpenIndex:
         if by_date:
             rank = self._date_rank()
             order = sorted(matched, key=rank.__getitem__)
-            top = [(docnum, None) for docnum in (order[:spec.limit] if spec.limit else order)]
+            top = [(docnum, None) for docnum in (order[: spec.limit] if spec.limit else order)]
         else:
             top = _best(matched, spec.limit)
         snippet_fields = ("body", "private", "summary") if staff else ("body", "summary")
-        words = {name: frozenset(self.schema[name].from_bytes(term)
-                                 for _name, term in q.existing_terms(self.reader, fieldname=name, expand=True))
-                 for name in snippet_fields} if text else {}
+        words = (
+            {
+                name: frozenset(
+                    self.schema[name].from_bytes(term)
+                    for _name, term in q.existing_terms(self.reader, fieldname=name, expand=True)
+                )
+                for name in snippet_fields
+            }
+            if text
+            else {}
+        )
         hits = []
         for docnum, score in top:
             stored = searcher.stored_fields(docnum)
@@ -175,7 +185,11 @@ class OpenIndex:
         in its last bits, never in the four decimals shown. The bitmask (bit n:
         document n) is what facets are counted from.
         """
-        if isinstance(q, (wq.And, wq.Or)) and len(q.subqueries) == 1 and not isinstance(q.subqueries[0], wq.Not):
+        if (
+            isinstance(q, (wq.And, wq.Or))
+            and len(q.subqueries) == 1
+            and not isinstance(q.subqueries[0], wq.Not)
+        ):
             return self._matches(q.subqueries[0], scored)  # as Whoosh: the part alone, boost and all
         if isinstance(q, wq.And) and q.subqueries:
             positive = [sub for sub in q.subqueries if not isinstance(sub, wq.Not)]
@@ -197,7 +211,9 @@ class OpenIndex:
                 small, large = sorted(parts, key=len)
                 if not scored:
                     return dict.fromkeys([d for d in small if d in large], 0.0), mask
-                return _boosted({d: score + large[d] for d, score in small.items() if d in large}, q.boost), mask
+                return _boosted(
+                    {d: score + large[d] for d, score in small.items() if d in large}, q.boost
+                ), mask
             if len(parts) == 1:
                 docs = parts[0].keys() - set().union(*excluded)
             else:
@@ -224,8 +240,13 @@ class OpenIndex:
                 extra = sum(self._constant(sub) for sub in negative)
                 out = {d: score + extra for d, score in out.items()}
             return _boosted(out, q.boost), mask
-        if isinstance(q, wq.Or) and q.subqueries and not q.scale and not q.minmatch \
-                and not any(isinstance(sub, wq.Not) for sub in q.subqueries):
+        if (
+            isinstance(q, wq.Or)
+            and q.subqueries
+            and not q.scale
+            and not q.minmatch
+            and not any(isinstance(sub, wq.Not) for sub in q.subqueries)
+        ):
             if not any(isinstance(sub, wq.CompoundQuery) for sub in q.subqueries):
                 return self._leaf(q)  # a word in every text field: kept as a whole, like a term
             out, mask = self._union([self._matches(sub, scored) for sub in q.subqueries])
@@ -294,8 +315,11 @@ class OpenIndex:
                 order = sorted(range(len(dates)), key=keys.__getitem__)
                 order.sort(key=dates.__getitem__, reverse=True)  # stable: same date, by id
             else:
-                everything = self.searcher.search(wq.Every(), limit=None, sortedby=[
-                    sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("key")])
+                everything = self.searcher.search(
+                    wq.Every(),
+                    limit=None,
+                    sortedby=[sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("key")],
+                )
                 order = [docnum for _key, docnum in everything.top_n]
             self._rank = {docnum: place for place, docnum in enumerate(order)}
         return self._rank
@@ -335,9 +359,12 @@ class OpenIndex:
             if self._facet_masks is None:
                 size = self.reader.doc_count_all()
                 self._facet_masks = {
-                    name: {term.decode("utf-8"): _mask(self.term_docs(name, term), size)
-                           for term in self.reader.lexicon(name)}
-                    for name in FACETS}
+                    name: {
+                        term.decode("utf-8"): _mask(self.term_docs(name, term), size)
+                        for term in self.reader.lexicon(name)
+                    }
+                    for name in FACETS
+                }
                 save_masks(self.generation, self._cache_key(), self._facet_masks)
         return self._facet_masks
 
@@ -397,7 +424,7 @@ def _block_ids(matcher) -> list:
     while matcher.is_active():
         if matcher._ids is None:
             matcher._read_ids()
-        ids.extend(matcher._ids[matcher._i:])
+        ids.extend(matcher._ids[matcher._i :])
         matcher._next_block()
     return ids
 

@@ -3,7 +3,8 @@ the private twins staff searches also read (see :mod:`kb.search.engine`)."""
 
 from __future__ import annotations
 
-from whoosh import qparser, query as wq
+from whoosh import qparser
+from whoosh import query as wq
 from whoosh.qparser import syntax
 
 from kb.errors import UsageError
@@ -33,7 +34,7 @@ def parse_with(qp: qparser.QueryParser, text: str, staff: bool = False):
         q = (nodes.query(qp) or wq.NullQuery).normalize()
     except UsageError:
         raise
-    except Exception:  # noqa: BLE001 - Whoosh raises bare errors on odd input; their text means nothing to users
+    except Exception:
         raise UsageError("cannot read the query", hint=hint) from None
     return _with_private(q) if staff else q
 

@@ -35,11 +35,15 @@ def check_query(text: str) -> str:
     from kb.search.engine import QUERY_FIELDS
 
     if text.count('"') % 2:
-        raise UsageError("unbalanced quotes in the query",
-                         hint='close the phrase with a second ", or remove the quote')
+        raise UsageError(
+            "unbalanced quotes in the query", hint='close the phrase with a second ", or remove the quote'
+        )
     bare = _outside_quotes(text)
-    for opening, closing, name in (("(", ")", "brackets"), ("[", "]", "square brackets"),
-                                   ("{", "}", "curly brackets")):
+    for opening, closing, name in (
+        ("(", ")", "brackets"),
+        ("[", "]", "square brackets"),
+        ("{", "}", "curly brackets"),
+    ):
         depth = deepest = 0
         for char in bare:
             depth += (char == opening) - (char == closing)
@@ -49,12 +53,16 @@ def check_query(text: str) -> str:
         if depth:
             raise UsageError(f"unbalanced {name} in the query", hint=f"each {opening} needs a {closing}")
         if deepest > MAX_QUERY_DEPTH:
-            raise UsageError(f"{name} nested {deepest} deep in the query; at most {MAX_QUERY_DEPTH} are allowed",
-                             hint="remove the brackets that group nothing")
+            raise UsageError(
+                f"{name} nested {deepest} deep in the query; at most {MAX_QUERY_DEPTH} are allowed",
+                hint="remove the brackets that group nothing",
+            )
     double = _DOUBLE_NOT.search(bare)
     if double:
-        raise UsageError(f"two NOTs in a row in the query ('{double.group(0)[:30]}')",
-                         hint="NOT NOT x means x: remove both, or put a word between them")
+        raise UsageError(
+            f"two NOTs in a row in the query ('{double.group(0)[:30]}')",
+            hint="NOT NOT x means x: remove both, or put a word between them",
+        )
     fixed = []
     last = 0
     for match in _FIELD.finditer(bare):
@@ -90,8 +98,10 @@ def _check_date_clause(clause: str, value: str) -> None:
         try:
             parse_fuzzy(part.strip())
         except DateProblem as exc:
-            raise UsageError(f"bad date in '{clause}': {exc}",
-                             hint="write date:2014, date:2014-07 or date:[2014 TO 2016-06]") from None
+            raise UsageError(
+                f"bad date in '{clause}': {exc}",
+                hint="write date:2014, date:2014-07 or date:[2014 TO 2016-06]",
+            ) from None
 
 
 def spell_words(text: str) -> list[str]:
@@ -110,8 +120,10 @@ def spell_words(text: str) -> list[str]:
     return words
 
 
-_TOKEN = re.compile(r"""(?P<field>\w+:(?:"[^"]*"|\([^)]*\)|\[[^\]]*\]|\{[^}]*\}|[^\s()]+))"""
-                    r"""|(?P<phrase>"[^"]*"(?:~\d+)?)|(?P<word>[^\s()"]+)|(?P<space>\s+)|(?P<bracket>[()])""")
+_TOKEN = re.compile(
+    r"""(?P<field>\w+:(?:"[^"]*"|\([^)]*\)|\[[^\]]*\]|\{[^}]*\}|[^\s()]+))"""
+    r"""|(?P<phrase>"[^"]*"(?:~\d+)?)|(?P<word>[^\s()"]+)|(?P<space>\s+)|(?P<bracket>[()])"""
+)
 #: Longest entity name, in words, tried when matching names in a query.
 MAX_NAME_WORDS = 12
 
@@ -146,15 +158,20 @@ def expand_entities(text: str, table: EntityTable) -> tuple[str, set[str]]:
         # The run of plain words starting here, with the spaces between them.
         run = [i]
         j = i + 1
-        while j + 1 < len(tokens) and len(run) < MAX_NAME_WORDS and tokens[j][0] == "space" \
-                and tokens[j + 1][0] == "word" and _plain_word(tokens[j + 1][1]):
+        while (
+            j + 1 < len(tokens)
+            and len(run) < MAX_NAME_WORDS
+            and tokens[j][0] == "space"
+            and tokens[j + 1][0] == "word"
+            and _plain_word(tokens[j + 1][1])
+        ):
             run.append(j + 1)
             j += 2
         for size in range(len(run), 0, -1):
             words = [tokens[k][1] for k in run[:size]]
             ids = table.resolve(" ".join(words))
             if ids:
-                original = "".join(v for _kind, v in tokens[i:run[size - 1] + 1])
+                original = "".join(v for _kind, v in tokens[i : run[size - 1] + 1])
                 matched.update(w.lower() for w in _WORD.findall(original))
                 grouped = f"({original})" if size > 1 else original
                 out.append("(" + " OR ".join([grouped, *(f"entities:{e}" for e in ids)]) + ")")
@@ -167,7 +184,9 @@ def expand_entities(text: str, table: EntityTable) -> tuple[str, set[str]]:
 
 
 def _plain_word(value: str) -> bool:
-    return value not in _OPERATORS and not any(c in value for c in "*?^~:") and not value.startswith(("+", "-"))
+    return (
+        value not in _OPERATORS and not any(c in value for c in "*?^~:") and not value.startswith(("+", "-"))
+    )
 
 
 def corrected(text: str, suggestions: dict[str, str]) -> str | None:

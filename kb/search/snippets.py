@@ -15,7 +15,7 @@ from collections import deque
 SNIPPET_CHARS = 200
 SNIPPET_SURROUND = 60
 #: Whoosh's highlighter looks no further than this into a field.
-SNIPPET_CHARLIMIT = 2 ** 15
+SNIPPET_CHARLIMIT = 2**15
 
 
 class Snippets:
@@ -41,15 +41,26 @@ class Snippets:
         self._plan = None
         items = getattr(analyzer, "items", None)
         kinds = [type(i).__name__ for i in items or ()]
-        if kinds == ["RegexTokenizer", "LowercaseFilter", "StopFilter", "StemFilter"] and not items[0].gaps \
-                and items[0].expression.pattern == r"[\w\*]+(\.?[\w\*]+)*":
+        if (
+            kinds == ["RegexTokenizer", "LowercaseFilter", "StopFilter", "StemFilter"]
+            and not items[0].gaps
+            and items[0].expression.pattern == r"[\w\*]+(\.?[\w\*]+)*"
+        ):
             tokenizer, _lower, stops, stem = items
             words = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*", tokenizer.expression.flags)
             # Text just before a word that makes it the middle of a token: a word character, or one
             # and a dot (matched against the two characters before the word).
             inside = re.compile(r"(?:.|^)[\w*]\Z|[\w*]\.\Z", tokenizer.expression.flags | re.DOTALL)
-            self._plan = (tokenizer.expression, words, stops.stops, stops.min, stops.max, stem._stem, stem.ignore,
-                          inside)
+            self._plan = (
+                tokenizer.expression,
+                words,
+                stops.stops,
+                stops.min,
+                stops.max,
+                stem._stem,
+                stem.ignore,
+                inside,
+            )
 
     def indexed(self, word: str) -> str:
         """``word`` as the analyser indexes it (lower-cased; stemmed unless a stop word)."""
@@ -57,8 +68,12 @@ class Snippets:
         if found is None:
             _tokens, _words, stoplist, minsize, maxsize, stem, ignore, _inside = self._plan
             found = word.lower()
-            if len(found) >= minsize and (maxsize is None or len(found) <= maxsize) \
-                    and found not in stoplist and found not in ignore:
+            if (
+                len(found) >= minsize
+                and (maxsize is None or len(found) <= maxsize)
+                and found not in stoplist
+                and found not in ignore
+            ):
                 found = stem(found)
             self._stems[word] = found
         return found
@@ -87,10 +102,15 @@ class Snippets:
             alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
             # A word that is not continued; whether it starts a token is checked below (a
             # look-behind here would be tried at every position of the text).
-            finder = self._finders[forms] = re.compile(rf"(?:{alternatives})(?![\w*])(?!\.[\w*])", tokens.flags)
+            finder = self._finders[forms] = re.compile(
+                rf"(?:{alternatives})(?![\w*])(?!\.[\w*])", tokens.flags
+            )
         inside = self._plan[7]
-        starts = [m.start() for m in finder.finditer(text, 0, SNIPPET_CHARLIMIT)
-                  if not inside.match(text, max(0, m.start() - 2), m.start())]
+        starts = [
+            m.start()
+            for m in finder.finditer(text, 0, SNIPPET_CHARLIMIT)
+            if not inside.match(text, max(0, m.start() - 2), m.start())
+        ]
         if not starts:
             return ""
         return _format(text, _best_fragment(text, tokens, starts, words, self.indexed))
@@ -125,8 +145,11 @@ def _best_fragment(text: str, tokens: re.Pattern, starts: list[int], words: froz
         # The idle words before the match: the last one's end decides which start the fragment.
         window = max(reset, begin - SNIPPET_SURROUND - 20)
         while True:
-            before = [m.span() for m in tokens.finditer(text, _token_start_before(text, window), begin)
-                      if m.start() >= reset]
+            before = [
+                m.span()
+                for m in tokens.finditer(text, _token_start_before(text, window), begin)
+                if m.start() >= reset
+            ]
             if window <= reset or (before and window < before[-1][1] - SNIPPET_SURROUND):
                 break
             window = max(reset, (before[-1][1] if before else window) - 4 * SNIPPET_SURROUND)
@@ -224,6 +247,7 @@ def _whoosh_snippet(analyzer, text: str, words: frozenset) -> str:
     tokens = analyzer(text, positions=True, chars=True, mode="index", removestops=False)
     tokens = highlight.Highlighter._merge_matched_tokens(highlight.set_matched_filter(tokens, words))
     fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=SNIPPET_SURROUND)
-    fragments = highlight.top_fragments(fragmenter.fragment_tokens(text, tokens), 1,
-                                        highlight.BasicFragmentScorer(), highlight.FIRST)
+    fragments = highlight.top_fragments(
+        fragmenter.fragment_tokens(text, tokens), 1, highlight.BasicFragmentScorer(), highlight.FIRST
+    )
     return Marks().format(fragments)

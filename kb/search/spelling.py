@@ -42,8 +42,11 @@ def spelling_suggestions(index: WordSource, words: tuple[str, ...], staff: bool)
         for fieldname in fields:
             for docnum in sorted(docs(fieldname, stem))[:3]:
                 stored = searcher.stored_fields(docnum).get(fieldname) or ""
-                forms = [stored[t.startchar:t.endchar].lower() for t in analyzer(stored, chars=True)
-                         if t.text == stem]
+                forms = [
+                    stored[t.startchar : t.endchar].lower()
+                    for t in analyzer(stored, chars=True)
+                    if t.text == stem
+                ]
                 if forms:
                     return min(forms, key=lambda form: (Levenshtein.distance(form, typed), form))
         return stem

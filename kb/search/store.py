@@ -31,9 +31,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.util.atomic import fsync_path, write_text
 from kb.errors import KbError
 from kb.project import REPORT_SUFFIXES, Project
+from kb.util.atomic import fsync_path, write_text
 
 POINTER = "CURRENT"
 MANIFEST = "kb-manifest.json"
@@ -76,7 +76,7 @@ class FileEntry:
         return [self.mtime_ns, self.size, self.sha256, self.report_id, self.supersedes, self.indexed]
 
     @classmethod
-    def from_list(cls, item: list) -> "FileEntry":
+    def from_list(cls, item: list) -> FileEntry:
         return cls(int(item[0]), int(item[1]), str(item[2]), item[3], item[4], bool(item[5]))
 
 
@@ -89,15 +89,23 @@ class Manifest:
     files: dict[str, FileEntry] = field(default_factory=dict)
 
     def to_json(self) -> str:
-        return json.dumps({"schema_version": self.schema_version, "registry_digest": self.registry_digest,
-                           "files": {k: v.as_list() for k, v in sorted(self.files.items())}},
-                          separators=(",", ":"))
+        return json.dumps(
+            {
+                "schema_version": self.schema_version,
+                "registry_digest": self.registry_digest,
+                "files": {k: v.as_list() for k, v in sorted(self.files.items())},
+            },
+            separators=(",", ":"),
+        )
 
     @classmethod
-    def from_json(cls, text: str) -> "Manifest":
+    def from_json(cls, text: str) -> Manifest:
         data = json.loads(text)
-        return cls(int(data["schema_version"]), str(data["registry_digest"]),
-                   {k: FileEntry.from_list(v) for k, v in data["files"].items()})
+        return cls(
+            int(data["schema_version"]),
+            str(data["registry_digest"]),
+            {k: FileEntry.from_list(v) for k, v in data["files"].items()},
+        )
 
 
 @dataclass(frozen=True)
@@ -105,7 +113,7 @@ class Scan:
     """Every report and registry file with its modification time and size, as of ``started_ns``."""
 
     started_ns: int
-    reports: dict[str, tuple[str, int, int]]   # key -> (path, mtime_ns, size)
+    reports: dict[str, tuple[str, int, int]]  # key -> (path, mtime_ns, size)
     registry: dict[str, tuple[str, int, int]]
 
 
@@ -150,7 +158,9 @@ def _walk(folder: str, registry: str, prefix: str, out: dict) -> None:
         if is_dir:
             if not name.startswith((".", "_")) and entry.path != registry and not entry.is_symlink():
                 _walk(entry.path, registry, f"{prefix}{name}/", out)
-        elif name.endswith(REPORT_SUFFIXES) and not name.startswith(("_", ".")) and name.lower() != "readme.md":
+        elif (
+            name.endswith(REPORT_SUFFIXES) and not name.startswith(("_", ".")) and name.lower() != "readme.md"
+        ):
             try:
                 info = entry.stat()
             except OSError:
@@ -286,8 +296,11 @@ class Store:
         live = self.current()
         keep = {live.name if live else None, self.previous()}
         for child in self.root.iterdir():
-            if child.is_dir() and child.name not in keep and \
-                    (child.name.startswith("tmp-") or _generation_number(child.name)):
+            if (
+                child.is_dir()
+                and child.name not in keep
+                and (child.name.startswith("tmp-") or _generation_number(child.name))
+            ):
                 shutil.rmtree(child, ignore_errors=True)
 
     def mark(self) -> None:
@@ -302,14 +315,20 @@ class Store:
         """Hold the index lock; wait up to ``wait`` seconds for another run to finish."""
         from kb.util.folders import locked
 
-        return locked(self.lock_path, "kb index", None,
-                      f"wait for it, or remove {self.lock_path} if it is stale", wait=wait)
+        return locked(
+            self.lock_path,
+            "kb index",
+            None,
+            f"wait for it, or remove {self.lock_path} if it is stale",
+            wait=wait,
+        )
 
 
 def older_index(names: list[str]) -> bool:
     """An index folder made before folders were marked: the pointer and generation folders only."""
-    return POINTER in names and all(n == POINTER or n.startswith("tmp-") or _generation_number(n)
-                                    for n in names)
+    return POINTER in names and all(
+        n == POINTER or n.startswith("tmp-") or _generation_number(n) for n in names
+    )
 
 
 def _generation_number(name: str) -> int:

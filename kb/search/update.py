@@ -22,16 +22,29 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
-from kb.search.engine import SCHEMA_VERSION, change_index, create_index
-from kb.search.documents import entity_snapshot, report_document
-from kb.search.store import (ENTITIES, RACY_NS, FileEntry, Manifest, Store, file_key, older_index, read_entities,
-                         registry_digest, scan, scan_digest, sha256_file)
 from kb.project import Project
+from kb.search.documents import entity_snapshot, report_document
+from kb.search.engine import SCHEMA_VERSION, change_index, create_index
+from kb.search.store import (
+    ENTITIES,
+    RACY_NS,
+    FileEntry,
+    Manifest,
+    Store,
+    file_key,
+    older_index,
+    read_entities,
+    registry_digest,
+    scan,
+    scan_digest,
+    sha256_file,
+)
 
 if TYPE_CHECKING:
     from kb.report.model import Report
@@ -61,8 +74,10 @@ class IndexResult:
         if self.rebuilt:
             text = f"indexed {self.reports} reports ({self.reason})"
         elif self.changed:
-            text = (f"updated the index: {self.added} added, {self.updated} changed, {self.removed} removed; "
-                    f"{self.reports} reports")
+            text = (
+                f"updated the index: {self.added} added, {self.updated} changed, {self.removed} removed; "
+                f"{self.reports} reports"
+            )
         else:
             text = f"index is up to date ({self.reports} reports)"
         if self.skipped:
@@ -70,9 +85,17 @@ class IndexResult:
         return text
 
     def as_dict(self) -> dict:
-        return {"rebuilt": self.rebuilt, "reason": self.reason, "added": self.added, "updated": self.updated,
-                "removed": self.removed, "skipped": self.skipped, "reports": self.reports,
-                "seconds": round(self.seconds, 3), "generation": self.generation}
+        return {
+            "rebuilt": self.rebuilt,
+            "reason": self.reason,
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "skipped": self.skipped,
+            "reports": self.reports,
+            "seconds": round(self.seconds, 3),
+            "generation": self.generation,
+        }
 
 
 def store_for(project: Project, index_dir: str | Path | None = None) -> Store:
@@ -82,13 +105,20 @@ def store_for(project: Project, index_dir: str | Path | None = None) -> Store:
 
     path = project.index_dir if index_dir is None else Path(index_dir)
     store = Store(path if path.is_absolute() else project.root / path)
-    check_output_folder(project, store.root, "kb index", project.show(store.root), ours=older_index,
-                        option="--index-dir")
+    check_output_folder(
+        project, store.root, "kb index", project.show(store.root), ours=older_index, option="--index-dir"
+    )
     return store
 
 
-def update_index(project: Project, *, index_dir: str | Path | None = None, rebuild: bool = False,
-                 progress: Progress | None = None, wait: float = 30.0) -> IndexResult:
+def update_index(
+    project: Project,
+    *,
+    index_dir: str | Path | None = None,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    wait: float = 30.0,
+) -> IndexResult:
     """``kb index``: bring the index up to date with the reports, changing only what changed."""
     started = time.perf_counter()
     project.require_reports()
@@ -120,14 +150,19 @@ def update_index(project: Project, *, index_dir: str | Path | None = None, rebui
 
 
 def _state(found, reports: int, documents: int) -> dict:
-    return {"schema_version": SCHEMA_VERSION, "since_ns": found.started_ns,
-            "scan_digest": scan_digest(found, found.started_ns, SCHEMA_VERSION),
-            "built": datetime.now().isoformat(timespec="seconds"), "reports": reports,
-            "documents": documents}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "since_ns": found.started_ns,
+        "scan_digest": scan_digest(found, found.started_ns, SCHEMA_VERSION),
+        "built": datetime.now().isoformat(timespec="seconds"),
+        "reports": reports,
+        "documents": documents,
+    }
 
 
-def _full(project: Project, store: Store, found, digest: str, reason: str,
-          progress: Progress | None) -> IndexResult:
+def _full(
+    project: Project, store: Store, found, digest: str, reason: str, progress: Progress | None
+) -> IndexResult:
     from kb.search.build import build_in_parts, workers_for
 
     workers = workers_for(len(found.reports))
@@ -139,24 +174,33 @@ def _full(project: Project, store: Store, found, digest: str, reason: str,
             built = _build_here(project, folder, found.reports, progress)
         snapshot = entity_snapshot(built.registry, built.countries)
         (folder / ENTITIES).write_text(json.dumps(snapshot, ensure_ascii=False), encoding="utf-8")
-        final = store.publish(folder, Manifest(SCHEMA_VERSION, digest, built.files),
-                              _state(found, len(built.usable_keys), built.documents))
+        final = store.publish(
+            folder,
+            Manifest(SCHEMA_VERSION, digest, built.files),
+            _state(found, len(built.usable_keys), built.documents),
+        )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return IndexResult(True, reason, added=len(built.usable_keys), skipped=sorted(built.skipped),
-                       reports=len(built.usable_keys), generation=final.name)
+    return IndexResult(
+        True,
+        reason,
+        added=len(built.usable_keys),
+        skipped=sorted(built.skipped),
+        reports=len(built.usable_keys),
+        generation=final.name,
+    )
 
 
 def _build_here(project: Project, folder: Path, scanned: dict, progress: Progress | None):
     """A full build in this process (small knowledge bases, or no second CPU)."""
-    from kb.search.build import Built
     from kb.checks.knowledgebase import load
+    from kb.search.build import Built
 
     kb = load(project, progress=progress, mentions=False)
     usable = {r.path for r in kb.reports}
     files: dict[str, FileEntry] = {}
-    reports_by_key: dict[str, "Report"] = {}
+    reports_by_key: dict[str, Report] = {}
     skipped = []
     for item in kb.parsed:
         key = file_key(project, item.path)
@@ -171,8 +215,9 @@ def _build_here(project: Project, folder: Path, scanned: dict, progress: Progres
                 skipped.append(item.shown)
             continue
         ok = report is not None and item.path in usable
-        files[key] = FileEntry(stat[1], stat[2], sha, report.id if report else None,
-                               report.supersedes if report else None, ok)
+        files[key] = FileEntry(
+            stat[1], stat[2], sha, report.id if report else None, report.supersedes if report else None, ok
+        )
         if ok:
             reports_by_key[key] = report
         else:
@@ -190,8 +235,9 @@ def _build_here(project: Project, folder: Path, scanned: dict, progress: Progres
     return Built(files, [key for key, _ in ordered], skipped, countries, count, kb.registry)
 
 
-def _incremental(project: Project, store: Store, live: Path, manifest: Manifest, found,
-                 progress: Progress | None) -> IndexResult | None:
+def _incremental(
+    project: Project, store: Store, live: Path, manifest: Manifest, found, progress: Progress | None
+) -> IndexResult | None:
     """Apply added, changed and removed reports to a copy of the live generation; None means
     "rebuild instead" (a change touches report ids other reports depend on)."""
     old = manifest.files
@@ -217,14 +263,21 @@ def _incremental(project: Project, store: Store, live: Path, manifest: Manifest,
         del files[key]
     if not changed and not removed:
         # Only timestamps moved: record them so the next check is fast again.
-        from kb.util.atomic import write_text
         from kb.search.store import MANIFEST, STATE
+        from kb.util.atomic import write_text
 
-        write_text(live / MANIFEST, Manifest(SCHEMA_VERSION, manifest.registry_digest, files).to_json(),
-                   overwrite=True)
-        write_text(live / STATE, json.dumps({**state, **_state(found, state.get("reports", 0),
-                                                                state.get("documents", 0))}, indent=1),
-                   overwrite=True)
+        write_text(
+            live / MANIFEST,
+            Manifest(SCHEMA_VERSION, manifest.registry_digest, files).to_json(),
+            overwrite=True,
+        )
+        write_text(
+            live / STATE,
+            json.dumps(
+                {**state, **_state(found, state.get("reports", 0), state.get("documents", 0))}, indent=1
+            ),
+            overwrite=True,
+        )
         return IndexResult(False, "", reports=state.get("reports", 0), generation=live.name)
 
     from kb.checks.rules import Checker
@@ -233,8 +286,8 @@ def _incremental(project: Project, store: Store, live: Path, manifest: Manifest,
 
     registry, _problems = project_registry(project)
     checker = Checker(registry, mentions=False)
-    parsed: dict[str, "Report"] = {}
-    valid: dict[str, "Report"] = {}
+    parsed: dict[str, Report] = {}
+    valid: dict[str, Report] = {}
     for done, key in enumerate(changed, start=1):
         path = Path(found.reports[key][0])
         item = parse_report(path, project.show(path), inside=project.readable_roots)
@@ -244,8 +297,9 @@ def _incremental(project: Project, store: Store, live: Path, manifest: Manifest,
             parsed[key] = report
             errors = [p for p in item.problems if p.level == "error"]
             errors += [p for p in checker.check_report(report) if p.level == "error"]
-            files[key] = FileEntry(entry.mtime_ns, entry.size, entry.sha256, report.id, report.supersedes,
-                                   not errors)
+            files[key] = FileEntry(
+                entry.mtime_ns, entry.size, entry.sha256, report.id, report.supersedes, not errors
+            )
         if progress:
             progress("reading", done, len(changed))
 
@@ -270,27 +324,35 @@ def _incremental(project: Project, store: Store, live: Path, manifest: Manifest,
 
     folder = store.new_folder(copy_from=live)
     try:
-        count = change_index(folder, [*removed, *changed],
-                             (report_document(report, registry, key) for key, report in sorted(valid.items())))
+        count = change_index(
+            folder,
+            [*removed, *changed],
+            (report_document(report, registry, key) for key, report in sorted(valid.items())),
+        )
         snapshot = read_entities(live)
         grown = entity_snapshot(registry, (c for r in valid.values() for c in r.countries), snapshot)
         if grown["countries"] != snapshot.get("countries"):
             (folder / ENTITIES).unlink()  # a hard link to the live file: never write through it
             (folder / ENTITIES).write_text(json.dumps(grown, ensure_ascii=False), encoding="utf-8")
         indexed = sum(1 for e in files.values() if e.indexed)
-        final = store.publish(folder, Manifest(SCHEMA_VERSION, manifest.registry_digest, files),
-                              _state(found, indexed, count))
+        final = store.publish(
+            folder, Manifest(SCHEMA_VERSION, manifest.registry_digest, files), _state(found, indexed, count)
+        )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     was_indexed = {k for k, e in old.items() if e.indexed}
     return IndexResult(
-        False, "", added=sum(1 for k in valid if k not in was_indexed),
+        False,
+        "",
+        added=sum(1 for k in valid if k not in was_indexed),
         updated=sum(1 for k in valid if k in was_indexed),
-        removed=sum(1 for k in removed if k in was_indexed) +
-        sum(1 for k in changed if k in was_indexed and k not in valid),
+        removed=sum(1 for k in removed if k in was_indexed)
+        + sum(1 for k in changed if k in was_indexed and k not in valid),
         skipped=sorted(project.show(Path(found.reports[k][0])) for k in changed if not files[k].indexed),
-        reports=indexed, generation=final.name)
+        reports=indexed,
+        generation=final.name,
+    )
 
 
 # -- freshness -----------------------------------------------------------------------------------
@@ -315,9 +377,14 @@ def is_fresh(project: Project, store: Store) -> bool:
     return scan_digest(found, int(state.get("since_ns", 0)), SCHEMA_VERSION) == state.get("scan_digest")
 
 
-def fresh_generation(project: Project, *, index_dir: str | Path | None = None,
-                     progress: Progress | None = None, wait: float = 30.0,
-                     update: bool = True) -> Freshness:
+def fresh_generation(
+    project: Project,
+    *,
+    index_dir: str | Path | None = None,
+    progress: Progress | None = None,
+    wait: float = 30.0,
+    update: bool = True,
+) -> Freshness:
     """The live index generation, built or brought up to date first when reports changed."""
     from kb.errors import LockedError, ProjectError
 
@@ -335,6 +402,8 @@ def fresh_generation(project: Project, *, index_dir: str | Path | None = None,
     except LockedError:
         if live is None:
             raise
-        return Freshness(live, notes=["another kb index run is updating the index; "
-                                      "these results may miss the latest changes"])
+        return Freshness(
+            live,
+            notes=["another kb index run is updating the index; these results may miss the latest changes"],
+        )
     return Freshness(store.current(), result)

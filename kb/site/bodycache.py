@@ -24,7 +24,7 @@ def cache_file(state_dir: Path, internal: bool) -> Path:
 
 
 def fingerprint(registry_dir: Path, site_url: str) -> str:
-    digest = hashlib.sha256(f"{VERSION}\n{site_url}\n".encode("utf-8"))
+    digest = hashlib.sha256(f"{VERSION}\n{site_url}\n".encode())
     for path in sorted(registry_dir.rglob("*")):
         if path.is_file():
             digest.update(path.relative_to(registry_dir).as_posix().encode("utf-8") + b"\0")
@@ -58,4 +58,4 @@ def body_key(body: str) -> str:
 def page_key(path: str, text: str) -> str:
     """The key of a generated page's rendered HTML (see :mod:`kb.site.prerender`): a listing page
     an edit did not change is not converted again."""
-    return "page:" + hashlib.sha256(f"{path}\0{text}".encode("utf-8")).hexdigest()
+    return "page:" + hashlib.sha256(f"{path}\0{text}".encode()).hexdigest()

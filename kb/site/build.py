@@ -67,8 +67,11 @@ def _setting(project: Project, key: str, default: str | None = None) -> str | No
     try:
         text = config.read_text(encoding="utf-8")
     except OSError:
-        raise BuildError("cannot read the site configuration", path=project.show(config),
-                         hint="run kb in the project's top folder") from None
+        raise BuildError(
+            "cannot read the site configuration",
+            path=project.show(config),
+            hint="run kb in the project's top folder",
+        ) from None
     match = re.search(rf"^{key}:\s*['\"]?([^'\"\n#]+?)['\"]?\s*(?:#.*)?$", text, re.MULTILINE)
     return match.group(1).strip() if match else default
 
@@ -77,9 +80,12 @@ def _lock(project: Project, internal: bool):
     """One build (or page generation) of each site at a time; a second fails at once, in one line."""
     from kb.util.folders import locked
 
-    return locked(project.state_dir / f"site{'-internal' if internal else ''}.lock",
-                  f"kb build{' --internal' if internal else ''}", project.show(project.site_dir(internal)),
-                  hint="wait for it to finish, then build again")
+    return locked(
+        project.state_dir / f"site{'-internal' if internal else ''}.lock",
+        f"kb build{' --internal' if internal else ''}",
+        project.show(project.site_dir(internal)),
+        hint="wait for it to finish, then build again",
+    )
 
 
 def _handwritten(project: Project) -> dict[str, bytes]:
@@ -100,11 +106,13 @@ def _is_generated(relative: str) -> bool:
 def _internal_config(project: Project) -> Path:
     """A config inheriting mkdocs.yml, pointed at the internal tree and site-internal/."""
     config = project.state_dir / "mkdocs-internal.yml"
-    text = (f"# Written by kb build --internal; do not edit.\n"
-            f"INHERIT: {_quoted(project.root / CONFIG)}\n"
-            f"site_name: {_quoted(_setting(project, 'site_name', 'bilateral-kb') + ' (staff)')}\n"
-            f"docs_dir: {_quoted(project.state_dir / INTERNAL_DOCS)}\n"
-            f"site_dir: {_quoted(project.site_dir(True))}\n" + _theme(project))
+    text = (
+        f"# Written by kb build --internal; do not edit.\n"
+        f"INHERIT: {_quoted(project.root / CONFIG)}\n"
+        f"site_name: {_quoted(_setting(project, 'site_name', 'bilateral-kb') + ' (staff)')}\n"
+        f"docs_dir: {_quoted(project.state_dir / INTERNAL_DOCS)}\n"
+        f"site_dir: {_quoted(project.site_dir(True))}\n" + _theme(project)
+    )
     _write_if_changed(config, text)
     return config
 
@@ -131,8 +139,9 @@ def _write_if_changed(path: Path, text: str) -> None:
     write_text(path, text, overwrite=True)
 
 
-def generate(project: Project, *, internal: bool = False, today: date | None = None,
-             keep_bodies: bool = False) -> Generated:
+def generate(
+    project: Project, *, internal: bool = False, today: date | None = None, keep_bodies: bool = False
+) -> Generated:
     """Write the site's pages, feeds and open data for the public or the internal build."""
     with _lock(project, internal):
         return _generate(project, internal, today, keep_bodies)
@@ -142,9 +151,9 @@ def _generate(project: Project, internal: bool, today: date | None, keep_bodies:
     """:func:`generate`, for a caller that holds the site's lock. ``keep_bodies``: reuse and keep
     rendered bodies between runs (``kb serve``, see :mod:`kb.site.bodycache`)."""
     from kb.checks.knowledgebase import load
-    from kb.util.workers import cpus_available
     from kb.site.context import Site
     from kb.site.generate import site_files, sync
+    from kb.util.workers import cpus_available
 
     refuse_outputs_in_docs(project)
     # Only errors leave a report out of the site; the untagged-mention check can only warn.
@@ -157,13 +166,21 @@ def _generate(project: Project, internal: bool, today: date | None, keep_bodies:
         cache_file = bodycache.cache_file(project.state_dir, internal)
         cache_key = bodycache.fingerprint(project.registry_dir, site_url)
         cached = bodycache.load(cache_file, cache_key)
-    site = Site(kb.registry, kb.visible(internal), internal, today or date.today(), site_url=site_url,
-                site_name=_setting(project, "site_name", "bilateral-kb"), body_cache=cached)
+    site = Site(
+        kb.registry,
+        kb.visible(internal),
+        internal,
+        today or date.today(),
+        site_url=site_url,
+        site_name=_setting(project, "site_name", "bilateral-kb"),
+        body_cache=cached,
+    )
     files = site_files(site, workers=cpus_available())
     if keep_bodies and site.renderer.added:
         project.state_dir.mkdir(parents=True, exist_ok=True)
-        bodycache.save(cache_file, cache_key, cached,
-                       {bodycache.body_key(r.body) for r in site.reports} | site.page_keys)
+        bodycache.save(
+            cache_file, cache_key, cached, {bodycache.body_key(r.body) for r in site.reports} | site.page_keys
+        )
     if internal:
         files.update(_handwritten(project))
         folder = project.state_dir / INTERNAL_DOCS
@@ -175,18 +192,27 @@ def _generate(project: Project, internal: bool, today: date | None, keep_bodies:
         config = project.root / CONFIG
     left_out = [p for p in kb.problems if p.level == "error"]
     held = () if internal else tuple(r.shown for r in kb.reports if r.held_for_review)
-    return Generated(folder, config, len(site.reports), result.total, result.written, result.removed, left_out,
-                     result.removed_files, held,
-                     project.show(project.registry_dir).replace("\\", "/") + "/")
+    return Generated(
+        folder,
+        config,
+        len(site.reports),
+        result.total,
+        result.written,
+        result.removed,
+        left_out,
+        result.removed_files,
+        held,
+        project.show(project.registry_dir).replace("\\", "/") + "/",
+    )
 
 
 def refuse_outputs_in_docs(project: Project) -> None:
     """Fail closed on what kb writes elsewhere (an index, an export, anything with kb's output
     marker) found in ``docs/``, outside the pages generated into ``docs/kb/``: MkDocs would publish
     it, and it may be the staff index or the staff export."""
-    from kb.util.folders import MARKER, read_marker
     from kb.export import TABLES
     from kb.search.store import MANIFEST, STATE
+    from kb.util.folders import MARKER, read_marker
 
     generated = os.path.realpath(project.docs_dir / paths.GENERATED)
     seen: set[str] = set()
@@ -204,9 +230,11 @@ def refuse_outputs_in_docs(project: Project) -> None:
             found = "an open data export"
         else:
             continue
-        raise BuildError(f"the folder holds {found}; MkDocs would publish it with the site, so nothing was built",
-                         path=project.show(Path(dirpath)),
-                         hint="move it out of docs/; the site publishes its own open data under kb/api/")
+        raise BuildError(
+            f"the folder holds {found}; MkDocs would publish it with the site, so nothing was built",
+            path=project.show(Path(dirpath)),
+            hint="move it out of docs/; the site publishes its own open data under kb/api/",
+        )
 
 
 def sources_fingerprint(project: Project) -> str:
@@ -259,8 +287,8 @@ def build_site(project: Project, *, internal: bool = False, today: date | None =
     The lock is held from generation to swap; a killed or failed build leaves the
     previous site live and whole.
     """
-    from kb.util.folders import check_ownership, replacing
     from kb.site.pagefind import Indexing
+    from kb.util.folders import check_ownership, replacing
 
     out = project.site_dir(internal)
     made_by = f"kb build{' --internal' if internal else ''}"
@@ -271,8 +299,9 @@ def build_site(project: Project, *, internal: bool = False, today: date | None =
             # MkDocs builds while Pagefind indexes the generated report pages (kb.site.pagefind).
             mkdocs = _start_mkdocs_build(project, generated, staged, internal)
             try:
-                indexing = Indexing(generated.docs_dir,
-                                    project.state_dir / f"pagefind{'-internal' if internal else ''}")
+                indexing = Indexing(
+                    generated.docs_dir, project.state_dir / f"pagefind{'-internal' if internal else ''}"
+                )
             except BaseException:
                 mkdocs.kill()
                 mkdocs.communicate()
@@ -291,11 +320,19 @@ def _older_site(names: list[str]) -> bool:
     return "index.html" in names and paths.GENERATED in names
 
 
-def _start_mkdocs_build(project: Project, generated: Generated, out: Path, internal: bool) -> subprocess.Popen:
+def _start_mkdocs_build(
+    project: Project, generated: Generated, out: Path, internal: bool
+) -> subprocess.Popen:
     config_file = _hooked_config(project, generated, "build", (), internal=internal)
     command = python_module("mkdocs", "build", "--strict", "--clean", "-f", str(config_file), "-d", str(out))
-    process = subprocess.Popen(command, cwd=project.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    process = subprocess.Popen(
+        command,
+        cwd=project.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+    )
     process.config_file = config_file  # for the hint of a failure
     return process
 
@@ -303,22 +340,32 @@ def _start_mkdocs_build(project: Project, generated: Generated, out: Path, inter
 def _finish_mkdocs_build(process: subprocess.Popen) -> None:
     stdout, stderr = process.communicate()
     if process.returncode != 0:
-        raise BuildError("mkdocs build failed: " + _failure(stderr or stdout),
-                         hint=f"run '{sys.executable} -m mkdocs build --strict -f {process.config_file}' "
-                              "to see every message")
+        raise BuildError(
+            "mkdocs build failed: " + _failure(stderr or stdout),
+            hint=f"run '{sys.executable} -m mkdocs build --strict -f {process.config_file}' "
+            "to see every message",
+        )
 
 
-def _hooked_config(project: Project, generated: Generated, purpose: str, hooks: tuple[str, ...],
-                   extra: str = "", *, internal: bool) -> Path:
+def _hooked_config(
+    project: Project,
+    generated: Generated,
+    purpose: str,
+    hooks: tuple[str, ...],
+    extra: str = "",
+    *,
+    internal: bool,
+) -> Path:
     """A config inheriting the build's own (mkdocs.yml, or the internal one) that loads kb's
     MkDocs hooks: :mod:`kb.site.passthrough` always, and ``hooks`` (modules of kb.site)."""
     config = project.state_dir / f"mkdocs-{purpose}{'-internal' if internal else ''}.yml"
     here = Path(__file__).parent
     listed = "".join(f"  - {_quoted(here / f'{name}.py')}\n" for name in ("passthrough", *hooks))
-    text = (f"# Written by kb {purpose}; do not edit.\n"
-            f"INHERIT: {_quoted(generated.config_file)}\n"
-            f"docs_dir: {_quoted(generated.docs_dir)}\n" + _theme(project) +
-            f"hooks:\n{listed}" + extra)
+    text = (
+        f"# Written by kb {purpose}; do not edit.\n"
+        f"INHERIT: {_quoted(generated.config_file)}\n"
+        f"docs_dir: {_quoted(generated.docs_dir)}\n" + _theme(project) + f"hooks:\n{listed}" + extra
+    )
     _write_if_changed(config, text)
     return config
 
@@ -336,24 +383,39 @@ def serve_site(project: Project, *, address: str = f"{SERVE_HOST}:8000", interna
     """``kb serve``: generate, then serve on 127.0.0.1 and regenerate when reports change."""
     host, _, port = address.rpartition(":")
     if host not in (SERVE_HOST, "localhost") or not port.isascii() or not port.isdigit():
-        raise UsageError(f"cannot serve on '{address}'",
-                         hint=f"the site is served on this machine only: use {SERVE_HOST}:PORT")
+        raise UsageError(
+            f"cannot serve on '{address}'",
+            hint=f"the site is served on this machine only: use {SERVE_HOST}:PORT",
+        )
     if not 1 <= int(port) <= 65535:
-        raise UsageError(f"cannot serve on '{address}': port {int(port)} is not between 1 and 65535",
-                         hint=f"use {SERVE_HOST}:8000, or another free port")
+        raise UsageError(
+            f"cannot serve on '{address}': port {int(port)} is not between 1 and 65535",
+            hint=f"use {SERVE_HOST}:8000, or another free port",
+        )
     for leftover in project.state_dir.glob("pagefind-serve-*"):  # of a server stopped while indexing
         shutil.rmtree(leftover, ignore_errors=True)
     sources = sources_fingerprint(project)
     generated = generate(project, internal=internal, keep_bodies=True)
     _write_if_changed(serve_sources_file(project, internal), sources)
-    config = _hooked_config(project, generated, "serve", ("hooks",),
-                            f"watch:\n  - {_quoted(project.reports_dir)}\n", internal=internal)
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", KB_SITE_ROOT=str(project.root),
-               KB_SITE_INTERNAL="1" if internal else "0")
+    config = _hooked_config(
+        project,
+        generated,
+        "serve",
+        ("hooks",),
+        f"watch:\n  - {_quoted(project.reports_dir)}\n",
+        internal=internal,
+    )
+    env = dict(
+        os.environ,
+        NO_MKDOCS_2_WARNING="1",
+        KB_SITE_ROOT=str(project.root),
+        KB_SITE_INTERNAL="1" if internal else "0",
+    )
     # --dirty: a rebuild renders only the pages whose file generation just rewrote (see
     # docs/site.md, "Serving"); kb.site.hooks removes the pages of files it deleted. MkDocs warns
     # about every dirty build, so the preview is not strict: warnings show in the terminal, and
     # kb build, always strict, stops on them.
-    command = python_module("mkdocs", "serve", "--dirty", "--no-strict", "-a", f"{SERVE_HOST}:{port}",
-                            "-f", str(config))
+    command = python_module(
+        "mkdocs", "serve", "--dirty", "--no-strict", "-a", f"{SERVE_HOST}:{port}", "-f", str(config)
+    )
     return subprocess.call(command, cwd=project.root, env=env)

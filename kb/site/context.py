@@ -12,16 +12,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlparse
 
-from kb.report.countries import country_name
-from kb.report.dates import MONTHS, FuzzyDate, human_date
 from kb.registry.mentions import MentionFinder
-from kb.tracking.model import TrackedOpportunity, TrackedTarget, track_opportunities, track_targets
 from kb.registry.model import Entity, Registry
 from kb.relations.related import Relations
+from kb.report.countries import country_name
+from kb.report.dates import MONTHS, FuzzyDate, human_date
 from kb.report.markers import opens_section
 from kb.report.model import Report, Visit
 from kb.site import paths
 from kb.site.html import BodyRenderer, attribute, text
+from kb.tracking.model import TrackedOpportunity, TrackedTarget, track_opportunities, track_targets
 
 KIND_LABELS = {
     "ministry": ("Ministry", "Ministries"),
@@ -102,13 +102,19 @@ class Site:
         from kb.errors import BuildError
 
         for report in self.reports:
-            if not report.is_public or report.internal_notes or report.review \
-                    or any(opens_section(line) for line in report.body.split("\n")) \
-                    or any(o.internal for o in report.opportunities) \
-                    or any(t.internal for t in report.targets) \
-                    or any(p.internal for p in (*report.authors, *report.visitors)):
-                raise BuildError(f"internal content of report {report.id} reached the public build",
-                                 hint="public pages must be made from KnowledgeBase.visible(False)")
+            if (
+                not report.is_public
+                or report.internal_notes
+                or report.review
+                or any(opens_section(line) for line in report.body.split("\n"))
+                or any(o.internal for o in report.opportunities)
+                or any(t.internal for t in report.targets)
+                or any(p.internal for p in (*report.authors, *report.visitors))
+            ):
+                raise BuildError(
+                    f"internal content of report {report.id} reached the public build",
+                    hint="public pages must be made from KnowledgeBase.visible(False)",
+                )
 
     # -- look-ups ----------------------------------------------------------------------------
     def countries(self) -> list[str]:
@@ -121,8 +127,9 @@ class Site:
         return self.registry.of_kind("sector")
 
     def entities(self) -> list[Entity]:
-        return sorted(self.registry.entities.values(),
-                      key=lambda e: (KIND_ORDER.index(e.kind), e.name.casefold(), e.id))
+        return sorted(
+            self.registry.entities.values(), key=lambda e: (KIND_ORDER.index(e.kind), e.name.casefold(), e.id)
+        )
 
     def reports_tagging(self, entity_id: str) -> list[Report]:
         """Reports naming this entity id itself (not its other names), oldest first."""
@@ -165,7 +172,9 @@ class Site:
         if entity is None:
             return attribute(entity_id)
         css = ' class="kb-chip"' if chip else ""
-        return f'<a{css} href="{self.href(paths.entity(entity.kind, entity.id))}">{attribute(entity.label)}</a>'
+        return (
+            f'<a{css} href="{self.href(paths.entity(entity.kind, entity.id))}">{attribute(entity.label)}</a>'
+        )
 
     def entities_a(self, entity_ids, separator: str = ", ") -> str:
         return separator.join(self.entity_a(e) for e in entity_ids)
@@ -235,8 +244,14 @@ def number(value: float | int | None) -> str:
     return f"{int(value):,}"
 
 
-def front_matter(title: str, *, description: str | None = None, feed: str | None = None,
-                 hide: tuple[str, ...] = (), extra: tuple[str, ...] = ()) -> str:
+def front_matter(
+    title: str,
+    *,
+    description: str | None = None,
+    feed: str | None = None,
+    hide: tuple[str, ...] = (),
+    extra: tuple[str, ...] = (),
+) -> str:
     """Front matter of a generated page; every value is HTML-escaped YAML. ``extra``: literal
     YAML lines written by the generators themselves (never from reports)."""
     from kb.site.html import yaml_string

@@ -8,13 +8,13 @@ entities most often tagged with it.
 
 from __future__ import annotations
 
-from kb.report.dates import human_date
-from kb.tracking.model import TrackedOpportunity, TrackedTarget
 from kb.registry.model import Entity
+from kb.report.dates import human_date
 from kb.site import paths
 from kb.site.context import KIND_ORDER, STATE_LABELS, Site, front_matter, fuzzy, kind_label, number
 from kb.site.html import attribute, text, yaml_string
 from kb.site.page import HTML_PAGE, HtmlPage, html_table, paragraphs
+from kb.tracking.model import TrackedOpportunity, TrackedTarget
 
 SEEN_WITH = 10
 
@@ -22,7 +22,6 @@ SEEN_WITH = 10
 def entity_page(site: Site, entity: Entity) -> str:
     """The page of one entity, as one HTML block (see :mod:`kb.site.report_pages`: built without
     Markdown, as the report pages are, for there are hundreds of them)."""
-
 
     page = HtmlPage(site)
     feed = paths.sector_feed(entity.id) if entity.kind == "sector" else None
@@ -43,8 +42,10 @@ def entity_page(site: Site, entity: Entity) -> str:
         names = [attribute(n) for n in (*entity.acronyms, *entity.aliases)]
         out.append(f"<p><strong>Also known as:</strong> {', '.join(names)}</p>")
     if feed:
-        out.append(f'<p>Follow this sector: <a class="kb-feed" href="{site.href(feed)}">Atom feed of its '
-                   "reports</a></p>")
+        out.append(
+            f'<p>Follow this sector: <a class="kb-feed" href="{site.href(feed)}">Atom feed of its '
+            "reports</a></p>"
+        )
     out.append(_names_over_time(site, page, entity))
 
     own = site.reports_tagging(entity.id)
@@ -65,8 +66,11 @@ def entity_page(site: Site, entity: Entity) -> str:
     seen = site.relations.seen_with(entity.id, limit=SEEN_WITH)
     if seen:
         out.append(page.heading(2, "Often seen with"))
-        out.append(_items(f"{site.entity_a(other)}: {count} report{'s' if count != 1 else ''}"
-                          for other, count in seen))
+        out.append(
+            _items(
+                f"{site.entity_a(other)}: {count} report{'s' if count != 1 else ''}" for other, count in seen
+            )
+        )
     children = site.children.get(entity.id, [])
     if children:
         out.append(page.heading(2, "Parts of it"))
@@ -92,9 +96,14 @@ def _names_over_time(site: Site, page, entity: Entity) -> str:
     rows = []
     for other_id in lineage:
         other = site.registry.get(other_id)
-        name = f"<strong>{attribute(other.name)}</strong> (this page)" if other.id == entity.id \
+        name = (
+            f"<strong>{attribute(other.name)}</strong> (this page)"
+            if other.id == entity.id
             else site.entity_a(other.id)
-        rows.append((name, attribute(", ".join(other.acronyms)), fuzzy(other.valid_from), fuzzy(other.valid_to)))
+        )
+        rows.append(
+            (name, attribute(", ".join(other.acronyms)), fuzzy(other.valid_from), fuzzy(other.valid_to))
+        )
     lines = [page.heading(2, "Names over time"), html_table(("Name", "Acronyms", "From", "To"), rows)]
     before = site.registry.predecessors(entity.id)
     after = site.registry.successors(entity.id)
@@ -125,9 +134,16 @@ def reports_cell(site: Site, reports: list) -> str:
 
 
 def opportunity_table(site: Site, opportunities: list[TrackedOpportunity]) -> str:
-    rows = [(attribute(o.title), attribute(o.status), site.entities_a(o.partners),
-             ", ".join(site.country_a(c) for c in o.countries), reports_cell(site, o.reports))
-            for o in opportunities]
+    rows = [
+        (
+            attribute(o.title),
+            attribute(o.status),
+            site.entities_a(o.partners),
+            ", ".join(site.country_a(c) for c in o.countries),
+            reports_cell(site, o.reports),
+        )
+        for o in opportunities
+    ]
     return html_table(("Opportunity", "Status", "Partners", "Countries", "Reports"), rows)
 
 
@@ -136,17 +152,28 @@ def target_table(site: Site, targets: list[TrackedTarget]) -> str:
     for t in targets:
         value = " ".join(x for x in (number(t.value), attribute(t.unit or "")) if x)
         owner = site.entity_a(t.owner) if t.owner else ""
-        rows.append((fuzzy(t.deadline), attribute(t.what), value, owner, STATE_LABELS[t.state],
-                     attribute(t.status or ""), reports_cell(site, t.reports)))
+        rows.append(
+            (
+                fuzzy(t.deadline),
+                attribute(t.what),
+                value,
+                owner,
+                STATE_LABELS[t.state],
+                attribute(t.status or ""),
+                reports_cell(site, t.reports),
+            )
+        )
     return html_table(("Deadline", "Target", "Value", "Set by", "State", "Reported status", "Reports"), rows)
 
 
 def entities_index(site: Site) -> str:
     page = paths.ENTITIES_INDEX
-    out = [front_matter("Ministries, organisations and projects"),
-           "# Ministries, organisations and projects\n",
-           "Everything the reports are tagged with, from the registry. The number is how many "
-           "reports name it.\n"]
+    out = [
+        front_matter("Ministries, organisations and projects"),
+        "# Ministries, organisations and projects\n",
+        "Everything the reports are tagged with, from the registry. The number is how many "
+        "reports name it.\n",
+    ]
     by_kind: dict[str, list[Entity]] = {}
     for entity in site.entities():
         by_kind.setdefault(entity.kind, []).append(entity)

@@ -8,7 +8,7 @@ id is), and ``updated`` is the report's date: feeds only change when reports do.
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 from feedgen.feed import FeedGenerator
 
@@ -18,7 +18,7 @@ from kb.site.context import FEED_ENTRIES, Site, country_label
 
 
 def _moment(report: Report) -> datetime:
-    return datetime.combine(report.date, time(12, 0), tzinfo=timezone.utc)
+    return datetime.combine(report.date, time(12, 0), tzinfo=UTC)
 
 
 def _feed(site: Site, feed_path: str, title: str, page: str, reports: list[Report], subtitle: str) -> bytes:
@@ -30,7 +30,7 @@ def _feed(site: Site, feed_path: str, title: str, page: str, reports: list[Repor
     generator.link(href=paths.absolute(site.site_url, feed_path), rel="self")
     generator.language("en")
     latest = sorted(reports, key=lambda r: (r.date, r.id))[-FEED_ENTRIES:]
-    generator.updated(_moment(latest[-1]) if latest else datetime(2000, 1, 1, tzinfo=timezone.utc))
+    generator.updated(_moment(latest[-1]) if latest else datetime(2000, 1, 1, tzinfo=UTC))
     for report in latest:  # feedgen puts each new entry first: add oldest first
         url = paths.absolute(site.site_url, paths.report(report.id))
         entry = generator.add_entry()
@@ -54,21 +54,43 @@ def _feed(site: Site, feed_path: str, title: str, page: str, reports: list[Repor
 
 
 def _excerpt(body: str, limit: int = 300) -> str:
-    plain = re.sub(r"<[^<>]*>|[#*_`>\[\]]", " ", body)  # '[^>]*' scanned to the end from every '<' of '<<<<...'
+    plain = re.sub(
+        r"<[^<>]*>|[#*_`>\[\]]", " ", body
+    )  # '[^>]*' scanned to the end from every '<' of '<<<<...'
     plain = " ".join(plain.split())
     return plain if len(plain) <= limit else plain[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def feeds(site: Site) -> dict[str, bytes]:
     """Docs path -> Atom XML for every feed."""
-    out = {paths.ALL_FEED: _feed(site, paths.ALL_FEED, f"{site.site_name}: all reports", paths.HOME,
-                                 site.reports, "The latest reports")}
+    out = {
+        paths.ALL_FEED: _feed(
+            site,
+            paths.ALL_FEED,
+            f"{site.site_name}: all reports",
+            paths.HOME,
+            site.reports,
+            "The latest reports",
+        )
+    }
     for sector in site.sectors():
         path = paths.sector_feed(sector.id)
-        out[path] = _feed(site, path, f"{site.site_name}: {sector.name}", paths.entity("sector", sector.id),
-                          site.reports_tagging(sector.id), f"Reports on the sector {sector.name}")
+        out[path] = _feed(
+            site,
+            path,
+            f"{site.site_name}: {sector.name}",
+            paths.entity("sector", sector.id),
+            site.reports_tagging(sector.id),
+            f"Reports on the sector {sector.name}",
+        )
     for code in site.countries():
         path = paths.country_feed(code)
-        out[path] = _feed(site, path, f"{site.site_name}: {country_label(code)}", paths.country(code),
-                          site.by_country.get(code, []), f"Reports about {country_label(code)}")
+        out[path] = _feed(
+            site,
+            path,
+            f"{site.site_name}: {country_label(code)}",
+            paths.country(code),
+            site.by_country.get(code, []),
+            f"Reports about {country_label(code)}",
+        )
     return out

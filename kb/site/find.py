@@ -44,14 +44,20 @@ FILTERS: tuple[tuple[str, str], ...] = (
     ("year", "Year"),
 )
 #: Entity filters: key -> the report's tag list (as in ``kb search --sector`` etc.).
-TAG_LISTS = {"sector": "sectors", "ministry": "ministries", "organisation": "organisations",
-             "project": "projects"}
+TAG_LISTS = {
+    "sector": "sectors",
+    "ministry": "ministries",
+    "organisation": "organisations",
+    "project": "projects",
+}
 #: The theme's header search downloads the search index of the whole site as soon as a page
 #: opens (Material: search/search_index.json, Zensical: search.json; megabytes for thousands of
 #: reports). This page has its own search, so it removes the header search before the theme's
 #: script (at the end of the page) sets it up, and that download never starts here.
-THEME_SEARCH_OFF = ('<script>document.querySelectorAll(".md-search").forEach(function (search) '
-                    "{ search.remove(); });</script>\n")
+THEME_SEARCH_OFF = (
+    '<script>document.querySelectorAll(".md-search").forEach(function (search) '
+    "{ search.remove(); });</script>\n"
+)
 #: Results shown at first and added by "Show more reports" (each costs one small download).
 PAGE_SIZE = 10
 #: A word every report page holds (in an attribute, so only Pagefind reads it). Browsing with
@@ -111,20 +117,32 @@ def intro(report: Report, body_html: str) -> str:
 
 def search_data(site: Site, report: Report, body_html: str) -> str:
     """The hidden block of a report page that feeds the Pagefind index (inside its body)."""
-    spans = [f'<span data-pagefind-filter="{key}:{attribute(value)}"></span>'
-             for key, values in filter_values(report).items() for value in values]
-    meta = {"title": report.title, "date": report.date.isoformat(),
-            "countries": ", ".join(country_label(c) for c in report.countries),
-            "type": type_label(report.type), "summary": intro(report, body_html)}
+    spans = [
+        f'<span data-pagefind-filter="{key}:{attribute(value)}"></span>'
+        for key, values in filter_values(report).items()
+        for value in values
+    ]
+    meta = {
+        "title": report.title,
+        "date": report.date.isoformat(),
+        "countries": ", ".join(country_label(c) for c in report.countries),
+        "type": type_label(report.type),
+        "summary": intro(report, body_html),
+    }
     captures = ", ".join(f"{name}[data-kb-{name}]" for name, value in meta.items() if value)
     values = " ".join(f'data-kb-{name}="{attribute(value)}"' for name, value in meta.items() if value)
     spans.append(f'<span data-pagefind-meta="{captures}" {values}></span>')
-    spans.append(f'<span data-pagefind-sort="date[data-kb-sort]" data-kb-sort="{attribute(sort_key(report))}" '
-                 f'data-pagefind-index-attrs="data-kb-every" data-kb-every="{EVERY_REPORT}"></span>')
+    spans.append(
+        f'<span data-pagefind-sort="date[data-kb-sort]" data-kb-sort="{attribute(sort_key(report))}" '
+        f'data-pagefind-index-attrs="data-kb-every" data-kb-every="{EVERY_REPORT}"></span>'
+    )
     names = entity_names(site, report)
     if names:
-        spans.append(f'<p data-pagefind-weight="{NAMES_WEIGHT}">Names: '
-                     + "; ".join(attribute(n) for n in names) + "</p>")
+        spans.append(
+            f'<p data-pagefind-weight="{NAMES_WEIGHT}">Names: '
+            + "; ".join(attribute(n) for n in names)
+            + "</p>"
+        )
     return '<div class="kb-search-data" hidden>\n' + "\n".join(spans) + "\n</div>\n"
 
 
@@ -142,20 +160,26 @@ def find_page(site: Site) -> str:
     groups = [_group(site, key, legend, counts[key]) for key, legend in FILTERS if counts[key]]
     newest = sorted(site.reports, key=sort_key, reverse=True)[:PAGE_SIZE]
     results = [_result(site, report) for report in newest]
-    out = [front_matter("Find reports", description="Search the reports, and filter them by sector, country, "
-                        "ministry, organisation, project, type and year.", hide=("navigation", "toc"),
-                        extra=("kb_find: true", "search:", "  exclude: true")),
-           THEME_SEARCH_OFF,
-           "# Find reports\n",
-           f"Search {_reports(total)} by words and names, and narrow them with the filters: reports must match "
-           "one of the ticked values of each filter. A search for a ministry's acronym or a former name also "
-           "finds the reports that use its full or current name.\n",
-           _form(groups, results, total) + "\n",
-           # Raw HTML: root-relative links, which MkDocs and Zensical both leave alone (see paths.rooted).
-           f"<noscript><p>Searching needs JavaScript. Browse the reports "
-           f'<a href="{paths.rooted(site.base_path, paths.YEARS_INDEX)}">year by year</a>, '
-           f'<a href="{paths.rooted(site.base_path, paths.COUNTRIES_INDEX)}">by country</a> or '
-           f'<a href="{paths.rooted(site.base_path, paths.SECTORS_INDEX)}">by sector</a> instead.</p></noscript>\n']
+    out = [
+        front_matter(
+            "Find reports",
+            description="Search the reports, and filter them by sector, country, "
+            "ministry, organisation, project, type and year.",
+            hide=("navigation", "toc"),
+            extra=("kb_find: true", "search:", "  exclude: true"),
+        ),
+        THEME_SEARCH_OFF,
+        "# Find reports\n",
+        f"Search {_reports(total)} by words and names, and narrow them with the filters: reports must match "
+        "one of the ticked values of each filter. A search for a ministry's acronym or a former name also "
+        "finds the reports that use its full or current name.\n",
+        _form(groups, results, total) + "\n",
+        # Raw HTML: root-relative links, which MkDocs and Zensical both leave alone (see paths.rooted).
+        f"<noscript><p>Searching needs JavaScript. Browse the reports "
+        f'<a href="{paths.rooted(site.base_path, paths.YEARS_INDEX)}">year by year</a>, '
+        f'<a href="{paths.rooted(site.base_path, paths.COUNTRIES_INDEX)}">by country</a> or '
+        f'<a href="{paths.rooted(site.base_path, paths.SECTORS_INDEX)}">by sector</a> instead.</p></noscript>\n',
+    ]
     return "\n".join(out)
 
 
@@ -164,12 +188,18 @@ def _empty_find_page(site: Site) -> str:
     script, and no search index (``kb build`` skips Pagefind: it refuses to index no pages)."""
     from kb.site.browse_pages import no_reports_yet
 
-    return "\n".join([
-        front_matter("Find reports", description="Search the reports.", hide=("navigation", "toc"),
-                     extra=("search:", "  exclude: true")),
-        "# Find reports\n",
-        no_reports_yet(site, paths.FIND),
-    ])
+    return "\n".join(
+        [
+            front_matter(
+                "Find reports",
+                description="Search the reports.",
+                hide=("navigation", "toc"),
+                extra=("search:", "  exclude: true"),
+            ),
+            "# Find reports\n",
+            no_reports_yet(site, paths.FIND),
+        ]
+    )
 
 
 def _reports(count: int) -> str:
@@ -183,9 +213,11 @@ def _result(site: Site, report: Report) -> str:
     countries = ", ".join(country_label(c) for c in report.countries)
     facts += [attribute(part) for part in (countries, type_label(report.type)) if part]
     snippet = intro(report, site.renderer.render(report.body) if not report.summary else "")
-    return (f'<li class="kb-find__result"><h3><a href="{href}">{attribute(report.title)}</a></h3>'
-            f'<p class="kb-find__facts">{" · ".join(facts)}</p>'
-            f'<p class="kb-find__snippet">{attribute(snippet)}</p></li>')
+    return (
+        f'<li class="kb-find__result"><h3><a href="{href}">{attribute(report.title)}</a></h3>'
+        f'<p class="kb-find__facts">{" · ".join(facts)}</p>'
+        f'<p class="kb-find__snippet">{attribute(snippet)}</p></li>'
+    )
 
 
 def _group(site: Site, key: str, legend: str, counts: Counter) -> str:
@@ -200,9 +232,12 @@ def _group(site: Site, key: str, legend: str, counts: Counter) -> str:
             f'<div class="kb-find__option" data-kb-value="{attribute(value)}">'
             f'<input type="checkbox" id="{control}" name="{key}" value="{attribute(value)}">'
             f'<label for="{control}">{attribute(value_label(site, key, value))} '
-            f'<span class="kb-find__count">({counts[value]:,})</span></label></div>')
-    return (f'<fieldset class="kb-find__group" data-kb-filter="{key}">\n<legend>{attribute(legend)}</legend>\n'
-            f'<div class="kb-find__options">\n' + "\n".join(options) + "\n</div>\n</fieldset>")
+            f'<span class="kb-find__count">({counts[value]:,})</span></label></div>'
+        )
+    return (
+        f'<fieldset class="kb-find__group" data-kb-filter="{key}">\n<legend>{attribute(legend)}</legend>\n'
+        f'<div class="kb-find__options">\n' + "\n".join(options) + "\n</div>\n</fieldset>"
+    )
 
 
 def _form(groups: list[str], results: list[str], total: int) -> str:
@@ -234,7 +269,8 @@ def _form(groups: list[str], results: list[str], total: int) -> str:
         '<div class="kb-find__main">',
         '<div class="kb-find__bar">',
         '<p id="kb-find-status" class="kb-find__status" role="status" aria-live="polite" aria-atomic="true">'
-        + (f"{_reports(total)} found" if total else "No reports yet.") + "</p>",
+        + (f"{_reports(total)} found" if total else "No reports yet.")
+        + "</p>",
         '<div class="kb-find__sort"><label for="kb-find-sort">Sort by</label>',
         '<select id="kb-find-sort" name="sort">',
         '<option value="">Best match</option>',

@@ -10,20 +10,29 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from kb.export import files as open_data_files
 from kb.export import tables
 from kb.site import paths
-from kb.site.browse_pages import (countries_index, country_page, home_page, opportunities_page, reports_index,
-                           sectors_index, targets_page, year_page, years_index)
+from kb.site.bodycache import page_key
+from kb.site.browse_pages import (
+    countries_index,
+    country_page,
+    home_page,
+    opportunities_page,
+    reports_index,
+    sectors_index,
+    targets_page,
+    year_page,
+    years_index,
+)
 from kb.site.context import Site
 from kb.site.entity_pages import entities_index, entity_page
 from kb.site.feeds import feeds
 from kb.site.find import find_page
-from kb.site.bodycache import page_key
 from kb.site.prerender import PageRenderer
 from kb.site.report_pages import report_page
 from kb.util.workers import can_fork
@@ -157,7 +166,7 @@ def _render_share(site: Site, reports: list, sender) -> None:
     try:
         pages = {paths.report(r.id): report_page(site, r) for r in reports}
         sender.send(("pages", (pages, site.renderer.added)))
-    except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
+    except Exception as exc:
         sender.send(("error", exc))
     finally:
         sender.close()
@@ -213,8 +222,11 @@ def sync(folder: Path, files: dict[str, str | bytes], managed: Callable[[str], b
             if relative not in wanted and managed(relative):
                 os.unlink(os.path.join(dirpath, name))
                 removed.append(relative)
-        if dirpath != str(folder) and not os.listdir(dirpath) and managed(
-                Path(dirpath).relative_to(folder).as_posix() + "/"):
+        if (
+            dirpath != str(folder)
+            and not os.listdir(dirpath)
+            and managed(Path(dirpath).relative_to(folder).as_posix() + "/")
+        ):
             os.rmdir(dirpath)
     return SyncResult(written, len(removed), len(files), tuple(removed))
 

@@ -133,8 +133,11 @@ def _finish(indexing, site_dir) -> None:
     try:
         indexing.finish(site_dir)
     except KbError as exc:
-        if indexing.process is not None and indexing.process.returncode is not None \
-                and indexing.process.returncode < 0:
+        if (
+            indexing.process is not None
+            and indexing.process.returncode is not None
+            and indexing.process.returncode < 0
+        ):
             indexing.stop()  # stopped for a newer rebuild: nothing to report
         else:
             log.warning("kb: search index not built: %s", exc.render())

@@ -17,7 +17,7 @@ import html
 import json
 import re
 import xml.etree.ElementTree as etree
-from typing import Callable
+from collections.abc import Callable
 
 import markdown
 from markdown.extensions import Extension
@@ -46,7 +46,7 @@ def text(value: object) -> str:
     if match:
         marker = match.group(0)
         position = len(marker) - 1 if marker[0].isdigit() else 0
-        one_line = one_line[:position] + f"&#{ord(one_line[position])};" + one_line[position + 1:]
+        one_line = one_line[:position] + f"&#{ord(one_line[position])};" + one_line[position + 1 :]
     return one_line
 
 
@@ -69,8 +69,9 @@ def yaml_string(value: object) -> str:
 class _MentionLinker(Treeprocessor):
     """Links the first mention of each entity in running text; demotes h1 to h2."""
 
-    def __init__(self, md: markdown.Markdown, finder: MentionFinder | None,
-                 href: Callable[[str], str | None]):
+    def __init__(
+        self, md: markdown.Markdown, finder: MentionFinder | None, href: Callable[[str], str | None]
+    ):
         super().__init__(md)
         self.finder = finder
         self.href = href
@@ -114,8 +115,8 @@ class _MentionLinker(Treeprocessor):
                 continue
             linked.add(mention.entity_id)
             link = etree.Element("a", {"href": target, "class": "kb-mention"})
-            link.text = value[mention.start:mention.end]
-            before = value[cursor:mention.start]
+            link.text = value[mention.start : mention.end]
+            before = value[cursor : mention.start]
             if head is None:
                 head = before
             else:
@@ -134,7 +135,7 @@ class _MentionExtension(Extension):
         self.linker: _MentionLinker | None = None
         self.finder = finder
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         # After inline processing (priority 20), before prettify (10).
         self.linker = _MentionLinker(md, self.finder, lambda _entity_id: None)
         md.treeprocessors.register(self.linker, "kb-mentions", 15)
@@ -154,8 +155,9 @@ class BodyRenderer:
         self.cache = cache
         self.added: dict[str, str] = {}
         self._mentions = _MentionExtension(finder)
-        self._markdown = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists", self._mentions],
-                                           output_format="html")
+        self._markdown = markdown.Markdown(
+            extensions=["tables", "fenced_code", "sane_lists", self._mentions], output_format="html"
+        )
 
     def render(self, body: str, href: Callable[[str], str | None] | None = None) -> str:
         key = None

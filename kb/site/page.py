@@ -9,9 +9,6 @@ from kb.report.model import Report
 from kb.site.context import Site
 from kb.site.html import attribute
 
-
-
-
 #: Front matter key of a generated page that is one raw HTML block (see kb.site.passthrough).
 HTML_PAGE = "kb_html"
 
@@ -26,8 +23,10 @@ class HtmlPage:
 
     def heading(self, level: int, inner_html: str) -> str:
         anchor = self._unique(_slug(inner_html))
-        return (f'<h{level} id="{anchor}">{inner_html}<a class="headerlink" href="#{anchor}" '
-                f'title="Permanent link">&para;</a></h{level}>')
+        return (
+            f'<h{level} id="{anchor}">{inner_html}<a class="headerlink" href="#{anchor}" '
+            f'title="Permanent link">&para;</a></h{level}>'
+        )
 
     def with_heading_ids(self, fragment: str) -> str:
         return _HEADING.sub(lambda m: self.heading(int(m.group(1)), m.group(2)), fragment)
@@ -76,9 +75,9 @@ _BLANK_LINE = re.compile(r"\n\s*\n")
 
 
 def _slug(inner_html: str) -> str:
-    from markdown.extensions.toc import slugify
-
     import html
+
+    from markdown.extensions.toc import slugify
 
     return slugify(html.unescape(_TAGS.sub("", inner_html)), "-")
 

@@ -30,9 +30,20 @@ _PAGE = '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"></head>\
 
 
 def _command(site_dir: Path, output: Path) -> list[str]:
-    return python_module("pagefind", "--site", str(site_dir), "--output-path", str(output),
-                         "--glob", PAGEFIND_GLOB, "--force-language", "en", "--exclude-selectors", ".headerlink",
-                         "--silent")
+    return python_module(
+        "pagefind",
+        "--site",
+        str(site_dir),
+        "--output-path",
+        str(output),
+        "--glob",
+        PAGEFIND_GLOB,
+        "--force-language",
+        "en",
+        "--exclude-selectors",
+        ".headerlink",
+        "--silent",
+    )
 
 
 def index_search(site_dir: Path) -> Path:
@@ -54,7 +65,7 @@ def write_search_pages(docs_dir: Path, into: Path) -> int:
         text = source.read_text(encoding="utf-8")
         if not text.startswith("---\n"):
             continue
-        body = text[text.index("\n---\n", 4) + 5:]
+        body = text[text.index("\n---\n", 4) + 5 :]
         target = into / paths.url(f"{_REPORTS}/{source.name}") / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(_PAGE.format(body), encoding="utf-8")
@@ -85,8 +96,11 @@ class Indexing:
             shutil.rmtree(self.work, ignore_errors=True)
             return None
         stdout, stderr = self.process.communicate()
-        _check(self.command, subprocess.CompletedProcess(self.command, self.process.returncode, stdout, stderr),
-               self.bundle)
+        _check(
+            self.command,
+            subprocess.CompletedProcess(self.command, self.process.returncode, stdout, stderr),
+            self.bundle,
+        )
         target = site_dir / PAGEFIND_DIR
         if target.exists():
             shutil.rmtree(target)
@@ -115,8 +129,10 @@ def _run(command: list[str], *, wait: bool):
 def _check(command: list[str], result: subprocess.CompletedProcess, bundle: Path) -> None:
     if result.returncode != 0 or not (bundle / "pagefind.js").is_file():
         output = (result.stderr or result.stdout or "").strip().splitlines()
-        raise BuildError("pagefind failed: " + (output[-1] if output else f"exit status {result.returncode}"),
-                         hint=f"run '{' '.join([sys.executable, '-m', *command[command.index('pagefind'):][:3]])}' "
-                              "to see every message"
-                              if "No module named" not in (result.stderr or "")
-                              else "install it: pip install 'pagefind[extended]'")
+        raise BuildError(
+            "pagefind failed: " + (output[-1] if output else f"exit status {result.returncode}"),
+            hint=f"run '{' '.join([sys.executable, '-m', *command[command.index('pagefind') :][:3]])}' "
+            "to see every message"
+            if "No module named" not in (result.stderr or "")
+            else "install it: pip install 'pagefind[extended]'",
+        )

@@ -75,8 +75,14 @@ def _toc_tokens(content: str) -> list[dict]:
     for level, anchor, inner in _HEADING.findall(content):
         level = int(level)
         name = as_text(inner)  # HTML, as Python-Markdown's toc extension gives it
-        token = {"level": level, "id": anchor, "name": name, "html": inner, "data-toc-label": "",
-                 "children": []}
+        token = {
+            "level": level,
+            "id": anchor,
+            "name": name,
+            "html": inner,
+            "data-toc-label": "",
+            "children": [],
+        }
         while stack and stack[-1]["level"] >= level:
             stack.pop()
         (stack[-1]["children"] if stack else tokens).append(token)

@@ -56,7 +56,7 @@ class _Links(Treeprocessor):
 
 
 class _LinksExtension(Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         self.links = _Links(md)
         md.treeprocessors.register(self.links, "kb-links", 5)
 
@@ -66,8 +66,11 @@ class PageRenderer:
 
     def __init__(self, base_path: str) -> None:
         self._links = _LinksExtension()
-        self._markdown = markdown.Markdown(extensions=["admonition", "attr_list", "tables", "toc", self._links],
-                                           extension_configs={"toc": {"permalink": True}}, output_format="html")
+        self._markdown = markdown.Markdown(
+            extensions=["admonition", "attr_list", "tables", "toc", self._links],
+            extension_configs={"toc": {"permalink": True}},
+            output_format="html",
+        )
         self.base_path = base_path
 
     def render(self, page: str, text: str) -> str:
@@ -75,7 +78,7 @@ class PageRenderer:
         if not text.startswith("---\n"):
             return text
         end = text.index("\n---\n", 4)
-        front, body = text[4:end + 1], text[end + 5:]
+        front, body = text[4 : end + 1], text[end + 5 :]
         if f"\n{HTML_PAGE}: true\n" in f"\n{front}":
             return text  # written as HTML already
         blocks: list[str] = []
@@ -90,4 +93,4 @@ class PageRenderer:
         converted = self._markdown.reset().convert(short)
         html = _PLACEHOLDER.sub(lambda m: blocks[int(m.group(1))], converted)
         html = "\n".join(line for line in html.split("\n") if line.strip())  # one HTML block, no blank line
-        return f"---\n{front}{HTML_PAGE}: true\n---\n<div class=\"kb-page\">\n{html}\n</div>\n"
+        return f'---\n{front}{HTML_PAGE}: true\n---\n<div class="kb-page">\n{html}\n</div>\n'

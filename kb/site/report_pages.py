@@ -14,24 +14,25 @@ knowledge base (related reports, other reports about an opportunity) are capped.
 
 from __future__ import annotations
 
-
 from kb.report.dates import human_date
-from kb.tracking.model import target_state
 from kb.report.model import Opportunity, Person, Report, Target
 from kb.site import paths
 from kb.site.context import KIND_ORDER, STATE_LABELS, Site, fuzzy, kind_label, number, type_label, visit_span
-from kb.site.page import html_table
 from kb.site.find import search_data
 from kb.site.html import attribute, one_block, yaml_string
-from kb.site.page import HTML_PAGE, HtmlPage, paragraphs
+from kb.site.page import HTML_PAGE, HtmlPage, html_table, paragraphs
+from kb.tracking.model import target_state
 
 RELATED = 5
 #: Reports scored for "Related reports" per page: keeps the build linear (see Relations.related).
 RELATED_CANDIDATES = 40
 OTHER_REPORTS = 5
 #: Shown when a report names no disclaimer and the registry has none called 'standard'.
-DEFAULT_DISCLAIMER = ("Disclaimer", "This report is published for information only. It reflects what its "
-                      "authors understood at the time of writing and may since have become out of date.")
+DEFAULT_DISCLAIMER = (
+    "Disclaimer",
+    "This report is published for information only. It reflects what its "
+    "authors understood at the time of writing and may since have become out of date.",
+)
 
 
 def report_page(site: Site, report: Report) -> str:
@@ -90,8 +91,11 @@ def _person(page: HtmlPage, person: Person) -> str:
 
 def _facts(page: HtmlPage, report: Report) -> str:
     site = page.site
-    rows = [("Date", human_date(report.date)), ("Type", attribute(type_label(report.type))),
-            ("Countries", ", ".join(page.country(c) for c in report.countries))]
+    rows = [
+        ("Date", human_date(report.date)),
+        ("Type", attribute(type_label(report.type))),
+        ("Countries", ", ".join(page.country(c) for c in report.countries)),
+    ]
     if report.visit and (report.visit.start or report.visit.end or report.visit.places):
         when = visit_span(report.visit)
         places = ", ".join(attribute(p) for p in report.visit.places)
@@ -132,8 +136,10 @@ def _chips(page: HtmlPage, report: Report) -> str:
 
 def _admonition(kind: str, css_class: str, title: str, inner: str) -> str:
     """The HTML of Python-Markdown's ``!!! kind css_class "title"`` admonition."""
-    return (f'<div class="admonition {kind} {css_class}">\n<p class="admonition-title">{title}</p>\n'
-            f"{inner}\n</div>")
+    return (
+        f'<div class="admonition {kind} {css_class}">\n<p class="admonition-title">{title}</p>\n'
+        f"{inner}\n</div>"
+    )
 
 
 def _opportunity(page: HtmlPage, report: Report, opportunity: Opportunity) -> str:
@@ -153,14 +159,22 @@ def _opportunity(page: HtmlPage, report: Report, opportunity: Opportunity) -> st
         others = [m for m in tracked.mentions if m.report.id != report.id]
         latest = tracked.mentions[-1]
         if latest.report.id != report.id:
-            block.append(f"<p><strong>Latest status:</strong> {attribute(tracked.status)} "
-                         f"({human_date(latest.report.date)}, {page.report(latest.report)})</p>")
+            block.append(
+                f"<p><strong>Latest status:</strong> {attribute(tracked.status)} "
+                f"({human_date(latest.report.date)}, {page.report(latest.report)})</p>"
+            )
         shown = others[-OTHER_REPORTS:]
         links = ", ".join(f"{page.report(m.report)} ({human_date(m.report.date)})" for m in shown)
-        more = f' and {len(others) - len(shown)} more on the <a href="{page.href(paths.OPPORTUNITIES)}">' \
-               "opportunities board</a>" if len(others) > len(shown) else ""
+        more = (
+            f' and {len(others) - len(shown)} more on the <a href="{page.href(paths.OPPORTUNITIES)}">'
+            "opportunities board</a>"
+            if len(others) > len(shown)
+            else ""
+        )
         block.append(f"<p><strong>Also in:</strong> {links}{more}</p>")
-    return _admonition("tip", "kb-opportunity", f"Opportunity: {attribute(opportunity.title)}", "\n".join(block))
+    return _admonition(
+        "tip", "kb-opportunity", f"Opportunity: {attribute(opportunity.title)}", "\n".join(block)
+    )
 
 
 def _targets_table(page: HtmlPage, targets: tuple[Target, ...]) -> str:

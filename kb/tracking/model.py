@@ -7,12 +7,13 @@ statement is kept. A target's state (due, past, met, unknown) follows one rule, 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
+
 from kb.report.dates import FuzzyDate
 from kb.report.model import Measure, Opportunity, Report, Target
-
 
 TARGET_STATES = ("due", "past", "met", "unknown")
 
@@ -118,12 +119,19 @@ def track_opportunities(reports: Iterable[Report]) -> list[TrackedOpportunity]:
     tracked = []
     for opp_id, mentions in _mentions(reports, "opportunities").items():
         items = [m.item for m in mentions]
-        tracked.append(TrackedOpportunity(
-            id=opp_id, title=items[-1].title, status=items[-1].status,
-            sectors=_latest(i.sectors for i in items) or (),
-            partners=_latest(i.partners for i in items) or (),
-            next_step=items[-1].next_step, description=items[-1].description,
-            countries=_countries(mentions), mentions=tuple(mentions)))
+        tracked.append(
+            TrackedOpportunity(
+                id=opp_id,
+                title=items[-1].title,
+                status=items[-1].status,
+                sectors=_latest(i.sectors for i in items) or (),
+                partners=_latest(i.partners for i in items) or (),
+                next_step=items[-1].next_step,
+                description=items[-1].description,
+                countries=_countries(mentions),
+                mentions=tuple(mentions),
+            )
+        )
     return sorted(tracked, key=lambda o: (o.title.casefold(), o.id))
 
 
@@ -134,12 +142,28 @@ def track_targets(reports: Iterable[Report], today: date) -> list[TrackedTarget]
         items = [m.item for m in mentions]
         deadline = _latest(i.deadline for i in items)
         status = _latest(i.status for i in items)
-        tracked.append(TrackedTarget(
-            id=target_id, what=items[-1].what, value=_latest(i.value for i in items),
-            unit=_latest(i.unit for i in items), deadline=deadline,
-            owner=_latest(i.owner for i in items), baseline=_latest(i.baseline for i in items),
-            progress=_latest(i.progress for i in items), status=status,
-            state=target_state(status, deadline, today), countries=_countries(mentions),
-            mentions=tuple(mentions)))
-    return sorted(tracked, key=lambda t: (t.deadline is None, t.deadline.end if t.deadline else date.max,
-                                          t.what.casefold(), t.id))
+        tracked.append(
+            TrackedTarget(
+                id=target_id,
+                what=items[-1].what,
+                value=_latest(i.value for i in items),
+                unit=_latest(i.unit for i in items),
+                deadline=deadline,
+                owner=_latest(i.owner for i in items),
+                baseline=_latest(i.baseline for i in items),
+                progress=_latest(i.progress for i in items),
+                status=status,
+                state=target_state(status, deadline, today),
+                countries=_countries(mentions),
+                mentions=tuple(mentions),
+            )
+        )
+    return sorted(
+        tracked,
+        key=lambda t: (
+            t.deadline is None,
+            t.deadline.end if t.deadline else date.max,
+            t.what.casefold(),
+            t.id,
+        ),
+    )

@@ -19,8 +19,11 @@ def write_text(path: Path, text: str, *, overwrite: bool = False, shown: str | N
     shown = shown or str(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not overwrite and path.exists():
-        raise ExistsError("file already exists; not overwriting it", path=shown,
-                          hint="choose another title or date, or move the existing file")
+        raise ExistsError(
+            "file already exists; not overwriting it",
+            path=shown,
+            hint="choose another title or date, or move the existing file",
+        )
     handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
@@ -35,8 +38,9 @@ def write_text(path: Path, text: str, *, overwrite: bool = False, shown: str | N
             try:
                 os.link(tmp_name, path)
             except FileExistsError:
-                raise ExistsError("file already exists; not overwriting it", path=shown,
-                                  hint="choose another title or date") from None
+                raise ExistsError(
+                    "file already exists; not overwriting it", path=shown, hint="choose another title or date"
+                ) from None
             except OSError as exc:
                 raise KbError(f"cannot write file: {exc.strerror}", path=shown) from None
     finally:

@@ -27,14 +27,17 @@ from __future__ import annotations
 
 import re
 
-_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
-                                           for plane in range(17))
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+)
 #: Every character that the rule above refuses or removes.
 FORBIDDEN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
 #: For an author who typed or pasted one in front matter or a registry file.
 HINT = "retype the text; it was probably pasted from another program"
 #: For one in a body: most editors do not show it.
-BODY_HINT = "delete it: most editors do not show it; it was probably pasted from a terminal or another program"
+BODY_HINT = (
+    "delete it: most editors do not show it; it was probably pasted from a terminal or another program"
+)
 
 
 def describe(char: str) -> str:

@@ -31,12 +31,12 @@ import secrets
 import shutil
 import stat
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
-from kb.util.atomic import fsync_path
 from kb.errors import BuildError, ExistsError, LockedError
+from kb.util.atomic import fsync_path
 
 NEW = "new"
 OLD = "old"
@@ -64,10 +64,13 @@ def locked(lock_path: Path, what: str, shown: str | None, hint: str, *, wait: fl
         lock.acquire()
     except Timeout:
         owner = _read_owner(lock_path)
-        raise LockedError(f"another {what} is running{f' (pid {owner})' if owner else ''}",
-                          path=shown, hint=hint) from None
+        raise LockedError(
+            f"another {what} is running{f' (pid {owner})' if owner else ''}", path=shown, hint=hint
+        ) from None
     except OSError as exc:
-        raise BuildError(f"cannot lock {lock_path.name}: {exc.strerror or exc}", path=str(lock_path)) from None
+        raise BuildError(
+            f"cannot lock {lock_path.name}: {exc.strerror or exc}", path=str(lock_path)
+        ) from None
     try:
         try:
             with open(lock_path, "w", encoding="ascii") as handle:  # our own lock file, not user data
@@ -94,8 +97,13 @@ MARKER = ".kb-output"
 SYSTEM_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
 
-def check_ownership(folder: Path, made_by: str, shown: str, ours: Callable[[list[str]], bool] | None = None,
-                    hint: str = "move it elsewhere: kb replaces this folder as a whole") -> None:
+def check_ownership(
+    folder: Path,
+    made_by: str,
+    shown: str,
+    ours: Callable[[list[str]], bool] | None = None,
+    hint: str = "move it elsewhere: kb replaces this folder as a whole",
+) -> None:
     """Refuse to write over an existing ``folder`` that holds anything but an earlier output of
     ``made_by``: its marker says so, or ``ours(names)`` recognises an output of an older kb, made
     before folders were marked (the names of its entries are given)."""
@@ -104,8 +112,9 @@ def check_ownership(folder: Path, made_by: str, shown: str, ours: Callable[[list
     except FileNotFoundError:
         return
     except NotADirectoryError:
-        raise ExistsError(f"a file is in the way of the {made_by} folder; not replacing it", path=shown,
-                          hint=hint) from None
+        raise ExistsError(
+            f"a file is in the way of the {made_by} folder; not replacing it", path=shown, hint=hint
+        ) from None
     except OSError as exc:
         raise ExistsError(f"cannot read the folder: {exc.strerror or exc}", path=shown) from None
     names = [n for n in names if n not in SYSTEM_FILES]
@@ -115,12 +124,19 @@ def check_ownership(folder: Path, made_by: str, shown: str, ours: Callable[[list
         owner = read_marker(Path(folder))
         if owner == made_by:
             return
-        raise ExistsError(f"the folder is the output of {owner or 'another program'}; not replacing it",
-                          path=shown, hint=hint)
+        raise ExistsError(
+            f"the folder is the output of {owner or 'another program'}; not replacing it",
+            path=shown,
+            hint=hint,
+        )
     if ours is not None and ours(names):
         return
-    raise ExistsError(f"the folder holds files {made_by} did not write ({', '.join(names[:3])}"
-                      f"{', ...' if len(names) > 3 else ''}); not replacing it", path=shown, hint=hint)
+    raise ExistsError(
+        f"the folder holds files {made_by} did not write ({', '.join(names[:3])}"
+        f"{', ...' if len(names) > 3 else ''}); not replacing it",
+        path=shown,
+        hint=hint,
+    )
 
 
 def read_marker(folder: Path) -> str | None:
@@ -171,8 +187,11 @@ def swap(staged: Path, live: Path, shown: str) -> None:
             os.rename(staged, live)  # a kill just before this line is undone by recover()
             staged = old
     except OSError as exc:
-        raise BuildError(f"cannot replace the folder: {exc.strerror or exc}", path=shown,
-                         hint="the new output was not published; the old one is unchanged") from None
+        raise BuildError(
+            f"cannot replace the folder: {exc.strerror or exc}",
+            path=shown,
+            hint="the new output was not published; the old one is unchanged",
+        ) from None
     fsync_path(live.parent)
     shutil.rmtree(staged, ignore_errors=True)
 
@@ -203,8 +222,11 @@ def recover(live: Path, shown: str) -> list[Path]:
             try:
                 os.rename(olds[-1], live)
             except OSError as exc:
-                raise BuildError(f"cannot restore the previous folder: {exc.strerror or exc}", path=shown,
-                                 hint=f"rename {olds[-1]} to {live} by hand") from None
+                raise BuildError(
+                    f"cannot restore the previous folder: {exc.strerror or exc}",
+                    path=shown,
+                    hint=f"rename {olds[-1]} to {live} by hand",
+                ) from None
             fsync_path(live.parent)
     for path in leftovers:
         if path.exists():
@@ -242,8 +264,9 @@ def _new_sibling(live: Path, kind: str, create: bool = True) -> Path:
         except FileExistsError:
             continue
         except OSError as exc:
-            raise BuildError(f"cannot create a folder next to it: {exc.strerror or exc}",
-                             path=str(live)) from None
+            raise BuildError(
+                f"cannot create a folder next to it: {exc.strerror or exc}", path=str(live)
+            ) from None
         try:
             os.chmod(path, stat.S_IMODE(live.stat().st_mode))
         except OSError:
@@ -262,8 +285,11 @@ def _flush(folder: Path) -> None:
         return
     fd = os.open(folder, os.O_RDONLY)
     try:
-        syncfs = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None) \
-            if sys.platform.startswith("linux") else None
+        syncfs = (
+            getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
+            if sys.platform.startswith("linux")
+            else None
+        )
         if syncfs is None or syncfs(fd) != 0:
             os.sync()  # one call for every file; fsync of each would cost a disk flush per file
     finally:

@@ -27,8 +27,9 @@ import io
 import json
 import math
 import re
+from collections.abc import Iterable
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 FORMATS = ("table", "json", "csv")
 LIST_SEPARATOR = "; "
@@ -73,8 +74,10 @@ def _refuse_non_finite(value: int | float) -> None:
     if isinstance(value, float) and not math.isfinite(value):
         from kb.errors import BuildError
 
-        raise BuildError(f"a number is {value}, which CSV and JSON readers cannot take",
-                         hint="run kb check: a target or measure value is out of range")
+        raise BuildError(
+            f"a number is {value}, which CSV and JSON readers cannot take",
+            hint="run kb check: a target or measure value is out of range",
+        )
 
 
 def csv_text(rows: Iterable[dict], columns: list[str]) -> str:
@@ -105,8 +108,10 @@ def to_json(data: Any, *, indent: int = 2) -> str:
             raise
         from kb.errors import BuildError
 
-        raise BuildError("a number is infinite or not a number, which JSON cannot hold",
-                         hint="run kb check: a target or measure value is out of range") from None
+        raise BuildError(
+            "a number is infinite or not a number, which JSON cannot hold",
+            hint="run kb check: a target or measure value is out of range",
+        ) from None
 
 
 def _plain(value: Any) -> Any:

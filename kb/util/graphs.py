@@ -4,7 +4,8 @@ without recursion, so that a chain of any length works and a cycle is found, not
 
 from __future__ import annotations
 
-from typing import Callable, Hashable, Iterable, TypeVar
+from collections.abc import Callable, Hashable, Iterable
+from typing import TypeVar
 
 Node = TypeVar("Node", bound=Hashable)
 
@@ -33,11 +34,10 @@ def find_cycles(nodes: Iterable[Node], links: Callable[[Node], Iterable[Node]]) 
                 continue
             seen = state.get(following)
             if seen == 1:
-                cycles.append(path[on_path[following]:] + [following])
+                cycles.append(path[on_path[following] :] + [following])
             elif seen is None:
                 state[following] = 1
                 on_path[following] = len(path)
                 path.append(following)
                 stack.append(iter(links(following)))
     return cycles
-

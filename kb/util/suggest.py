@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from rapidfuzz import process
-
 
 #: Ids and slugs: lower-case ASCII words joined by single hyphens. Keeps URLs,
 #: file names and index keys safe (no ``../``, no look-alike Unicode).

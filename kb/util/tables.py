@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from typing import Iterable
+from collections.abc import Iterable
 
 
 def _cell(value) -> str:
@@ -25,8 +25,10 @@ def render_table(rows: Iterable[dict], columns: list[str], *, max_width: int | N
     while sum(widths) + 2 * (len(widths) - 1) > limit and max(widths) > 12:
         widest = widths.index(max(widths))
         widths[widest] -= 1
+
     def fit(text: str, width: int) -> str:
         return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
     lines = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     for row in cells:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-
-
 #: Ids and slugs: lower-case ASCII words joined by single hyphens. Keeps URLs,
 #: file names and index keys safe (no ``../``, no look-alike Unicode).
 

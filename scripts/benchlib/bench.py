@@ -20,6 +20,7 @@ from .importing import bench_import
 from .measure import Run, bytes_text, folder_size, machine, median, percentile, run, seconds_text
 from .references import references
 
+
 def has_command(name: str) -> bool:
     return run([*kb_command(), name, "--help"], cwd=REPO, timeout=60).ok
 
@@ -32,7 +33,10 @@ def ensure_corpus(settings: Settings, size: int) -> Path:
     if not (marker.exists() and marker.read_text(encoding="utf-8") == wanted):
         started = time.perf_counter()
         write_corpus(root, size, settings.seed)
-        print(f"  wrote corpus of {size} reports in {time.perf_counter() - started:.1f} s: {root}", file=settings.log)
+        print(
+            f"  wrote corpus of {size} reports in {time.perf_counter() - started:.1f} s: {root}",
+            file=settings.log,
+        )
     return root
 
 
@@ -57,7 +61,9 @@ def _spread(runs: list[Run]) -> str:
     return f"{len(runs)} runs, {seconds_text(min(r.seconds for r in runs))} to {seconds_text(max(r.seconds for r in runs))}"
 
 
-def bench_size(settings: Settings, size: int, available: dict[str, bool], *, full: bool, site: bool) -> list[Row]:
+def bench_size(
+    settings: Settings, size: int, available: dict[str, bool], *, full: bool, site: bool
+) -> list[Row]:
     """The steps at one corpus size: every command and reference when ``full``, the site builds
     when ``site`` (they run at their own sizes, see :class:`Settings`)."""
     rows: list[Row] = []
@@ -82,8 +88,9 @@ def bench_size(settings: Settings, size: int, available: dict[str, bool], *, ful
     return rows
 
 
-def _bench_commands(settings: Settings, size: int, root: Path, kb: list[str], available: dict[str, bool],
-                    add, unavailable) -> bool:
+def _bench_commands(
+    settings: Settings, size: int, root: Path, kb: list[str], available: dict[str, bool], add, unavailable
+) -> bool:
     """kb check, index, search and --help; returns whether the index was built."""
     # -- kb check --------------------------------------------------------------------------
     runs, failed = _timed(settings, [*kb, "check"], REPO, settings.repeat)
@@ -92,8 +99,16 @@ def _bench_commands(settings: Settings, size: int, root: Path, kb: list[str], av
     else:
         seconds, peak = summary(runs)
         verdict = (runs[-1].stderr.strip().splitlines() or [""])[-1]
-        add(Row("kb check", size, seconds_text(seconds), bytes_text(peak),
-                "; ".join(x for x in (verdict, _spread(runs)) if x), seconds))
+        add(
+            Row(
+                "kb check",
+                size,
+                seconds_text(seconds),
+                bytes_text(peak),
+                "; ".join(x for x in (verdict, _spread(runs)) if x),
+                seconds,
+            )
+        )
 
     # -- kb index --------------------------------------------------------------------------
     index_ok = False
@@ -103,7 +118,16 @@ def _bench_commands(settings: Settings, size: int, root: Path, kb: list[str], av
             add(Row("kb index, full build", size, "failed", notes=failed.failure()))
         else:
             seconds, peak = summary(runs)
-            add(Row("kb index, full build", size, seconds_text(seconds), bytes_text(peak), _spread(runs), seconds))
+            add(
+                Row(
+                    "kb index, full build",
+                    size,
+                    seconds_text(seconds),
+                    bytes_text(peak),
+                    _spread(runs),
+                    seconds,
+                )
+            )
             index_ok = True
         if index_ok:
             victim = _middle_report(root)
@@ -120,8 +144,16 @@ def _bench_commands(settings: Settings, size: int, root: Path, kb: list[str], av
                 victim.write_bytes(original)
             if changes and all(r.ok for r in changes):
                 seconds, peak = summary(changes)
-                add(Row("kb index, after one report changed", size, seconds_text(seconds), bytes_text(peak),
-                        _spread(changes), seconds))
+                add(
+                    Row(
+                        "kb index, after one report changed",
+                        size,
+                        seconds_text(seconds),
+                        bytes_text(peak),
+                        _spread(changes),
+                        seconds,
+                    )
+                )
             else:
                 add(Row("kb index, after one report changed", size, "failed", notes=changes[-1].failure()))
             run([*kb, "index"], cwd=REPO)  # back in step with the restored file
@@ -146,27 +178,52 @@ def _bench_commands(settings: Settings, size: int, root: Path, kb: list[str], av
             add(Row("kb search, cold CLI process", size, "failed", notes=failure))
         else:
             times = [r.seconds for r in cold]
-            add(Row("kb search, cold CLI process", size, seconds_text(median(times)),
+            add(
+                Row(
+                    "kb search, cold CLI process",
+                    size,
+                    seconds_text(median(times)),
                     bytes_text(max(r.peak_bytes for r in cold)),
                     f"median of {len(times)} runs of {len(QUERIES)} queries; p95 {seconds_text(percentile(times, 0.95))}",
-                    median(times)))
-        warm = run([sys.executable, str(HERE / "kb_inproc.py"), "search", str(root), str(settings.warm_repeat),
-                    json.dumps([{k: v for k, v in q.items() if k in ("text", "filters")} for q in QUERIES])],
-                   cwd=REPO)
+                    median(times),
+                )
+            )
+        warm = run(
+            [
+                sys.executable,
+                str(HERE / "kb_inproc.py"),
+                "search",
+                str(root),
+                str(settings.warm_repeat),
+                json.dumps([{k: v for k, v in q.items() if k in ("text", "filters")} for q in QUERIES]),
+            ],
+            cwd=REPO,
+        )
         if warm.returncode == 3:
             unavailable("kb search, warm in-process", warm.stderr.strip()[:120])
         elif not warm.ok:
             add(Row("kb search, warm in-process", size, "failed", notes=warm.failure()))
         else:
             times = json.loads(warm.stdout)["timings"]
-            add(Row("kb search, warm in-process", size, seconds_text(median(times)), bytes_text(warm.peak_bytes),
+            add(
+                Row(
+                    "kb search, warm in-process",
+                    size,
+                    seconds_text(median(times)),
+                    bytes_text(warm.peak_bytes),
                     f"median of {len(times)}; p95 {seconds_text(percentile(times, 0.95))}; index already fresh",
-                    median(times)))
+                    median(times),
+                )
+            )
     else:
-        unavailable("kb search, cold CLI process", "command not built yet" if not available["search"]
-                    else "needs kb index")
-        unavailable("kb search, warm in-process", "command not built yet" if not available["search"]
-                    else "needs kb index")
+        unavailable(
+            "kb search, cold CLI process",
+            "command not built yet" if not available["search"] else "needs kb index",
+        )
+        unavailable(
+            "kb search, warm in-process",
+            "command not built yet" if not available["search"] else "needs kb index",
+        )
 
     # -- kb --help ---------------------------------------------------------------------------
     helps = [run([*kb_command(), "--help"], cwd=REPO) for _ in range(settings.help_runs)]
@@ -181,8 +238,9 @@ def _bench_commands(settings: Settings, size: int, root: Path, kb: list[str], av
     return index_ok
 
 
-def _bench_site(settings: Settings, size: int, root: Path, kb: list[str], available: dict[str, bool],
-                add, unavailable) -> bool:
+def _bench_site(
+    settings: Settings, size: int, root: Path, kb: list[str], available: dict[str, bool], add, unavailable
+) -> bool:
     """kb build, page generation alone and whole; the site's size; returns whether it built."""
     built = False
     if available["build"]:
@@ -193,17 +251,31 @@ def _bench_site(settings: Settings, size: int, root: Path, kb: list[str], availa
             add(Row("kb build, page generation alone", size, "failed", notes=generation.failure()))
         else:
             info = json.loads(generation.stdout)
-            add(Row("kb build, page generation alone", size, seconds_text(info["seconds"]),
+            add(
+                Row(
+                    "kb build, page generation alone",
+                    size,
+                    seconds_text(info["seconds"]),
                     bytes_text(generation.peak_bytes),
                     f"{info.get('files')} files; library call, process {seconds_text(generation.seconds)}",
-                    info["seconds"]))
+                    info["seconds"],
+                )
+            )
         runs, failed = _timed(settings, [*kb, "build"], REPO, 1)
         if failed:
             add(Row("kb build, whole site", size, "failed", notes=failed.failure()))
         else:
             seconds, peak = summary(runs)
-            add(Row("kb build, whole site", size, seconds_text(seconds), bytes_text(peak),
-                    (runs[-1].stdout.strip().splitlines() or [""])[-1][:100], seconds))
+            add(
+                Row(
+                    "kb build, whole site",
+                    size,
+                    seconds_text(seconds),
+                    bytes_text(peak),
+                    (runs[-1].stdout.strip().splitlines() or [""])[-1][:100],
+                    seconds,
+                )
+            )
             built = True
     else:
         unavailable("kb build, page generation alone")
@@ -214,12 +286,25 @@ def _bench_site(settings: Settings, size: int, root: Path, kb: list[str], availa
     # -- sizes -----------------------------------------------------------------------------
     site = root / "site"
     if built:
-        add(Row("site size", size, bytes_text(folder_size(site)), notes=f"{sum(1 for _ in site.rglob('*.html')):,} HTML files"))
+        add(
+            Row(
+                "site size",
+                size,
+                bytes_text(folder_size(site)),
+                notes=f"{sum(1 for _ in site.rglob('*.html')):,} HTML files",
+            )
+        )
         pages = _report_pages(site, settings.seed)
         if pages:
             sizes = [p.stat().st_size for p in pages]
-            add(Row("report page HTML size", size, bytes_text(int(statistics.median(sizes))),
-                    notes=f"median of the first {len(pages)} reports' pages (the same reports at every size)"))
+            add(
+                Row(
+                    "report page HTML size",
+                    size,
+                    bytes_text(int(statistics.median(sizes))),
+                    notes=f"median of the first {len(pages)} reports' pages (the same reports at every size)",
+                )
+            )
     else:
         unavailable("site size", "needs kb build")
     return built
@@ -236,9 +321,17 @@ def _bench_serve(settings: Settings, size: int, root: Path, add) -> None:
         add(Row("kb serve, an edit shown", size, "failed", notes=str(exc)[:100]))
         return
     seconds = statistics.median(result.edits)
-    add(Row("kb serve, an edit shown", size, seconds_text(seconds), notes=f"median of {len(result.edits)} "
+    add(
+        Row(
+            "kb serve, an edit shown",
+            size,
+            seconds_text(seconds),
+            notes=f"median of {len(result.edits)} "
             f"edits of one report ({', '.join(seconds_text(s) for s in result.edits)}); served after "
-            f"{seconds_text(result.startup)}", seconds=seconds))
+            f"{seconds_text(result.startup)}",
+            seconds=seconds,
+        )
+    )
 
 
 def _middle_report(root: Path) -> Path:
@@ -250,7 +343,7 @@ def _report_pages(site: Path, seed: int, count: int = 20) -> list[Path]:
     """Pages of the first reports the generator wrote (the same reports in every corpus size)."""
     pages = {p.parent.name: p for p in site.rglob("index.html")}
     found = []
-    for report_id in _generation_order(seed)[:count * 3]:
+    for report_id in _generation_order(seed)[: count * 3]:
         page = pages.get(report_id)
         if page:
             found.append(page)
@@ -264,15 +357,26 @@ def _generation_order(seed: int) -> list[str]:
     # deterministic, so regenerating the first few reports in memory gives the order cheaply.
     from .corpus import generate
 
-    stems = [Path(path).stem for path in generate(60, seed).keys() if path.startswith("reports/")
-             and "/registry/" not in path]
+    stems = [
+        Path(path).stem
+        for path in generate(60, seed).keys()
+        if path.startswith("reports/") and "/registry/" not in path
+    ]
     return stems
 
 
 RATIOS = [
     ("kb index, full build", "ref: SQLite FTS5 index, full build", "kb index / FTS5 index"),
-    ("kb search, warm in-process", "ref: SQLite FTS5 query, warm in-process", "kb search warm / FTS5 query warm"),
-    ("kb search, cold CLI process", "ref: SQLite FTS5 query, cold process", "kb search cold / FTS5 query cold"),
+    (
+        "kb search, warm in-process",
+        "ref: SQLite FTS5 query, warm in-process",
+        "kb search warm / FTS5 query warm",
+    ),
+    (
+        "kb search, cold CLI process",
+        "ref: SQLite FTS5 query, cold process",
+        "kb search cold / FTS5 query cold",
+    ),
     ("kb search, cold CLI process", "ref: grep -rli one word, cold process", "kb search cold / grep -r"),
     ("kb search, cold CLI process", "ref: rg -li one word, cold process", "kb search cold / ripgrep"),
     ("kb build, whole site", "ref: plain mkdocs build", "kb build / plain mkdocs build"),
@@ -290,8 +394,11 @@ def ratio_rows(rows: list[Row]) -> list[list[str]]:
             if not a or not b or (a.seconds is None and b.seconds is None):
                 continue
             if a.seconds and b.seconds:
-                value = f"{a.seconds / b.seconds:.1f}x" if a.seconds / b.seconds >= 0.95 else \
-                    f"{a.seconds / b.seconds:.2f}x"
+                value = (
+                    f"{a.seconds / b.seconds:.1f}x"
+                    if a.seconds / b.seconds >= 0.95
+                    else f"{a.seconds / b.seconds:.2f}x"
+                )
                 out.append([label, f"{size:,}", value, f"{a.time} vs {b.time}"])
             else:
                 out.append([label, f"{size:,}", NOT_AVAILABLE, f"{a.time} vs {b.time}"])
@@ -304,7 +411,9 @@ def table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def report(settings: Settings, rows: list[Row], command: str, seconds: float, load: tuple[float, float]) -> str:
+def report(
+    settings: Settings, rows: list[Row], command: str, seconds: float, load: tuple[float, float]
+) -> str:
     info = machine()
     parts = [
         f"Machine: {info['cpus']} CPUs ({info['cpu']}), {info['memory']} memory, Python {info['python']}, "
@@ -328,15 +437,30 @@ def main(settings: Settings, command: str) -> str:
     rows: list[Row] = []
     if "import" not in settings.skip:
         print("kb import:", file=settings.log, flush=True)
-        bench_import(settings, lambda row: rows.append(row) or print(f"  {row.step}: {row.time} {row.notes}",
-                                                                    file=settings.log, flush=True))
+        bench_import(
+            settings,
+            lambda row: (
+                rows.append(row)
+                or print(f"  {row.step}: {row.time} {row.notes}", file=settings.log, flush=True)
+            ),
+        )
     if settings.only_import:
-        return report(settings, rows, command, time.perf_counter() - started, (load_start, os.getloadavg()[0]))
+        return report(
+            settings, rows, command, time.perf_counter() - started, (load_start, os.getloadavg()[0])
+        )
     site_sizes = [] if "site" in settings.skip else settings.site_sizes
     for size in sorted(set(settings.sizes) | set(site_sizes)):
         print(f"{size} reports:", file=settings.log, flush=True)
-        rows.extend(bench_size(settings, size, available, full=size in settings.sizes, site=size in site_sizes))
+        rows.extend(
+            bench_size(settings, size, available, full=size in settings.sizes, site=size in site_sizes)
+        )
     if "site" in settings.skip:
-        rows.append(Row("kb build (page generation alone, whole site)", None, NOT_AVAILABLE,
-                        notes="skipped (--skip site)"))
+        rows.append(
+            Row(
+                "kb build (page generation alone, whole site)",
+                None,
+                NOT_AVAILABLE,
+                notes="skipped (--skip site)",
+            )
+        )
     return report(settings, rows, command, time.perf_counter() - started, (load_start, os.getloadavg()[0]))

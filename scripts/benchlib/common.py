@@ -22,12 +22,24 @@ QUERIES = [
     {"args": ["ports NOT aviation"], "text": "ports NOT aviation", "fts": "ports NOT aviation"},
     {"args": ["British Council"], "text": "British Council", "fts": "british council"},
     {"args": ["UKRI"], "text": "UKRI", "fts": "UKRI"},
-    {"args": ["scholarships", "--country", "KR"], "text": "scholarships", "filters": {"countries": ["KR"]},
-     "fts": "scholarships AND countries:KR"},
-    {"args": ["--sector", "offshore-wind"], "text": "", "filters": {"sectors": ["offshore-wind"]},
-     "fts": 'sectors:"offshore wind"'},
-    {"args": ["cyber security", "--since", "2020"], "text": "cyber security", "filters": {"since": "2020"},
-     "fts": None},
+    {
+        "args": ["scholarships", "--country", "KR"],
+        "text": "scholarships",
+        "filters": {"countries": ["KR"]},
+        "fts": "scholarships AND countries:KR",
+    },
+    {
+        "args": ["--sector", "offshore-wind"],
+        "text": "",
+        "filters": {"sectors": ["offshore-wind"]},
+        "fts": 'sectors:"offshore wind"',
+    },
+    {
+        "args": ["cyber security", "--since", "2020"],
+        "text": "cyber security",
+        "filters": {"since": "2020"},
+        "fts": None,
+    },
     {"args": ["smart*"], "text": "smart*", "fts": "smart*"},
     {"args": ["semiconductors"], "text": "semiconductors", "fts": "semiconductors"},
 ]
@@ -52,13 +64,13 @@ class Settings:
     sizes: list[int]
     work: Path
     seed: int = 1
-    repeat: int = 3           # runs of each timed command; the median is shown
+    repeat: int = 3  # runs of each timed command; the median is shown
     help_runs: int = 10
-    search_repeat: int = 3    # cold CLI runs of each query
-    warm_repeat: int = 20     # in-process runs of each query
+    search_repeat: int = 3  # cold CLI runs of each query
+    warm_repeat: int = 20  # in-process runs of each query
     site_sizes: list[int] = field(default_factory=lambda: [1000, 5000])  # kb build runs at these sizes
     reference_site_max: int = 1000  # plain mkdocs and zensical builds: at this size at most
-    serve_max: int = 1000           # kb serve's preview latency: at this size at most
+    serve_max: int = 1000  # kb serve's preview latency: at this size at most
     skip: set[str] = field(default_factory=set)
     only_import: bool = False  # just the kb import rows (--only import)
     log: object = sys.stderr

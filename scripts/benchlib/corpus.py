@@ -14,21 +14,40 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from .prose import Writer
+from .prose import body as prose_body
 from .registry_gen import REPORT_FIRST, REPORT_LAST, Country, Entity, Registry, build_registry, slug
-from .prose import Writer, body as prose_body
 from .words import Vocabulary
 
 REPO = Path(__file__).resolve().parents[2]
 MARKER = ".kb-bench-corpus"
 
-REPORT_TYPES = ["country-update", "visit-report", "ministerial-visit", "joint-statement",
-                "trade-mission", "meeting-note", "briefing"]
+REPORT_TYPES = [
+    "country-update",
+    "visit-report",
+    "ministerial-visit",
+    "joint-statement",
+    "trade-mission",
+    "meeting-note",
+    "briefing",
+]
 TYPE_WEIGHTS = [30, 30, 10, 5, 10, 10, 5]
 OPPORTUNITY_STATUSES = ["identified", "discussed", "agreed", "active", "closed"]
 TARGET_STATUSES = ["announced", "on-track", "met", "missed", "dropped"]
 
-TOPIC_NOUNS = ["cooperation", "partnership", "opportunities", "market update", "policy update",
-               "mission", "dialogue", "investment", "new plans", "progress", "priorities"]
+TOPIC_NOUNS = [
+    "cooperation",
+    "partnership",
+    "opportunities",
+    "market update",
+    "policy update",
+    "mission",
+    "dialogue",
+    "investment",
+    "new plans",
+    "progress",
+    "priorities",
+]
 TARGET_TEMPLATES = [
     ("Share of electricity from renewable sources", "%", (20, 80)),
     ("Offshore wind capacity installed", "GW", (2, 40)),
@@ -46,13 +65,26 @@ TARGET_TEMPLATES = [
     ("Households connected to broadband", "%", (50, 99)),
     ("New rail track built", "km", (100, 5000)),
 ]
-OPPORTUNITY_TEMPLATES = ["Cooperation on {s}", "Joint research on {s}", "UK supply chain in {s}",
-                         "Regulatory dialogue on {s}", "Skills partnership for {s}",
-                         "Investment in {s}", "Pilot project in {s}", "Standards cooperation on {s}"]
-NEXT_STEPS = ["Agree the scope of a first joint workshop", "Share UK guidance with the ministry",
-              "Invite a delegation to the UK next year", "Map UK suppliers against the tender plan",
-              "Follow up with a note to the ministry", "Set up a call between the two teams",
-              "Propose a memorandum of understanding", "Brief UK companies at a webinar"]
+OPPORTUNITY_TEMPLATES = [
+    "Cooperation on {s}",
+    "Joint research on {s}",
+    "UK supply chain in {s}",
+    "Regulatory dialogue on {s}",
+    "Skills partnership for {s}",
+    "Investment in {s}",
+    "Pilot project in {s}",
+    "Standards cooperation on {s}",
+]
+NEXT_STEPS = [
+    "Agree the scope of a first joint workshop",
+    "Share UK guidance with the ministry",
+    "Invite a delegation to the UK next year",
+    "Map UK suppliers against the tender plan",
+    "Follow up with a note to the ministry",
+    "Set up a call between the two teams",
+    "Propose a memorandum of understanding",
+    "Brief UK companies at a webinar",
+]
 
 
 @dataclass
@@ -90,7 +122,7 @@ def flow(items: list[str]) -> str:
 
 
 def zipf_pick(rng: random.Random, items: list, exponent: float = 1.0):
-    weights = [1.0 / (rank ** exponent) for rank in range(1, len(items) + 1)]
+    weights = [1.0 / (rank**exponent) for rank in range(1, len(items) + 1)]
     return rng.choices(items, weights=weights)[0]
 
 
@@ -133,15 +165,31 @@ def _pools(rng: random.Random, registry: Registry) -> Pools:
             tid = f"{cc}-{slug(what)}-{deadline}"[:75].rstrip("-")
             if tid not in seen:
                 seen.add(tid)
-                targets.append(Target(tid, what, unit, rng.randint(low, high), deadline,
-                                      rng.randrange(len(country.slots)), country.code))
+                targets.append(
+                    Target(
+                        tid,
+                        what,
+                        unit,
+                        rng.randint(low, high),
+                        deadline,
+                        rng.randrange(len(country.slots)),
+                        country.code,
+                    )
+                )
         pools.targets[country.code] = targets
     return pools
 
 
-def _report(rng: random.Random, writer: Writer, registry: Registry, pools: Pools,
-            country: Country, day: date, report_id_taken: set[str],
-            earlier: list[tuple[str, str, bool]]) -> tuple[str, str]:
+def _report(
+    rng: random.Random,
+    writer: Writer,
+    registry: Registry,
+    pools: Pools,
+    country: Country,
+    day: date,
+    report_id_taken: set[str],
+    earlier: list[tuple[str, str, bool]],
+) -> tuple[str, str]:
     """One report: ``(relative path, text)``."""
     ents = registry.entities
     others = [c for c in registry.countries if c is not country]
@@ -162,9 +210,13 @@ def _report(rng: random.Random, writer: Writer, registry: Registry, pools: Pools
     people = visitors + partner_people
 
     sector_name = ents[sectors[0]].name
-    topic = rng.choice([f"{sector_name.lower()} {rng.choice(TOPIC_NOUNS)}",
-                        f"{sector_name.lower()} and {ents[zipf_pick(rng, registry.sectors)].name.lower()}",
-                        f"{rng.choice(TOPIC_NOUNS)} in {rng.choice(country.cities)}"])
+    topic = rng.choice(
+        [
+            f"{sector_name.lower()} {rng.choice(TOPIC_NOUNS)}",
+            f"{sector_name.lower()} and {ents[zipf_pick(rng, registry.sectors)].name.lower()}",
+            f"{rng.choice(TOPIC_NOUNS)} in {rng.choice(country.cities)}",
+        ]
+    )
     title = f"{country.name}: {topic}"
     base = f"{day.isoformat()}-{slug(topic)[:50].rstrip('-')}"
     report_id, n = base, 2
@@ -173,10 +225,14 @@ def _report(rng: random.Random, writer: Writer, registry: Registry, pools: Pools
     report_id_taken.add(report_id)
 
     internal = rng.random() < 0.10
-    lines = ["---", f"title: {q(title)}", f"date: {day.isoformat()}",
-             f"countries: {flow([c.code for c in countries])}",
-             f"type: {rng.choices(REPORT_TYPES, weights=TYPE_WEIGHTS)[0]}",
-             f"visibility: {'internal' if internal else 'public'}"]
+    lines = [
+        "---",
+        f"title: {q(title)}",
+        f"date: {day.isoformat()}",
+        f"countries: {flow([c.code for c in countries])}",
+        f"type: {rng.choices(REPORT_TYPES, weights=TYPE_WEIGHTS)[0]}",
+        f"visibility: {'internal' if internal else 'public'}",
+    ]
     if internal and rng.random() < 0.3:
         lines.append("classification: OFFICIAL-SENSITIVE")
     elif rng.random() < 0.6:
@@ -186,19 +242,33 @@ def _report(rng: random.Random, writer: Writer, registry: Registry, pools: Pools
         end = day - timedelta(days=rng.randint(2, 40))
         start = end - timedelta(days=rng.randint(0, 4))
         places = rng.sample(country.cities, rng.randint(1, min(2, len(country.cities))))
-        lines += ["visit:", f"  start: {start.isoformat()}", f"  end: {end.isoformat()}",
-                  f"  places: {flow([q(p) for p in places])}"]
-    lines += ["authors:", f"  - {{name: {q(country.name + ' Science and Innovation Network')}, "
-                          f"organisation: {'fcdo' if day >= date(2020, 9, 2) else 'fco'}}}"]
+        lines += [
+            "visit:",
+            f"  start: {start.isoformat()}",
+            f"  end: {end.isoformat()}",
+            f"  places: {flow([q(p) for p in places])}",
+        ]
+    lines += [
+        "authors:",
+        f"  - {{name: {q(country.name + ' Science and Innovation Network')}, "
+        f"organisation: {'fcdo' if day >= date(2020, 9, 2) else 'fco'}}}",
+    ]
     if visitors:
         lines.append("visitors:")
         for pid in visitors:
             person = ents[pid]
-            lines.append(f"  - {{name: {q(person.name)}, role: {q(person.role or 'Official')}, "
-                         f"organisation: {rng.choice(uk_now)}}}")
-    for list_name, values in (("ministries", ministries), ("organisations", organisations),
-                              ("sectors", sectors), ("projects", projects), ("events", events),
-                              ("people", people)):
+            lines.append(
+                f"  - {{name: {q(person.name)}, role: {q(person.role or 'Official')}, "
+                f"organisation: {rng.choice(uk_now)}}}"
+            )
+    for list_name, values in (
+        ("ministries", ministries),
+        ("organisations", organisations),
+        ("sectors", sectors),
+        ("projects", projects),
+        ("events", events),
+        ("people", people),
+    ):
         if values:
             lines.append(f"{list_name}: {flow(values)}")
 
@@ -206,10 +276,14 @@ def _report(rng: random.Random, writer: Writer, registry: Registry, pools: Pools
     if opportunities:
         lines.append("opportunities:")
         for opp in opportunities:
-            lines += [f"  - id: {opp.id}", f"    title: {q(opp.title)}", f"    sectors: [{opp.sector}]",
-                      f"    partners: {flow(ministries[:rng.randint(1, min(2, len(ministries)))])}",
-                      f"    status: {rng.choices(OPPORTUNITY_STATUSES, weights=(4, 4, 2, 2, 1))[0]}",
-                      f"    next_step: {q(rng.choice(NEXT_STEPS))}"]
+            lines += [
+                f"  - id: {opp.id}",
+                f"    title: {q(opp.title)}",
+                f"    sectors: [{opp.sector}]",
+                f"    partners: {flow(ministries[: rng.randint(1, min(2, len(ministries)))])}",
+                f"    status: {rng.choices(OPPORTUNITY_STATUSES, weights=(4, 4, 2, 2, 1))[0]}",
+                f"    next_step: {q(rng.choice(NEXT_STEPS))}",
+            ]
             if not internal and rng.random() < 0.08:
                 lines.append("    internal: true")
     targets = zipf_sample(rng, pools.targets[country.code], rng.choice((0, 0, 1, 2)), 0.9)
@@ -217,17 +291,29 @@ def _report(rng: random.Random, writer: Writer, registry: Registry, pools: Pools
         lines.append("targets:")
         for target in targets:
             owner = _slot_holder(country, target.slot, day) or ministries[0]
-            lines += [f"  - id: {target.id}", f"    what: {q(target.what)}", f"    value: {target.value}",
-                      f"    unit: {q(target.unit)}", f"    deadline: {target.deadline}", f"    owner: {owner}",
-                      f"    status: {rng.choices(TARGET_STATUSES, weights=(6, 3, 1, 1, 1))[0]}"]
+            lines += [
+                f"  - id: {target.id}",
+                f"    what: {q(target.what)}",
+                f"    value: {target.value}",
+                f"    unit: {q(target.unit)}",
+                f"    deadline: {target.deadline}",
+                f"    owner: {owner}",
+                f"    status: {rng.choices(TARGET_STATUSES, weights=(6, 3, 1, 1, 1))[0]}",
+            ]
             if rng.random() < 0.3:
-                lines.append(f"    progress: {{value: {max(1, target.value * rng.randint(5, 60) // 100)}, "
-                             f"as_of: {day.year}-{day.month:02d}}}")
+                lines.append(
+                    f"    progress: {{value: {max(1, target.value * rng.randint(5, 60) // 100)}, "
+                    f"as_of: {day.year}-{day.month:02d}}}"
+                )
             if not internal and rng.random() < 0.05:
                 lines.append("    internal: true")
     if rng.random() < 0.4:
-        lines += ["source:", f"  url: https://www.gov.uk/government/publications/{report_id}",
-                  "  publisher: Foreign, Commonwealth & Development Office", "  licence: OGL-UK-3.0"]
+        lines += [
+            "source:",
+            f"  url: https://www.gov.uk/government/publications/{report_id}",
+            "  publisher: Foreign, Commonwealth & Development Office",
+            "  licence: OGL-UK-3.0",
+        ]
     # A public report may supersede only a public one (kb check refuses the rest).
     replaceable = [e for e in earlier if internal or e[2]]
     if replaceable and rng.random() < 0.01:
@@ -238,13 +324,15 @@ def _report(rng: random.Random, writer: Writer, registry: Registry, pools: Pools
         lines.append(f"internal_notes: {q(writer.filler())}")
     lines.append("---")
 
-    body = prose_body(rng, writer, registry, country, ministries + organisations + projects + events + people,
-                 internal)
+    body = prose_body(
+        rng, writer, registry, country, ministries + organisations + projects + events + people, internal
+    )
     return f"reports/{country.code.lower()}/{report_id}.md", "\n".join(lines) + "\n\n" + body
 
 
 def _valid(entity: Entity, day: date) -> bool:
     from .registry_gen import _day
+
     start, end = _day(entity.valid_from), _day(entity.valid_to)
     return (start is None or day >= start) and (end is None or day <= end)
 
@@ -274,7 +362,9 @@ def _registry_files(registry: Registry) -> dict[str, str]:
 
     for entity in registry.entities.values():
         name = file_for(entity)
-        lines = files.setdefault(name, ["# Synthetic registry written by scripts/gen_corpus.", "", "entities:"])
+        lines = files.setdefault(
+            name, ["# Synthetic registry written by scripts/gen_corpus.", "", "entities:"]
+        )
         lines += ["", f"  - id: {entity.id}", f"    name: {q(entity.name)}", f"    kind: {entity.kind}"]
         if entity.acronyms:
             lines.append(f"    acronyms: {flow([q(a) for a in entity.acronyms])}")
@@ -299,11 +389,16 @@ def _registry_files(registry: Registry) -> dict[str, str]:
         if entity.description:
             lines.append(f"    description: {q(entity.description)}")
     files["disclaimers.yml"] = [
-        "disclaimers:", "",
-        "  - id: fco-country-update", "    title: Country update for business",
-        "    text: >-", "      This country update is provided for information only, to help readers reach",
-        "      their own business decisions. No warranty is given about its accuracy.", "",
-        "  - id: standard", "    title: Disclaimer",
+        "disclaimers:",
+        "",
+        "  - id: fco-country-update",
+        "    title: Country update for business",
+        "    text: >-",
+        "      This country update is provided for information only, to help readers reach",
+        "      their own business decisions. No warranty is given about its accuracy.",
+        "",
+        "  - id: standard",
+        "    title: Disclaimer",
         "    text: This report is published for information and may since have become out of date.",
     ]
     return {name: "\n".join(lines) + "\n" for name, lines in sorted(files.items())}
@@ -324,8 +419,16 @@ def generate(reports: int, seed: int = 1) -> dict[str, str | bytes]:
     for _ in range(reports):
         country = zipf_pick(rng, countries, 0.8)
         day = _report_date(rng)
-        path, text = _report(rng, writer, registry, pools, country, day, taken,
-                             [e for e in earlier if e[1] == country.code][-200:])
+        path, text = _report(
+            rng,
+            writer,
+            registry,
+            pools,
+            country,
+            day,
+            taken,
+            [e for e in earlier if e[1] == country.code][-200:],
+        )
         files[path] = text
         earlier.append((Path(path).stem, country.code, "\nvisibility: public\n" in text))
     files["mkdocs.yml"] = (REPO / "mkdocs.yml").read_bytes()
@@ -340,8 +443,12 @@ def _site_sources() -> dict[str, bytes]:
     for folder in ("docs", "overrides"):
         for path in sorted((REPO / folder).rglob("*")):
             relative = path.relative_to(REPO).as_posix()
-            if not path.is_file() or relative == "docs/index.md" or relative.startswith("docs/kb/") \
-                    or path.name.startswith("."):
+            if (
+                not path.is_file()
+                or relative == "docs/index.md"
+                or relative.startswith("docs/kb/")
+                or path.name.startswith(".")
+            ):
                 continue
             files[relative] = path.read_bytes()  # images and fonts too
     return files

@@ -23,8 +23,10 @@ from pathlib import Path
 
 import yaml
 
-SELECT = ("SELECT id, title, snippet(reports, 4, '<mark>', '</mark>', '...', 24) FROM reports "
-          "WHERE reports MATCH ? ORDER BY rank LIMIT 10")
+SELECT = (
+    "SELECT id, title, snippet(reports, 4, '<mark>', '</mark>', '...', 24) FROM reports "
+    "WHERE reports MATCH ? ORDER BY rank LIMIT 10"
+)
 
 
 def _documents(reports: Path):
@@ -41,16 +43,23 @@ def _documents(reports: Path):
                     meta = yaml.load(text[4:end], Loader=yaml.CSafeLoader) or {}
                 except yaml.YAMLError:
                     meta = {}
-                body = text[end + 5:]
-        yield (path.stem, str(meta.get("title", "")), " ".join(map(str, meta.get("countries") or [])),
-               " ".join(map(str, meta.get("sectors") or [])), body)
+                body = text[end + 5 :]
+        yield (
+            path.stem,
+            str(meta.get("title", "")),
+            " ".join(map(str, meta.get("countries") or [])),
+            " ".join(map(str, meta.get("sectors") or [])),
+            body,
+        )
 
 
 def build(db: Path, reports: Path) -> int:
     if db.exists():
         db.unlink()
     connection = sqlite3.connect(db)
-    connection.execute("CREATE VIRTUAL TABLE reports USING fts5(id UNINDEXED, title, countries, sectors, body)")
+    connection.execute(
+        "CREATE VIRTUAL TABLE reports USING fts5(id UNINDEXED, title, countries, sectors, body)"
+    )
     connection.executemany("INSERT INTO reports VALUES (?, ?, ?, ?, ?)", _documents(reports))
     connection.commit()
     count = connection.execute("SELECT count(*) FROM reports").fetchone()[0]

@@ -18,16 +18,21 @@ NOT_AVAILABLE = 3
 
 def warm_search(root: str, repeat: int, queries: list[dict]) -> dict:
     try:
-        from kb.registry.filters import Filters
         from kb.project import Project
+        from kb.registry.filters import Filters
         from kb.search.api import Searcher, SearchRequest
     except ImportError as exc:
         print(f"kb search library not available: {exc}", file=sys.stderr)
         raise SystemExit(NOT_AVAILABLE)
     project = Project.at(root)
-    requests = [SearchRequest(q["text"], Filters(**{k: tuple(v) if isinstance(v, list) else v
-                                                    for k, v in q.get("filters", {}).items()}), limit=10)
-                for q in queries]
+    requests = [
+        SearchRequest(
+            q["text"],
+            Filters(**{k: tuple(v) if isinstance(v, list) else v for k, v in q.get("filters", {}).items()}),
+            limit=10,
+        )
+        for q in queries
+    ]
     # A long-running caller's way: the index opened (and brought up to date) once, then searched.
     with Searcher(project) as searcher:
         for request in requests:  # warm-up: caches filled

@@ -53,15 +53,20 @@ class Run:
         return f"exit {self.returncode}: {lines[-1][:160] if lines else 'no output'}"
 
 
-def run(command: list[str], *, cwd: Path | None = None, env: dict | None = None,
-        timeout: float | None = 3600) -> Run:
+def run(
+    command: list[str], *, cwd: Path | None = None, env: dict | None = None, timeout: float | None = 3600
+) -> Run:
     """Run ``command`` to its end; its output goes to temporary files (no pipe to drain)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
-            tempfile.NamedTemporaryFile(suffix=".rss") as rss:
-        launcher = ([GNU_TIME, "--quiet", "-f", "%M", "-o", rss.name] if GNU_TIME else [])
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile(suffix=".rss") as rss,
+    ):
+        launcher = [GNU_TIME, "--quiet", "-f", "%M", "-o", rss.name] if GNU_TIME else []
         started = time.perf_counter()
-        process = subprocess.Popen([*launcher, *command], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                                   stdout=out, stderr=err)
+        process = subprocess.Popen(
+            [*launcher, *command], cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err
+        )
         timer = threading.Timer(timeout, process.kill) if timeout else None
         if timer:
             timer.start()
@@ -81,8 +86,14 @@ def run(command: list[str], *, cwd: Path | None = None, env: dict | None = None,
                 peak = int(Path(rss.name).read_text().split()[-1]) * 1024
             except (OSError, ValueError, IndexError):
                 pass  # killed before GNU time wrote it: keep wait4's figure
-        return Run(command, seconds, peak, process.returncode, out.read().decode("utf-8", "replace"),
-                   err.read().decode("utf-8", "replace"))
+        return Run(
+            command,
+            seconds,
+            peak,
+            process.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+        )
 
 
 def median(values: list[float]) -> float:
@@ -107,10 +118,10 @@ def seconds_text(seconds: float | None) -> str:
 def bytes_text(size: int | None) -> str:
     if size is None:
         return "-"
-    if size >= 1024 ** 3:
-        return f"{size / 1024 ** 3:.2f} GB"
-    if size >= 1024 ** 2:
-        return f"{size / 1024 ** 2:.0f} MB"
+    if size >= 1024**3:
+        return f"{size / 1024**3:.2f} GB"
+    if size >= 1024**2:
+        return f"{size / 1024**2:.0f} MB"
     return f"{size / 1024:.0f} KB"
 
 
@@ -132,7 +143,7 @@ def machine() -> dict[str, str]:
     try:
         for line in Path("/proc/meminfo").read_text().splitlines():
             if line.startswith("MemTotal:"):
-                memory = f"{int(line.split()[1]) / 1024 ** 2:.1f} GB"
+                memory = f"{int(line.split()[1]) / 1024**2:.1f} GB"
                 break
     except OSError:
         pass
@@ -140,5 +151,10 @@ def machine() -> dict[str, str]:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:
         cpus = os.cpu_count() or 0
-    return {"cpus": str(cpus), "cpu": cpu, "memory": memory, "python": platform.python_version(),
-            "system": f"{platform.system()} {platform.release()}"}
+    return {
+        "cpus": str(cpus),
+        "cpu": cpu,
+        "memory": memory,
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+    }

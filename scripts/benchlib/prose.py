@@ -20,9 +20,18 @@ class Writer:
         rng = self.rng
         words = self.vocabulary.words_n(rng.randint(low, high))
         if rng.random() < 0.25:
-            words.insert(rng.randrange(1, len(words)), rng.choice(
-                [f"{rng.randint(2, 95)}%", f"USD {rng.randint(1, 40)} billion", f"{rng.randint(2, 900):,}",
-                 f"{rng.randint(1000, 99000):,}", f"by {rng.randint(2015, 2040)}"]))
+            words.insert(
+                rng.randrange(1, len(words)),
+                rng.choice(
+                    [
+                        f"{rng.randint(2, 95)}%",
+                        f"USD {rng.randint(1, 40)} billion",
+                        f"{rng.randint(2, 900):,}",
+                        f"{rng.randint(1000, 99000):,}",
+                        f"by {rng.randint(2015, 2040)}",
+                    ]
+                ),
+            )
         if len(words) > 10 and rng.random() < 0.4:
             cut = rng.randrange(4, len(words) - 4)
             words[cut] += ","
@@ -35,29 +44,44 @@ class Writer:
 
 def mention(writer: Writer, entity: Entity, first: bool, country: Country) -> str:
     rng = writer.rng
-    label = f"the {entity.name} ({entity.acronym})" if entity.acronym and first else (
-        entity.acronym if entity.acronym and rng.random() < 0.6 else f"the {entity.name}")
+    label = (
+        f"the {entity.name} ({entity.acronym})"
+        if entity.acronym and first
+        else (entity.acronym if entity.acronym and rng.random() < 0.6 else f"the {entity.name}")
+    )
     if entity.kind == "person":
         role = entity.role or "official"
-        return rng.choice([
-            f"{entity.name}, {role}, set out the UK position on {writer.topic()}.",
-            f"We also met {entity.name} ({role}) to discuss {writer.topic()}.",
-            f"{entity.name} said there was strong interest in {writer.topic()}.",
-        ])
+        return rng.choice(
+            [
+                f"{entity.name}, {role}, set out the UK position on {writer.topic()}.",
+                f"We also met {entity.name} ({role}) to discuss {writer.topic()}.",
+                f"{entity.name} said there was strong interest in {writer.topic()}.",
+            ]
+        )
     if entity.kind == "event":
-        return rng.choice([f"The visit was timed to coincide with the {entity.name}.",
-                           f"Both sides prepared for the {entity.name} in {rng.choice(country.cities)}."])
+        return rng.choice(
+            [
+                f"The visit was timed to coincide with the {entity.name}.",
+                f"Both sides prepared for the {entity.name} in {rng.choice(country.cities)}.",
+            ]
+        )
     if entity.kind in ("programme", "project"):
-        return rng.choice([f"Through the {entity.name}, partners are working on {writer.topic()}.",
-                           f"The {entity.name} has funded work on {writer.topic()} since it began."])
+        return rng.choice(
+            [
+                f"Through the {entity.name}, partners are working on {writer.topic()}.",
+                f"The {entity.name} has funded work on {writer.topic()} since it began.",
+            ]
+        )
     start = label[0].upper() + label[1:]
-    return rng.choice([
-        f"Officials from {label} set out their plans for {writer.topic()}.",
-        f"{start} confirmed that it will publish new plans on {writer.topic()} this year.",
-        f"We met {label} to discuss {writer.topic()} and {writer.topic()}.",
-        f"{start} is leading work on {writer.topic()}, with a budget agreed last year.",
-        f"According to {label}, demand for {writer.topic()} is rising quickly.",
-    ])
+    return rng.choice(
+        [
+            f"Officials from {label} set out their plans for {writer.topic()}.",
+            f"{start} confirmed that it will publish new plans on {writer.topic()} this year.",
+            f"We met {label} to discuss {writer.topic()} and {writer.topic()}.",
+            f"{start} is leading work on {writer.topic()}, with a budget agreed last year.",
+            f"According to {label}, demand for {writer.topic()} is rising quickly.",
+        ]
+    )
 
 
 def _paragraph(writer: Writer, mentions: list[str], sentences: int) -> str:
@@ -67,8 +91,14 @@ def _paragraph(writer: Writer, mentions: list[str], sentences: int) -> str:
     return " ".join(parts)
 
 
-def body(rng: random.Random, writer: Writer, registry: Registry, country: Country, tagged: list[str],
-          internal_report: bool) -> str:
+def body(
+    rng: random.Random,
+    writer: Writer,
+    registry: Registry,
+    country: Country,
+    tagged: list[str],
+    internal_report: bool,
+) -> str:
     ents = registry.entities
     target_words = rng.randint(600, 900)
     mentioned = [ents[t] for t in tagged if rng.random() < 0.8]
@@ -104,8 +134,12 @@ def body(rng: random.Random, writer: Writer, registry: Registry, country: Countr
             words += len(paragraph.split())
             mention_texts = []
     if not internal_report and rng.random() < 0.12:
-        out += ["<!-- internal -->", "Staff only: " + writer.filler() + " " + writer.filler(),
-                "<!-- /internal -->", ""]
+        out += [
+            "<!-- internal -->",
+            "Staff only: " + writer.filler() + " " + writer.filler(),
+            "<!-- /internal -->",
+            "",
+        ]
     if next_steps:
         out += ["## Next steps", ""]
         while words < target_words or out[-1] == "":

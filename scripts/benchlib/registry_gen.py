@@ -14,8 +14,16 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .tables import (
-    COUNTRIES, PORTFOLIOS, AGENCY_KINDS, SECTORS, FIRST_NAMES, LAST_NAMES, UK_ROLES, PARTNER_ROLES,
-    UK_DEPARTMENTS, UK_ORGANISATIONS,
+    AGENCY_KINDS,
+    COUNTRIES,
+    FIRST_NAMES,
+    LAST_NAMES,
+    PARTNER_ROLES,
+    PORTFOLIOS,
+    SECTORS,
+    UK_DEPARTMENTS,
+    UK_ORGANISATIONS,
+    UK_ROLES,
 )
 
 REPORT_FIRST = date(2010, 1, 1)
@@ -48,6 +56,7 @@ class Entity:
 @dataclass
 class Link:
     """One holder of a ministry's portfolio over ``[start, end]`` (None: open-ended)."""
+
     entity_id: str
     start: date | None
     end: date | None
@@ -93,6 +102,7 @@ class Registry:
 
 def slug(text: str) -> str:
     import unicodedata
+
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
@@ -109,7 +119,11 @@ def _day(text: str | None) -> date | None:
 
 
 def _initials(words: str) -> str:
-    return "".join(w[0].upper() for w in re.split(r"[\s,&-]+", words) if w and w.lower() not in ("and", "of", "for", "the"))
+    return "".join(
+        w[0].upper()
+        for w in re.split(r"[\s,&-]+", words)
+        if w and w.lower() not in ("and", "of", "for", "the")
+    )
 
 
 class _Names:
@@ -121,7 +135,12 @@ class _Names:
         self.ids: set[str] = set()
 
     def acronym(self, base: str, country: str) -> str:
-        for candidate in (base, base + country[0], base + country, *(f"{base}{country}{i}" for i in range(2, 99))):
+        for candidate in (
+            base,
+            base + country[0],
+            base + country,
+            *(f"{base}{country}{i}" for i in range(2, 99)),
+        ):
             if candidate not in self.acronyms and len(candidate) >= 2:
                 self.acronyms.add(candidate)
                 return candidate
@@ -165,21 +184,46 @@ def build_registry(rng: random.Random) -> Registry:
     # Sectors: never matched in prose, so plain common names are fine.
     sector_ids = []
     for sector_id, name, keywords in SECTORS:
-        add(Entity(sector_id, name, "sector", keywords=list(keywords),
-                   description=f"Reports on {name.lower()}: policy, projects and market openings."))
+        add(
+            Entity(
+                sector_id,
+                name,
+                "sector",
+                keywords=list(keywords),
+                description=f"Reports on {name.lower()}: policy, projects and market openings.",
+            )
+        )
         sector_ids.append(sector_id)
 
     # UK departments with their real renames, and UK organisations.
     uk_links = []
     for dep_id, name, acronyms, start, end, successors in UK_DEPARTMENTS:
-        add(Entity(dep_id, name, "department", acronyms=list(acronyms), country="GB", valid_from=start,
-                   valid_to=end, superseded_by=list(successors),
-                   website=f"https://www.gov.uk/government/organisations/{slug(name)}",
-                   description=f"UK government body: {name}."))
+        add(
+            Entity(
+                dep_id,
+                name,
+                "department",
+                acronyms=list(acronyms),
+                country="GB",
+                valid_from=start,
+                valid_to=end,
+                superseded_by=list(successors),
+                website=f"https://www.gov.uk/government/organisations/{slug(name)}",
+                description=f"UK government body: {name}.",
+            )
+        )
         uk_links.append(Link(dep_id, _day(start), _day(end)))
     for org_id, name, acronyms in UK_ORGANISATIONS:
-        add(Entity(org_id, name, "organisation", acronyms=list(acronyms), country="GB",
-                   description=f"UK organisation that works with partners abroad: {name}."))
+        add(
+            Entity(
+                org_id,
+                name,
+                "organisation",
+                acronyms=list(acronyms),
+                country="GB",
+                description=f"UK organisation that works with partners abroad: {name}.",
+            )
+        )
         uk_links.append(Link(org_id, None, None))
 
     used_people: set[str] = set()
@@ -195,8 +239,16 @@ def build_registry(rng: random.Random) -> Registry:
     for _ in range(30):
         full = person_name()
         role = rng.choice(UK_ROLES)
-        entity = add(Entity(names.ident(slug(full)), full, "person", country="GB", role=role,
-                            description=f"UK official; {role} at the time of the reports that tag them."))
+        entity = add(
+            Entity(
+                names.ident(slug(full)),
+                full,
+                "person",
+                country="GB",
+                role=role,
+                description=f"UK official; {role} at the time of the reports that tag them.",
+            )
+        )
         uk_people.append(entity.id)
 
     uk_programmes = []
@@ -208,8 +260,19 @@ def build_registry(rng: random.Random) -> Registry:
         ("global-britain-programme-fund", "Global Britain Programme Fund", [], None, None, []),
         ("gcrf", "Global Challenges Research Fund", ["GCRF"], "2016-01-01", None, []),
     ]:
-        add(Entity(pid, name, "programme", acronyms=acronyms, country="GB", valid_from=start, valid_to=end,
-                   superseded_by=successors, description=f"UK fund or programme: {name}."))
+        add(
+            Entity(
+                pid,
+                name,
+                "programme",
+                acronyms=acronyms,
+                country="GB",
+                valid_from=start,
+                valid_to=end,
+                superseded_by=successors,
+                description=f"UK fund or programme: {name}.",
+            )
+        )
         uk_programmes.append(pid)
 
     countries = []
@@ -220,9 +283,16 @@ def build_registry(rng: random.Random) -> Registry:
             kind = rng.choices(("plain", "rename", "rename2", "split"), weights=(6, 3, 1, 1))[0]
             slot: list[Link] = []
             name, initials = _ministry_name(rng, names)
-            first = add(Entity(names.ident(f"{cc}-{slug(name[len('Ministry of '):])}"), name, "ministry",
-                               acronyms=[names.acronym(initials, code)], country=code,
-                               description=f"{demonym} government ministry."))
+            first = add(
+                Entity(
+                    names.ident(f"{cc}-{slug(name[len('Ministry of ') :])}"),
+                    name,
+                    "ministry",
+                    acronyms=[names.acronym(initials, code)],
+                    country=code,
+                    description=f"{demonym} government ministry.",
+                )
+            )
             if kind == "plain":
                 alias = f"{demonym} {name.split(' of ')[1].split(',')[0].split(' and ')[0].lower()} ministry"
                 if rng.random() < 0.3 and alias not in names.names:
@@ -241,10 +311,17 @@ def build_registry(rng: random.Random) -> Registry:
             steps = 2 if kind == "rename2" else 1
             for step in range(steps):
                 name, initials = _ministry_name(rng, names)
-                nxt = add(Entity(names.ident(f"{cc}-{slug(name[len('Ministry of '):])}"), name, "ministry",
-                                 acronyms=[names.acronym(initials, code)], country=code,
-                                 valid_from=start.isoformat(),
-                                 description=f"{demonym} government ministry, successor of the {previous.name}."))
+                nxt = add(
+                    Entity(
+                        names.ident(f"{cc}-{slug(name[len('Ministry of ') :])}"),
+                        name,
+                        "ministry",
+                        acronyms=[names.acronym(initials, code)],
+                        country=code,
+                        valid_from=start.isoformat(),
+                        description=f"{demonym} government ministry, successor of the {previous.name}.",
+                    )
+                )
                 # Renames are recorded from either end, as authors do.
                 if rng.random() < 0.5:
                     previous.superseded_by.append(nxt.id)
@@ -261,41 +338,83 @@ def build_registry(rng: random.Random) -> Registry:
             if kind == "split":
                 # The old ministry's work went to two bodies: the second is a new slot.
                 name, initials = _ministry_name(rng, names)
-                other = add(Entity(names.ident(f"{cc}-{slug(name[len('Ministry of '):])}"), name, "ministry",
-                                   acronyms=[names.acronym(initials, code)], country=code,
-                                   valid_from=change.isoformat(),
-                                   description=f"{demonym} ministry created from part of the {first.name}."))
+                other = add(
+                    Entity(
+                        names.ident(f"{cc}-{slug(name[len('Ministry of ') :])}"),
+                        name,
+                        "ministry",
+                        acronyms=[names.acronym(initials, code)],
+                        country=code,
+                        valid_from=change.isoformat(),
+                        description=f"{demonym} ministry created from part of the {first.name}.",
+                    )
+                )
                 first.superseded_by.append(other.id)
                 country.slots.append([Link(other.id, change, None)])
         for agency_name, base in rng.sample(AGENCY_KINDS, rng.randint(3, 5)):
             name = f"{demonym} {agency_name}"
             parent_slot = rng.choice(country.slots)
-            entity = add(Entity(names.ident(f"{cc}-{slug(agency_name)}"), name, "agency",
-                                acronyms=[names.acronym(demonym[0] + base, code)], country=code,
-                                parent=parent_slot[-1].entity_id,
-                                description=f"{demonym} public body: {agency_name.lower()}."))
+            entity = add(
+                Entity(
+                    names.ident(f"{cc}-{slug(agency_name)}"),
+                    name,
+                    "agency",
+                    acronyms=[names.acronym(demonym[0] + base, code)],
+                    country=code,
+                    parent=parent_slot[-1].entity_id,
+                    description=f"{demonym} public body: {agency_name.lower()}.",
+                )
+            )
             country.agencies.append(entity.id)
         for sector_id in rng.sample(sector_ids, rng.randint(2, 4)):
             sector_name = entities[sector_id].name
             label = rng.choice(("Partnership", "Programme", "Initiative", "Dialogue"))
             kind = "programme" if label == "Programme" else "project"
             name = f"UK-{demonym} {sector_name} {label}"
-            entity = add(Entity(names.ident(f"uk-{cc}-{sector_id}-{label.lower()}"), name, kind, country=code,
-                                description=f"Joint {label.lower()} between the UK and {cname} on "
-                                            f"{sector_name.lower()}."))
+            entity = add(
+                Entity(
+                    names.ident(f"uk-{cc}-{sector_id}-{label.lower()}"),
+                    name,
+                    kind,
+                    country=code,
+                    description=f"Joint {label.lower()} between the UK and {cname} on {sector_name.lower()}.",
+                )
+            )
             country.programmes.append(entity.id)
         for year in sorted(rng.sample(range(2010, 2026), rng.randint(3, 6))):
-            label = rng.choice(("Joint Economic and Trade Committee", "Science and Innovation Council",
-                                "Energy Dialogue", "Investment Forum", "Trade Mission"))
+            label = rng.choice(
+                (
+                    "Joint Economic and Trade Committee",
+                    "Science and Innovation Council",
+                    "Energy Dialogue",
+                    "Investment Forum",
+                    "Trade Mission",
+                )
+            )
             name = f"UK-{cname} {label} {year}"
-            entity = add(Entity(names.ident(f"uk-{cc}-{slug(label)}-{year}"), name, "event", country=code,
-                                description=f"{label} held in {year}."))
+            entity = add(
+                Entity(
+                    names.ident(f"uk-{cc}-{slug(label)}-{year}"),
+                    name,
+                    "event",
+                    country=code,
+                    description=f"{label} held in {year}.",
+                )
+            )
             country.events.append((year, entity.id))
         for _ in range(2):
             full = person_name()
             role = rng.choice(PARTNER_ROLES)
-            entity = add(Entity(names.ident(slug(full)), full, "person", country=code, role=role,
-                                description=f"{demonym} public figure."))
+            entity = add(
+                Entity(
+                    names.ident(slug(full)),
+                    full,
+                    "person",
+                    country=code,
+                    role=role,
+                    description=f"{demonym} public figure.",
+                )
+            )
             country.people.append(entity.id)
         countries.append(country)
     return Registry(entities, countries, uk_links, uk_people, uk_programmes, sector_ids)

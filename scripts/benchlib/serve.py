@@ -31,7 +31,7 @@ POLL = 0.05
 @dataclass
 class ServeResult:
     reports: int
-    startup: float              # from starting `kb serve` to the report page being served
+    startup: float  # from starting `kb serve` to the report page being served
     edits: list[float] = field(default_factory=list)  # seconds from each save to the page showing it
     report_id: str = ""
 
@@ -55,7 +55,9 @@ def copy_corpus(corpus: Path, into: Path) -> Path:
     for name in COPIED:
         source = corpus / name
         if source.is_dir():
-            shutil.copytree(source, into / name, ignore=shutil.ignore_patterns("kb") if name == "docs" else None)
+            shutil.copytree(
+                source, into / name, ignore=shutil.ignore_patterns("kb") if name == "docs" else None
+            )
         elif source.exists():
             shutil.copy2(source, into / name)
     return into
@@ -64,15 +66,25 @@ def copy_corpus(corpus: Path, into: Path) -> Path:
 def public_report(root: Path) -> Path:
     """A public report without internal sections, in the middle of the corpus."""
     files = sorted(p for p in (root / "reports").rglob("*.md") if "registry" not in p.parts)
-    candidates = [p for p in files if "visibility: public" in (text := p.read_text(encoding="utf-8"))
-                  and "<!--" not in text]
+    candidates = [
+        p
+        for p in files
+        if "visibility: public" in (text := p.read_text(encoding="utf-8")) and "<!--" not in text
+    ]
     if not candidates:
         raise SystemExit(f"no public report in {root}")
     return candidates[len(candidates) // 2]
 
 
-def measure_serve(corpus: Path, *, edits: int = 3, startup_limit: float = 900, edit_limit: float = 300,
-                  keep: Path | None = None, log=sys.stderr) -> ServeResult:
+def measure_serve(
+    corpus: Path,
+    *,
+    edits: int = 3,
+    startup_limit: float = 900,
+    edit_limit: float = 300,
+    keep: Path | None = None,
+    log=sys.stderr,
+) -> ServeResult:
     """Serve a copy of ``corpus`` and time ``edits`` edits of one report (see the module's text)."""
     work = Path(tempfile.mkdtemp(prefix="kb-bench-serve-")) if keep is None else keep
     root = copy_corpus(corpus, work / "kb")
@@ -81,16 +93,26 @@ def measure_serve(corpus: Path, *, edits: int = 3, startup_limit: float = 900, e
     port = free_port()
     url = f"http://127.0.0.1:{port}/kb/reports/{report.stem}/"
     output = (work / "serve.log").open("w", encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    )
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "kb.cli", "--root", str(root), "serve", "--address",
-                                f"127.0.0.1:{port}"], cwd=root, stdout=output, stderr=subprocess.STDOUT,
-                               env=env, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kb.cli", "--root", str(root), "serve", "--address", f"127.0.0.1:{port}"],
+        cwd=root,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
+    )
     try:
         _wait(url, "<h1", process, startup_limit, work)
         result = ServeResult(reports, time.perf_counter() - started, report_id=report.stem)
-        print(f"  kb serve: {reports} reports served after {result.startup:.1f} s; editing {report.stem}",
-              file=log, flush=True)
+        print(
+            f"  kb serve: {reports} reports served after {result.startup:.1f} s; editing {report.stem}",
+            file=log,
+            flush=True,
+        )
         for number in range(edits):
             time.sleep(2)  # let the server settle: a rebuild still running would count against the edit
             word = f"kbpreview{os.getpid()}x{number}"
@@ -119,8 +141,10 @@ def _wait(url: str, needle: str, process: subprocess.Popen, limit: float, work: 
     end = time.perf_counter() + limit
     while time.perf_counter() < end:
         if process.poll() is not None:
-            raise SystemExit(f"kb serve stopped (exit status {process.returncode}); see {work / 'serve.log'}:\n"
-                             + (work / "serve.log").read_text(encoding="utf-8")[-2000:])
+            raise SystemExit(
+                f"kb serve stopped (exit status {process.returncode}); see {work / 'serve.log'}:\n"
+                + (work / "serve.log").read_text(encoding="utf-8")[-2000:]
+            )
         page = fetch(url)
         if page and needle in page:
             return
