@@ -116,6 +116,11 @@ class CheckResult:
 def check(project: Project, paths: Iterable[Path] = (), *, workers: int | None = None) -> CheckResult:
     """``kb check``: every problem of the registry and of the given reports (all when none given).
 
+    The whole base is always loaded, so the rules across reports (repeated ids, ``supersedes``)
+    see every report; only the given reports' problems are returned (as the pre-commit hook,
+    which names the changed files, needs). A registry file among the paths returns every
+    report's problems, since an edit there can break any report.
+
     ``workers`` processes share the work (default: one per CPU, when there are many reports).
     """
     paths = [Path(p) for p in paths]
@@ -124,20 +129,47 @@ def check(project: Project, paths: Iterable[Path] = (), *, workers: int | None =
             raise KbError("no such file or folder", path=str(path))
     wanted: set[str] | None = None
     extra: list[Path] = []
+    registry_named = False
     if paths:
         wanted = set()
         for path in paths:
+            if _is_registry_file(project, path):
+                registry_named = True
+                continue
             targets = sorted(path.rglob("*.md")) if path.is_dir() else [path]
             for target in targets:
                 wanted.add(project.show(target))
                 extra.append(target)
+    if registry_named:
+        wanted = None
     all_problems, parsed_count = _all_problems(project, extra, workers)
     registry_prefix = project.show(project.registry_dir)
     problems = [
-        p for p in all_problems if wanted is None or p.path in wanted or p.path.startswith(registry_prefix)
+        p
+        for p in all_problems
+        if wanted is None
+        or p.path in wanted
+        or p.path.startswith(registry_prefix)
+        or _repeats_a_wanted_id(p, wanted)
     ]
     checked = len(wanted) if wanted is not None else parsed_count
     return CheckResult(sorted(problems, key=lambda p: (p.path, p.line, p.column, p.code)), checked)
+
+
+def _repeats_a_wanted_id(problem: Problem, wanted: set[str]) -> bool:
+    """A repeated id is reported on whichever report comes second, which may be an unchanged
+    one: it is shown all the same when the other report is among those asked for."""
+    return problem.code == "duplicate-id" and any(problem.message.endswith(f" used by {w}") for w in wanted)
+
+
+def _is_registry_file(project: Project, path: Path) -> bool:
+    """A registry file named on the command line (the pre-commit hook names every changed file):
+    it is read as the registry, never as a report."""
+    return (
+        path.suffix in (".yml", ".yaml")
+        and not path.is_dir()
+        and os.path.realpath(path.parent) == os.path.realpath(project.registry_dir)
+    )
 
 
 def report_paths(project: Project, extra_paths: Iterable[Path] = ()) -> list[Path]:
