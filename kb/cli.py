@@ -263,7 +263,7 @@ def entities(ctx, kind: str | None, fmt: str) -> None:
 @click.option(
     "--accept-new-entities",
     is_flag=True,
-    help="Add proposed new entities to reports/registry/imported.yml and tag them.",
+    help="Add proposed new entities to the registry (reports/registry/imported-ID.yml, one file each) and tag them.",
 )
 @click.option(
     "--title", default=None, help="The report's title (one source only); default: read from the text."
@@ -347,7 +347,11 @@ def import_command(
             if accept_new_entities
             else "proposed (not added; use --accept-new-entities)"
         )
-        where = project.show(result.registry_path) if result.registry_path else "the registry"
+        where = (
+            f"{project.show(project.registry_dir)}/imported-ID.yml (one file each)"
+            if result.registry_files
+            else "the registry"
+        )
         click.echo(
             f"new entities {action} {where}:" if accept_new_entities else f"new entities {action}:", err=True
         )

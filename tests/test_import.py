@@ -89,7 +89,7 @@ def test_dry_run_prints_the_report_and_writes_nothing(kb, tree: Path):
     assert result.stdout.startswith("---\ntitle: 'India: a solar superpower in the making'")
     assert "in-mop: Ministry of Power (MoP)" in result.stderr
     assert reports_in(tree) == []
-    assert not (tree / "reports" / "registry" / "imported.yml").exists()
+    assert not list((tree / "reports" / "registry").glob("imported*.yml"))
 
 
 def test_new_entities_are_review_notes_not_tags_until_accepted(kb, tree: Path):
@@ -100,20 +100,31 @@ def test_new_entities_are_review_notes_not_tags_until_accepted(kb, tree: Path):
         "new entity proposed: Ministry of Agriculture and Rural Development (MARD)" in note
         for note in report.review
     )
-    assert not (tree / "reports" / "registry" / "imported.yml").exists()
+    assert not list((tree / "reports" / "registry").glob("imported*.yml"))
 
 
-def test_accepting_new_entities_appends_to_the_registry_and_keeps_what_was_there(kb, tree: Path):
-    imported = tree / "reports" / "registry" / "imported.yml"
+def test_accepting_new_entities_writes_one_new_file_each_and_edits_no_registry_file(kb, tree: Path):
+    registry_dir = tree / "reports" / "registry"
+    imported = registry_dir / "imported.yml"
     imported.write_text(
         "# my notes\nentities:\n  - {id: xx-old, name: Old Body, kind: agency, country: VN}\n",
         encoding="utf-8",
     )
+    before = {p.name: p.read_bytes() for p in registry_dir.iterdir()}
     result = kb("import", "--accept-new-entities", str(CASES / "04-vn-rice.txt"))
     assert result.exit_code == 0, result.output
-    text = imported.read_text(encoding="utf-8")
-    assert text.startswith("# my notes\nentities:\n  - {id: xx-old")
-    registry, problems = load_registry(tree / "reports" / "registry")
+    assert "new entities added to reports/registry/imported-ID.yml (one file each):" in result.stderr
+    assert {p.name: p.read_bytes() for p in registry_dir.iterdir() if p.name in before} == before
+    assert sorted(p.name for p in registry_dir.iterdir() if p.name not in before) == [
+        "imported-british-embassy.yml",
+        "imported-vn-mard.yml",
+    ]
+    assert (
+        (registry_dir / "imported-vn-mard.yml")
+        .read_text(encoding="utf-8")
+        .startswith("# An entity added by `kb import --accept-new-entities`.")
+    )
+    registry, problems = load_registry(registry_dir)
     assert not problems
     assert registry.get("xx-old") and registry.get("vn-mard").acronyms == ("MARD",)
     report = parse_report(reports_in(tree)[0]).report

@@ -24,7 +24,7 @@ from kb.importer.entities import NewEntity
 from kb.importer.sources import read_source
 from kb.importer.writer import (
     accept_proposals,
-    registry_addition,
+    registry_additions,
     render,
     target_path,
     validate,
@@ -59,7 +59,8 @@ class ImportResult:
     reports: list[Imported] = field(default_factory=list)
     proposals: list[NewEntity] = field(default_factory=list)
     refused: list[Refused] = field(default_factory=list)
-    registry_path: Path | None = None
+    #: the new registry files, one per accepted entity (see :func:`registry_additions`)
+    registry_files: list[Path] = field(default_factory=list)
     written: bool = False
 
     def summary(self) -> list[tuple[str, str, int]]:
@@ -252,7 +253,7 @@ def import_sources(
             continue
         result.reports.append(Imported(draft.shown, path, shown, text, draft))
     if accepted:
-        result.registry_path, _text = registry_addition(project, accepted)
+        result.registry_files = [path for path, _text in registry_additions(project, accepted)]
     if dry_run:
         return result
     if accepted:

@@ -23,10 +23,11 @@ from kb.util.atomic import write_text
 from kb.util.files import MAX_FILE_BYTES
 from kb.util.text import slugify
 
-REGISTRY_FILE = "imported.yml"
+#: New entities go to ``reports/registry/imported-ID.yml``, one file each (see :func:`registry_additions`).
+REGISTRY_FILE_PREFIX = "imported-"
 REGISTRY_HEADER = """\
-# Entities added by `kb import --accept-new-entities`. Check each one (name, kind, country),
-# add acronyms, aliases and dates, then move it to the registry file where it belongs.
+# An entity added by `kb import --accept-new-entities`. Check it (name, kind, country), add
+# acronyms, aliases and dates, then move it to the registry file where it belongs.
 entities:
 """
 
@@ -224,32 +225,41 @@ def validate(text: str, path: Path, shown: str, registry: Registry) -> None:
         )
 
 
-def registry_addition(project: Project, proposals: list[NewEntity]) -> tuple[Path, str]:
-    """The new text of ``reports/registry/imported.yml`` with ``proposals`` appended."""
-    path = project.registry_dir / REGISTRY_FILE
-    existing = path.read_text(encoding="utf-8") if path.exists() else REGISTRY_HEADER
-    if not existing.endswith("\n"):
-        existing += "\n"
-    items = yamlstrict.dump([p.as_registry_item() for p in proposals])
-    addition = "".join(f"  {line}\n" if line else "\n" for line in items.rstrip("\n").split("\n"))
-    text = existing + addition
-    located = yamlstrict.load(text)
-    value = located.value
-    entries = value.get("entities") if isinstance(value, dict) else None
-    if not isinstance(entries, list) or [
-        e.get("id") for e in entries[-len(proposals) :] if isinstance(e, dict)
-    ] != [p.id for p in proposals]:
-        raise ProjectError(
-            f"cannot append to {project.show(path)}: its last section is not 'entities:'",
-            hint="move 'entities:' to the end of the file, or add the new entities by hand",
+def registry_additions(project: Project, proposals: list[NewEntity]) -> list[tuple[Path, str]]:
+    """Each proposal's own new registry file, ``reports/registry/imported-ID.yml``, and its text.
+
+    One file per new entity, never an edit of an existing file: two branches that each add an
+    entity then touch different files, and git merges them without a conflict on any hosting
+    service (an entry appended at the end of one shared file conflicts; a ``union`` merge
+    driver is not run by the hosts' merge buttons). The same id added on two branches is a
+    real conflict, and git says so.
+    """
+    additions = []
+    for proposal in proposals:
+        path = project.registry_dir / f"{REGISTRY_FILE_PREFIX}{proposal.id}.yml"
+        if path.exists():
+            raise ProjectError(
+                f"cannot add {proposal.id}: {project.show(path)} already exists",
+                hint="check that file with kb check, then import again",
+            )
+        items = yamlstrict.dump([proposal.as_registry_item()])
+        text = REGISTRY_HEADER + "".join(
+            f"  {line}\n" if line else "\n" for line in items.rstrip("\n").split("\n")
         )
-    return path, text
+        entries = yamlstrict.load(text).value.get("entities")
+        if not isinstance(entries, list) or [e.get("id") for e in entries] != [proposal.id]:
+            raise ProjectError(
+                f"cannot write the registry entry of {proposal.id}", hint="report this as a bug of kb import"
+            )
+        additions.append((path, text))
+    return additions
 
 
-def write_registry(project: Project, proposals: list[NewEntity]) -> Path:
-    path, text = registry_addition(project, proposals)
-    write_text(path, text, overwrite=True, shown=project.show(path))
-    return path
+def write_registry(project: Project, proposals: list[NewEntity]) -> list[Path]:
+    additions = registry_additions(project, proposals)
+    for path, text in additions:
+        write_text(path, text, overwrite=False, shown=project.show(path))
+    return [path for path, _text in additions]
 
 
 def write_report(path: Path, text: str, shown: str) -> None:
