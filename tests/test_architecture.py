@@ -28,6 +28,7 @@ LAYERS = (
     ("kb.export",),
     ("kb.importer",),
     ("kb.site",),
+    ("kb.changes",),  # compares the public outputs of two revisions
     ("kb.cli", "kb"),
 )
 
