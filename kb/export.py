@@ -24,6 +24,10 @@ from kb.tracking.model import TrackedOpportunity, TrackedTarget, track_opportuni
 from kb.util.formats import csv_text, to_json
 
 TABLES = ("reports", "entities", "opportunities", "targets")
+#: The values of ``kb export --format``: the JSON and CSV tables, or one OpenSearch bulk file.
+EXPORT_FORMATS = ("tables", "opensearch")
+#: The OpenSearch (and Elasticsearch) ``_bulk`` request body: newline-delimited JSON.
+BULK_FILE = "opensearch-bulk.ndjson"
 
 
 # -- tables ------------------------------------------------------------------------------------
@@ -148,6 +152,24 @@ def files(all_tables: dict[str, list[dict]]) -> dict[str, str]:
     return out
 
 
+def bulk_index_name(table: str, include_internal: bool) -> str:
+    """One index per table; staff documents go to their own indexes, never mixed with public ones."""
+    return f"kb-internal-{table}" if include_internal else f"kb-{table}"
+
+
+def opensearch_bulk(all_tables: dict[str, list[dict]], include_internal: bool) -> str:
+    """The tables as an OpenSearch ``_bulk`` body: for each row an ``index`` action naming its
+    index and id, then the row as the document, each one line of JSON, the last line ending
+    with a newline (as the bulk API requires). Indexing the same ids again replaces them."""
+    lines = []
+    for name, rows in all_tables.items():
+        index = bulk_index_name(name, include_internal)
+        for row in rows:
+            lines.append(to_json({"index": {"_index": index, "_id": str(row["id"])}}, indent=None))
+            lines.append(to_json(row, indent=None))
+    return "".join(line + "\n" for line in lines)
+
+
 @dataclass(frozen=True)
 class ExportResult:
     folder: Path
@@ -156,9 +178,15 @@ class ExportResult:
 
 
 def export(
-    project, out: Path | None = None, *, include_internal: bool = False, today: date | None = None
+    project,
+    out: Path | None = None,
+    *,
+    include_internal: bool = False,
+    today: date | None = None,
+    fmt: str = "tables",
 ) -> ExportResult:
-    """``kb export``: write JSON and CSV of every table into ``out`` (default ``export/``).
+    """``kb export``: write JSON and CSV of every table into ``out`` (default ``export/``), or,
+    with ``fmt="opensearch"``, the same rows as one OpenSearch bulk file (:func:`opensearch_bulk`).
 
     The files are written into a new folder that then replaces ``out`` as a whole
     (see :mod:`kb.util.folders`): a killed export leaves the previous files whole. A
@@ -171,7 +199,9 @@ def export(
 
     folder = Path(out) if out else project.root / "export"
     shown = project.show(folder)
-    texts_names = {f"{name}.{kind}" for name in TABLES for kind in ("json", "csv")}
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    texts_names = {f"{name}.{kind}" for name in TABLES for kind in ("json", "csv")} | {BULK_FILE}
     check_output_folder(
         project,
         folder,
@@ -186,7 +216,7 @@ def export(
         kb = load(project)
         reports = kb.visible(include_internal)
         data = tables(reports, kb.registry, today or date.today(), include_internal=include_internal)
-        texts = files(data)
+        texts = files(data) if fmt == "tables" else {BULK_FILE: opensearch_bulk(data, include_internal)}
         with replacing(folder, shown, "kb export") as staged:
             for name, text in texts.items():
                 write_text(staged / name, text, overwrite=True, shown=shown)

@@ -99,8 +99,9 @@ def to_csv(rows: Iterable[dict], columns: list[str]) -> bytes:
     return csv_text(rows, columns).encode("utf-8")
 
 
-def to_json(data: Any, *, indent: int = 2) -> str:
-    """JSON text: UTF-8 characters as they are, dates as ``YYYY-MM-DD``, finite numbers only."""
+def to_json(data: Any, *, indent: int | None = 2) -> str:
+    """JSON text: UTF-8 characters as they are, dates as ``YYYY-MM-DD``, finite numbers only
+    (``indent=None``: one line)."""
     try:
         return json.dumps(data, indent=indent, ensure_ascii=False, default=_plain, allow_nan=False)
     except ValueError as exc:
