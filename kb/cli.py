@@ -93,10 +93,12 @@ def main(ctx: click.Context, root: str | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    # the library's list, kb.checks.formats.CHECK_FORMATS (a test keeps them equal)
+    type=click.Choice(["text", "json", "github", "gitlab"]),
     default="text",
     show_default=True,
-    help="json prints a list of problems for tools.",
+    help="json: a list of problems for tools; github: workflow commands (annotations on a pull "
+    "request); gitlab: a Code Quality report.",
 )
 @click.pass_context
 def check(ctx: click.Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> None:
@@ -104,34 +106,24 @@ def check(ctx: click.Context, paths: tuple[Path, ...], strict: bool, fmt: str) -
 
     Each problem is printed as `path:line:col: level [code] message (hint)`,
     then a summary line. Exit 0 when clean, 1 on errors (or on warnings with
-    --strict).
+    --strict). Given files, only their problems are printed, but the whole
+    knowledge base is read, so the rules across reports still apply.
 
     \b
     Examples:
       kb check                      # every report and the registry
       kb check reports/kr/2014-07-03-south-korea-innovation-and-openness.md
       kb check --strict --format json
+      kb check --format github      # in GitHub Actions
+      kb check --format gitlab > gl-code-quality-report.json
     """
+    from kb.checks.formats import render_check
     from kb.checks.knowledgebase import check as run_check
     from kb.problems import summary
 
     result = run_check(_project(ctx), paths)
-    if fmt == "json":
-        from kb.util.formats import to_json
-
-        click.echo(
-            to_json(
-                {
-                    "problems": [p.as_dict() for p in result.problems],
-                    "errors": result.errors,
-                    "warnings": result.warnings,
-                    "checked": result.checked,
-                }
-            )
-        )
-    else:
-        for problem in result.problems:
-            click.echo(problem.render())
+    click.echo(render_check(result, fmt), nl=False)
+    if fmt != "json":
         click.echo(summary(result.problems, result.checked), err=True)
     if result.errors or (strict and result.warnings):
         ctx.exit(1)
@@ -463,8 +455,17 @@ def serve(ctx, address: str, internal: bool) -> None:
     is_flag=True,
     help="Include internal reports, items and notes (staff only; never publish the result).",
 )
+@click.option(
+    "--format",
+    "fmt",
+    # the library's list, kb.export.EXPORT_FORMATS (a test keeps them equal)
+    type=click.Choice(["tables", "opensearch"]),
+    default="tables",
+    show_default=True,
+    help="tables: JSON and CSV files; opensearch: one OpenSearch bulk file (opensearch-bulk.ndjson).",
+)
 @click.pass_context
-def export(ctx, out: Path | None, include_internal: bool) -> None:
+def export(ctx, out: Path | None, include_internal: bool, fmt: str) -> None:
     """Write the knowledge base as open data: JSON and CSV of reports, entities, opportunities, targets.
 
     The same files the site publishes under kb/api/. Lists are JSON lists, and
@@ -475,13 +476,48 @@ def export(ctx, out: Path | None, include_internal: bool) -> None:
       kb export
       kb export --out /tmp/kb-data
       kb export --include-internal --out staff-data
+      kb export --format opensearch --include-internal --out staff-search
     """
     from kb.export import export as run_export
 
     project = _project(ctx)
-    result = run_export(project, out, include_internal=include_internal)
+    result = run_export(project, out, include_internal=include_internal, fmt=fmt)
     counts = ", ".join(f"{n} {name}" for name, n in result.counts.items())
     click.echo(f"wrote {len(result.written)} files to {project.show(result.folder)}: {counts}")
+
+
+# -- changes ---------------------------------------------------------------------------------
+@main.command(context_settings=CONTEXT)
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    # the library's list, kb.changes.render.CHANGES_FORMATS (a test keeps them equal)
+    type=click.Choice(["text", "github"]),
+    default="text",
+    show_default=True,
+    help="github: Markdown for a pull request comment.",
+)
+@click.pass_context
+def changes(ctx, base: str, head: str | None, fmt: str) -> None:
+    """Say what going from git revision BASE to HEAD does to the public site.
+
+    HEAD defaults to the working tree (uncommitted edits included). First, and
+    loud, every text that becomes public that was not public before (a report
+    turned public, an internal section unmarked, an internal item made public),
+    paragraph by paragraph; then the report, entity, opportunity and target
+    pages added, changed and removed. The working tree and index are not touched.
+
+    \b
+    Examples:
+      kb changes main
+      kb changes origin/main HEAD --format github > comment.md
+    """
+    from kb.changes.compare import changes as run_changes
+    from kb.changes.render import render_changes
+
+    click.echo(render_changes(run_changes(_project(ctx).root, base, head), fmt), nl=False)
 
 
 # -- index, search, related, show, opportunities, targets -----------------------------------

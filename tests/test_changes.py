@@ -183,3 +183,35 @@ def test_github_format_cannot_ping_or_inject_html(repo):
     github = render_github(changes(repo, "HEAD~1", "HEAD", today=TODAY))
     assert "<script>" not in github and "&lt;script&gt;" in github
     assert "@team" not in github and "#12" not in github
+
+
+def test_cli_names_the_paragraph_an_unmarked_section_makes_public(repo, run):
+    """The issue's "done when": a branch removes an internal marker."""
+    git(repo, "switch", "-q", "-c", "unmark")
+    edit(repo, "<!-- internal -->\n", "")
+    edit(repo, "<!-- /internal -->\n", "")
+    commit_all(repo, "unmark")
+    result = run("changes", "main")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "kb changes main..working tree: 1 text(s) become public that were not public before, "
+        "0 new public report(s), 1 public page(s) changed",
+        "",
+        "BECOMES PUBLIC (was not public before):",
+        f"  {PATH}",
+        f"    was internal: {SECRET}",
+        "",
+        "Public pages:",
+        f"  changed  report       {REPORT_ID}  Korea: open data",
+    ]
+    github = run("changes", "main", "unmark", "--format", "github")
+    assert github.exit_code == 0
+    assert github.stdout.startswith("## What this change does to the public site\n")
+    assert f"  - **was internal**: {SECRET}" in github.stdout
+    assert f"| changed | report | `{REPORT_ID}` | Korea: open data |" in github.stdout
+
+
+def test_cli_unknown_revision(repo, run):
+    result = run("changes", "no-such-branch")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: unknown revision 'no-such-branch'")

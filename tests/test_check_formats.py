@@ -99,3 +99,47 @@ def test_render_check_in_every_format(kb_tree):
     clean = CheckResult([], 1)
     assert render_check(clean, "github") == ""
     assert render_check(clean, "gitlab") == "[]\n"  # an empty report: GitLab then shows no issues
+
+
+def test_a_report_with_one_error_gives_one_annotation_on_its_line(run, kb_tree):
+    """The issue's "done when": a pull request adds a report with one error."""
+    added = "reports/kr/2014-09-01-korea-more.md"
+    text = (kb_tree / PATH).read_text(encoding="utf-8").replace("sectors: [health-data]", "sectors: [wind]")
+    (kb_tree / added).write_text(text.replace("2014-07-03", "2014-09-01"), encoding="utf-8")
+    result = run("check", "--format", "github")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"::error file={added},line=8,col=11,title=kb check [unknown-entity]"
+        "::unknown sector id: 'wind'%0Aadd it to reports/registry/ first\n"
+    )
+    assert result.stderr == "1 error, 0 warnings in 2 reports\n"
+
+
+def test_gitlab_format_end_to_end(run, kb_tree):
+    text = (kb_tree / PATH).read_text(encoding="utf-8").replace("sectors: [health-data]", "sectors: [wind]")
+    (kb_tree / PATH).write_text(text, encoding="utf-8")
+    result = run("check", "--format", "gitlab")
+    assert result.exit_code == 1
+    (issue,) = json.loads(result.stdout)
+    assert issue["location"] == {"path": PATH, "lines": {"begin": 8}}
+    assert issue["check_name"] == "unknown-entity" and issue["severity"] == "major"
+
+
+def test_cli_format_choices_are_the_librarys():
+    from kb.changes.render import CHANGES_FORMATS
+    from kb.cli import main
+    from kb.export import EXPORT_FORMATS
+
+    def choices(command: str) -> tuple[str, ...]:
+        (option,) = [p for p in main.commands[command].params if p.name == "fmt"]
+        return tuple(option.type.choices)
+
+    assert choices("check") == CHECK_FORMATS
+    assert choices("changes") == CHANGES_FORMATS
+    assert choices("export") == EXPORT_FORMATS
+
+
+def test_an_unknown_format_is_a_usage_error(run):
+    result = run("check", "--format", "gitub")
+    assert result.exit_code == 2
+    assert "'gitub' is not one of 'text', 'json', 'github', 'gitlab'" in result.stderr

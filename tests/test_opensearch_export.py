@@ -75,3 +75,19 @@ def test_a_newline_in_a_text_stays_inside_its_line():
     text = opensearch_bulk({"reports": [{"id": "a", "body": "one\ntwo\u2028three"}]}, include_internal=False)
     assert text.count("\n") == 2
     assert bulk_pairs(text)[0][1]["body"] == "one\ntwo\u2028three"
+
+
+def test_cli_writes_the_bulk_file(tree):
+    from click.testing import CliRunner
+
+    from kb.cli import main
+
+    out = tree / "cli-bulk"
+    result = CliRunner().invoke(
+        main,
+        ["--root", str(tree), "export", "--format", "opensearch", "--out", str(out)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("wrote 1 files to cli-bulk: ")
+    assert bulk_pairs((out / BULK_FILE).read_text(encoding="utf-8"))
