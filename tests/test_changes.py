@@ -3,7 +3,9 @@ git repository in tmp_path. The loud section must name every text that becomes p
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 from conftest import GOOD_REPORT, write
@@ -43,6 +45,15 @@ def edit(kb_tree, old: str, new: str, path: str = PATH) -> None:
     write(kb_tree / path, text.replace(old, new))
 
 
+def before_and_after(repo, before: tuple[str, str], after: tuple[str, str]):
+    """Two commits, each one edit of the report; what the second does to the public site."""
+    edit(repo, *before)
+    commit_all(repo, "before")
+    edit(repo, *after)
+    commit_all(repo, "after")
+    return changes(repo, "HEAD~1", "HEAD", today=TODAY)
+
+
 @pytest.fixture
 def repo(kb_tree):
     write(kb_tree / PATH, WITH_SECTION)
@@ -78,11 +89,9 @@ def test_the_working_tree_is_the_default_head_and_is_left_alone(repo):
 
 
 def test_a_report_turned_public_names_every_text(repo):
-    edit(repo, "visibility: public", "visibility: internal")
-    commit_all(repo, "internal")
-    edit(repo, "visibility: internal", "visibility: public")
-    commit_all(repo, "public")
-    result = changes(repo, "HEAD~1", "HEAD", today=TODAY)
+    result = before_and_after(
+        repo, ("visibility: public", "visibility: internal"), ("visibility: internal", "visibility: public")
+    )
     assert [(n.reason, n.text) for n in result.newly_public] == [
         (TURNED_PUBLIC, "Korea: open data"),
         (TURNED_PUBLIC, "## Detail"),
@@ -93,21 +102,18 @@ def test_a_report_turned_public_names_every_text(repo):
 
 
 def test_review_points_closed_turn_a_report_public(repo):
-    edit(repo, "disclaimer: standard\n", "disclaimer: standard\nreview: [check the minister's name]\n")
-    commit_all(repo, "held for review")
-    edit(repo, "review: [check the minister's name]\n", "")
-    commit_all(repo, "reviewed")
-    result = changes(repo, "HEAD~1", "HEAD", today=TODAY)
+    review = "review: [check the minister's name]\n"
+    result = before_and_after(
+        repo, ("disclaimer: standard\n", "disclaimer: standard\n" + review), (review, "")
+    )
     assert {n.reason for n in result.newly_public} == {TURNED_PUBLIC}
     assert "Officials of MSIP and NIA explained their plans." in {n.text for n in result.newly_public}
 
 
 def test_an_internal_item_made_public(repo):
-    edit(repo, "disclaimer: standard\n", "disclaimer: standard\n" + OPPORTUNITY)
-    commit_all(repo, "internal opportunity")
-    edit(repo, "    internal: true\n", "")
-    commit_all(repo, "opportunity made public")
-    result = changes(repo, "HEAD~1", "HEAD", today=TODAY)
+    result = before_and_after(
+        repo, ("disclaimer: standard\n", "disclaimer: standard\n" + OPPORTUNITY), ("    internal: true\n", "")
+    )
     assert [(n.reason, n.text) for n in result.newly_public] == [
         (WAS_INTERNAL, "Health data exchange"),
         (WAS_INTERNAL, "A quiet plan to share hospital records."),
@@ -215,3 +221,16 @@ def test_cli_unknown_revision(repo, run):
     result = run("changes", "no-such-branch")
     assert result.exit_code == 2
     assert result.stderr.startswith("error: unknown revision 'no-such-branch'")
+
+
+def test_a_knowledge_base_in_a_subfolder_of_the_repository(tmp_path):
+    project = tmp_path / "embassy-kb"
+    shutil.copytree(Path(__file__).parent / "import_cases" / "registry", project / "reports" / "registry")
+    write(project / "README.md", "the knowledge base\n")
+    init(tmp_path)
+    write(
+        project / PATH,
+        WITH_SECTION.replace("ministries: [msip, nia]\n", "").replace("sectors: [health-data]\n", ""),
+    )
+    result = changes(project, "HEAD", today=TODAY)
+    assert [r.file for r in result.new_reports] == [PATH]
