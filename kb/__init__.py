@@ -18,7 +18,7 @@ the imports and fails on a cycle or an upward arrow). See docs/architecture.md.
 - :mod:`kb.export`: open data (JSON and CSV).
 - :mod:`kb.importer`: ``kb import``.
 - :mod:`kb.site`: the static site (MkDocs, Pagefind, feeds).
-- :mod:`kb.cli`: the command line, a thin layer over the packages.
+- :mod:`kb.cli`: the command line, a thin layer over the packages (one module per group of commands).
 """
 
 __version__ = "0.1.0"

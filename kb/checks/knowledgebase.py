@@ -11,10 +11,11 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kb.checks.rules import Checker
 from kb.errors import KbError
-from kb.problems import Problem, count
+from kb.problems import Problem, count, summary
 from kb.project import Project
 from kb.registry.loading import project_registry
 from kb.registry.model import Registry
@@ -99,6 +100,10 @@ def load(
         return KnowledgeBase(project, registry, usable, problems, parsed)
 
 
+#: ``kb check --format``: ``text`` is one line per problem (then a summary), ``json`` for tools.
+CHECK_FORMATS = ("text", "json")
+
+
 @dataclass
 class CheckResult:
     problems: list[Problem]
@@ -111,6 +116,26 @@ class CheckResult:
     @property
     def warnings(self) -> int:
         return count(self.problems)[1]
+
+    def failed(self, strict: bool = False) -> bool:
+        """Errors were found (or warnings, when ``strict``)."""
+        return bool(self.errors or (strict and self.warnings))
+
+    def lines(self) -> list[str]:
+        """``path:line:col: level [code] message (hint)``, one per problem."""
+        return [p.render() for p in self.problems]
+
+    def summary(self) -> str:
+        """``3 errors, 1 warning in 12 reports``."""
+        return summary(self.problems, self.checked)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "problems": [p.as_dict() for p in self.problems],
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "checked": self.checked,
+        }
 
 
 def check(project: Project, paths: Iterable[Path] = (), *, workers: int | None = None) -> CheckResult:

@@ -61,6 +61,29 @@ class ImportResult:
     refused: list[Refused] = field(default_factory=list)
     registry_path: Path | None = None
     written: bool = False
+    accept_new_entities: bool = False
+
+    def notes(self, project: Project) -> list[str]:
+        """What ``kb import`` says on stderr after the reports: each refusal, the new entities
+        proposed or added, and a summary table when there was more than one source or a refusal."""
+        from kb.util.tables import render_table
+
+        lines = [refused.error.render() for refused in self.refused]
+        if self.proposals:
+            if self.accept_new_entities:
+                action = "added to" if self.written else "would be added to"
+                where = project.show(self.registry_path) if self.registry_path else "the registry"
+                lines.append(f"new entities {action} {where}:")
+            else:
+                lines.append("new entities proposed (not added; use --accept-new-entities):")
+            lines += [f"  {p.id}: {p.label}, {p.kind}, {p.country or 'no country'}" for p in self.proposals]
+        if len(self.reports) + len(self.refused) > 1 or self.refused:
+            rows = [
+                {"outcome": outcome, "reason": reason, "sources": count}
+                for outcome, reason, count in self.summary()
+            ]
+            lines.append(render_table(rows, ["outcome", "reason", "sources"]))
+        return lines
 
     def summary(self) -> list[tuple[str, str, int]]:
         """Rows ``(outcome, reason, count)``: imported, needs review (by reason), refused (by reason)."""
@@ -185,7 +208,7 @@ def import_sources(
             hint="import the sources one at a time to give each its title",
         )
     analyser = Analyser(registry)
-    result = ImportResult()
+    result = ImportResult(accept_new_entities=accept_new_entities)
     drafts: list[Draft] = []
     for done, path in enumerate(sources, start=1):
         shown = project.show(path)

@@ -111,7 +111,10 @@ class Visit:
 
 
 @dataclass(frozen=True)
-class Opportunity:
+class OpportunityEntry:
+    """One entry of a report's ``opportunities:`` list; :class:`kb.tracking.model.Opportunity`
+    gathers the entries of every report with its id."""
+
     id: str
     title: str
     status: str
@@ -130,7 +133,10 @@ class Measure:
 
 
 @dataclass(frozen=True)
-class Target:
+class TargetEntry:
+    """One entry of a report's ``targets:`` list; :class:`kb.tracking.model.Target` gathers
+    the entries of every report with its id."""
+
     id: str
     what: str
     value: float | int | None = None
@@ -169,8 +175,8 @@ class Report:
     visitors: tuple[Person, ...] = ()
     classification: str | None = None
     tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    opportunities: tuple[Opportunity, ...] = ()
-    targets: tuple[Target, ...] = ()
+    opportunities: tuple[OpportunityEntry, ...] = ()
+    targets: tuple[TargetEntry, ...] = ()
     source: Source | None = None
     supersedes: str | None = None
     disclaimer: str | None = None

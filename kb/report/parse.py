@@ -31,12 +31,12 @@ from kb.report.model import (
     VISIBILITIES,
     VISIT_FIELDS,
     Measure,
-    Opportunity,
+    OpportunityEntry,
     Parsed,
     Person,
     Report,
     Source,
-    Target,
+    TargetEntry,
     Visit,
 )
 from kb.report.yamlstrict import Located, YamlProblem, load
@@ -311,7 +311,7 @@ def _read(
             seen_opp[opp_id] = reader.located.line_of(where + ("id",))[0]
         if opp_id and opp_title and status:
             opportunities.append(
-                Opportunity(
+                OpportunityEntry(
                     opp_id,
                     opp_title,
                     status,
@@ -349,7 +349,7 @@ def _read(
             seen_target[target_id] = reader.located.line_of(where + ("id",))[0]
         if what:
             targets.append(
-                Target(
+                TargetEntry(
                     target_id or f"{report_id or 'report'}-t{i + 1}",
                     what,
                     value,

@@ -10,9 +10,10 @@ from collections import Counter
 
 from kb.report.dates import MONTHS, human_date
 from kb.site import paths
-from kb.site.context import LATEST, Site, country_label, front_matter, kind_label, type_label
+from kb.site.context import LATEST, STATE_LABELS, Site, country_label, front_matter, kind_label, type_label
 from kb.site.entity_pages import opportunity_table, target_table
 from kb.site.html import text
+from kb.tracking.model import TARGET_STATES
 
 TABLE_NAMES = (
     ("reports", "Reports"),
@@ -325,17 +326,10 @@ def targets_page(site: Site) -> str:
         front_matter("Targets"),
         "# Targets\n",
         "Quantified targets partners announced, by deadline. **Due**: the deadline is still ahead; "
-        "**past deadline**: it has passed and the target was not reported met; **met**: reported met; "
-        "**no deadline**: none was given.\n",
-        ", ".join(
-            f"{label} {states.get(state, 0)}"
-            for state, label in (
-                ("due", "Due"),
-                ("past", "Past deadline"),
-                ("met", "Met"),
-                ("unknown", "No deadline"),
-            )
-        )
+        "**overdue**: it has passed and no report since says what happened; **past deadline**: it has "
+        "passed, and a later report still speaks of the target without saying it was met; **met**: "
+        "reported met; **missed or dropped**: reported so; **no deadline**: none was given.\n",
+        ", ".join(f"{STATE_LABELS[state]} {states.get(state, 0)}" for state in TARGET_STATES)
         + f". Download: [JSON]({paths.link(page, paths.API + '/targets.json')}), "
         f"[CSV]({paths.link(page, paths.API + '/targets.csv')}).\n",
     ]

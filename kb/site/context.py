@@ -21,7 +21,7 @@ from kb.report.markers import opens_section
 from kb.report.model import Report, Visit
 from kb.site import paths
 from kb.site.html import BodyRenderer, attribute, text
-from kb.tracking.model import TrackedOpportunity, TrackedTarget, track_opportunities, track_targets
+from kb.tracking.model import Opportunity, Target, track_opportunities, track_targets
 
 KIND_LABELS = {
     "ministry": ("Ministry", "Ministries"),
@@ -35,7 +35,14 @@ KIND_LABELS = {
     "person": ("Person", "People"),
 }
 KIND_ORDER = tuple(KIND_LABELS)
-STATE_LABELS = {"due": "Due", "past": "Past deadline", "met": "Met", "unknown": "No deadline"}
+STATE_LABELS = {
+    "due": "Due",
+    "overdue": "Overdue",
+    "past": "Past deadline",
+    "met": "Met",
+    "closed": "Missed or dropped",
+    "unknown": "No deadline",
+}
 #: Latest reports on the home page and in the feed of all reports.
 LATEST = 20
 FEED_ENTRIES = 50
@@ -54,8 +61,8 @@ class Site:
     tagged: dict[str, list[Report]] = field(init=False)
     by_country: dict[str, list[Report]] = field(init=False)
     by_year: dict[int, list[Report]] = field(init=False)
-    opportunities: list[TrackedOpportunity] = field(init=False)
-    targets: list[TrackedTarget] = field(init=False)
+    opportunities: list[Opportunity] = field(init=False)
+    targets: list[Target] = field(init=False)
     renderer: BodyRenderer = field(init=False)
 
     def __post_init__(self) -> None:
@@ -83,11 +90,11 @@ class Site:
         self.opportunities = track_opportunities(self.reports)
         self.targets = track_targets(self.reports, self.today)
         self.opportunity_by_id = {o.id: o for o in self.opportunities}
-        self.opportunities_of: dict[str, list[TrackedOpportunity]] = defaultdict(list)
+        self.opportunities_of: dict[str, list[Opportunity]] = defaultdict(list)
         for opportunity in self.opportunities:
             for entity_id in dict.fromkeys((*opportunity.sectors, *opportunity.partners)):
                 self.opportunities_of[entity_id].append(opportunity)
-        self.targets_of: dict[str, list[TrackedTarget]] = defaultdict(list)
+        self.targets_of: dict[str, list[Target]] = defaultdict(list)
         for target in self.targets:
             if target.owner:
                 self.targets_of[target.owner].append(target)

@@ -14,7 +14,7 @@ from kb.site import paths
 from kb.site.context import KIND_ORDER, STATE_LABELS, Site, front_matter, fuzzy, kind_label, number
 from kb.site.html import attribute, text, yaml_string
 from kb.site.page import HTML_PAGE, HtmlPage, html_table, paragraphs
-from kb.tracking.model import TrackedOpportunity, TrackedTarget
+from kb.tracking.model import Opportunity, Target
 
 SEEN_WITH = 10
 
@@ -133,7 +133,7 @@ def reports_cell(site: Site, reports: list) -> str:
     return ", ".join(site.report_a(r, human_date(r.date)) for r in reports)
 
 
-def opportunity_table(site: Site, opportunities: list[TrackedOpportunity]) -> str:
+def opportunity_table(site: Site, opportunities: list[Opportunity]) -> str:
     rows = [
         (
             attribute(o.title),
@@ -147,7 +147,7 @@ def opportunity_table(site: Site, opportunities: list[TrackedOpportunity]) -> st
     return html_table(("Opportunity", "Status", "Partners", "Countries", "Reports"), rows)
 
 
-def target_table(site: Site, targets: list[TrackedTarget]) -> str:
+def target_table(site: Site, targets: list[Target]) -> str:
     rows = []
     for t in targets:
         value = " ".join(x for x in (number(t.value), attribute(t.unit or "")) if x)

@@ -15,7 +15,7 @@ knowledge base (related reports, other reports about an opportunity) are capped.
 from __future__ import annotations
 
 from kb.report.dates import human_date
-from kb.report.model import Opportunity, Person, Report, Target
+from kb.report.model import OpportunityEntry, Person, Report
 from kb.site import paths
 from kb.site.context import KIND_ORDER, STATE_LABELS, Site, fuzzy, kind_label, number, type_label, visit_span
 from kb.site.find import search_data
@@ -57,7 +57,7 @@ def report_page(site: Site, report: Report) -> str:
         out.extend(_opportunity(page, report, o) for o in report.opportunities)
     if report.targets:
         out.append(page.heading(2, "Targets"))
-        out.append(_targets_table(page, report.targets))
+        out.append(_targets_table(page, report))
     out.append(search_data(site, report, body).rstrip("\n"))
     out.append("</div>")
     related = site.relations.related(report, limit=RELATED, max_candidates=RELATED_CANDIDATES)
@@ -142,7 +142,7 @@ def _admonition(kind: str, css_class: str, title: str, inner: str) -> str:
     )
 
 
-def _opportunity(page: HtmlPage, report: Report, opportunity: Opportunity) -> str:
+def _opportunity(page: HtmlPage, report: Report, opportunity: OpportunityEntry) -> str:
     site = page.site
     facts = [f"<strong>Status:</strong> {attribute(opportunity.status)}"]
     if opportunity.sectors:
@@ -177,16 +177,16 @@ def _opportunity(page: HtmlPage, report: Report, opportunity: Opportunity) -> st
     )
 
 
-def _targets_table(page: HtmlPage, targets: tuple[Target, ...]) -> str:
+def _targets_table(page: HtmlPage, report: Report) -> str:
     rows = []
-    for target in targets:
+    for target in report.targets:
         value = " ".join(x for x in (number(target.value), attribute(target.unit or "")) if x)
         progress = ""
         if target.progress and target.progress.value is not None:
             progress = number(target.progress.value)
             if target.progress.as_of:
                 progress += f" ({fuzzy(target.progress.as_of)})"
-        state = target_state(target.status, target.deadline, page.site.today)
+        state = target_state(target.status, target.deadline, report.date, page.site.today)
         status = attribute(target.status or "")
         if state:
             status = f"{status} ({STATE_LABELS[state].lower()})" if status else STATE_LABELS[state]

@@ -1,0 +1,115 @@
+"""Commands for publishing: ``kb build``, ``kb serve``, ``kb export``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kb.cli.main import CONTEXT, main
+from kb.cli.options import names, project
+
+
+@main.command(context_settings=CONTEXT)
+@click.option(
+    "--internal",
+    is_flag=True,
+    help="Build the complete staff site, with internal reports and sections, into site-internal/.",
+)
+@click.pass_context
+def build(ctx: click.Context, internal: bool) -> None:
+    """Generate the site's pages from reports/ and build the site (strict: any warning fails).
+
+    The public build (default) goes to site/ and contains no internal report,
+    section or field, in any page, feed, search index or data file. Pages are
+    generated into docs/kb/ first, so `zensical build` can build the same tree.
+
+    \b
+    Examples:
+      kb build                 # public site into site/
+      kb build --internal      # staff site into site-internal/
+    """
+    from kb.site.build import build_site
+
+    where = project(ctx)
+    result = build_site(where, internal=internal)
+    generated = result.generated
+    reports, registry = generated.left_out_files()
+    if reports:
+        click.echo(
+            f"warning: {len(reports)} report file(s) with errors left out: {names(reports)} (run kb check)",
+            err=True,
+        )
+    if registry:
+        click.echo(
+            f"warning: {len(registry)} registry file(s) with errors, their faulty entries left out: "
+            f"{names(registry)} (run kb check)",
+            err=True,
+        )
+    for shown in generated.held_for_review:
+        click.echo(
+            f"{names([shown])}: left out of the public site: visibility is public but review points are "
+            f"still open (resolve them and delete them from 'review')",
+            err=True,
+        )
+    click.echo(
+        f"built {where.show(result.site_dir)}: {generated.reports} reports, "
+        f"{generated.files} generated files ({generated.written} changed)"
+    )
+
+
+@main.command(context_settings=CONTEXT)
+@click.option(
+    "--address",
+    default="127.0.0.1:8000",
+    show_default=True,
+    help="127.0.0.1:PORT to serve on (never other hosts).",
+)
+@click.option("--internal", is_flag=True, help="Serve the staff site, with internal reports.")
+@click.pass_context
+def serve(ctx: click.Context, address: str, internal: bool) -> None:
+    """Generate and serve the site on 127.0.0.1; regenerate when a report or the registry changes.
+
+    \b
+    Examples:
+      kb serve
+      kb serve --address 127.0.0.1:8001
+      kb serve --internal
+    """
+    from kb.site.build import serve_site
+
+    ctx.exit(serve_site(project(ctx), address=address, internal=internal))
+
+
+@main.command(context_settings=CONTEXT)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write, replaced as a whole (default: export/); one holding other files is refused.",
+)
+@click.option(
+    "--include-internal",
+    is_flag=True,
+    help="Include internal reports, items and notes (staff only; never publish the result).",
+)
+@click.pass_context
+def export(ctx: click.Context, out: Path | None, include_internal: bool) -> None:
+    """Write the knowledge base as open data: JSON and CSV of reports, entities, opportunities, targets.
+
+    The same files the site publishes under kb/api/. Lists are JSON lists, and
+    are joined with '; ' in the CSV.
+
+    \b
+    Examples:
+      kb export
+      kb export --out /tmp/kb-data
+      kb export --include-internal --out staff-data
+    """
+    from kb.export import export as run_export
+
+    where = project(ctx)
+    result = run_export(where, out, include_internal=include_internal)
+    counts = ", ".join(f"{n} {name}" for name, n in result.counts.items())
+    click.echo(f"wrote {len(result.written)} files to {where.show(result.folder)}: {counts}")
