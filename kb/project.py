@@ -45,11 +45,6 @@ class Project:
     def docs_dir(self) -> Path:
         return self.root / "docs"
 
-    @property
-    def generated_dir(self) -> Path:
-        """Git-ignored pages generated from the reports, inside ``docs/``."""
-        return self.docs_dir / "kb"
-
     def site_dir(self, internal: bool = False) -> Path:
         return self.root / ("site-internal" if internal else "site")
 

@@ -308,7 +308,7 @@ def _index_in(report: Report, list_name: str, value: str, fallback: int) -> int:
     return fallback
 
 
-#: A cheap first test for markup the site's sanitiser removes (:func:`kb.site.html.removed_on_publishing`
+#: A cheap first test for markup the site's sanitiser removes (:func:`kb.report.sanitise.removed_on_publishing`
 #: says exactly what): most reports have none, and are not rendered.
 UNSAFE_HTML = re.compile(
     r"<\s*(script|iframe|object|embed|style|form)\b|[\s/\"']on[a-z]+\s*=|"

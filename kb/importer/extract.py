@@ -98,9 +98,6 @@ class Extracted:
         """Every paragraph and list item of the body, in order (the disclaimer left out)."""
         return [b.text for s in self.sections for b in s.blocks]
 
-    def body_text(self) -> str:
-        return "\n\n".join(self.paragraphs())
-
 
 def is_disclaimer(text: str) -> bool:
     lowered = text.casefold()

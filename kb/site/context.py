@@ -150,22 +150,13 @@ class Site:
         link = f"[{text(entity.label)}]({paths.link(source, paths.entity(entity.kind, entity.id))})"
         return link + "{ .kb-chip }" if chip else link
 
-    def entity_links(self, source: str, entity_ids, separator: str = ", ") -> str:
-        return separator.join(self.entity_link(source, e) for e in entity_ids)
-
     def entity_href(self, entity_id: str) -> str | None:
         """For raw HTML: the root-relative URL of an entity's page."""
         entity = self.registry.get(entity_id)
         return paths.rooted(self.base_path, paths.entity(entity.kind, entity.id)) if entity else None
 
-    def report_link(self, source: str, report: Report) -> str:
-        return f"[{text(report.title)}]({paths.link(source, paths.report(report.id))})"
-
     def country_link(self, source: str, code: str) -> str:
         return f"[{text(country_label(code))}]({paths.link(source, paths.country(code))})"
-
-    def country_links(self, source: str, codes) -> str:
-        return ", ".join(self.country_link(source, c) for c in codes)
 
     # -- HTML links, for the long lists and tables of generated pages ----------------------------
     # A list of thousands of reports costs MkDocs far less as one raw HTML block than as Markdown
