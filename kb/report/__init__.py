@@ -1,7 +1,8 @@
 """The report format: one Markdown file with strict YAML front matter.
 
-- :mod:`~kb.report.model`: the fields, their allowed values, the dataclasses (``Report``, ...).
+- :mod:`~kb.report.model`: the field table (``FIELDS``), allowed values, the dataclasses (``Report``, ...).
 - :mod:`~kb.report.parse`: a file into a ``Report`` plus every problem, with lines.
+- :mod:`~kb.report.front_matter`: the front matter read down the field table, one reader per kind.
 - :mod:`~kb.report.yamlstrict`: the strict YAML reader (and its proven-equal fast path).
 - :mod:`~kb.report.fields`: typed reading of YAML values, shared with the registry.
 - :mod:`~kb.report.dates`, :mod:`~kb.report.countries`: dates (full and partial), ISO countries.
