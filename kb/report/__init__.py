@@ -7,7 +7,8 @@
   proven-equal fast path, :mod:`~kb.report.yamllocated` the located values both produce.
 - :mod:`~kb.report.fields`: typed reading of YAML values, shared with the registry.
 - :mod:`~kb.report.dates`, :mod:`~kb.report.countries`: dates (full and partial), ISO countries.
-- :mod:`~kb.report.markers`, :mod:`~kb.report.comments`: internal sections and near-miss markers.
+- :mod:`~kb.report.markers`, :mod:`~kb.report.nearmiss`, :mod:`~kb.report.comments`: internal
+  sections, the near misses that would publish what they mean to hide, HTML comments.
 - :mod:`~kb.report.public`: ``redact``, the one door to every public output.
 - :mod:`~kb.report.scaffold`: ``kb new``.
 
