@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,13 +25,12 @@ from kb.importer.opportunities import find_opportunities, opportunity_id
 from kb.importer.partners import read_countries
 from kb.importer.places import HOME_COUNTRY, country_words
 from kb.importer.sectors import SectorMatcher
-from kb.importer.targets import TargetReading, find_targets
+from kb.importer.targets import Owners, find_targets, target_entry
 from kb.registry.model import KINDS, Registry
 from kb.report.countries import country_name
 
 #: A recognised disclaimer must be at least this similar (0-100) to a registry text.
 DISCLAIMER_MIN_SCORE = 55
-_OWNER_KINDS = ("ministry", "agency", "organisation")
 
 
 @dataclass
@@ -194,11 +192,11 @@ class Analyser:
     ) -> list[dict]:
         """The targets of the text as front-matter entries (each once), each quantity as
         written in ``quotes``; what is unsure about them in ``review``."""
-        owners = _Owners(reading, [self._kind(h.entity_id, new_by_id) for h in reading.hits])
+        owners = Owners(reading, [self._kind(h.entity_id, new_by_id) for h in reading.hits])
         out = []
         seen: set[tuple] = set()
         for target in find_targets(paragraphs, owners.owner_at, published, year_known=year_known):
-            item = _target_entry(target, new_by_id, accept_new, published, review)
+            item = target_entry(target, new_by_id, accept_new, published, review)
             key = (item["value"], item["unit"], item.get("deadline"), item.get("owner"))
             if key in seen:
                 continue  # the same commitment said again (a summary bullet, then the body)
@@ -277,87 +275,6 @@ class Analyser:
                 f"disclaimer '{best_id}' chosen, but another registry disclaimer is almost as close: check it"
             )
         return best_id
-
-
-class _Owners:
-    """Who owns a quantity: the body named in its sentence before it, else the nearest one before.
-
-    Owners are looked up for every quantity: per hit, the last owner-like hit of each sort up to
-    it is computed once, so that a long text stays linear (bisect, not a scan of every hit).
-    """
-
-    def __init__(self, reading: EntityReading, kinds: list[tuple[str | None, str | None]]) -> None:
-        self.hits = reading.hits
-        self.starts = [h.start for h in self.hits]
-        self.kinds = kinds
-        self.last: dict[str, list[int]] = {"partner": [], "ministry": [], "agency": []}
-        current = {"partner": -1, "ministry": -1, "agency": -1}
-        for index, (kind, country) in enumerate(kinds):
-            if kind in _OWNER_KINDS and country != HOME_COUNTRY:
-                current["partner"] = index
-                if kind in ("ministry", "agency"):
-                    current[kind] = index
-            for key, found in self.last.items():
-                found.append(current[key])
-
-    def _before(self, key: str, count: int) -> str | None:
-        index = self.last[key][count - 1] if count else -1
-        return self.hits[index].entity_id if index >= 0 else None
-
-    def owner_at(
-        self, position: int, sentence_start: int, previous: str | None, kind_hint: str | None
-    ) -> tuple[str | None, bool]:
-        """``(owner, guessed)`` of a quantity at ``position`` in a sentence starting at
-        ``sentence_start``; ``previous``: the owner of the quantity before it in the sentence."""
-        count = bisect_left(self.starts, position)  # hits that start before the quantity
-        for index in range(count - 1, -1, -1):
-            if self.starts[index] < sentence_start:
-                break
-            if self.kinds[index][0] in _OWNER_KINDS:
-                return self.hits[index].entity_id, False
-        if kind_hint and self._before(kind_hint, count):
-            return self._before(kind_hint, count), False
-        if previous:
-            return previous, False
-        if self._before("ministry", count):
-            return self._before("ministry", count), True
-        partner = self._before("partner", count)
-        return (partner, True) if partner else (None, False)
-
-
-def _target_entry(
-    target: TargetReading,
-    new_by_id: dict[str, NewEntity],
-    accept_new: bool,
-    published: date,
-    review: list[str],
-) -> dict:
-    """A found target as a front-matter entry; notes on its owner in ``review``."""
-    item: dict = {"what": target.what, "value": target.value, "unit": target.unit}
-    if target.deadline:
-        item["deadline"] = target.deadline
-    owner = target.owner
-    if owner and owner in new_by_id and not accept_new:
-        review.append(
-            f"target '{target.what}': its owner is the proposed new entity "
-            f"{new_by_id[owner].label}; set 'owner' once it is in the registry"
-        )
-        owner = None
-    elif owner is None:
-        review.append(f"target '{target.what}': no owner found in the text; add 'owner'")
-    if owner:
-        item["owner"] = owner
-        if target.owner_guessed:
-            review.append(
-                f"target '{target.what}': owner {owner} is a guess (the sentence names no "
-                f"body; it is the nearest one named before): check it"
-            )
-    if target.baseline is not None:
-        item["baseline"] = {"value": target.baseline, "as_of": f"{published:%Y-%m}"}
-    if target.progress is not None:
-        item["progress"] = {"value": target.progress, "as_of": f"{published:%Y-%m}"}
-    item["status"] = "announced"
-    return item
 
 
 def _choose_title(extracted: Extracted, given: str | None, shown: str, review: list[str]) -> str:
