@@ -12,20 +12,14 @@ from rapidfuzz import fuzz
 from kb.importer.datefind import DateMention, DateReader, event_dates
 from kb.importer.document import Document
 from kb.importer.entities import EntityMatcher, EntityReading, NewEntity
-from kb.importer.extract import (
-    Extracted,
-    PersonReading,
-    VisitReading,
-    extract,
-    find_people,
-    find_visit,
-    list_count_problems,
-)
+from kb.importer.extract import Extracted, extract, list_count_problems
 from kb.importer.opportunities import find_opportunities, opportunity_id
 from kb.importer.partners import read_countries
+from kb.importer.people import PersonReading, find_people
 from kb.importer.places import HOME_COUNTRY, country_words
 from kb.importer.sectors import SectorMatcher
 from kb.importer.targets import Owners, find_targets, target_entry
+from kb.importer.visit import VisitReading, find_visit
 from kb.registry.model import KINDS, Registry
 from kb.report.countries import country_name
 

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from kb.importer.bodies import acronym_bodies, body_country, company_bodies, head_noun_bodies
+from kb.importer.acronyms import acronym_bodies
+from kb.importer.bodies import company_bodies, head_noun_bodies
+from kb.importer.bodycountry import body_country
 from kb.importer.places import HOME_COUNTRY, country_mentions, country_words
 from kb.registry.mentions import MentionFinder
 from kb.registry.model import Entity, Registry
