@@ -84,7 +84,7 @@ def load(
         files = report_paths(project, extra_paths)
         parsed = []
         roots = project.readable_roots
-        for done, (path, shown) in enumerate(zip(files, shown_paths(project, files)), start=1):
+        for done, (path, shown) in enumerate(zip(files, shown_paths(project, files), strict=True), start=1):
             parsed.append(parse_report(path, shown, inside=roots))
             if progress:
                 progress("reading", done, len(files))
@@ -240,7 +240,7 @@ def _parse_and_check(
     out = []
     with collector_paused():
         roots = project.readable_roots
-        for path, shown in zip(paths, shown_paths(project, paths)):
+        for path, shown in zip(paths, shown_paths(project, paths), strict=True):
             parsed = parse_report(path, shown, inside=roots)
             own: list[Problem] = []
             if parsed.report is not None:

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from kb.problems import Problem
+from kb.problems import Level, Problem
 from kb.registry.mentions import MentionFinder, blank_comments
 from kb.registry.model import KINDS, Registry
 from kb.report.dates import human_date
@@ -20,6 +20,8 @@ from kb.util.graphs import find_cycles
 
 #: The tag list each kind belongs in, and the kinds each list accepts.
 LIST_KINDS = {name: {kind for kind, target in KINDS.items() if target == name} for name in TAG_LISTS}
+#: What one entry of each tag list is called in a message.
+_SINGULAR = {name: "person" if name == "people" else name[:-1] for name in TAG_LISTS}
 
 
 @dataclass
@@ -35,7 +37,7 @@ class Checker:
             self.finder = MentionFinder(self.registry)
 
     def _problem(
-        self, report: Report, where: tuple, level: str, code: str, message: str, hint: str | None = None
+        self, report: Report, where: tuple, level: Level, code: str, message: str, hint: str | None = None
     ) -> Problem:
         line, column = report.line_of(*where)
         return Problem(report.shown, line, column, level, code, message, hint)
@@ -72,59 +74,67 @@ class Checker:
         return self._problem(report, where, "error", "unknown-entity", f"unknown {what}: '{value}'", hint)
 
     def check_report(self, report: Report) -> list[Problem]:
+        """Every problem of one report that needs the registry: its tags, the entities of its
+        opportunities and targets, its disclaimer; and the warnings of its own fields (review
+        points, a title like a formula), mentions it does not tag, HTML the site removes."""
+        problems = self._tag_problems(report)
+        problems += self._item_problems(report)
+        problems += self._field_problems(report)
+        if self.mentions:
+            problems += self._untagged_mentions(report)
+        problems += _unsafe_html(report)
+        return problems
+
+    def _tag_problems(self, report: Report) -> list[Problem]:
+        """Tags the registry does not have, tagged in the wrong list, or not current on the date."""
         problems: list[Problem] = []
-        registry = self.registry
         for list_name in TAG_LISTS:
             for i, value in enumerate(report.tags.get(list_name, ())):
                 where = (list_name, _index_in(report, list_name, value, i))
-                entity = registry.get(value)
-                if entity is None:
-                    problems.append(
-                        self._unknown(
-                            report,
-                            where,
-                            value,
-                            LIST_KINDS[list_name],
-                            f"{list_name[:-1] if list_name != 'people' else 'person'} id"
-                            if list_name != "ministries"
-                            else "ministry or agency id",
-                        )
-                    )
-                    continue
-                if entity.kind not in LIST_KINDS[list_name]:
-                    problems.append(
-                        self._problem(
-                            report,
-                            where,
-                            "error",
-                            "wrong-list",
-                            f"'{value}' is a {entity.kind}, not tagged under {list_name}",
-                            f"move it to {entity.tag_list}",
-                        )
-                    )
-                    continue
-                if not entity.valid_on(report.date):
-                    current = registry.current_on(value, report.date)
-                    when = human_date(report.date)
-                    if current and current.id != value:
-                        hint = f"on {when} it was {current.label}: tag {current.id}"
-                    else:
-                        hint = f"it existed {entity.validity()}"
-                    problems.append(
-                        self._problem(
-                            report,
-                            where,
-                            "warning",
-                            "name-not-current",
-                            f"'{value}' ({entity.name}) was not the current name on {report.date}",
-                            hint,
-                        )
-                    )
+                problem = self._tag_problem(report, where, list_name, value)
+                if problem:
+                    problems.append(problem)
+        return problems
+
+    def _tag_problem(self, report: Report, where: tuple, list_name: str, value: str) -> Problem | None:
+        entity = self.registry.get(value)
+        if entity is None:
+            what = "ministry or agency id" if list_name == "ministries" else f"{_SINGULAR[list_name]} id"
+            return self._unknown(report, where, value, LIST_KINDS[list_name], what)
+        if entity.kind not in LIST_KINDS[list_name]:
+            return self._problem(
+                report,
+                where,
+                "error",
+                "wrong-list",
+                f"'{value}' is a {entity.kind}, not tagged under {list_name}",
+                f"move it to {entity.tag_list}",
+            )
+        if entity.valid_on(report.date):
+            return None
+        current = self.registry.current_on(value, report.date)
+        if current and current.id != value:
+            hint = f"on {human_date(report.date)} it was {current.label}: tag {current.id}"
+        else:
+            hint = f"it existed {entity.validity()}"
+        return self._problem(
+            report,
+            where,
+            "warning",
+            "name-not-current",
+            f"'{value}' ({entity.name}) was not the current name on {report.date}",
+            hint,
+        )
+
+    def _item_problems(self, report: Report) -> list[Problem]:
+        """Sectors and partners of opportunities, owners of targets, that the registry does not have."""
+        problems: list[Problem] = []
         for opportunity in report.opportunities:
             base = ("opportunities", opportunity.index)
             for field_name, kinds in (("sectors", {"sector"}), ("partners", None)):
                 for j, value in enumerate(getattr(opportunity, field_name)):
-                    if registry.get(value) is None or (kinds and registry.get(value).kind not in kinds):
+                    entity = self.registry.get(value)
+                    if entity is None or (kinds and entity.kind not in kinds):
                         problems.append(
                             self._unknown(
                                 report,
@@ -135,7 +145,7 @@ class Checker:
                             )
                         )
         for target in report.targets:
-            if target.owner and registry.get(target.owner) is None:
+            if target.owner and self.registry.get(target.owner) is None:
                 problems.append(
                     self._unknown(
                         report,
@@ -145,8 +155,14 @@ class Checker:
                         f"owner of target {target.id}",
                     )
                 )
-        if report.disclaimer and report.disclaimer not in registry.disclaimers:
-            known = ", ".join(sorted(registry.disclaimers)) or "none defined"
+        return problems
+
+    def _field_problems(self, report: Report) -> list[Problem]:
+        """An unknown disclaimer; a public report held for review; a title like a formula; each
+        point still to review."""
+        problems: list[Problem] = []
+        if report.disclaimer and report.disclaimer not in self.registry.disclaimers:
+            known = ", ".join(sorted(self.registry.disclaimers)) or "none defined"
             problems.append(
                 self._problem(
                     report,
@@ -181,23 +197,23 @@ class Checker:
                     "(CSV files show it as text, after an apostrophe)",
                 )
             )
-        for i, note in enumerate(report.review):
-            problems.append(
-                self._problem(
-                    report,
-                    ("review", i),
-                    "warning",
-                    "needs-review",
-                    f"needs review: {note}",
-                    "check it, then delete the line from 'review'",
-                )
+        problems += [
+            self._problem(
+                report,
+                ("review", i),
+                "warning",
+                "needs-review",
+                f"needs review: {note}",
+                "check it, then delete the line from 'review'",
             )
-        if self.mentions:
-            problems.extend(self._untagged_mentions(report))
-        problems.extend(_unsafe_html(report))
+            for i, note in enumerate(report.review)
+        ]
         return problems
 
     def _untagged_mentions(self, report: Report) -> list[Problem]:
+        """Registry entities the body names (under any of their names) that the report does not tag."""
+        if self.finder is None:  # only when mentions is off
+            return []
         tagged: set[str] = set()
         for entity_id in report.entity_ids():
             tagged.update(self.registry.lineage(entity_id) or [entity_id])
@@ -209,7 +225,7 @@ class Checker:
             ):
                 continue
             reported.add(mention.entity_id)
-            entity = self.registry.get(mention.entity_id)
+            entity = self.registry.entities[mention.entity_id]  # the finder knows only registry names
             problems.append(
                 Problem(
                     report.shown,
@@ -278,10 +294,12 @@ class Checker:
                         "remove 'supersedes', make this report internal, or publish the older one",
                     )
                 )
-        cycles = find_cycles(
-            (r.id for r in reports),
-            lambda i: [first[i].supersedes] if i in first and first[i].supersedes in first else [],
-        )
+
+        def superseded(report_id: str) -> list[str]:
+            older = first[report_id].supersedes if report_id in first else None
+            return [older] if older is not None and older in first else []
+
+        cycles = find_cycles((r.id for r in reports), superseded)
         for cycle in cycles:
             for report_id in cycle[:-1]:
                 report = first[report_id]
