@@ -80,19 +80,17 @@ def entity_info(
     registry = kb.registry
     entity = find_entity(registry, text)
     lineage = registry.lineage(entity.id) or [entity.id]
-    names = []
-    for other_id in lineage:
-        other = registry.get(other_id)
-        names.append(
-            {
-                "id": other.id,
-                "name": other.name,
-                "acronyms": list(other.acronyms),
-                "valid_from": str(other.valid_from) if other.valid_from else None,
-                "valid_to": str(other.valid_to) if other.valid_to else None,
-                "this": other.id == entity.id,
-            }
-        )
+    names = [
+        {
+            "id": other.id,
+            "name": other.name,
+            "acronyms": list(other.acronyms),
+            "valid_from": str(other.valid_from) if other.valid_from else None,
+            "valid_to": str(other.valid_to) if other.valid_to else None,
+            "this": other.id == entity.id,
+        }
+        for other in (registry.entities[other_id] for other_id in lineage)  # a lineage holds registry ids
+    ]
     reports = kb.visible(include_internal)
     relations = Relations(reports, registry)
     family = set(lineage)
@@ -101,15 +99,17 @@ def entity_info(
     ]
     opportunities = [o.as_json() for o in track_opportunities(reports) if family & {*o.sectors, *o.partners}]
     targets = [t.as_json() for t in track_targets(reports, today or date.today()) if t.owner in family]
-    seen = [
-        {
-            "id": other,
-            "label": registry.get(other).label if registry.get(other) else other,
-            "kind": registry.get(other).kind if registry.get(other) else None,
-            "reports": count,
-        }
-        for other, count in relations.seen_with(entity.id, limit=limit)
-    ]
+    seen = []
+    for other_id, count in relations.seen_with(entity.id, limit=limit):
+        other = registry.get(other_id)
+        seen.append(
+            {
+                "id": other_id,
+                "label": other.label if other else other_id,
+                "kind": other.kind if other else None,
+                "reports": count,
+            }
+        )
     return EntityInfo(entity.as_row(), names, about, opportunities, targets, seen, include_internal)
 
 
