@@ -43,7 +43,7 @@ def test_export_writes_json_and_csv_that_round_trip(tree):
             csv.DictReader(io.StringIO((tree / "data" / f"{name}.csv").read_text(encoding="utf-8-sig")))
         )
         assert len(read_back) == len(rows)
-        for row, csv_row in zip(rows, read_back):
+        for row, csv_row in zip(rows, read_back, strict=True):
             assert list(csv_row) == list(row)
             for key, value in row.items():
                 if isinstance(value, list):

@@ -24,6 +24,7 @@ versions, without it, are recognised by their content (``ours``).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -267,10 +268,8 @@ def _new_sibling(live: Path, kind: str, create: bool = True) -> Path:
             raise BuildError(
                 f"cannot create a folder next to it: {exc.strerror or exc}", path=str(live)
             ) from None
-        try:
+        with contextlib.suppress(OSError):  # no live folder yet: keep the umask's default
             os.chmod(path, stat.S_IMODE(live.stat().st_mode))
-        except OSError:
-            pass  # no live folder yet: keep the umask's default
         return path
 
 
