@@ -8,6 +8,7 @@ imports no library module.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import sys
 from collections.abc import Callable, Sequence
@@ -84,7 +85,15 @@ def iso_date(_ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 
 def filter_options(func: Callable) -> Callable:
-    """The filters of ``kb search``, ``kb opportunities`` and ``kb targets``, and ``--format``."""
+    """The filters of ``kb search``, ``kb opportunities`` and ``kb targets``, and ``--format``.
+
+    The command receives the filters as one ``selection`` (:class:`kb.registry.filters.Filters`),
+    built when it runs, so that ``kb --help`` imports no library module."""
+
+    @functools.wraps(func)
+    def with_selection(**kwargs: Any) -> Any:
+        return func(selection=filters(*(kwargs.pop(name) for name in _FILTER_NAMES)), **kwargs)
+
     options = [
         click.option("--sector", "sectors", multiple=True, help="Sector id, name or alias (repeatable: OR)."),
         click.option(
@@ -110,8 +119,12 @@ def filter_options(func: Callable) -> Callable:
         format_option(),
     ]
     for option in reversed(options):
-        func = option(func)
-    return func
+        with_selection = option(with_selection)
+    return with_selection
+
+
+# The parameter names of filter_options' options, in the order of Filters' fields.
+_FILTER_NAMES = ("sectors", "countries", "ministries", "organisations", "projects", "types", "since", "until")
 
 
 def filters(

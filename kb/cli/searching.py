@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,11 +13,13 @@ from kb.cli.options import (
     OneOf,
     emit,
     filter_options,
-    filters,
     format_option,
     progress,
     project,
 )
+
+if TYPE_CHECKING:
+    from kb.registry.filters import Filters
 
 
 @main.command(context_settings=CONTEXT)
@@ -72,14 +75,7 @@ def index(ctx: click.Context, rebuild: bool, wait: float, index_dir: str | None)
 def search(
     ctx: click.Context,
     query: tuple[str, ...],
-    sectors: tuple[str, ...],
-    countries: tuple[str, ...],
-    ministries: tuple[str, ...],
-    organisations: tuple[str, ...],
-    projects: tuple[str, ...],
-    types: tuple[str, ...],
-    since: str | None,
-    until: str | None,
+    selection: Filters,
     include_internal: bool,
     fmt: str,
     sort: str | None,
@@ -108,7 +104,7 @@ def search(
 
     request = SearchRequest(
         " ".join(query),
-        filters(sectors, countries, ministries, organisations, projects, types, since, until),
+        selection,
         sort=sort,
         limit=limit,
         include_internal=include_internal,

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from kb.cli.main import CONTEXT, main
-from kb.cli.options import OneOf, emit, filter_options, filters, project
+from kb.cli.options import OneOf, emit, filter_options, project
+
+if TYPE_CHECKING:
+    from kb.registry.filters import Filters
 
 
 @main.command(context_settings=CONTEXT)
@@ -20,14 +25,7 @@ from kb.cli.options import OneOf, emit, filter_options, filters, project
 @click.pass_context
 def opportunities(
     ctx: click.Context,
-    sectors: tuple[str, ...],
-    countries: tuple[str, ...],
-    ministries: tuple[str, ...],
-    organisations: tuple[str, ...],
-    projects: tuple[str, ...],
-    types: tuple[str, ...],
-    since: str | None,
-    until: str | None,
+    selection: Filters,
     include_internal: bool,
     fmt: str,
     statuses: tuple[str, ...],
@@ -48,7 +46,7 @@ def opportunities(
 
     listing = list_opportunities(
         project(ctx),
-        filters(sectors, countries, ministries, organisations, projects, types, since, until),
+        selection,
         statuses=statuses,
         include_internal=include_internal,
     )
@@ -75,14 +73,7 @@ def opportunities(
 @click.pass_context
 def targets(
     ctx: click.Context,
-    sectors: tuple[str, ...],
-    countries: tuple[str, ...],
-    ministries: tuple[str, ...],
-    organisations: tuple[str, ...],
-    projects: tuple[str, ...],
-    types: tuple[str, ...],
-    since: str | None,
-    until: str | None,
+    selection: Filters,
     include_internal: bool,
     fmt: str,
     statuses: tuple[str, ...],
@@ -106,7 +97,7 @@ def targets(
 
     listing = list_targets(
         project(ctx),
-        filters(sectors, countries, ministries, organisations, projects, types, since, until),
+        selection,
         statuses=statuses,
         states=(*states, "overdue") if flagged else states,
         include_internal=include_internal,
