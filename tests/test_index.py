@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, write
-from searchkit import ALL_IDS, PUBLIC_IDS, REPORTS, cli, kb_command, make_tree
+from searchkit import ALL_IDS, PUBLIC_IDS, REPORTS, cli, documents_in, kb_command, make_tree, run_query
 
 from kb.errors import LockedError
 from kb.project import Project
-from kb.search.engine import documents_in
-from kb.search.matching import QuerySpec, run_query
+from kb.search.matching import QuerySpec
 from kb.search.store import Store
 from kb.search.update import fresh_generation, update_index
 

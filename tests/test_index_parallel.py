@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 from conftest import write
-from searchkit import REPORTS, make_tree
+from searchkit import REPORTS, documents_in, make_tree, run_query
 from test_check_parallel import BROKEN
 
 import kb.search.build
 from kb.project import Project
-from kb.search.engine import documents_in
-from kb.search.matching import QuerySpec, run_query
+from kb.search.matching import QuerySpec
 from kb.search.store import ENTITIES, MANIFEST, Store
 from kb.search.update import update_index
 

@@ -16,6 +16,7 @@ one process (``tests/test_index_parallel.py`` compares them).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -29,7 +30,7 @@ from kb.problems import Problem
 from kb.project import Project
 from kb.registry.loading import project_registry
 from kb.registry.model import Registry
-from kb.report.model import Parsed
+from kb.report.model import Parsed, Report
 from kb.report.parse import parse_report
 from kb.search.documents import report_document
 from kb.search.engine import create_index, join_parts
@@ -107,12 +108,17 @@ def build_in_parts(project: Project, folder: Path, scanned: dict, workers: int) 
         outcomes: list[Outcome] = [None] * len(files)  # type: ignore[list-item]
         for i, share in enumerate(results):
             outcomes[i::workers] = share
-        with_report = [o for o in outcomes if o.parsed.report is not None]
+        with_report = [(o.parsed.report, o.own) for o in outcomes if o.parsed.report is not None]
         problems = [p for o in outcomes for p in o.parsed.problems]
-        problems += checker.check_all([o.parsed.report for o in with_report], [o.own for o in with_report])
+        problems += checker.check_all(
+            [report for report, _own in with_report], [own for _report, own in with_report]
+        )
         bad = {p.path for p in problems if p.level == "error"}
         files_seen: dict[str, FileEntry] = {}
-        usable, skipped, countries, drop = [], [], [], []
+        usable: list[str] = []
+        skipped: list[str] = []
+        countries: list[str] = []
+        drop: list[str] = []
         for o in outcomes:
             stat = scanned.get(o.key)
             report = o.parsed.report
@@ -151,18 +157,16 @@ def _build_part(
     """In a worker: parse and check ``paths``, index the reports with no error of their own into
     a new index in ``part``, and send back stubs."""
     outcomes: list[Outcome] = []
-    reports = []
+    reports: list[tuple[str, Report]] = []
     with collector_paused():
         roots = project.readable_roots
-        for path, shown in zip(paths, shown_paths(project, paths)):
+        for path, shown in zip(paths, shown_paths(project, paths), strict=True):
             parsed = parse_report(path, shown, inside=roots)
             key = file_key(project, path)
             sha = None
             if key in known:
-                try:
+                with contextlib.suppress(OSError):  # gone, or not a regular file: not indexed
                     sha = sha256_file(path)
-                except OSError:
-                    pass
             report = parsed.report
             own = checker.check_report(report) if report is not None else []
             indexed = (
@@ -170,7 +174,7 @@ def _build_part(
                 and sha is not None
                 and not any(p.level == "error" for p in (*parsed.problems, *own))
             )
-            if indexed:
+            if report is not None and indexed:
                 reports.append((key, report))
             countries = report.countries if report is not None else ()
             if report is not None:

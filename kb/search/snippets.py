@@ -33,48 +33,35 @@ class Snippets:
     """
 
     def __init__(self, analyzer):
+        from kb.search.engine import stemming_chain
+
         self._analyzer = analyzer
         self._stems: dict[str, str] = {}  # a word as written -> as indexed
         self._surfaces: dict[str, set[str]] = {}  # the other way round
         self._read: set = set()  # texts whose words are all in those two
         self._finders: dict[frozenset, re.Pattern] = {}
-        self._plan = None
-        items = getattr(analyzer, "items", None)
-        kinds = [type(i).__name__ for i in items or ()]
-        if (
-            kinds == ["RegexTokenizer", "LowercaseFilter", "StopFilter", "StemFilter"]
-            and not items[0].gaps
-            and items[0].expression.pattern == r"[\w\*]+(\.?[\w\*]+)*"
-        ):
-            tokenizer, _lower, stops, stem = items
-            words = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*", tokenizer.expression.flags)
+        self._chain = stemming_chain(analyzer)
+        if self._chain is not None:
+            flags = self._chain.tokens.flags
+            self._words = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*", flags)
             # Text just before a word that makes it the middle of a token: a word character, or one
             # and a dot (matched against the two characters before the word).
-            inside = re.compile(r"(?:.|^)[\w*]\Z|[\w*]\.\Z", tokenizer.expression.flags | re.DOTALL)
-            self._plan = (
-                tokenizer.expression,
-                words,
-                stops.stops,
-                stops.min,
-                stops.max,
-                stem._stem,
-                stem.ignore,
-                inside,
-            )
+            self._inside = re.compile(r"(?:.|^)[\w*]\Z|[\w*]\.\Z", flags | re.DOTALL)
 
     def indexed(self, word: str) -> str:
         """``word`` as the analyser indexes it (lower-cased; stemmed unless a stop word)."""
         found = self._stems.get(word)
         if found is None:
-            _tokens, _words, stoplist, minsize, maxsize, stem, ignore, _inside = self._plan
+            chain = self._chain
+            assert chain is not None, "only with the fast path"
             found = word.lower()
             if (
-                len(found) >= minsize
-                and (maxsize is None or len(found) <= maxsize)
-                and found not in stoplist
-                and found not in ignore
+                len(found) >= chain.minsize
+                and (chain.maxsize is None or len(found) <= chain.maxsize)
+                and found not in chain.stoplist
+                and found not in chain.ignore
             ):
-                found = stem(found)
+                found = chain.stem(found)
             self._stems[word] = found
         return found
 
@@ -83,11 +70,11 @@ class Snippets:
         and field) so that its words are listed only the first time."""
         if not text or not words:
             return ""
-        if self._plan is None:
+        if self._chain is None:
             return _whoosh_snippet(self._analyzer, text, words)
-        tokens = self._plan[0]
+        tokens = self._chain.tokens
         if source is None or source not in self._read:
-            for word in set(self._plan[1].findall(text)).difference(self._stems):
+            for word in set(self._words.findall(text)).difference(self._stems):
                 self._surfaces.setdefault(self.indexed(word), set()).add(word)
             if source is not None:
                 self._read.add(source)
@@ -105,7 +92,7 @@ class Snippets:
             finder = self._finders[forms] = re.compile(
                 rf"(?:{alternatives})(?![\w*])(?!\.[\w*])", tokens.flags
             )
-        inside = self._plan[7]
+        inside = self._inside
         starts = [
             m.start()
             for m in finder.finditer(text, 0, SNIPPET_CHARLIMIT)
@@ -236,6 +223,7 @@ def _format(text: str, fragment) -> str:
 
 
 def _whoosh_snippet(analyzer, text: str, words: frozenset) -> str:
+    """Whoosh's own highlighter with the settings above: what :class:`Snippets` gives, slowly."""
     from whoosh import highlight
 
     class Marks(highlight.Formatter):
@@ -244,10 +232,5 @@ def _whoosh_snippet(analyzer, text: str, words: frozenset) -> str:
         def format_token(self, text, token, replace=False):
             return f"**{highlight.get_text(text, token, replace)}**"
 
-    tokens = analyzer(text, positions=True, chars=True, mode="index", removestops=False)
-    tokens = highlight.Highlighter._merge_matched_tokens(highlight.set_matched_filter(tokens, words))
     fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=SNIPPET_SURROUND)
-    fragments = highlight.top_fragments(
-        fragmenter.fragment_tokens(text, tokens), 1, highlight.BasicFragmentScorer(), highlight.FIRST
-    )
-    return Marks().format(fragments)
+    return highlight.highlight(text, words, analyzer, fragmenter, Marks(), top=1, mode="index")
