@@ -58,6 +58,15 @@ def tree(tmp_path: Path) -> Path:
         korea / "2015-05-03-same-id.md",
         smart_grid.replace("---\ntitle", "---\nid: 2015-05-01-korea-smart-grid\ntitle", 1),
     )
+    # Public, but held back while its review points are open: not public to 'supersedes' either.
+    write(
+        korea / "2015-05-04-under-review.md",
+        smart_grid.replace("---\ntitle", "---\nreview: [figures]\ntitle", 1),
+    )
+    write(
+        korea / "2015-05-05-supersedes-under-review.md",
+        smart_grid.replace("---\ntitle", "---\nsupersedes: 2015-05-04-under-review\ntitle", 1),
+    )
     return root
 
 
@@ -91,7 +100,9 @@ def test_a_report_bad_only_across_reports_is_not_searchable(tree, monkeypatch):
     those checks reject (a repeated id, an unknown ``supersedes``) must be deleted again."""
     monkeypatch.setattr(kb.search.build, "workers_for", lambda files: 2)
     result = update_index(Project.at(tree), rebuild=True)
-    assert {"2015-05-02-supersedes-gone", "2015-05-03-same-id"} <= {Path(s).stem for s in result.skipped}
+    assert {"2015-05-02-supersedes-gone", "2015-05-03-same-id", "2015-05-05-supersedes-under-review"} <= {
+        Path(s).stem for s in result.skipped
+    }
     docs = documents_in(_live(tree))
     assert not {"2015-05-02-supersedes-gone", "2015-05-03-same-id"} & {Path(d["path"]).stem for d in docs}
     assert [d["key"] for d in docs].count("2015-05-01-korea-smart-grid") == 1
