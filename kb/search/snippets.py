@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 #: Whoosh's ContextFragmenter settings (characters of a fragment, context around matches).
 SNIPPET_CHARS = 200
@@ -123,78 +125,105 @@ def _best_fragment(text: str, tokens: re.Pattern, starts: list[int], words: froz
     best = None
     best_score = 0.0
     reset = 0  # the fragmenter starts afresh from here (the end of the last fragment)
-    index = 0
-    while index < len(starts):
-        begin = starts[index]
+    for begin in starts:
         if begin < reset:
-            index += 1
             continue
-        # The idle words before the match: the last one's end decides which start the fragment.
-        window = max(reset, begin - SNIPPET_SURROUND - 20)
-        while True:
-            before = [
-                m.span()
-                for m in tokens.finditer(text, _token_start_before(text, window), begin)
-                if m.start() >= reset
-            ]
-            if window <= reset or (before and window < before[-1][1] - SNIPPET_SURROUND):
-                break
-            window = max(reset, (before[-1][1] if before else window) - 4 * SNIPPET_SURROUND)
-        last_end = before[-1][1] if before else 0
-        firsts = deque(start for start, _end in before if last_end - start <= SNIPPET_SURROUND)
-        # From the match on, exactly as Whoosh's loop (tokens only; gaps are not counted).
-        first = None
-        countdown = -1
-        matches: list = []
-        currentlen = 0
-        endchar = begin
-        emitted = False
-        found = tokens.finditer(text, begin)
-        for m in found:
-            startchar, endchar = m.span()
-            if endchar > SNIPPET_CHARLIMIT:
-                break
-            length = endchar - startchar
-            word = indexed(m.group())
-            matched = word in words
-            if countdown < 0 and not matched:
-                firsts.append(startchar)
-                while firsts and endchar - firsts[0] > SNIPPET_SURROUND:
-                    firsts.popleft()
-            elif currentlen + length > SNIPPET_CHARS:
-                countdown = 0
-            elif matched:
-                countdown = SNIPPET_SURROUND
-                if first is None:
-                    if firsts:
-                        first = firsts[0]
-                    else:
-                        first = startchar
-                        countdown += SNIPPET_SURROUND
-                matches.append((startchar, endchar, word))
-            if countdown >= 0:
-                currentlen += length
-                countdown -= length
-                if countdown <= 0:
-                    emitted = True
-                    break
-        if matches:
-            score = _fragment_score(matches)
+        context = _context_before(text, tokens, begin, reset)
+        fragment = _fragment_at(text, tokens, begin, context, words, indexed)
+        if fragment.matches:
+            score = _fragment_score(fragment.matches)
             if best is None or score >= best_score:
-                best, best_score = (first, endchar, matches), score
-        if not emitted:
-            break  # the end of the text (or of what Whoosh looks at)
-        reset = endchar
-        if countdown == 0:
-            # Whoosh leaves its countdown at 0 here, so the next word, unless a match, ends
-            # an empty fragment and is not remembered as context.
-            following = next(found, None)
-            if following is None or following.end() > SNIPPET_CHARLIMIT:
-                break
-            if indexed(following.group()) not in words:
-                reset = following.end()
-        index += 1
+                best, best_score = (fragment.first, fragment.end, fragment.matches), score
+        restart = _restart_after(fragment, words, indexed)
+        if restart is None:
+            break
+        reset = restart
     return best
+
+
+@dataclass
+class _Fragment:
+    """One fragment as Whoosh's ContextFragmenter makes it."""
+
+    first: int | None  # where it starts (None: no match in it)
+    end: int
+    matches: list  # (start, end, indexed word) of each match
+    emitted: bool  # ended by its countdown, not by the end of the text
+    countdown: int
+    rest: Iterator[re.Match]  # the tokens after it
+
+
+def _context_before(text: str, tokens: re.Pattern, begin: int, reset: int) -> deque[int]:
+    """Where the idle words before the match at ``begin`` start, as far back as the fragmenter
+    remembers them (the last one's end decides which)."""
+    window = max(reset, begin - SNIPPET_SURROUND - 20)
+    while True:
+        before = [
+            m.span()
+            for m in tokens.finditer(text, _token_start_before(text, window), begin)
+            if m.start() >= reset
+        ]
+        if window <= reset or (before and window < before[-1][1] - SNIPPET_SURROUND):
+            break
+        window = max(reset, (before[-1][1] if before else window) - 4 * SNIPPET_SURROUND)
+    last_end = before[-1][1] if before else 0
+    return deque(start for start, _end in before if last_end - start <= SNIPPET_SURROUND)
+
+
+def _fragment_at(
+    text: str, tokens: re.Pattern, begin: int, firsts: deque[int], words: frozenset, indexed
+) -> _Fragment:
+    """The fragment from the match at ``begin`` on, exactly as Whoosh's loop makes it (tokens
+    only; gaps are not counted); ``firsts`` are the starts of the context words before it."""
+    first = None
+    countdown = -1
+    matches: list = []
+    currentlen = 0
+    endchar = begin
+    found = tokens.finditer(text, begin)
+    for m in found:
+        startchar, endchar = m.span()
+        if endchar > SNIPPET_CHARLIMIT:
+            break
+        length = endchar - startchar
+        word = indexed(m.group())
+        matched = word in words
+        if countdown < 0 and not matched:
+            firsts.append(startchar)
+            while firsts and endchar - firsts[0] > SNIPPET_SURROUND:
+                firsts.popleft()
+        elif currentlen + length > SNIPPET_CHARS:
+            countdown = 0
+        elif matched:
+            countdown = SNIPPET_SURROUND
+            if first is None:
+                if firsts:
+                    first = firsts[0]
+                else:
+                    first = startchar
+                    countdown += SNIPPET_SURROUND
+            matches.append((startchar, endchar, word))
+        if countdown >= 0:
+            currentlen += length
+            countdown -= length
+            if countdown <= 0:
+                return _Fragment(first, endchar, matches, True, countdown, found)
+    return _Fragment(first, endchar, matches, False, countdown, found)
+
+
+def _restart_after(fragment: _Fragment, words: frozenset, indexed) -> int | None:
+    """Where the fragmenter starts afresh after ``fragment``; None at the end of the text (or of
+    what Whoosh looks at)."""
+    if not fragment.emitted:
+        return None
+    if fragment.countdown != 0:
+        return fragment.end
+    # Whoosh leaves its countdown at 0 here, so the next word, unless a match, ends an empty
+    # fragment and is not remembered as context.
+    following = next(fragment.rest, None)
+    if following is None or following.end() > SNIPPET_CHARLIMIT:
+        return None
+    return following.end() if indexed(following.group()) not in words else fragment.end
 
 
 def _fragment_score(matches: list) -> float:
