@@ -58,7 +58,7 @@ def test_a_full_disk_is_a_clear_error_and_leaves_no_half_index(run, kb_tree, mon
         raise OSError(errno.ENOSPC, "No space left on device", str(folder / "MAIN_x.seg"))
 
     monkeypatch.setattr(kb.search.engine, "create_index", full_disk)
-    monkeypatch.setattr("kb.search.update.create_index", full_disk)
+    monkeypatch.setattr("kb.search.build.create_index", full_disk)
     result = run("index")
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
