@@ -255,7 +255,8 @@ _CROSS_CHECKED = (("id",), ("supersedes",), ())
 
 
 def report_stub(report: Report) -> Report:
-    """The report's id, file, ``supersedes`` and their positions; everything else left empty."""
+    """The report's id, file, ``supersedes``, whether it is public and the positions the checks
+    across reports report at; everything else left empty."""
     located = report.located
     if located is not None:
         located = Located(
@@ -275,5 +276,6 @@ def report_stub(report: Report) -> Report:
         body="",
         body_line=report.body_line,
         supersedes=report.supersedes,
+        review=report.review,  # a report under review is not public (Report.is_public)
         located=located,
     )

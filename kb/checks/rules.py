@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from kb.problems import Level, Problem
 from kb.registry.mentions import MentionFinder, blank_comments
 from kb.registry.model import KINDS, Registry
 from kb.report.dates import human_date
 from kb.report.model import TAG_LISTS, Report
+from kb.report.yamlstrict import Located
 from kb.util.formats import formula_like
 from kb.util.graphs import find_cycles
 
@@ -39,8 +42,7 @@ class Checker:
     def _problem(
         self, report: Report, where: tuple, level: Level, code: str, message: str, hint: str | None = None
     ) -> Problem:
-        line, column = report.line_of(*where)
-        return Problem(report.shown, line, column, level, code, message, hint)
+        return _problem(report, where, level, code, message, hint)
 
     def _unknown(
         self, report: Report, where: tuple, value: str, kinds: set[str] | None, what: str
@@ -240,80 +242,139 @@ class Checker:
         return problems
 
     def check_all(self, reports: list[Report], checked: list[list[Problem]] | None = None) -> list[Problem]:
-        """Every report's own problems and the cross-report ones (repeated ids, unknown
-        ``supersedes``). ``checked`` gives :meth:`check_report`'s result for each report when it
-        was already computed (in parallel, see :func:`kb.checks.knowledgebase.check`)."""
-        problems: list[Problem] = []
-        first: dict[str, Report] = {}
-        for report in reports:
-            if report.id in first:
-                other = first[report.id]
-                problems.append(
-                    self._problem(
-                        report,
-                        ("id",) if report.located and ("id",) in report.located.value_pos else (),
-                        "error",
-                        "duplicate-id",
-                        f"report id '{report.id}' is also used by {other.shown}",
-                        "rename the file or set a different 'id:'",
-                    )
-                )
-            else:
-                first[report.id] = report
+        """Every report's own problems and the cross-report ones (:func:`cross_report_problems`).
+        ``checked`` gives :meth:`check_report`'s result for each report when it was already
+        computed (in parallel, see :func:`kb.checks.knowledgebase.check`)."""
+        first, problems = _first_of_each_id(reports)
         for i, report in enumerate(reports):
             problems.extend(self.check_report(report) if checked is None else checked[i])
-            if report.supersedes and report.supersedes not in first:
-                problems.append(
-                    self._problem(
-                        report,
-                        ("supersedes",),
-                        "error",
-                        "unknown-report",
-                        f"supersedes unknown report '{report.supersedes}'",
-                        "give the id (file name without .md) of an existing report",
-                    )
-                )
-        problems.extend(self._supersede_problems(reports, first))
+            problems.extend(_unknown_supersedes(report, first))
+        problems.extend(_supersede_problems(reports, first))
         return problems
 
-    def _supersede_problems(self, reports: list[Report], first: dict[str, Report]) -> list[Problem]:
-        """A public report naming an internal one (its id, made from its title, would be
-        published), and reports that supersede themselves or each other (which is the newer?)."""
-        problems = []
-        for report in reports:
-            older = first.get(report.supersedes) if report.supersedes else None
-            if older is not None and report.is_public and not older.is_public:
-                problems.append(
-                    self._problem(
-                        report,
-                        ("supersedes",),
-                        "error",
-                        "internal-reference",
-                        f"a public report cannot supersede the internal report '{older.id}': "
-                        "its id would be published",
-                        "remove 'supersedes', make this report internal, or publish the older one",
-                    )
-                )
 
-        def superseded(report_id: str) -> list[str]:
-            older = first[report_id].supersedes if report_id in first else None
-            return [older] if older is not None and older in first else []
+class Linked(Protocol):
+    """What the rules across reports read of a report: a :class:`~kb.report.model.Report` is one,
+    and so is a :class:`ReportLink`."""
 
-        cycles = find_cycles((r.id for r in reports), superseded)
-        for cycle in cycles:
-            for report_id in cycle[:-1]:
-                report = first[report_id]
-                if len(cycle) == 2:
-                    message, hint = "the report supersedes itself", "name the earlier report it replaces"
-                else:
-                    ring = cycle[:-1]
-                    at = ring.index(report_id)
-                    message = f"supersede cycle: {' -> '.join(ring[at:] + ring[:at] + [report_id])}"
-                    hint = "a report can only supersede an older one: remove 'supersedes' from one of them"
-                problems.append(
-                    self._problem(report, ("supersedes",), "error", "supersede-cycle", message, hint)
+    @property
+    def id(self) -> str: ...
+    @property
+    def shown(self) -> str: ...
+    @property
+    def supersedes(self) -> str | None: ...
+    @property
+    def located(self) -> Located | None: ...
+    @property
+    def is_public(self) -> bool: ...
+    def line_of(self, *path: Any) -> tuple[int, int]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReportLink:
+    """A report as the rules across reports see it, for code that keeps only these facts (the
+    search index's manifest); its problems are placed at line 1."""
+
+    id: str
+    shown: str
+    supersedes: str | None
+    is_public: bool
+    located: Located | None = None
+
+    def line_of(self, *path: Any) -> tuple[int, int]:
+        return (1, 1)
+
+
+def cross_report_problems(reports: Sequence[Linked]) -> list[Problem]:
+    """The rules across reports, in the order of ``reports`` (the first of two reports with one
+    id is kept): ids used twice, a ``supersedes`` naming an unknown report or, from a public
+    report, an internal one, and reports that supersede themselves or each other."""
+    first, problems = _first_of_each_id(reports)
+    for report in reports:
+        problems.extend(_unknown_supersedes(report, first))
+    problems.extend(_supersede_problems(reports, first))
+    return problems
+
+
+def _problem(
+    report: Linked, where: tuple, level: Level, code: str, message: str, hint: str | None = None
+) -> Problem:
+    line, column = report.line_of(*where)
+    return Problem(report.shown, line, column, level, code, message, hint)
+
+
+def _first_of_each_id(reports: Sequence[Linked]) -> tuple[dict[str, Linked], list[Problem]]:
+    """The first report of each id, and a problem for each later one."""
+    problems: list[Problem] = []
+    first: dict[str, Linked] = {}
+    for report in reports:
+        if report.id in first:
+            other = first[report.id]
+            problems.append(
+                _problem(
+                    report,
+                    ("id",) if report.located and ("id",) in report.located.value_pos else (),
+                    "error",
+                    "duplicate-id",
+                    f"report id '{report.id}' is also used by {other.shown}",
+                    "rename the file or set a different 'id:'",
                 )
-        return problems
+            )
+        else:
+            first[report.id] = report
+    return first, problems
+
+
+def _unknown_supersedes(report: Linked, first: dict[str, Linked]) -> list[Problem]:
+    if report.supersedes and report.supersedes not in first:
+        return [
+            _problem(
+                report,
+                ("supersedes",),
+                "error",
+                "unknown-report",
+                f"supersedes unknown report '{report.supersedes}'",
+                "give the id (file name without .md) of an existing report",
+            )
+        ]
+    return []
+
+
+def _supersede_problems(reports: Sequence[Linked], first: dict[str, Linked]) -> list[Problem]:
+    """A public report naming an internal one (its id, made from its title, would be
+    published), and reports that supersede themselves or each other (which is the newer?)."""
+    problems = []
+    for report in reports:
+        older = first.get(report.supersedes) if report.supersedes else None
+        if older is not None and report.is_public and not older.is_public:
+            problems.append(
+                _problem(
+                    report,
+                    ("supersedes",),
+                    "error",
+                    "internal-reference",
+                    f"a public report cannot supersede the internal report '{older.id}': "
+                    "its id would be published",
+                    "remove 'supersedes', make this report internal, or publish the older one",
+                )
+            )
+
+    def superseded(report_id: str) -> list[str]:
+        older = first[report_id].supersedes if report_id in first else None
+        return [older] if older in first else []
+
+    for cycle in find_cycles((r.id for r in reports), superseded):
+        for report_id in cycle[:-1]:
+            report = first[report_id]
+            if len(cycle) == 2:
+                message, hint = "the report supersedes itself", "name the earlier report it replaces"
+            else:
+                ring = cycle[:-1]
+                at = ring.index(report_id)
+                message = f"supersede cycle: {' -> '.join(ring[at:] + ring[:at] + [report_id])}"
+                hint = "a report can only supersede an older one: remove 'supersedes' from one of them"
+            problems.append(_problem(report, ("supersedes",), "error", "supersede-cycle", message, hint))
+    return problems
 
 
 def _index_in(report: Report, list_name: str, value: str, fallback: int) -> int:
