@@ -379,7 +379,7 @@ def build(ctx, internal: bool) -> None:
 
     The public build (default) goes to site/ and contains no internal report,
     section or field, in any page, feed, search index or data file. Pages are
-    generated into docs/kb/ first, so `zensical build` can build the same tree.
+    generated into site_pages/kb/ first, so `zensical build` can build the same tree.
 
     \b
     Examples:
