@@ -373,8 +373,20 @@ def import_command(
     is_flag=True,
     help="Build the complete staff site, with internal reports and sections, into site-internal/.",
 )
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Build a copy of the public site to read from disk, without a server, into site-offline/ "
+    "and site-offline.zip.",
+)
+@click.option(
+    "--country",
+    metavar="CODE",
+    default=None,
+    help="With --offline: only the reports about this country (ISO code, e.g. KR), into site-offline-kr/.",
+)
 @click.pass_context
-def build(ctx, internal: bool) -> None:
+def build(ctx, internal: bool, offline: bool, country: str | None) -> None:
     """Generate the site's pages from reports/ and build the site (strict: any warning fails).
 
     The public build (default) goes to site/ and contains no internal report,
@@ -383,14 +395,42 @@ def build(ctx, internal: bool) -> None:
 
     \b
     Examples:
-      kb build                 # public site into site/
-      kb build --internal      # staff site into site-internal/
+      kb build                        # public site into site/
+      kb build --internal             # staff site into site-internal/
+      kb build --offline              # public site to read from disk: site-offline/ and .zip
+      kb build --offline --country KR # the same, reports about South Korea only
     """
+    from kb.errors import UsageError
     from kb.site.build import build_site
 
+    if country is not None and not offline:
+        raise UsageError("--country chooses the reports of an offline copy", hint="add --offline")
+    if offline and internal:
+        raise UsageError(
+            "the offline copy is made of public reports only",
+            hint="use kb build --offline, or kb build --internal for the staff site",
+        )
     project = _project(ctx)
+    if offline:
+        from kb.site.offline import build_offline
+
+        copy = build_offline(project, country=country)
+        _warn_left_out(copy.generated)
+        click.echo(
+            f"built {project.show(copy.folder)} and {project.show(copy.archive)}: "
+            f"{copy.generated.reports} reports; open {project.show(copy.folder / 'index.html')}"
+        )
+        return
     result = build_site(project, internal=internal)
     generated = result.generated
+    _warn_left_out(generated)
+    click.echo(
+        f"built {project.show(result.site_dir)}: {generated.reports} reports, "
+        f"{generated.files} generated files ({generated.written} changed)"
+    )
+
+
+def _warn_left_out(generated) -> None:
     reports, registry = generated.left_out_files()
     if reports:
         click.echo(
@@ -409,10 +449,6 @@ def build(ctx, internal: bool) -> None:
             f"still open (resolve them and delete them from 'review')",
             err=True,
         )
-    click.echo(
-        f"built {project.show(result.site_dir)}: {generated.reports} reports, "
-        f"{generated.files} generated files ({generated.written} changed)"
-    )
 
 
 def _names(paths: list[str], shown: int = 5) -> str:

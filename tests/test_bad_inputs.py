@@ -137,7 +137,7 @@ def test_export_and_build_survive_the_corpus_and_escape_everything(run, corpus_t
     # Files that links in reports/ point to outside the project reach no output at all.
     outputs = {
         **every_file_text(corpus_tree / "site"),
-        **every_file_text(corpus_tree / "docs"),
+        **every_file_text(corpus_tree / "site_pages"),
         **every_file_text(corpus_tree / "export"),
     }
     assert [path for path, text in outputs.items() if OUTSIDE_CANARY in text] == []

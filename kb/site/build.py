@@ -30,6 +30,7 @@ from kb.site.settings import SiteSettings, read_settings, settings_path
 
 CONFIG = "mkdocs.yml"
 INTERNAL_DOCS = "site-internal-docs"
+OFFLINE_DOCS = "site-offline-docs"
 #: The theme overrides (mkdocs.yml's theme.custom_dir). A derived config repeats it as an
 #: absolute path: MkDocs resolves an inherited config's paths against the derived file.
 THEME_DIR = "overrides"
@@ -78,14 +79,16 @@ def _setting(project: Project, key: str, default: str | None = None) -> str | No
     return match.group(1).strip() if match else default
 
 
-def _lock(project: Project, internal: bool):
-    """One build (or page generation) of each site at a time; a second fails at once, in one line."""
+def _lock(project: Project, internal: bool, *, offline: Path | None = None):
+    """One build (or page generation) of each site at a time; a second fails at once, in one line.
+    ``offline``: the folder of an offline copy, which has a lock of its own."""
     from kb.util.folders import locked
 
+    name = "site-offline" if offline else f"site{'-internal' if internal else ''}"
     return locked(
-        project.state_dir / f"site{'-internal' if internal else ''}.lock",
-        f"kb build{' --internal' if internal else ''}",
-        project.show(project.site_dir(internal)),
+        project.state_dir / f"{name}.lock",
+        "kb build --offline" if offline else f"kb build{' --internal' if internal else ''}",
+        project.show(offline or project.site_dir(internal)),
         hint="wait for it to finish, then build again",
     )
 
@@ -176,9 +179,19 @@ def generate(
         return _generate(project, internal, today, keep_bodies)
 
 
-def _generate(project: Project, internal: bool, today: date | None, keep_bodies: bool = False) -> Generated:
+def _generate(
+    project: Project,
+    internal: bool,
+    today: date | None,
+    keep_bodies: bool = False,
+    *,
+    offline: bool = False,
+    country: str | None = None,
+) -> Generated:
     """:func:`generate`, for a caller that holds the site's lock. ``keep_bodies``: reuse and keep
-    rendered bodies between runs (``kb serve``, see :mod:`kb.site.bodycache`)."""
+    rendered bodies between runs (``kb serve``, see :mod:`kb.site.bodycache`). ``offline``: the
+    pages of the copy read from disk (:mod:`kb.site.offline`), in a folder of their own, of the
+    reports about ``country`` only when one is given."""
     from kb.checks.knowledgebase import load
     from kb.site.context import Site
     from kb.site.generate import site_files, sync
@@ -198,13 +211,17 @@ def _generate(project: Project, internal: bool, today: date | None, keep_bodies:
         cache_file = bodycache.cache_file(project.state_dir, internal)
         cache_key = bodycache.fingerprint(project.registry_dir, site_url)
         cached = bodycache.load(cache_file, cache_key)
+    reports = kb.visible(internal)
+    if country is not None:
+        reports = [r for r in reports if country in r.countries]
     site = Site(
         kb.registry,
-        kb.visible(internal),
+        reports,
         internal,
         today or date.today(),
         site_url=site_url,
         settings=settings,
+        offline=offline,
         body_cache=cached,
     )
     files = site_files(site, workers=cpus_available())
@@ -213,11 +230,11 @@ def _generate(project: Project, internal: bool, today: date | None, keep_bodies:
         bodycache.save(
             cache_file, cache_key, cached, {bodycache.body_key(r.body) for r in site.reports} | site.page_keys
         )
-    if internal:
+    if internal or offline:
         files.update(_handwritten(project))
-        folder = project.state_dir / INTERNAL_DOCS
+        folder = project.state_dir / (OFFLINE_DOCS if offline else INTERNAL_DOCS)
         result = sync(folder, files, managed=lambda _relative: True)
-        config = _internal_config(project, settings)
+        config = _internal_config(project, settings) if internal else project.root / CONFIG
     else:
         folder = project.docs_dir
         result = sync(folder, files, managed=_is_generated)
@@ -355,9 +372,15 @@ def _older_site(names: list[str]) -> bool:
 
 
 def _start_mkdocs_build(
-    project: Project, generated: Generated, out: Path, internal: bool
+    project: Project,
+    generated: Generated,
+    out: Path,
+    internal: bool,
+    *,
+    purpose: str = "build",
+    extra: str = "",
 ) -> subprocess.Popen:
-    config_file = _hooked_config(project, generated, "build", (), internal=internal)
+    config_file = _hooked_config(project, generated, purpose, (), extra, internal=internal)
     command = python_module("mkdocs", "build", "--strict", "--clean", "-f", str(config_file), "-d", str(out))
     process = subprocess.Popen(
         command,

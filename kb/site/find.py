@@ -161,6 +161,8 @@ def find_page(site: Site) -> str:
     the search index; find.js loads Pagefind when the reader first uses the form."""
     if not site.reports:
         return _empty_find_page(site)
+    if site.offline:
+        return _offline_find_page(site)
     counts: dict[str, Counter] = {key: Counter() for key, _legend in FILTERS}
     for report in site.reports:
         for key, values in filter_values(report).items():
@@ -210,6 +212,23 @@ def _empty_find_page(site: Site) -> str:
             breadcrumbs(site, REPORTS_TAB, ("Find reports", None)),
             "# Find reports\n",
             no_reports_yet(site, paths.FIND),
+        ]
+    )
+
+
+def _offline_find_page(site: Site) -> str:
+    """The Find page of the copy read from disk: Pagefind needs a server, so the search there is
+    the theme's own, in the header, over every page and report."""
+    return "\n".join(
+        [
+            front_matter("Find reports", description="Search the reports.", tab=REPORTS_TAB),
+            breadcrumbs(site, REPORTS_TAB, ("Find reports", None)),
+            "# Find reports\n",
+            f"This copy of the site is for reading without a connection. Search its {_reports(len(site.reports))} "
+            "with the search box at the top of every page: it searches every report and page of this copy. "
+            "The reports are also listed "
+            f'<a href="{paths.rooted(site.base_path, paths.YEARS_INDEX)}">year by year</a> and '
+            f'<a href="{paths.rooted(site.base_path, paths.COUNTRIES_INDEX)}">by country</a>.\n',
         ]
     )
 

@@ -95,7 +95,8 @@ def _other_files(site: Site) -> dict[str, str | bytes]:
                 rendered = kept[key] = site.renderer.added[key] = renderer.render(path, text)
             out[path] = rendered
     out.update(feeds(site))
-    out.update(spelling_files(site))
+    if not site.offline:  # the offline copy has no Find page (see kb.site.offline)
+        out.update(spelling_files(site))
     data = tables(site.reports, site.registry, site.today, include_internal=site.internal)
     for name, text in open_data_files(data).items():
         out[f"{paths.API}/{name}"] = text

@@ -126,7 +126,7 @@ def breadcrumbs(site: Site, tab: str, *steps: tuple[str, str | None]) -> str:
             items.append(f'<li aria-current="page">{attribute(label)}</li>')
         else:
             items.append(f'<li><a href="{site.href(target or paths.HOME)}">{attribute(label)}</a></li>')
-    return '<nav class="kb-breadcrumbs" aria-label="Breadcrumb">\n<ol>' + "".join(items) + "</ol>\n</nav>\n"
+    return '<nav class="kb-breadcrumbs" aria-label="Breadcrumb" data-search-exclude>\n<ol>' + "".join(items) + "</ol>\n</nav>\n"
 
 
 def per_year_chart(reports: Iterable[Report], about: str) -> str:

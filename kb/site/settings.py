@@ -28,7 +28,7 @@ from kb.util.files import read_text
 SETTINGS_FILE = "site.yml"
 FIELDS = ("name", "description", "organisation", "licence")
 LINK_FIELDS = ("name", "url")
-DEFAULT_NAME = "Reports"
+DEFAULT_NAME = "Knowledge base"
 #: Longer names overflow the header on a phone; the description holds the rest.
 MAX_NAME = 80
 
