@@ -27,7 +27,7 @@ NO_PUBLIC_REPORT = {
 SAYS = (
     "There are no public reports yet. A report is published here once its front matter says "
     "visibility: public and kb check finds no error in it; reports made with kb new are internal "
-    "until then. See docs/writing-a-report.md in the repository, \"Publishing\"."
+    'until then. See docs/writing-a-report.md in the repository, "Publishing".'
 )
 
 

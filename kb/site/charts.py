@@ -113,7 +113,7 @@ def _figure(
         f'aria-label="{attribute(title + ": " + summary)}" xmlns="http://www.w3.org/2000/svg">'
         f"{drawing}</svg>\n"
         f"<figcaption><strong>{attribute(title)}</strong>: {attribute(summary)}</figcaption>\n"
-        f'<div class="kb-visually-hidden"><table><caption>{attribute(title)}</caption>'
+        f'<div class="kb-visually-hidden"><table class="kb-chart__numbers"><caption>{attribute(title)}</caption>'
         f"<thead>{head}</thead><tbody>{body}</tbody></table></div>\n"
         "</figure>\n"
     )

@@ -48,27 +48,11 @@ def entity_page(site: Site, entity: Entity) -> str:
     page = HtmlPage(site)
     feed = paths.sector_feed(entity.id) if entity.kind == "sector" else None
     tab, trail = _place(entity)
-    out = [breadcrumbs(site, tab, *trail, (entity.label, None)), page.heading(1, attribute(entity.label))]
-    facts = [attribute(kind_label(entity.kind))]
-    if entity.country:
-        facts.append(site.country_a(entity.country))
-    if entity.valid_from or entity.valid_to:
-        facts.append(f"{fuzzy(entity.valid_from) or 'unknown'} to {fuzzy(entity.valid_to) or 'today'}")
-    if entity.website:
-        facts.append(f'<a href="{attribute(paths.external(entity.website))}">Website</a>')
-    out.append(f'<p class="kb-facts">{" · ".join(facts)}</p>')
-    if entity.parent:
-        out.append(f"<p>Part of {site.entity_a(entity.parent)}.</p>")
-    if entity.description:
-        out.append(paragraphs(entity.description))
-    if entity.acronyms or entity.aliases:
-        names = [attribute(n) for n in (*entity.acronyms, *entity.aliases)]
-        out.append(f"<p><strong>Also known as:</strong> {', '.join(names)}</p>")
-    if feed:
-        out.append(
-            f'<p>Follow this sector: <a class="kb-feed" href="{site.href(feed)}">Atom feed of its '
-            "reports</a></p>"
-        )
+    out = [
+        breadcrumbs(site, tab, *trail, (entity.label, None)),
+        page.heading(1, attribute(entity.label)),
+        *_introduction(site, entity, feed),
+    ]
     out.append(_names_over_time(site, page, entity))
 
     own = site.reports_tagging(entity.id)
@@ -108,6 +92,33 @@ def entity_page(site: Site, entity: Entity) -> str:
     lines.append(f"{HTML_PAGE}: true")
     body = "\n".join(part.rstrip("\n") for part in out if part)
     return front(entity.label, tab, *lines) + '<div class="kb-page">\n' + body + "\n</div>\n"
+
+
+def _introduction(site: Site, entity: Entity, feed: str | None) -> list[str]:
+    """What an entity is: its kind, country, years, website, parent, description, other names
+    and feed."""
+    out: list[str] = []
+    facts = [attribute(kind_label(entity.kind))]
+    if entity.country:
+        facts.append(site.country_a(entity.country))
+    if entity.valid_from or entity.valid_to:
+        facts.append(f"{fuzzy(entity.valid_from) or 'unknown'} to {fuzzy(entity.valid_to) or 'today'}")
+    if entity.website:
+        facts.append(f'<a href="{attribute(paths.external(entity.website))}">Website</a>')
+    out.append(f'<p class="kb-facts">{" · ".join(facts)}</p>')
+    if entity.parent:
+        out.append(f"<p>Part of {site.entity_a(entity.parent)}.</p>")
+    if entity.description:
+        out.append(paragraphs(entity.description))
+    if entity.acronyms or entity.aliases:
+        names = [attribute(n) for n in (*entity.acronyms, *entity.aliases)]
+        out.append(f"<p><strong>Also known as:</strong> {', '.join(names)}</p>")
+    if feed:
+        out.append(
+            f'<p>Follow this sector: <a class="kb-feed" href="{site.href(feed)}">Atom feed of its '
+            "reports</a></p>"
+        )
+    return out
 
 
 def _place(entity: Entity) -> tuple[str, list[tuple[str, str | None]]]:

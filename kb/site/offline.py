@@ -25,6 +25,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -110,30 +111,29 @@ def relative_links(site: Path, base_path: str) -> int:
     changed = 0
     for page in site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        folder = page.parent
-
-        def relative(match: re.Match) -> str:
-            nonlocal changed
-            link = match.group(2)
-            if not link.startswith(base) or link.startswith("//"):
-                return match.group(0)
-            path, mark, rest = _split(link[len(base) :])
-            target = _existing(site, path)
-            if target is None:
-                return match.group(0)
-            changed += 1
-            return (
-                match.group(1)
-                + Path(os.path.relpath(site / target, folder)).as_posix()
-                + mark
-                + rest
-                + match.group(3)
-            )
-
-        new = _LINK.sub(relative, text)
+        rewritten: list[str] = []
+        new = _LINK.sub(
+            partial(_relative, site=site, base=base, folder=page.parent, rewritten=rewritten), text
+        )
         if new != text:
             page.write_text(new, encoding="utf-8")
+        changed += len(rewritten)
     return changed
+
+
+def _relative(match: re.Match, site: Path, base: str, folder: Path, rewritten: list[str]) -> str:
+    """One link of a page in ``folder``, made relative when it leads to a file of the copy (noted
+    in ``rewritten``); left as it is otherwise."""
+    link = match.group(2)
+    if not link.startswith(base) or link.startswith("//"):
+        return match.group(0)
+    path, mark, rest = _split(link[len(base) :])
+    target = _existing(site, path)
+    if target is None:
+        return match.group(0)
+    rewritten.append(link)
+    relative = Path(os.path.relpath(site / target, folder)).as_posix()
+    return match.group(1) + relative + mark + rest + match.group(3)
 
 
 def _split(link: str) -> tuple[str, str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from kb.report.model import Report
 from kb.site import paths
@@ -80,7 +80,7 @@ def paragraphs(value: object) -> str:
     return "\n".join(f"<p>{attribute(p)}</p>" for p in _BLANK_LINE.split(str(value)) if p.strip())
 
 
-def html_table(headers: tuple[str, ...], rows: list[tuple[str, ...]], label: str) -> str:
+def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], label: str) -> str:
     """A table as one raw HTML block (cells already HTML): see Site.report_list for why.
 
     Responsive: on a wide screen a table as wide as the text; on a phone each row becomes a card
@@ -126,7 +126,11 @@ def breadcrumbs(site: Site, tab: str, *steps: tuple[str, str | None]) -> str:
             items.append(f'<li aria-current="page">{attribute(label)}</li>')
         else:
             items.append(f'<li><a href="{site.href(target or paths.HOME)}">{attribute(label)}</a></li>')
-    return '<nav class="kb-breadcrumbs" aria-label="Breadcrumb" data-search-exclude>\n<ol>' + "".join(items) + "</ol>\n</nav>\n"
+    return (
+        '<nav class="kb-breadcrumbs" aria-label="Breadcrumb" data-search-exclude>\n<ol>'
+        + "".join(items)
+        + "</ol>\n</nav>\n"
+    )
 
 
 def per_year_chart(reports: Iterable[Report], about: str) -> str:
