@@ -100,7 +100,8 @@ def _settings(reader: Reader) -> SiteSettings:
             f"name is {len(name)} characters long; at most {MAX_NAME} fit the header",
             "put the rest in 'description'",
         )
-    if reader.has(("name",)) and not name:
+    written = reader.get(("name",))
+    if reader.has(("name",)) and (written is None or (isinstance(written, str) and not written.strip())):
         reader.report(("name",), "empty-field", "empty field 'name' in the site settings", "name the site")
     description = reader.string(("description",), example="description: Country updates from ...")
     return SiteSettings(
