@@ -145,6 +145,10 @@ def test_words_narrow_results_and_snippets_mark_them(page, base, expected):
     assert counts(page) == expected.counts(words)
     marks = page.locator("#kb-find-results mark").all_inner_texts()
     assert marks and all(m.lower().startswith(words) for m in marks)
+    snippets = page.locator("#kb-find-results .kb-find__snippet").all_inner_texts()
+    assert snippets and not any(re.search(r"\b(Date|Type|Countries|Visit):", s) for s in snippets), (
+        "a snippet never shows the report's facts (data-pagefind-ignore)"
+    )
     year = sorted(expected.facets(expected.matching(words)[0])["year"])[0]
     tick(page, "year", year)
     assert sorted(titles(page)) == sorted(expected.titles(words, year=[year]))
