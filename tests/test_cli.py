@@ -107,4 +107,4 @@ def test_serve_refuses_a_port_that_is_not_one_in_one_line(run, kb_tree, address,
     result = run("serve", "--address", address)
     assert result.exit_code == 2
     assert result.stderr == f"error: cannot serve on '{address}'{why}\n"
-    assert not (kb_tree / "docs").exists(), "refused before generating anything"
+    assert not (kb_tree / "site_pages").exists(), "refused before generating anything"

@@ -121,4 +121,4 @@ def test_site_publishes_the_same_files_as_export(tree):
     exported = sorted(p for p in (tree / "data").iterdir() if p.name != ".kb-output")  # the folder's marker
     assert len(exported) == 8
     for path in exported:
-        assert (tree / "docs" / "kb" / "api" / path.name).read_text() == path.read_text(), path.name
+        assert (tree / "site_pages" / "kb" / "api" / path.name).read_text() == path.read_text(), path.name

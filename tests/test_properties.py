@@ -94,7 +94,10 @@ def report_data(draw):
 
 
 @SETTINGS
-@given(report_data(), st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cn")) | st.just("\n"), max_size=200))
+@given(
+    report_data(),
+    st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cn")) | st.just("\n"), max_size=200),
+)
 def test_front_matter_round_trips(tmp_path_factory, data, body):
     path = tmp_path_factory.mktemp("r") / "2014-01-01-round-trip.md"
     body = body.replace("\r", "")

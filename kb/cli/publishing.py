@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kb.cli.main import CONTEXT, main
 from kb.cli.options import names, project
+
+if TYPE_CHECKING:
+    from kb.site.build import Generated
 
 
 @main.command(context_settings=CONTEXT)
@@ -16,24 +20,64 @@ from kb.cli.options import names, project
     is_flag=True,
     help="Build the complete staff site, with internal reports and sections, into site-internal/.",
 )
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Build a copy of the public site to read from disk, without a server, into site-offline/ "
+    "and site-offline.zip.",
+)
+@click.option(
+    "--country",
+    metavar="CODE",
+    default=None,
+    help="With --offline: only the reports about this country (ISO code, e.g. KR), into site-offline-kr/.",
+)
 @click.pass_context
-def build(ctx: click.Context, internal: bool) -> None:
+def build(ctx: click.Context, internal: bool, offline: bool, country: str | None) -> None:
     """Generate the site's pages from reports/ and build the site (strict: any warning fails).
 
     The public build (default) goes to site/ and contains no internal report,
     section or field, in any page, feed, search index or data file. Pages are
-    generated into docs/kb/ first, so `zensical build` can build the same tree.
+    generated into site_pages/kb/ first, so `zensical build` can build the same tree.
 
     \b
     Examples:
-      kb build                 # public site into site/
-      kb build --internal      # staff site into site-internal/
+      kb build                        # public site into site/
+      kb build --internal             # staff site into site-internal/
+      kb build --offline              # public site to read from disk: site-offline/ and .zip
+      kb build --offline --country KR # the same, reports about South Korea only
     """
+    from kb.errors import UsageError
     from kb.site.build import build_site
 
+    if country is not None and not offline:
+        raise UsageError("--country chooses the reports of an offline copy", hint="add --offline")
+    if offline and internal:
+        raise UsageError(
+            "the offline copy is made of public reports only",
+            hint="use kb build --offline, or kb build --internal for the staff site",
+        )
     where = project(ctx)
+    if offline:
+        from kb.site.offline import build_offline
+
+        copy = build_offline(where, country=country)
+        _warn_left_out(copy.generated)
+        click.echo(
+            f"built {where.show(copy.folder)} and {where.show(copy.archive)}: "
+            f"{copy.generated.reports} reports; open {where.show(copy.folder / 'index.html')}"
+        )
+        return
     result = build_site(where, internal=internal)
     generated = result.generated
+    _warn_left_out(generated)
+    click.echo(
+        f"built {where.show(result.site_dir)}: {generated.reports} reports, "
+        f"{generated.files} generated files ({generated.written} changed)"
+    )
+
+
+def _warn_left_out(generated: Generated) -> None:
     reports, registry = generated.left_out_files()
     if reports:
         click.echo(
@@ -52,10 +96,6 @@ def build(ctx: click.Context, internal: bool) -> None:
             f"still open (resolve them and delete them from 'review')",
             err=True,
         )
-    click.echo(
-        f"built {where.show(result.site_dir)}: {generated.reports} reports, "
-        f"{generated.files} generated files ({generated.written} changed)"
-    )
 
 
 @main.command(context_settings=CONTEXT)

@@ -21,6 +21,7 @@ from kb.report.markers import opens_section
 from kb.report.model import Report, Visit
 from kb.site import paths
 from kb.site.html import BodyRenderer, attribute, text
+from kb.site.settings import SiteSettings
 from kb.tracking.model import Opportunity, Target, track_opportunities, track_targets
 
 KIND_LABELS = {
@@ -55,7 +56,9 @@ class Site:
     internal: bool
     today: date
     site_url: str
-    site_name: str = "bilateral-kb"
+    settings: SiteSettings = field(default_factory=SiteSettings)
+    #: The copy for reading from disk (kb build --offline): the theme's own search, over reports too.
+    offline: bool = False
     body_cache: dict[str, str] | None = None  # see kb.site.bodycache (kb serve only)
     relations: Relations = field(init=False)
     tagged: dict[str, list[Report]] = field(init=False)
@@ -122,6 +125,10 @@ class Site:
                     f"internal content of report {report.id} reached the public build",
                     hint="public pages must be made from KnowledgeBase.visible(False)",
                 )
+
+    @property
+    def site_name(self) -> str:
+        return self.settings.name
 
     # -- look-ups ----------------------------------------------------------------------------
     def countries(self) -> list[str]:
@@ -249,12 +256,16 @@ def front_matter(
     feed: str | None = None,
     hide: tuple[str, ...] = (),
     extra: tuple[str, ...] = (),
+    tab: str | None = None,
 ) -> str:
     """Front matter of a generated page; every value is HTML-escaped YAML. ``extra``: literal
-    YAML lines written by the generators themselves (never from reports)."""
+    YAML lines written by the generators themselves (never from reports). ``tab``: the navigation
+    tab the page belongs to (see kb.site.page.TAB)."""
     from kb.site.html import yaml_string
 
     lines = ["---", f"title: {yaml_string(title)}"]
+    if tab:
+        lines.append(f"kb_tab: {tab}")
     if description:
         lines.append(f"description: {yaml_string(description)}")
     if feed:

@@ -15,7 +15,7 @@ rule, ``cp -r``, ``rsync`` and upload actions all treat it as before.
 A kill at any other moment leaves the old folder live and a leftover sibling,
 which the next run deletes under the same lock.
 
-Where outputs may go (:func:`check_output_folder`): never inside ``docs/`` (MkDocs
+Where outputs may go (:func:`check_output_folder`): never inside ``site_pages/`` (MkDocs
 publishes everything there) or a site folder, unless inside the state folder
 ``.kb/``; and never over an existing folder kb did not make. A folder kb made
 holds a marker file, :data:`MARKER`, naming the command; folders made by older

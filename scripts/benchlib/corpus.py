@@ -1,4 +1,4 @@
-"""A deterministic synthetic knowledge base: registry files, reports, mkdocs.yml and docs/.
+"""A deterministic synthetic knowledge base: registry files, reports, mkdocs.yml and site_pages/.
 
 ``write_corpus(out, reports=N, seed=S)`` always writes the same bytes for the
 same arguments: one ``random.Random(seed)`` drives everything, nothing depends
@@ -451,16 +451,16 @@ def generate(reports: int, seed: int = 1) -> dict[str, str | bytes]:
 
 
 def _site_sources() -> dict[str, bytes]:
-    """The repository's hand-written docs pages, styles, scripts and theme overrides, which
-    `kb build` needs next to mkdocs.yml (not the generated docs/index.md and docs/kb/)."""
+    """The repository's hand-written public pages, styles, scripts and theme overrides, which
+    `kb build` needs next to mkdocs.yml (not the generated site_pages/index.md and site_pages/kb/)."""
     files = {}
-    for folder in ("docs", "overrides"):
+    for folder in ("site_pages", "overrides"):
         for path in sorted((REPO / folder).rglob("*")):
             relative = path.relative_to(REPO).as_posix()
             if (
                 not path.is_file()
-                or relative == "docs/index.md"
-                or relative.startswith("docs/kb/")
+                or relative == "site_pages/index.md"
+                or relative.startswith("site_pages/kb/")
                 or path.name.startswith(".")
             ):
                 continue
@@ -496,7 +496,16 @@ def write_corpus(out: Path, reports: int, seed: int = 1) -> int:
     if out.exists() and any(out.iterdir()):
         if not (out / MARKER).exists():
             raise SystemExit(f"{out} is not empty and was not written by gen_corpus; choose another folder")
-        for child in ("reports", "docs", "overrides", "site", "site-internal", ".kb", "mkdocs.yml"):
+        for child in (
+            "reports",
+            "docs",
+            "site_pages",
+            "overrides",
+            "site",
+            "site-internal",
+            ".kb",
+            "mkdocs.yml",
+        ):
             target = out / child
             if target.is_dir():
                 shutil.rmtree(target)
