@@ -19,7 +19,7 @@ the imports and fails on a cycle or an upward arrow). See docs/architecture.md.
 - :mod:`kb.importer`: ``kb import``.
 - :mod:`kb.site`: the static site (MkDocs, Pagefind, feeds).
 - :mod:`kb.changes`: what a change (two git revisions) does to the public site, ``kb changes``.
-- :mod:`kb.cli`: the command line, a thin layer over the packages.
+- :mod:`kb.cli`: the command line, a thin layer over the packages (one module per group of commands).
 """
 
 __version__ = "0.1.0"

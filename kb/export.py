@@ -16,11 +16,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from kb.registry.model import Registry
-from kb.report.model import TAG_LISTS, Measure, Report
-from kb.tracking.model import TrackedOpportunity, TrackedTarget, track_opportunities, track_targets
+from kb.report.model import TAG_LISTS, Report
+from kb.tracking.model import OPPORTUNITY_COLUMNS, TARGET_COLUMNS, track_opportunities, track_targets
 from kb.util.formats import csv_text, to_json
 
 TABLES = ("reports", "entities", "opportunities", "targets")
@@ -38,12 +37,6 @@ def report_page(report_id: str) -> str:
 
 def entity_page(kind: str, entity_id: str) -> str:
     return f"kb/entities/{kind}/{entity_id}/"
-
-
-def _measure(measure: Measure | None) -> tuple[Any, str | None]:
-    if measure is None:
-        return None, None
-    return measure.value, str(measure.as_of) if measure.as_of else None
 
 
 def report_row(report: Report, include_internal: bool) -> dict:
@@ -88,43 +81,6 @@ def entity_row(entity, report_count: int) -> dict:
     return row
 
 
-def opportunity_row(opportunity: TrackedOpportunity) -> dict:
-    return {
-        "id": opportunity.id,
-        "title": opportunity.title,
-        "status": opportunity.status,
-        "sectors": list(opportunity.sectors),
-        "partners": list(opportunity.partners),
-        "next_step": opportunity.next_step,
-        "description": opportunity.description,
-        "countries": list(opportunity.countries),
-        "first_seen": opportunity.first_seen.isoformat(),
-        "last_updated": opportunity.last_updated.isoformat(),
-        "reports": [r.id for r in opportunity.reports],
-    }
-
-
-def target_row(target: TrackedTarget) -> dict:
-    baseline, baseline_as_of = _measure(target.baseline)
-    progress, progress_as_of = _measure(target.progress)
-    return {
-        "id": target.id,
-        "what": target.what,
-        "value": target.value,
-        "unit": target.unit,
-        "deadline": str(target.deadline) if target.deadline else None,
-        "owner": target.owner,
-        "baseline": baseline,
-        "baseline_as_of": baseline_as_of,
-        "progress": progress,
-        "progress_as_of": progress_as_of,
-        "status": target.status,
-        "state": target.state,
-        "countries": list(target.countries),
-        "reports": [r.id for r in target.reports],
-    }
-
-
 def tables(
     reports: list[Report], registry: Registry, today: date, *, include_internal: bool = False
 ) -> dict[str, list[dict]]:
@@ -137,18 +93,20 @@ def tables(
         "entities": [
             entity_row(e, counts[e.id]) for e in sorted(registry.entities.values(), key=lambda e: e.id)
         ],
-        "opportunities": [opportunity_row(o) for o in track_opportunities(reports)],
-        "targets": [target_row(t) for t in track_targets(reports, today)],
+        # The rows of kb opportunities/targets --format csv too: one model, the same columns.
+        "opportunities": [o.as_row() for o in track_opportunities(reports)],
+        "targets": [t.as_row() for t in track_targets(reports, today)],
     }
 
 
 def files(all_tables: dict[str, list[dict]]) -> dict[str, str]:
     """File name -> text, e.g. ``reports.json`` and ``reports.csv`` for every table, written by
     the project's one JSON and one CSV writer (:mod:`kb.util.formats`: cells safe in a spreadsheet)."""
+    known = {"opportunities": list(OPPORTUNITY_COLUMNS), "targets": list(TARGET_COLUMNS)}
     out = {}
     for name, rows in all_tables.items():
         out[f"{name}.json"] = to_json(rows, indent=1) + "\n"
-        out[f"{name}.csv"] = csv_text(rows, list(rows[0]) if rows else [])
+        out[f"{name}.csv"] = csv_text(rows, known.get(name) or (list(rows[0]) if rows else []))
     return out
 
 

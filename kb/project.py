@@ -11,6 +11,9 @@ from kb.errors import ProjectError, UsageError
 from kb.util.folders import check_ownership
 
 REPORT_SUFFIXES = (".md", ".markdown")
+#: The public site's pages folder (mkdocs.yml's docs_dir): hand-written public pages and assets,
+#: and the pages kb build generates. Developer documentation lives in docs/, never published.
+SITE_PAGES = "site_pages"
 
 
 @dataclass(frozen=True)
@@ -43,12 +46,8 @@ class Project:
 
     @property
     def docs_dir(self) -> Path:
-        return self.root / "docs"
-
-    @property
-    def generated_dir(self) -> Path:
-        """Git-ignored pages generated from the reports, inside ``docs/``."""
-        return self.docs_dir / "kb"
+        """The site's MkDocs source folder (``site_pages/``): everything in it is published."""
+        return self.root / SITE_PAGES
 
     def site_dir(self, internal: bool = False) -> Path:
         return self.root / ("site-internal" if internal else "site")
@@ -104,12 +103,12 @@ def check_output_folder(
     option: str | None = None,
 ) -> None:
     """Refuse ``folder`` as the output of ``made_by`` (e.g. ``kb export``) when it is inside
-    ``docs/`` or a site folder (outside the state folder ``.kb/``), or when :func:`check_ownership`
+    the site's pages folder (``site_pages/``) or a site folder (outside the state folder ``.kb/``), or when :func:`check_ownership`
     refuses it. ``option`` names the command-line option that chose the folder, for the hint."""
     real = Path(os.path.realpath(folder))
     if not real.is_relative_to(os.path.realpath(project.state_dir)):
         for place, forbidden in (
-            ("docs/", project.docs_dir),
+            (f"{SITE_PAGES}/", project.docs_dir),
             ("site/", project.site_dir(False)),
             ("site-internal/", project.site_dir(True)),
         ):
@@ -117,7 +116,7 @@ def check_output_folder(
                 raise UsageError(
                     f"{made_by} does not write into {place}: everything there is published with the site",
                     path=shown,
-                    hint=f"choose a folder outside docs/ and the site folders"
+                    hint=f"choose a folder outside {SITE_PAGES}/ and the site folders"
                     f"{f' with {option}' if option else ''}",
                 )
     check_ownership(

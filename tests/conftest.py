@@ -102,3 +102,20 @@ def deadline(seconds: int):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The sample knowledge base (the repository's reports/, with its site.yml) built once with
+    ``kb build``, for every test that reads or serves it (the Find page, the public site's pages)."""
+    import shutil
+
+    from sitekit import make_tree
+
+    root = make_tree(tmp_path_factory.mktemp("sample"))
+    shutil.rmtree(root / "reports")
+    shutil.copytree(REPO / "reports", root / "reports")
+    result = CliRunner().invoke(main, ["--root", str(root), "build"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert (root / "site" / "pagefind" / "pagefind.js").is_file()
+    return root

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from conftest import REGISTRY, REPO, write
 
 from kb.cli import main
+from kb.search.matching import OpenIndex, QuerySpec, RawResults
 
 EXTRA_REGISTRY = """\
 entities:
@@ -164,3 +165,17 @@ def cli(root: Path):
 def kb_command(root: Path, *args: str) -> list[str]:
     """The command line of a real ``kb`` process (for kill and concurrency tests)."""
     return [sys.executable, "-m", "kb.cli", "--root", str(root), *args]
+
+
+def documents_in(generation: Path) -> list[dict]:
+    """Stored fields of every document of an index generation, read with Whoosh itself."""
+    from whoosh import index
+
+    with index.open_dir(str(generation)).searcher() as searcher:
+        return [dict(fields) for fields in searcher.all_stored_fields()]
+
+
+def run_query(generation: Path, spec: QuerySpec) -> RawResults:
+    """``spec`` run on one generation, opened and closed again."""
+    with OpenIndex(generation) as opened:
+        return opened.run(spec)

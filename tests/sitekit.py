@@ -20,6 +20,8 @@ from urllib.parse import urlparse
 import yaml
 from conftest import REGISTRY, REPO, write
 
+from kb.project import SITE_PAGES
+
 MARKER = "zqxleak"
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -182,13 +184,14 @@ def make_tree(root: Path) -> Path:
 
 
 def copy_site_files(root: Path) -> Path:
-    """The site's config, hand-written docs and theme overrides, copied into a project at ``root``."""
+    """The site's config, hand-written public pages and theme overrides, copied into a project at
+    ``root`` (not the generated pages)."""
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    for path in (REPO / "docs").rglob("*"):
-        relative = path.relative_to(REPO / "docs")
+    for path in (REPO / SITE_PAGES).rglob("*"):
+        relative = path.relative_to(REPO / SITE_PAGES)
         if path.is_file() and relative.parts[0] != "kb" and relative.as_posix() != "index.md":
-            (root / "docs" / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(path, root / "docs" / relative)
+            (root / SITE_PAGES / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, root / SITE_PAGES / relative)
     shutil.copytree(REPO / "overrides", root / "overrides")
     return root
 

@@ -1,5 +1,6 @@
 """The package's layout holds: imports point down the layers of kb/__init__.py, never in a circle;
-only the CLI imports click or prints; only kb.search imports Whoosh.
+only the CLI imports click or prints; only kb.search imports Whoosh, and only kb.search.engine
+touches Whoosh's internals.
 
 Every import counts, including those inside functions (kept lazy for start-up time): a lazy
 import is still a dependency, and a cycle through one breaks as soon as someone moves it up.
@@ -129,7 +130,7 @@ def test_every_package_says_what_it_owns_and_what_it_may_import():
 def test_only_the_cli_imports_click_or_prints():
     offenders = []
     for name, tree in modules_cache.items():
-        if name == "kb.cli":
+        if name == "kb.cli" or name.startswith("kb.cli."):
             continue
         for node in ast.walk(tree):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -157,3 +158,152 @@ def test_only_the_search_package_imports_whoosh():
             if "whoosh" in roots and not name.startswith("kb.search"):
                 outside.append(f"{name}:{node.lineno}")
     assert outside == []
+
+
+# -- Whoosh's internals: in kb.search.engine only ----------------------------------------------------
+ENGINE = "kb.search.engine"
+_ACCESSORS = {"getattr", "hasattr", "setattr", "delattr"}
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def whoosh_private_names() -> frozenset[str]:
+    """Every private name Whoosh's own source defines or assigns (``_read_ids``, ``_tempstorage``...)."""
+    import whoosh
+
+    names = set()
+    for path in Path(whoosh.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                names.add(node.attr)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+    return frozenset(n for n in names if _private(n))
+
+
+def whoosh_internals(tree: ast.Module, private: frozenset[str]) -> list[tuple[int, str]]:
+    """Where ``tree`` reaches into Whoosh's private names: ``x._name`` on anything but ``self`` or
+    ``cls`` (where ``_name`` is one Whoosh defines), also on ``self`` in a subclass of a Whoosh
+    class, ``getattr(x, "_name")`` and the like, and ``from whoosh... import _name``. Private names
+    of the project's own objects (``self._cache``) are not Whoosh's and are left alone."""
+    whoosh_names = set()  # names bound to Whoosh modules or classes by this module's imports
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            whoosh_names |= {
+                (a.asname or a.name).split(".")[0] for a in node.names if a.name.startswith("whoosh")
+            }
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "whoosh":
+            whoosh_names |= {a.asname or a.name for a in node.names}
+            found += [(node.lineno, f"imports {a.name}") for a in node.names if _private(a.name)]
+
+    def root(expr: ast.expr) -> str | None:
+        while isinstance(expr, (ast.Attribute, ast.Call, ast.Subscript)):
+            expr = expr.func if isinstance(expr, ast.Call) else expr.value
+        return expr.id if isinstance(expr, ast.Name) else None
+
+    def visit(node: ast.AST, in_whoosh_subclass: bool) -> None:
+        if isinstance(node, ast.ClassDef):
+            in_whoosh_subclass = any(root(base) in whoosh_names for base in node.bases)
+        if isinstance(node, ast.Attribute) and node.attr in private:
+            on_self = isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
+            if not on_self or in_whoosh_subclass:
+                found.append((node.lineno, f".{node.attr}"))
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in _ACCESSORS
+            and len(node.args) > 1
+            and isinstance(node.args[1], ast.Constant)
+            and node.args[1].value in private
+        ):
+            found.append((node.lineno, f"{node.func.id}(..., {node.args[1].value!r})"))
+        for child in ast.iter_child_nodes(node):
+            visit(child, in_whoosh_subclass)
+
+    visit(tree, False)
+    return sorted(set(found))
+
+
+def test_the_internals_scan_sees_each_kind_of_use():
+    source = """
+from whoosh.writing import SegmentWriter
+from whoosh.codec.whoosh3 import _INT_SIZE
+from whoosh import highlight
+
+class Writer(SegmentWriter):
+    def __init__(self):
+        self.pool = self._tempstorage
+
+class Own:
+    def __init__(self):
+        self._read_ids = []          # the project's own attribute, named as one of Whoosh's
+        self._read_ids.append(1)
+
+def ids(matcher, stem):
+    if hasattr(matcher, "_next_block"):
+        return matcher._ids, stem._stem, highlight.Highlighter._merge_matched_tokens
+"""
+    found = whoosh_internals(ast.parse(source), whoosh_private_names())
+    assert found == [
+        (3, "imports _INT_SIZE"),
+        (8, "._tempstorage"),
+        (16, "hasattr(..., '_next_block')"),
+        (17, "._ids"),
+        (17, "._merge_matched_tokens"),
+        (17, "._stem"),
+    ]
+
+
+def test_only_the_engine_touches_whoosh_internals():
+    private = whoosh_private_names()
+    outside = [
+        f"{name}:{line} {what}"
+        for name, tree in modules_cache.items()
+        if name != ENGINE
+        for line, what in whoosh_internals(tree, private)
+    ]
+    assert outside == []
+
+
+def test_each_whoosh_internal_says_what_it_was_checked_against_and_which_test_fails():
+    """Each top-level class or function of the engine that uses a Whoosh internal says so
+    ("Whoosh internals", checked against CHECKED_AGAINST) and names existing tests that fail if
+    a new Whoosh changes it."""
+    import re
+    import tomllib
+
+    from kb.search import engine
+
+    path = PACKAGE / "search" / "engine.py"
+    source = path.read_text(encoding="utf-8")
+    tree = modules_cache[ENGINE]
+    uses = whoosh_internals(tree, whoosh_private_names())
+    assert len(uses) >= 6, "the engine's known internals were not seen"
+    owners = {}
+    for node in tree.body:
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
+            for line, what in uses:
+                if node.lineno <= line <= node.end_lineno:
+                    owners.setdefault(node.name, (ast.get_source_segment(source, node) or "", []))[1].append(
+                        what
+                    )
+    assert sum(len(whats) for _text, whats in owners.values()) == len(uses)
+    tests_dir = Path(__file__).parent
+    for name, (text, whats) in owners.items():
+        assert "Whoosh internals" in text and "CHECKED_AGAINST" in text, f"{name} ({whats}): say so"
+        named = re.findall(r"tests/(test_\w+\.py)::(test_\w+)", text)
+        assert named, f"{name}: name the test that fails when Whoosh changes {whats}"
+        for file, test in named:
+            assert f"def {test}(" in (tests_dir / file).read_text(encoding="utf-8"), (
+                f"{name}: no {file}::{test}"
+            )
+    distribution, version = engine.CHECKED_AGAINST.split()
+    pins = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "dependencies"
+    ]
+    assert f"{distribution}>={'.'.join(version.split('.')[:2])}," in " ".join(pins)

@@ -137,7 +137,7 @@ def test_export_and_build_survive_the_corpus_and_escape_everything(run, corpus_t
     # Files that links in reports/ point to outside the project reach no output at all.
     outputs = {
         **every_file_text(corpus_tree / "site"),
-        **every_file_text(corpus_tree / "docs"),
+        **every_file_text(corpus_tree / "site_pages"),
         **every_file_text(corpus_tree / "export"),
     }
     assert [path for path, text in outputs.items() if OUTSIDE_CANARY in text] == []
@@ -265,9 +265,11 @@ def test_a_deep_sector_tree_and_a_long_rename_chain_need_no_deep_stack(run, kb_t
     page = sectors_index(
         Site(knowledge.registry, knowledge.visible(False), False, date(2024, 1, 1), "http://x/")
     )
-    rows = [line for line in page.splitlines() if "[Sector " in line]
+    rows = [line for line in page.splitlines() if "kb-depth-" in line and ">Sector " in line]
     assert len(rows) == SECTOR_CHAIN
-    assert rows[-1].count("&nbsp;&nbsp;&nbsp;") == SECTOR_CHAIN - 1
+    # Indented by depth, up to three steps (a row must fit a phone's width however deep the tree).
+    assert [row.split('class="kb-depth-')[1][0] for row in rows[:5]] == ["0", "1", "2", "3", "3"]
+    assert 'class="kb-depth-3"' in rows[-1]
     write(
         kb_tree / "reports" / "registry" / "extra.yml", REGISTRY_CASES[f"{RENAME_CHAIN}-long-rename-chain"][0]
     )

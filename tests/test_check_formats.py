@@ -142,4 +142,6 @@ def test_cli_format_choices_are_the_librarys():
 def test_an_unknown_format_is_a_usage_error(run):
     result = run("check", "--format", "gitub")
     assert result.exit_code == 2
-    assert "'gitub' is not one of 'text', 'json', 'github', 'gitlab'" in result.stderr
+    assert result.stderr == (
+        "error: --format 'gitub' is not one of text, json, github, gitlab (did you mean 'github' or 'gitlab'?)\n"
+    )

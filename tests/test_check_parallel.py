@@ -89,3 +89,32 @@ def test_small_knowledge_bases_stay_in_one_process(broken_tree: Path, monkeypatc
     monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", no_workers)
     result = check(Project.at(broken_tree), workers=2)
     assert result.checked == 30 and result.errors > 0
+
+
+def test_a_report_held_for_review_is_not_public_to_the_checks_across_reports(
+    kb_tree: Path, monkeypatch
+) -> None:
+    """Workers send back a stub of each report for the checks across reports; the stub must be
+    as public as the report (one with open review points is not), or a public report superseding
+    it would pass in parallel and fail in one process."""
+    monkeypatch.setattr(kb.checks.knowledgebase, "PARALLEL_FROM", 1)
+    write(
+        kb_tree / "reports" / "kr" / "2014-07-11-under-review.md",
+        GOOD_REPORT.replace("---\ntitle", "---\nreview: [check the figures]\ntitle"),
+    )
+    write(
+        kb_tree / "reports" / "kr" / "2014-07-12-newer.md",
+        GOOD_REPORT.replace("---\ntitle", "---\nsupersedes: 2014-07-11-under-review\ntitle"),
+    )
+    project = Project.at(kb_tree)
+    one, _count = _all_problems(project, [], workers=1)
+    two, _count = _all_problems(project, [], workers=2)
+    assert [p.as_dict() for p in two] == [p.as_dict() for p in one]
+    assert [(p.path, p.code, p.message) for p in one if p.code == "internal-reference"] == [
+        (
+            "reports/kr/2014-07-12-newer.md",
+            "internal-reference",
+            "a public report cannot supersede the internal report '2014-07-11-under-review': "
+            "its id would be published",
+        )
+    ]

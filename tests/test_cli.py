@@ -42,23 +42,42 @@ def test_entities_table_and_json(run):
 def test_no_reports_folder_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(main, ["--root", str(tmp_path), "check"])
     assert result.exit_code == 1
-    assert result.stderr.strip().startswith(
-        "error: no registry folder at"
-    ) or result.stderr.strip().startswith("error: no reports folder")
+    assert result.stderr == (
+        f"error: no reports folder in {tmp_path} (run kb in the project's top folder, or pass --root)\n"
+    )
+    assert result.stdout == ""
+
+
+def test_no_registry_folder_is_a_clear_error(tmp_path):
+    (tmp_path / "reports").mkdir()
+    result = CliRunner().invoke(main, ["--root", str(tmp_path), "check"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: no registry folder at reports/registry (create it, or run kb in the project's top folder)\n"
+    )
+    assert result.stdout == ""
 
 
 def test_a_full_disk_is_a_clear_error_and_leaves_no_half_index(run, kb_tree, monkeypatch):
     """What the operating system refuses (here: no space left) is one line naming the file,
     exit status 1, never a traceback; the index run leaves no half-written generation."""
     import errno
+    import importlib
+    import pkgutil
 
-    import kb.search.engine
+    import kb.search
 
     def full_disk(folder, documents):
         raise OSError(errno.ENOSPC, "No space left on device", str(folder / "MAIN_x.seg"))
 
-    monkeypatch.setattr(kb.search.engine, "create_index", full_disk)
-    monkeypatch.setattr("kb.search.update.create_index", full_disk)
+    # Every search module imported first, then patched wherever it holds the function: a module
+    # imported for the first time while patched would keep the full disk for the next tests.
+    modules = [
+        importlib.import_module(m.name) for m in pkgutil.iter_modules(kb.search.__path__, "kb.search.")
+    ]
+    for module in modules:
+        if hasattr(module, "create_index"):
+            monkeypatch.setattr(module, "create_index", full_disk)
     result = run("index")
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
@@ -68,7 +87,9 @@ def test_a_full_disk_is_a_clear_error_and_leaves_no_half_index(run, kb_tree, mon
         "permissions there, then run it again; kb writes its outputs whole or not at all)"
     )
     index = kb_tree / ".kb" / "index"
-    assert not [p for p in index.iterdir() if p.name.startswith("tmp-")] if index.exists() else True
+    assert [p.name for p in index.iterdir() if p.name != ".kb-output"] == [], (
+        "no generation, not even half a one"
+    )
 
 
 @pytest.mark.parametrize(
@@ -86,4 +107,4 @@ def test_serve_refuses_a_port_that_is_not_one_in_one_line(run, kb_tree, address,
     result = run("serve", "--address", address)
     assert result.exit_code == 2
     assert result.stderr == f"error: cannot serve on '{address}'{why}\n"
-    assert not (kb_tree / "docs").exists(), "refused before generating anything"
+    assert not (kb_tree / "site_pages").exists(), "refused before generating anything"

@@ -11,6 +11,7 @@ own process group at that point (see ``KILLER``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -124,10 +125,8 @@ def kill_when(root: Path, args: tuple[str, ...], ready, *, group: bool, must_kil
     deadline = time.monotonic() + 120
     while process.poll() is None and time.monotonic() < deadline and not ready():
         time.sleep(0.005)
-    try:
+    with contextlib.suppress(ProcessLookupError):
         (os.killpg if group else os.kill)(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     killed = process.wait() == -signal.SIGKILL
     assert killed or not must_kill, f"kb {' '.join(args)} finished before it was killed"
     return killed
@@ -140,10 +139,8 @@ _orphans: list[int] = []
 def _stop_orphans():
     yield
     while _orphans:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(_orphans.pop(), signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def staging(live: Path) -> Path | None:
@@ -303,7 +300,7 @@ def test_two_builds_at_once_one_refused_in_one_line_and_the_site_whole(template,
     while first.poll() is None and time.monotonic() < deadline and lock.read_text().strip() != str(first.pid):
         time.sleep(0.005)  # the first holds the lock once its pid is in the lock file
     second = subprocess.run(kb_command(tree, "build"), cwd=REPO, capture_output=True, text=True, timeout=60)
-    out, err = first.communicate(timeout=120)
+    _out, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
     assert second.returncode == 1
     assert second.stderr == (
@@ -359,10 +356,12 @@ def test_kb_export_killed_at_any_moment_leaves_old_or_new_files(template, tree, 
     killed = []
     for delay in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3):
         start = time.monotonic()
+
+        def late_enough(start: float = start, delay: float = delay) -> bool:
+            return time.monotonic() - start > delay
+
         killed.append(
-            kill_when(
-                tree, ("export",), lambda: time.monotonic() - start > delay, group=True, must_kill=False
-            )
+            kill_when(tree, ("export",), late_enough, group=True, must_kill=False)
         )  # a late kill may find the run done: that is fine too
         assert snapshot(folder) in (template[3], expected_export), f"killed after {delay} s"
     assert killed[0], "the first kill lands while Python is still starting kb"

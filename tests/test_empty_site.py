@@ -27,7 +27,7 @@ NO_PUBLIC_REPORT = {
 SAYS = (
     "There are no public reports yet. A report is published here once its front matter says "
     "visibility: public and kb check finds no error in it; reports made with kb new are internal "
-    "until then. See how to add a report."
+    'until then. See docs/writing-a-report.md in the repository, "Publishing".'
 )
 
 
@@ -67,14 +67,13 @@ def test_build_exits_0_and_says_there_is_nothing_yet_and_how_to_publish(built, n
     root, result = built[name]
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
-    assert result.stdout.splitlines()[-1].startswith("built site: 0 reports, 30 generated files ("), (
+    assert result.stdout.splitlines()[-1].startswith("built site: 0 reports, 32 generated files ("), (
         result.stdout
     )
     site = root / "site"
     home = page(site, "")
     assert SAYS in words(home)
-    assert "writing-a-report/#publishing" in home.links
-    assert (site / "writing-a-report" / "index.html").is_file()
+    assert not (site / "writing-a-report").exists(), "the author's guide is developer documentation"
     find = page(site, "kb/find")
     assert SAYS in words(find)
     assert not any("data-kb-find" in attributes for _tag, attributes in find.elements), (

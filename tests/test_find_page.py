@@ -52,14 +52,9 @@ def kb(root: Path, *args: str):
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory, browser) -> Path:
-    root = make_tree(tmp_path_factory.mktemp("find"))
-    shutil.rmtree(root / "reports")
-    shutil.copytree(REPO / "reports", root / "reports")
-    result = kb(root, "build")
-    assert result.exit_code == 0, result.output
-    assert (root / "site" / "pagefind" / "pagefind.js").is_file()
-    return root
+def sample(sample_site, browser) -> Path:
+    """The sample site, built once for the session (conftest.sample_site)."""
+    return sample_site
 
 
 @pytest.fixture(scope="module")
@@ -150,6 +145,10 @@ def test_words_narrow_results_and_snippets_mark_them(page, base, expected):
     assert counts(page) == expected.counts(words)
     marks = page.locator("#kb-find-results mark").all_inner_texts()
     assert marks and all(m.lower().startswith(words) for m in marks)
+    snippets = page.locator("#kb-find-results .kb-find__snippet").all_inner_texts()
+    assert snippets and not any(re.search(r"\b(Date|Type|Countries|Visit):", s) for s in snippets), (
+        "a snippet never shows the report's facts (data-pagefind-ignore)"
+    )
     year = sorted(expected.facets(expected.matching(words)[0])["year"])[0]
     tick(page, "year", year)
     assert sorted(titles(page)) == sorted(expected.titles(words, year=[year]))
@@ -233,21 +232,25 @@ def test_ticked_values_show_above_the_results_and_untick_from_there(page, base, 
     assert page.evaluate("document.activeElement.textContent") == "Vietnam ×", "focus stays among the chips"
 
 
-def test_the_find_page_leaves_out_the_header_search_and_its_whole_site_index(browser, base, expected):
-    """The theme's header search downloads the index of every page as a page opens; the Find page
-    has its own search, and never downloads that index."""
+def test_the_header_search_sends_its_words_to_the_find_page_and_a_title_finds_its_report_first(
+    browser, base, expected
+):
+    """One search: the box in every page's header opens the Find page with its words (Pagefind);
+    no page downloads a second, whole-site index of the theme's own."""
     page = new_page(browser, base)
     try:
         urls = []
         page.on("request", lambda request: urls.append(request.url))
-        open_find(page, base, "?words=energy")
-        assert any("/pagefind/" in u for u in urls)
-        assert not any("search_index.json" in u for u in urls)
-        assert page.locator(".md-search").count() == 0
-        page.goto(base)
-        page.wait_for_function("document.querySelector('.md-search')")
-        page.wait_for_load_state("networkidle")
-        assert any("search_index.json" in u for u in urls), "other pages keep the header search"
+        for report in expected.reports:
+            page.goto(f"{base}kb/countries/")
+            page.fill("#kb-header-words", report.title)
+            page.press("#kb-header-words", "Enter")
+            page.wait_for_url("**/kb/find/?words=*")
+            settle(page)
+            assert page.input_value("#kb-find-q") == report.title
+            first = page.locator("#kb-find-results h3 a").first
+            assert first.inner_text() == report.title, report.title
+        assert not any("search_index.json" in u or u.endswith("/search.json") for u in urls)
         assert page.errors == []
     finally:
         page.context.close()
@@ -310,6 +313,19 @@ def test_keyboard_only_search_filter_and_open_a_result_with_visible_focus(page, 
     assert page.locator("article h1").first.inner_text().rstrip("¶").strip() == link["text"]
 
 
+def test_keyboard_only_clear_all_resets_words_and_filters(page, base, expected):
+    open_find(page, base, "?words=energy&country=IN")
+    assert page.is_checked('input[name="country"][value="IN"]')
+    clear = tab_to(page, lambda f: f["type"] == "reset")
+    assert clear["text"] == "Clear search and filters" and clear["outline"] != "none"
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.search === ''")
+    settle(page)
+    assert focused(page)["id"] == "kb-find-q", "the focus goes back to the words"
+    assert page.input_value("#kb-find-q") == "" and status(page) == found(len(expected.reports))
+    assert page.eval_on_selector_all(".kb-find input[type=checkbox]:checked", "boxes => boxes.length") == 0
+
+
 def test_show_more_by_keyboard_moves_focus_to_the_first_new_result(page, base, expected):
     open_find(page, base)
     assert len(expected.reports) > 10
@@ -348,15 +364,28 @@ def test_phone_width_has_one_column_and_folded_filters(browser, base, expected):
         toggle = page.locator(".kb-find__toggle")
         assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
         assert not page.locator("#kb-find-filters").is_visible()
-        toggle.click()
+        toggle.focus()
+        page.keyboard.press("Enter")
         assert (
             toggle.get_attribute("aria-expanded") == "true" and page.locator("#kb-find-filters").is_visible()
         )
-        tick(page, "country", "KR")
-        assert titles(page) == expected.titles(country=["KR"])
-        assert toggle.inner_text() == "Filters (1 ticked)"
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        panel = page.locator("#kb-find-filters")
+        box = panel.bounding_box()
+        assert box["y"] <= 0 and box["height"] >= PHONE["height"] - 1, "the filters open over the results"
+        assert panel.get_attribute("role") == "dialog" and panel.get_attribute("aria-modal") == "true"
+        assert focused(page)["type"] == "checkbox", "the focus moves into the filters"
+        assert page.evaluate("document.querySelector('.kb-find__main').inert"), "the results wait behind"
         ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "find-page-phone-filters.png"))
+        tick(page, "country", "KR")
+        done = page.locator(".kb-find__done")
+        assert done.inner_text() == f"Show {found(len(expected.matching(country=['KR'])))[:-6]}"
+        page.keyboard.press("Escape")
+        assert toggle.get_attribute("aria-expanded") == "false" and not panel.is_visible()
+        assert focused(page)["text"] == "Filters (1 ticked)", "Escape closes them, back on the button"
+        assert not page.evaluate("document.querySelector('.kb-find__main').inert")
+        assert titles(page) == expected.titles(country=["KR"])
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(ARTIFACTS / "find-page-phone.png"), full_page=True)
         assert page.errors == []
@@ -364,29 +393,43 @@ def test_phone_width_has_one_column_and_folded_filters(browser, base, expected):
         page.context.close()
 
 
-def test_header_search_finds_entities_and_pages_and_leaves_reports_to_the_find_page(page, base, expected):
-    """The theme's own search (every page) keeps working for entities, countries and hand-written
-    pages; report pages and lists of reports are out of its index (docs/site.md, "Size and
-    speed"): reports are searched on the Find page."""
-    msit_only = next(r for r in expected.reports if "msit" in r.entity_ids() and "msip" not in r.entity_ids())
-    page.goto(base)
-    for words, wanted in (("MSIT", "Ministry of Science and ICT"), ("Pagefind", "How the site is built")):
-        page.fill(".md-search__input", "")
-        page.click(".md-search__input")
-        page.keyboard.type(words)
-        page.wait_for_function(
-            "document.querySelector('.md-search-result__meta').textContent.includes('match')"
+def test_a_misspelling_gets_the_suggestion_the_cli_gives(page, base, sample, expected):
+    """ "Did you mean" on the Find page comes from the words of the public reports, by the CLI's rule:
+    each misspelling gets the suggestion `kb search` prints, and following it searches again."""
+    assert kb(sample, "index").exit_code == 0
+    for typed in ("offshre wind", "hydrogn", "helth data", "koraa", "semiconducter"):
+        cli = kb(sample, "search", typed)
+        assert "did you mean: " in cli.stdout, cli.stdout
+        wanted = cli.stdout.split("did you mean: ")[1].strip()
+        open_find(page, base, f"?words={typed.replace(' ', '+')}")
+        page.wait_for_selector(".kb-find__suggestion")
+        assert status(page).endswith(f"Did you mean {wanted}?"), typed
+    page.click(".kb-find__suggestion")
+    settle(page)
+    assert address(page) == {"words": [wanted]}
+    assert sorted(titles(page)) == sorted(expected.titles(wanted))
+    assert page.locator(".kb-find__suggestion").count() == 0, "no suggestion for words the reports hold"
+
+
+def test_the_find_pages_suggestion_rule_is_kb_util_spellings(page, base, sample):
+    """find.js's rule, run on one letter's words as published, gives kb.util.spelling's answer for
+    each word typed (held, short, one or two edits away, ties, no neighbour)."""
+    import json
+
+    from kb.util.spelling import suggestion
+
+    open_find(page, base)
+    for letter in "ehos":
+        words = json.loads((sample / "site" / "kb" / "spelling" / f"{ord(letter):x}.json").read_text())
+        typed = sorted(
+            {w[:-1] for w in words} | {w[0] + w[2:] for w in words if len(w) > 3} | {w + "x" for w in words}
         )
-        page.wait_for_function(
-            "([title]) => [...document.querySelectorAll('.md-search-result__item h1')]"
-            ".some(h => h.textContent.includes(title))",
-            arg=[wanted],
+        typed += [letter + "zzzzz", letter + "q", "energy", "hospitl"]
+        ours = page.evaluate(
+            "([words, typed]) => typed.map(t => window.kbSuggestion(t, words))", [words, typed]
         )
-        links = page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")
-        assert links and not any("/kb/reports/" in link for link in links), links
-        page.keyboard.press("Escape")
-    index = page.evaluate("fetch('search/search_index.json').then(r => r.text())")
-    assert msit_only.title not in index  # the report's own title: only on its page and in lists
+        assert ours == [suggestion(t, words) for t in typed]
+        assert any(ours), letter
 
 
 def test_titles_and_names_from_reports_show_as_text(browser, tmp_path):

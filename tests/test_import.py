@@ -13,7 +13,7 @@ from kb.cli import main
 from kb.importer.analyse import Analyser
 from kb.importer.corpus import find_shared
 from kb.importer.document import parse_text
-from kb.importer.targets import quantities
+from kb.importer.quantities import quantities
 from kb.registry.loading import load_registry
 from kb.report.parse import parse_report
 

@@ -12,13 +12,12 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, write
-from searchkit import ALL_IDS, PUBLIC_IDS, REPORTS, cli, kb_command, make_tree
+from searchkit import ALL_IDS, PUBLIC_IDS, REPORTS, cli, documents_in, kb_command, make_tree, run_query
 
 from kb.errors import LockedError
 from kb.project import Project
-from kb.search.engine import documents_in
-from kb.search.matching import QuerySpec, run_query
-from kb.search.store import Store
+from kb.search.matching import QuerySpec
+from kb.search.store import Store, file_key, walk_order
 from kb.search.update import fresh_generation, update_index
 
 
@@ -176,6 +175,57 @@ def test_a_report_made_internal_takes_the_full_path_and_drops_what_supersedes_it
     result = update_index(project)
     assert result.rebuilt and result.skipped == ["reports/kr/2020-03-02-korea-energy-and-data.md"]
     assert "2020-03-02-korea-energy-and-data" not in ids(tree)
+
+
+def _sorted_documents(root: Path) -> list[dict]:
+    return sorted(documents_in(live(root)), key=lambda d: (d["path"], sorted(d.items())))
+
+
+def test_removing_the_first_of_two_reports_with_one_id_makes_the_second_searchable(tree):
+    """The second of two reports with one id fails the checks across reports only while the
+    first exists: removing the first changes their verdict, so the update takes the full path."""
+    project = Project.at(tree)
+    first = tree / "reports" / "kr" / "2015-05-01-korea-smart-grid.md"
+    write(
+        tree / "reports" / "zz" / "2015-05-01-korea-smart-grid.md",
+        REPORTS["kr/2015-05-01-korea-smart-grid.md"].replace("smart grid pilots", "copy"),
+    )
+    update_index(project)
+    assert ids(tree, text="copy") == set()
+    first.unlink()
+    result = update_index(project)
+    assert result.rebuilt and result.reason == "reports with shared or superseded ids changed"
+    assert ids(tree, text="copy") == {"2015-05-01-korea-smart-grid"}
+
+
+def test_a_supersedes_the_checks_accept_is_applied_in_place_as_a_rebuild_would(tree):
+    """A report that now supersedes a public one changes no verdict of the checks across
+    reports: it is updated in a copy of the index, which holds what a full build would."""
+    project = Project.at(tree)
+    update_index(project)
+    newer = tree / "reports" / "kr" / "2020-03-02-korea-energy-and-data.md"
+    newer.write_text(
+        newer.read_text().replace("---\ntitle", "---\nsupersedes: 2015-05-01-korea-smart-grid\ntitle", 1),
+        encoding="utf-8",
+    )
+    result = update_index(project)
+    assert (result.rebuilt, result.updated, result.skipped) == (False, 1, [])
+    updated = _sorted_documents(tree)
+    update_index(project, rebuild=True)
+    assert _sorted_documents(tree) == updated
+
+
+def test_walk_order_is_the_order_kb_check_reads_reports_in(tree):
+    """Which of two reports with one id is "first" follows the order kb check reads files in
+    (a folder's files, then its subfolders): the incremental update sorts its manifest so."""
+    write(tree / "reports" / "kr" / "sub" / "2001-01-01-a.md", "x")
+    write(tree / "reports" / "kr" / "zz-last-by-name.md", "x")
+    write(tree / "reports" / "a-top.md", "x")
+    project = Project.at(tree)
+    keys = [file_key(project, path) for path in project.report_files()]
+    assert keys.index("reports/kr/zz-last-by-name.md") < keys.index("reports/kr/sub/2001-01-01-a.md")
+    assert keys != sorted(keys)
+    assert sorted(keys, key=walk_order) == keys
 
 
 def test_progress_is_reported_by_phase(tree):

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 from conftest import write
-from searchkit import REPORTS, make_tree
+from searchkit import REPORTS, documents_in, make_tree, run_query
 from test_check_parallel import BROKEN
 
 import kb.search.build
 from kb.project import Project
-from kb.search.engine import documents_in
-from kb.search.matching import QuerySpec, run_query
+from kb.search.matching import QuerySpec
 from kb.search.store import ENTITIES, MANIFEST, Store
 from kb.search.update import update_index
 
@@ -59,6 +58,15 @@ def tree(tmp_path: Path) -> Path:
         korea / "2015-05-03-same-id.md",
         smart_grid.replace("---\ntitle", "---\nid: 2015-05-01-korea-smart-grid\ntitle", 1),
     )
+    # Public, but held back while its review points are open: not public to 'supersedes' either.
+    write(
+        korea / "2015-05-04-under-review.md",
+        smart_grid.replace("---\ntitle", "---\nreview: [figures]\ntitle", 1),
+    )
+    write(
+        korea / "2015-05-05-supersedes-under-review.md",
+        smart_grid.replace("---\ntitle", "---\nsupersedes: 2015-05-04-under-review\ntitle", 1),
+    )
     return root
 
 
@@ -92,7 +100,9 @@ def test_a_report_bad_only_across_reports_is_not_searchable(tree, monkeypatch):
     those checks reject (a repeated id, an unknown ``supersedes``) must be deleted again."""
     monkeypatch.setattr(kb.search.build, "workers_for", lambda files: 2)
     result = update_index(Project.at(tree), rebuild=True)
-    assert {"2015-05-02-supersedes-gone", "2015-05-03-same-id"} <= {Path(s).stem for s in result.skipped}
+    assert {"2015-05-02-supersedes-gone", "2015-05-03-same-id", "2015-05-05-supersedes-under-review"} <= {
+        Path(s).stem for s in result.skipped
+    }
     docs = documents_in(_live(tree))
     assert not {"2015-05-02-supersedes-gone", "2015-05-03-same-id"} & {Path(d["path"]).stem for d in docs}
     assert [d["key"] for d in docs].count("2015-05-01-korea-smart-grid") == 1

@@ -68,7 +68,7 @@ def test_public_site_has_no_internal_content_in_any_file(tree):
     assert {".html", ".json", ".csv", ".xml", ".gz"} <= kinds, (
         "pages, data, feeds and sitemap were all searched"
     )
-    assert "search/search_index.json" in files and "sitemap.xml.gz" in files
+    assert "sitemap.xml.gz" in files and "kb/spelling/6b.json" in files, "the words for did-you-mean too"
     assert any(p.startswith("pagefind/fragment/") for p in files), "the Find page's index was searched"
     assert leaks(files) == []
 
@@ -93,7 +93,7 @@ def test_find_page_index_has_only_public_reports_and_staff_index_has_all(tree):
 
 
 def test_generated_public_tree_has_no_internal_content(tree):
-    files = every_file_text(tree / "docs")
+    files = every_file_text(tree / "site_pages")
     assert any(p.startswith("kb/reports/") for p in files)
     assert leaks(files) == []
 
@@ -159,7 +159,7 @@ def test_near_miss_markers_are_errors_and_their_text_reaches_no_output(tree):
     assert flagged == {f"reports/kr/2019-05-01-near-miss-{name}.md" for name in MARKED}
     outputs = {
         **every_file_text(tree / "site"),
-        **every_file_text(tree / "docs"),
+        **every_file_text(tree / "site_pages"),
         **every_file_text(tree / "public-data"),
         **every_file_text(tree / "site-internal"),
         **every_file_text(tree / "staff-data"),

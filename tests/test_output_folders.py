@@ -1,5 +1,7 @@
-"""Where kb writes: never into docs/ or a site folder (MkDocs would publish it), never over a
-folder it did not make, and a build refuses a docs/ tree holding an index or an export.
+"""Where kb writes: never into site_pages/ (the site's MkDocs source) or a site folder (MkDocs
+would publish it), never over a folder it did not make, and a build refuses a site_pages/ tree
+holding an index or an export. Developer documentation (docs/) is not published: writing there
+is the user's choice.
 
 A folder kb made holds the marker file ``.kb-output`` naming the command; folders made by
 older versions, without it, are recognised by their content and keep working.
@@ -58,14 +60,14 @@ def test_search_with_an_index_dir_holding_other_files_writes_nothing(tree, tmp_p
     assert snapshot(etc) == before and not (tmp_path / "etc.lock").exists()
 
 
-@pytest.mark.parametrize("place", ["docs/search-index", "docs", "site/x", "site-internal"])
+@pytest.mark.parametrize("place", ["site_pages/search-index", "site_pages", "site/x", "site-internal"])
 def test_index_dir_inside_docs_or_a_site_folder_is_refused(tree, place):
     result = kb(tree, "index", "--index-dir", place)
     assert result.exit_code == 2
     where = place.split("/")[0] + "/"
     assert result.stderr == (
         f"{place}: error: kb index does not write into {where}: everything there is "
-        "published with the site (choose a folder outside docs/ and the site folders "
+        "published with the site (choose a folder outside site_pages/ and the site folders "
         "with --index-dir)\n"
     )
     assert not (tree / place / "CURRENT").exists()
@@ -90,14 +92,14 @@ def test_an_index_made_before_folders_were_marked_keeps_working(tree):
 # -- the export folder ----------------------------------------------------------------------------
 def test_staff_export_into_docs_is_refused_and_the_site_stays_public(tree, monkeypatch):
     monkeypatch.chdir(tree)
-    result = kb(tree, "export", "--include-internal", "--out", "docs/data")
+    result = kb(tree, "export", "--include-internal", "--out", "site_pages/data")
     assert result.exit_code == 2
     assert result.stderr == (
-        "docs/data: error: kb export does not write into docs/: everything there is "
-        "published with the site (choose a folder outside docs/ and the site folders "
+        "site_pages/data: error: kb export does not write into site_pages/: everything there is "
+        "published with the site (choose a folder outside site_pages/ and the site folders "
         "with --out)\n"
     )
-    assert not (tree / "docs" / "data").exists()
+    assert not (tree / "site_pages" / "data").exists()
     assert kb(tree, "build").exit_code == 0
     assert [p for p, text in every_file_text(tree / "site").items() if MARKER in text.lower()] == []
 
@@ -147,28 +149,28 @@ def test_a_site_built_before_folders_were_marked_is_replaced(tree):
 
 @pytest.mark.parametrize("what", ["staff export", "index", "marked folder"])
 def test_build_refuses_docs_holding_kb_output(tree, what):
-    """Defence in depth: an export or index an older kb wrote into docs/ is never published."""
+    """Defence in depth: an export or index an older kb wrote into site_pages/ is never published."""
     site_before = snapshot(tree / "site")
     if what == "staff export":
         assert kb(tree, "export", "--include-internal", "--out", str(tree / "staff")).exit_code == 0
-        shutil.copytree(tree / "staff", tree / "docs" / "data")
-        (tree / "docs" / "data" / ".kb-output").unlink()  # as an older kb left it
-        found, where = "an open data export", "docs/data"
+        shutil.copytree(tree / "staff", tree / "site_pages" / "data")
+        (tree / "site_pages" / "data" / ".kb-output").unlink()  # as an older kb left it
+        found, where = "an open data export", "site_pages/data"
     elif what == "index":
-        shutil.copytree(tree / ".kb" / "index", tree / "docs" / "search-index")
-        (tree / "docs" / "search-index" / ".kb-output").unlink()
-        generation = sorted(p.name for p in (tree / "docs" / "search-index").iterdir() if p.is_dir())[0]
-        found, where = "a search index", f"docs/search-index/{generation}"
+        shutil.copytree(tree / ".kb" / "index", tree / "site_pages" / "search-index")
+        (tree / "site_pages" / "search-index" / ".kb-output").unlink()
+        generation = sorted(p.name for p in (tree / "site_pages" / "search-index").iterdir() if p.is_dir())[0]
+        found, where = "a search index", f"site_pages/search-index/{generation}"
     else:
-        (tree / "docs" / "notes").mkdir()
-        (tree / "docs" / "notes" / ".kb-output").write_text("kb export\n", encoding="utf-8")
-        found, where = "the output of kb export", "docs/notes"
+        (tree / "site_pages" / "notes").mkdir()
+        (tree / "site_pages" / "notes" / ".kb-output").write_text("kb export\n", encoding="utf-8")
+        found, where = "the output of kb export", "site_pages/notes"
     for args in (("build",), ("build", "--internal")):
         result = kb(tree, *args)
         assert result.exit_code == 1
         assert result.stderr == (
             f"{where}: error: the folder holds {found}; MkDocs would publish it with the "
-            "site, so nothing was built (move it out of docs/; the site publishes its own "
+            "site, so nothing was built (move it out of site_pages/; the site publishes its own "
             "open data under kb/api/)\n"
         )
     assert snapshot(tree / "site") == site_before

@@ -44,7 +44,8 @@ def test_any_bytes_give_a_clean_error_or_a_report(tmp_path_factory, data):
     assert parsed.report is not None or parsed.problems
 
 
-safe_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(
+# Cn (unassigned) holds the noncharacters (U+FDD0...), which a report rightly refuses.
+safe_text = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cn")), min_size=1, max_size=40).filter(
     lambda s: s.strip() == s and s.strip()
 )
 ids = st.from_regex(r"\A[a-z][a-z0-9]{1,8}(-[a-z0-9]{1,6}){0,2}\Z").filter(
@@ -93,7 +94,10 @@ def report_data(draw):
 
 
 @SETTINGS
-@given(report_data(), st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.just("\n"), max_size=200))
+@given(
+    report_data(),
+    st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cn")) | st.just("\n"), max_size=200),
+)
 def test_front_matter_round_trips(tmp_path_factory, data, body):
     path = tmp_path_factory.mktemp("r") / "2014-01-01-round-trip.md"
     body = body.replace("\r", "")

@@ -172,21 +172,21 @@ def test_scores_and_ranking_are_whooshs(corpus, view):
     from whoosh import query as wq
 
     with OpenIndex(Store(corpus / ".kb" / "index").current()) as index:
-        assert len(index._segments) > 1
-        assert any(segment.reader().has_deletions() for segment, _base in index._segments)
+        assert len(index.match_cache.segments) > 1
+        assert any(segment.reader().has_deletions() for segment, _base in index.match_cache.segments)
         for text in QUERIES:
             q = index.parse(text, staff=view == "staff")
             if view == "public":
                 q = wq.And([q, wq.ConstantScoreQuery(wq.And([wq.Term("visibility", "public")]), 0.0)])
             theirs = [(docnum, score) for score, docnum in index.searcher.search(q, limit=None).top_n]
-            ours, mask = index._matches(q)
+            ours, mask = index.match_cache.matches(q)
             assert mask == sum(1 << docnum for docnum in ours), text
             assert set(ours) == {docnum for docnum, _score in theirs}, text
             assert theirs, f"{text} matches something"
             for docnum, score in theirs:
                 assert ours[docnum] == pytest.approx(score, rel=1e-12, abs=1e-12), text
             ranked = sorted(ours.items(), key=lambda item: (-item[1], item[0]))
-            for (mine, my_score), (whooshs, _score) in zip(ranked, theirs):
+            for (mine, my_score), (whooshs, _score) in zip(ranked, theirs, strict=True):
                 assert mine == whooshs or my_score == pytest.approx(ours[whooshs], rel=1e-12), text
 
 
@@ -227,7 +227,7 @@ def test_snippets_are_whooshs(corpus):
     with OpenIndex(Store(corpus / ".kb" / "index").current()) as index:
         analyzer = index.schema["body"].analyzer
         snippets = Snippets(analyzer)
-        assert snippets._plan is not None, "the fast path is used with the schema's analyser"
+        assert snippets._chain is not None, "the fast path is used with the schema's analyser"
         texts = [
             index.searcher.stored_fields(d).get(name) or ""
             for d in range(0, 300, 3)

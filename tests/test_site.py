@@ -85,14 +85,14 @@ def test_renamed_entities_link_both_ways_and_list_reports_under_other_names(site
 
 def test_each_opportunity_links_to_its_reports_with_the_latest_status(site):
     board = (site / "kb" / "opportunities" / "index.html").read_text()
-    rows = re.findall(r"<tr>(.*?)</tr>", board, re.DOTALL)
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", board, re.DOTALL)
     health = [r for r in rows if "Health big data" in r]
     assert len(health) == 2, "the opportunity is on the board once by sector, once by country"
     resolver = Page("", "kb/opportunities")
     for row in health:
         links = [resolver.resolve(h) for h in re.findall(r'href="([^"]+)"', row)]
         assert ids_in(links, "kb/reports") == {"2014-07-03-korea-open-data", "2018-05-01-korea-health-data"}
-        assert "<td>agreed</td>" in row
+        assert re.search(r"<td[^>]*>agreed</td>", row)
     assert "by-sector" in board and "by-country" in board
     report = page(site, "kb/reports/2014-07-03-korea-open-data")
     assert "Latest status: agreed" in " ".join(report.text.split())
@@ -120,8 +120,11 @@ def test_report_page_shows_facts_blocks_source_and_disclaimer(site):
         "Opportunity: Health big data",
         "Open data sets",
         "Related reports",
-        "Source: UK Trade & Investment",
-        "Licence: OGL-UK-3.0",
+        "Published by: UK Trade & Investment",
+        "Source: https://www.gov.uk/example",
+        "Licence: Open Government Licence v3.0",
+        "Cite this report: Science Team (2014). Korea: open data. Knowledge base. "
+        "http://127.0.0.1:8000/kb/reports/2014-07-03-korea-open-data/",
         "For information only.",
     ):
         assert expected in text, expected
@@ -130,12 +133,12 @@ def test_report_page_shows_facts_blocks_source_and_disclaimer(site):
     later = page(site, "kb/reports/2018-05-01-korea-health-data")
     assert "Replaces: Korea: open data" in " ".join(later.text.split())
     assert "Replaced by" not in later.text  # only by an internal report
-    assert report.title == "Korea: open data - bilateral-kb"
+    assert report.title == "Korea: open data - Knowledge base"
 
 
 def test_targets_tracker_sorted_by_deadline_with_states(site):
     html = (site / "kb" / "targets" / "index.html").read_text()
-    rows = [re.sub(r"<[^>]+>", "", r) for r in re.findall(r"<tr>(.*?)</tr>", html, re.DOTALL)][1:]
+    rows = [re.sub(r"<[^>]+>", "", r) for r in re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.DOTALL)][1:]
     cells = [[c.strip() for c in re.split(r"\n", row) if c.strip()] for row in rows]
     order = [(c[0], c[1]) for c in cells]
     assert order == [
@@ -151,12 +154,22 @@ def test_targets_tracker_sorted_by_deadline_with_states(site):
     assert "No deadline" in cells[-1]
 
 
-def test_home_page_has_counts_latest_reports_and_feed(site):
-    home = Page((site / "index.html").read_text())
+def test_home_page_is_a_front_door_with_search_ways_in_and_latest_reports(site):
+    html = (site / "index.html").read_text()
+    home = Page(html)
     text = " ".join(home.text.split())
-    assert "4 reports" in text and "1 opportunity" in text and "4 targets" in text
+    assert home.title == "Knowledge base"
+    assert "4 reports from 2014 to 2019, about 2 countries." in text
+    form = html.split('<form class="kb-home-search"')[1].split("</form>")[0]
+    assert 'action="/kb/find/"' in form and 'name="words"' in form
+    assert "Japan 2 reports" in text and "South Korea 2 reports" in text
+    assert "Robotics 2 reports" in text
+    assert "Health big data (agreed; South Korea): 1 May 2018" in text
+    sections = [heading for _id, heading in home.headings]
+    order = ["Countries", "Sectors", "Latest opportunities", "Latest reports"]
+    assert [h.rstrip("¶").strip() for h in sections if h.rstrip("¶").strip() in order] == order
     assert ids_in(home.section_links("latest-reports"), "kb/reports") == set(PUBLIC_IDS)
-    assert "kb/feeds/all.xml" in home.links
+    assert "kb/feeds/all.xml" in home.targets
 
 
 def test_navigation_lists_index_pages_never_reports(tree, site):
@@ -181,7 +194,7 @@ def test_every_page_is_reachable_from_home_and_no_internal_link_is_broken(site):
 def test_report_title_with_html_shows_as_text(site):
     html = (site / "kb" / "reports" / "2019-04-01-hostile" / "index.html").read_text()
     parsed = Page(html)
-    assert parsed.title == "<img src=x onerror=alert(1)> - bilateral-kb"
+    assert parsed.title == "<img src=x onerror=alert(1)> - Knowledge base"
     assert parsed.headings[0][1].rstrip("¶").strip() == "<img src=x onerror=alert(1)>"
     content = Page(html.split("<article")[1].split("</article>")[0])
     assert content.elements, "the article was found"
@@ -246,7 +259,7 @@ def test_internal_build_goes_to_its_own_folder_and_trees_never_mix(tree, site):
     internal = tree / "site-internal"
     assert (internal / "kb" / "reports" / INTERNAL_ID / "index.html").exists()
     assert not (site / "kb" / "reports" / INTERNAL_ID).exists()
-    assert not (tree / "docs" / "kb" / "reports" / f"{INTERNAL_ID}.md").exists()
+    assert not (tree / "site_pages" / "kb" / "reports" / f"{INTERNAL_ID}.md").exists()
     assert (tree / ".kb" / "site-internal-docs" / "kb" / "reports" / f"{INTERNAL_ID}.md").exists()
     assert "Internal notes" in page(internal, f"kb/reports/{INTERNAL_ID}").text
 
@@ -257,7 +270,7 @@ def test_a_report_made_internal_loses_its_public_page(tmp_path):
     path = root / "reports" / "jp" / "2019-03-01-japan-robots.md"
     path.write_text(path.read_text().replace("visibility: public", "visibility: internal"))
     assert kb(root, "build").exit_code == 0
-    assert not (root / "docs" / "kb" / "reports" / "2019-03-01-japan-robots.md").exists()
+    assert not (root / "site_pages" / "kb" / "reports" / "2019-03-01-japan-robots.md").exists()
     assert not (root / "site" / "kb" / "reports" / "2019-03-01-japan-robots").exists()
 
 
@@ -267,7 +280,7 @@ def test_build_reports_left_out_reports_and_strict_failures(tmp_path):
     result = kb(root, "build")
     assert result.exit_code == 0
     assert "left out: reports/kr/2015-01-01-broken.md" in result.stderr
-    (root / "docs" / "about.md").write_text("[broken](no-such-page.md)\n")
+    (root / "site_pages" / "about.md").write_text("[broken](no-such-page.md)\n")
     failed = kb(root, "build")
     assert failed.exit_code == 1
     assert failed.stderr.startswith("error: mkdocs build failed:") and "no-such-page.md" in failed.stderr
@@ -378,7 +391,7 @@ def test_generated_html_pages_read_as_markdown_give_the_same_html(tree):
         if options:
             configs[name] = options
     checked = 0
-    for path in sorted((tree / "docs" / "kb").rglob("*.md")):
+    for path in sorted((tree / "site_pages" / "kb").rglob("*.md")):
         text = path.read_text(encoding="utf-8")
         front, body = text[4:].split("\n---\n", 1)
         if "kb_html: true" not in front.splitlines():

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from kb.registry.mentions import MentionFinder
 from kb.registry.model import Entity, Registry
 from kb.report.sanitise import sanitise
-from kb.site.html import BodyRenderer, raw_block, text, yaml_string
+from kb.site.html import BodyRenderer, text, yaml_string
 from kb.site.paths import link, rooted, url
 
 
@@ -151,15 +151,6 @@ def test_yaml_string_is_escaped_html_in_a_json_string(value):
     import yaml
 
     assert yaml.safe_load(f"title: {yaml_string(value)}")["title"] == html.escape(" ".join(value.split()))
-
-
-def test_raw_block_keeps_one_html_block():
-    fragment = render("Para one.\n\n```\na\n\nb\n```\n\nPara *two*.\n")
-    page = markdown.markdown(
-        "# T\n\n" + raw_block(fragment, "kb-body") + "\n\nAfter *md*\n", extensions=["md_in_html"]
-    )
-    assert '<div class="kb-body">' in page and "<pre><code>a\n\nb\n</code></pre>" in page
-    assert "<p>After <em>md</em></p>" in page
 
 
 def test_paths_and_links():

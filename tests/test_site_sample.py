@@ -20,7 +20,9 @@ def test_the_sample_site_builds_and_every_page_is_reachable(tmp_path):
     assert result.exit_code == 0, result.output
     assert "left out" not in result.stderr
     site = root / "site"
-    reports = sorted(p.stem for p in (root / "docs" / "kb" / "reports").glob("*.md") if p.stem != "index")
+    reports = sorted(
+        p.stem for p in (root / "site_pages" / "kb" / "reports").glob("*.md") if p.stem != "index"
+    )
     assert reports and all((site / "kb" / "reports" / r / "index.html").is_file() for r in reports)
     unreachable, broken = crawl(site)
     assert broken == []

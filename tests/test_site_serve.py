@@ -69,4 +69,4 @@ def test_serve_regenerates_when_a_report_or_the_registry_changes(tmp_path):
         process.wait(timeout=30)
         if process.stdout:
             process.stdout.close()
-    assert not (Path(root) / "docs" / "kb" / "reports" / "unexpected.md").exists()
+    assert not (Path(root) / "site_pages" / "kb" / "reports" / "unexpected.md").exists()

@@ -9,12 +9,22 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from searchkit import cli, copy_sample, make_tree
+from conftest import write
+from searchkit import cli, make_tree
 
 from kb.checks.knowledgebase import load
 from kb.project import Project
 from kb.registry.filters import Filters
+from kb.report.dates import parse_fuzzy
 from kb.tracking.listing import list_opportunities, list_targets
+from kb.tracking.model import (
+    OPPORTUNITY_COLUMNS,
+    TARGET_COLUMNS,
+    TARGET_STATES,
+    target_state,
+    track_opportunities,
+    track_targets,
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +43,12 @@ def target_ids(tree, *, today=date(2024, 1, 1), **filters) -> set[str]:
 def test_an_opportunity_seen_twice_is_listed_once_as_the_latest_report_says(tree):
     items = list_opportunities(Project.at(tree), Filters()).items
     assert [o.id for o in items] == ["kr-health-records"]
-    record = items[0].as_dict()
+    record = items[0].as_json()
     assert record["title"] == "Health records research partnership"
     assert record["status"] == "active"
     assert record["partners"] == ["msit", "open-data-institute"]
     assert (record["first_seen"], record["last_seen"]) == ("2014-07-03", "2019-06-18")
-    assert record["report"] == "2019-06-18-korea-ai-and-health"
+    assert record["reports"] == ["2014-07-03-korea-open-data", "2019-06-18-korea-ai-and-health"]
     assert [(m["report"], m["status"]) for m in record["mentions"]] == [
         ("2014-07-03-korea-open-data", "identified"),
         ("2019-06-18-korea-ai-and-health", "active"),
@@ -79,7 +89,7 @@ def test_status_filter_uses_the_latest_status(tree):
 
 def test_targets_take_the_latest_values_and_keep_earlier_ones(tree):
     items = {
-        t.id: t.as_dict() for t in list_targets(Project.at(tree), Filters(), today=date(2024, 1, 1)).items
+        t.id: t.as_row() for t in list_targets(Project.at(tree), Filters(), today=date(2024, 1, 1)).items
     }
     assert set(items) == {"kr-open-data-sets", "jp-solar", "jp-hydrogen", "kr-ai-talent"}
     data_sets = items["kr-open-data-sets"]
@@ -89,7 +99,7 @@ def test_targets_take_the_latest_values_and_keep_earlier_ones(tree):
         "%",
         "nia",
     )
-    assert data_sets["report"] == "2015-05-01-korea-smart-grid"
+    assert data_sets["reports"][-1] == "2015-05-01-korea-smart-grid"
 
 
 @pytest.mark.parametrize(
@@ -108,9 +118,9 @@ def test_targets_take_the_latest_values_and_keep_earlier_ones(tree):
 )
 def test_overdue_targets_are_flagged(tree, today, include_internal, expected):
     items = list_targets(Project.at(tree), Filters(), today=today, include_internal=include_internal).items
-    assert {t.id for t in items if t.flagged} == expected
+    assert {t.id for t in items if t.state == "overdue"} == expected
     flagged = list_targets(
-        Project.at(tree), Filters(), today=today, include_internal=include_internal, flagged_only=True
+        Project.at(tree), Filters(), today=today, include_internal=include_internal, states=("overdue",)
     ).items
     assert {t.id for t in flagged} == expected
 
@@ -139,7 +149,7 @@ def test_cli_json_and_csv(tree):
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"), newline="")))
     assert {r["id"] for r in rows} == {"kr-open-data-sets", "jp-solar", "jp-hydrogen"}
-    assert {r["flagged"] for r in rows} == {"yes"}
+    assert {r["state"] for r in rows} == {"overdue"}
     table = run("targets")
     assert table.stdout.splitlines()[0].split() == [
         "ID",
@@ -147,10 +157,10 @@ def test_cli_json_and_csv(tree):
         "TARGET",
         "DEADLINE",
         "STATUS",
+        "STATE",
         "LAST_SEEN",
-        "FLAG",
     ]
-    assert "FLAGGED" in table.stdout
+    assert "overdue" in table.stdout
 
 
 @pytest.mark.parametrize(
@@ -158,7 +168,8 @@ def test_cli_json_and_csv(tree):
     [
         (
             ("opportunities", "--status", "actve"),
-            "error: unknown status 'actve' in --status (did you mean 'active'",
+            "error: --status 'actve' is not one of identified, discussed, agreed, active, closed "
+            "(did you mean 'active'",
         ),
         (("targets", "--sector", "enrgy"), "error: unknown sector 'enrgy' in --sector (did you mean energy"),
         (("targets", "--until", "2016-13"), "error: --until: '2016-13' is not a real date"),
@@ -170,16 +181,119 @@ def test_bad_filters_exit_2_with_one_line(tree, args, message):
     assert result.stderr.startswith(message) and result.stderr.count("\n") == 1
 
 
-def test_sample_opportunities_have_the_latest_status(tmp_path):
-    root = copy_sample(tmp_path)
-    reports = load(Project.at(root)).visible(include_internal=False)
-    latest: dict[str, tuple] = {}
-    for report in reports:
-        for item in report.opportunities:
-            key = (report.date, report.id)
-            if item.id not in latest or key > latest[item.id][0]:
-                latest[item.id] = (key, item.status)
-    if not latest:
-        pytest.skip("the sample has no opportunities yet")
-    items = list_opportunities(Project.at(root), Filters()).items
-    assert {o.id: o.status for o in items} == {k: v[1] for k, v in latest.items()}
+UPDATES = {
+    # (file, date, statuses by opportunity id): files named against their dates on purpose, and
+    # two reports on one day (the later id wins).
+    "kr/a-2016.md": ("2016-05-01", {"kr-a": "agreed", "kr-b": "identified"}),
+    "kr/b-2014.md": ("2014-02-01", {"kr-a": "identified", "kr-c": "discussed"}),
+    "kr/c-2016.md": ("2016-05-01", {"kr-b": "active"}),
+    "kr/d-2015.md": ("2015-01-01", {"kr-a": "discussed", "kr-c": "closed"}),
+}
+
+
+@pytest.fixture
+def updates(tmp_path) -> Path:
+    make_tree(tmp_path)
+    for name, (day, statuses) in UPDATES.items():
+        entries = "".join(
+            f"  - {{id: {oid}, title: {oid.upper()}, status: {status}}}\n" for oid, status in statuses.items()
+        )
+        write(
+            tmp_path / "reports" / name,
+            f"---\ntitle: Update {name}\ndate: {day}\ncountries: [KR]\ntype: meeting-note\n"
+            f"visibility: public\nopportunities:\n{entries}---\n\nText.\n",
+        )
+    return tmp_path
+
+
+def test_the_latest_report_by_date_then_id_gives_the_status(updates):
+    items = {o.id: o for o in list_opportunities(Project.at(updates), Filters()).items}
+    assert {k: items[k].status for k in ("kr-a", "kr-b", "kr-c")} == {
+        "kr-a": "agreed",
+        "kr-b": "active",  # a-2016 and c-2016 are of one day: the later id, c-2016, wins
+        "kr-c": "closed",
+    }
+    assert [(r.id, status) for r, status in items["kr-a"].history()] == [
+        ("b-2014", "identified"),
+        ("d-2015", "discussed"),
+        ("a-2016", "agreed"),
+    ]
+
+
+# -- one rule for a target's state ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    "status, deadline, last_seen, state",
+    [
+        ("met", "2016", "2015-01-01", "met"),
+        ("met", None, "2015-01-01", "met"),
+        ("missed", "2016", "2015-01-01", "closed"),
+        ("dropped", "2030", "2015-01-01", "closed"),  # ended before its deadline
+        (None, None, "2015-01-01", "unknown"),
+        ("announced", None, "2023-01-01", "unknown"),
+        ("on-track", "2024", "2015-01-01", "due"),  # all of 2024 is the deadline
+        ("announced", "2024-03", "2015-01-01", "due"),  # today is in March 2024
+        ("announced", "2024-02-29", "2015-01-01", "overdue"),
+        ("on-track", "2016", "2016-12-31", "overdue"),  # the last report is of the deadline's last day
+        (None, "2016", "2014-01-01", "overdue"),
+        ("on-track", "2016", "2017-01-01", "past"),  # a report after the deadline did not say
+        ("announced", "2023-12", "2024-01-15", "past"),
+    ],
+)
+def test_target_state(status, deadline, last_seen, state):
+    day = date.fromisoformat(last_seen)
+    assert target_state(status, parse_fuzzy(deadline) if deadline else None, day, date(2024, 3, 1)) == state
+
+
+def test_every_state_is_named_and_the_site_has_a_label_for_each():
+    from kb.site.context import STATE_LABELS
+
+    assert TARGET_STATES == ("due", "overdue", "past", "met", "closed", "unknown")
+    assert tuple(STATE_LABELS) == TARGET_STATES
+
+
+def test_state_and_flagged_options(tree):
+    run = cli(tree)
+    overdue = run("targets", "--state", "overdue", "--format", "json")
+    flagged = run("targets", "--flagged", "--format", "json")
+    assert json.loads(overdue.stdout) == json.loads(flagged.stdout)
+    ids = {t["id"]: t["state"] for t in json.loads(run("targets", "--format", "json").stdout)["targets"]}
+    due = json.loads(run("targets", "--state", "due", "--state", "met", "--format", "json").stdout)
+    assert {t["id"] for t in due["targets"]} == {i for i, s in ids.items() if s in ("due", "met")} != set()
+    bad = run("targets", "--state", "overdeu")
+    assert bad.exit_code == 2
+    assert bad.stderr == (
+        "error: --state 'overdeu' is not one of due, overdue, past, met, closed, unknown "
+        "(did you mean 'overdue' or 'due'?)\n"
+    )
+    far = run("targets", "--state", "xyzzy")
+    assert far.stderr == (
+        "error: --state 'xyzzy' is not one of due, overdue, past, met, closed, unknown "
+        "(one of: due, overdue, past, met, closed, unknown)\n"
+    )
+
+
+# -- the CLI's CSV is the published CSV ----------------------------------------------------------
+@pytest.mark.parametrize(
+    "kind, columns", [("opportunities", OPPORTUNITY_COLUMNS), ("targets", TARGET_COLUMNS)]
+)
+def test_cli_csv_has_the_columns_and_rows_of_the_published_csv(tree, kind, columns):
+    run = cli(tree)
+    assert run("export", "--out", str(tree / "data")).exit_code == 0
+    published = (tree / "data" / f"{kind}.csv").read_text(encoding="utf-8")
+    printed = run(kind, "--format", "csv").stdout_bytes.decode("utf-8")
+
+    def rows(text):
+        return sorted(
+            csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")), key=lambda r: r["id"]
+        )
+
+    assert next(csv.reader(io.StringIO(printed.removeprefix("\ufeff")))) == list(columns)
+    assert next(csv.reader(io.StringIO(published.removeprefix("\ufeff")))) == list(columns)
+    assert rows(printed) == rows(published) != []
+
+
+def test_rows_have_the_columns_in_order(tree):
+    knowledge = load(Project.at(tree))
+    reports = knowledge.visible(True)
+    assert [tuple(o.as_row()) for o in track_opportunities(reports)] == [OPPORTUNITY_COLUMNS] * 2
+    assert {tuple(t.as_row()) for t in track_targets(reports, date(2024, 1, 1))} == {TARGET_COLUMNS}

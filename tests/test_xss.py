@@ -146,7 +146,7 @@ def hostile(tmp_path_factory) -> Path:
     runner = CliRunner()
     check = runner.invoke(main, ["--root", str(root), "check"], catch_exceptions=False)
     assert " error" not in check.stdout, check.stdout  # the hostile report is published
-    for args, count in ((("build",), 5), (("build", "--internal"), 6)):
+    for args, count in ((("build",), 5), (("build", "--internal"), 6), (("build", "--offline"), 5)):
         result = runner.invoke(main, ["--root", str(root), *args], catch_exceptions=False)
         assert result.exit_code == 0, result.output
         assert f" {count} reports" in result.stdout
@@ -182,7 +182,8 @@ def test_every_page_kind_is_among_those_visited(hostile):
         "kb/targets/",
         "kb/find/",
         f"kb/reports/{REPORT}/",
-        "about/",
+        "kb/about/",
+        "accessibility/",
         "404.html",
         *(f"kb/entities/{kind}/xss-{kind}/" for kind in KINDS),
     ]
@@ -241,13 +242,42 @@ def test_find_page_results_and_theme_search_run_no_payload(hostile, browser):
             assert page.locator("#kb-find-results h3 a").all_inner_texts() == [ALL], "shown as text"
             assert ran(page) == []
             page.goto(server.url)
-            page.click(".md-search__input")  # the theme's search, over every page but reports
-            page.keyboard.type(WORD)  # typed: the theme searches on key presses
-            page.wait_for_selector(".md-search-result__item")
-            assert WORD in page.inner_text(".md-search-result__list")
+            page.fill("#kb-header-words", WORD)  # the header's search: to the Find page
+            page.press("#kb-header-words", "Enter")
+            page.wait_for_url("**/kb/find/?words=*")
+            page.wait_for_selector("#kb-find-results h3 a")
+            assert ALL in page.locator("#kb-find-results h3 a").all_inner_texts()
             assert ran(page) == []
         finally:
             page.context.close()
+
+
+def test_offline_copy_and_its_search_run_no_payload(hostile, browser):
+    """The copy read from disk: every page opened from file://, and the theme's own search (which
+    holds the reports there) showing the hostile report and entities."""
+    folder = hostile / "site-offline"
+    context = browser.new_context()
+    context.route(lambda url: not url.startswith("file://"), lambda route: route.abort())
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("dialog", lambda dialog: (page.errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    page.add_init_script(HOOK)
+    try:
+        ran_on = {}
+        for path in sorted(folder.rglob("*.html")):
+            page.goto(path.as_uri())
+            ran_on[path.relative_to(folder).as_posix()] = ran(page)
+        assert len(ran_on) > 30 and {url: done for url, done in ran_on.items() if done} == {}
+        page.goto((folder / "index.html").as_uri())
+        page.click(".md-search__input")
+        page.keyboard.type(WORD)  # typed: the theme searches on key presses
+        page.wait_for_selector(f".md-search-result__link[href*='{REPORT}']")
+        assert "onerror" in page.inner_text(".md-search-result__list"), "the payloads show as text"
+        assert page.locator(".md-search-result__list img, .md-search-result__list svg[onload]").count() == 0
+        assert ran(page) == []
+    finally:
+        context.close()
 
 
 def test_table_of_contents_shows_headings_as_text(hostile):
@@ -288,7 +318,7 @@ class _Markup(HTMLParser):
 
 
 def test_no_payload_is_markup_in_any_page_or_feed(hostile):
-    for folder in ("site", "site-internal"):
+    for folder in ("site", "site-internal", "site-offline"):
         for path in (hostile / folder).rglob("*"):
             if path.suffix in (".html", ".xml"):
                 parser = _Markup()

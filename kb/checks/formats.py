@@ -94,19 +94,12 @@ def _fingerprint(path: str, code: str, message: str, occurrence: int) -> str:
 def render_check(result: CheckResult, fmt: str) -> str:
     """``kb check``'s standard output in ``fmt`` (one of :data:`CHECK_FORMATS`); the summary line
     (:func:`kb.problems.summary`) goes to standard error, apart."""
-    problems = result.problems
     if fmt == "json":
-        data = {
-            "problems": [p.as_dict() for p in problems],
-            "errors": result.errors,
-            "warnings": result.warnings,
-            "checked": result.checked,
-        }
-        return to_json(data) + "\n"
+        return to_json(result.as_json()) + "\n"
     if fmt == "github":
-        return github_commands(problems)
+        return github_commands(result.problems)
     if fmt == "gitlab":
-        return to_json(gitlab_issues(problems)) + "\n"
+        return to_json(gitlab_issues(result.problems)) + "\n"
     if fmt == "text":
-        return "".join(p.render() + "\n" for p in problems)
+        return "".join(line + "\n" for line in result.lines())
     raise ValueError(f"unknown format {fmt!r}")

@@ -11,10 +11,11 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kb.checks.rules import Checker
 from kb.errors import KbError
-from kb.problems import Problem, count
+from kb.problems import Problem, count, summary
 from kb.project import Project
 from kb.registry.loading import project_registry
 from kb.registry.model import Registry
@@ -83,7 +84,7 @@ def load(
         files = report_paths(project, extra_paths)
         parsed = []
         roots = project.readable_roots
-        for done, (path, shown) in enumerate(zip(files, shown_paths(project, files)), start=1):
+        for done, (path, shown) in enumerate(zip(files, shown_paths(project, files), strict=True), start=1):
             parsed.append(parse_report(path, shown, inside=roots))
             if progress:
                 progress("reading", done, len(files))
@@ -111,6 +112,26 @@ class CheckResult:
     @property
     def warnings(self) -> int:
         return count(self.problems)[1]
+
+    def failed(self, strict: bool = False) -> bool:
+        """Errors were found (or warnings, when ``strict``)."""
+        return bool(self.errors or (strict and self.warnings))
+
+    def lines(self) -> list[str]:
+        """``path:line:col: level [code] message (hint)``, one per problem."""
+        return [p.render() for p in self.problems]
+
+    def summary(self) -> str:
+        """``3 errors, 1 warning in 12 reports``."""
+        return summary(self.problems, self.checked)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "problems": [p.as_dict() for p in self.problems],
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "checked": self.checked,
+        }
 
 
 def check(project: Project, paths: Iterable[Path] = (), *, workers: int | None = None) -> CheckResult:
@@ -247,7 +268,7 @@ def _parse_and_check(
     out = []
     with collector_paused():
         roots = project.readable_roots
-        for path, shown in zip(paths, shown_paths(project, paths)):
+        for path, shown in zip(paths, shown_paths(project, paths), strict=True):
             parsed = parse_report(path, shown, inside=roots)
             own: list[Problem] = []
             if parsed.report is not None:
@@ -262,7 +283,8 @@ _CROSS_CHECKED = (("id",), ("supersedes",), ())
 
 
 def report_stub(report: Report) -> Report:
-    """The report's id, file, ``supersedes`` and their positions; everything else left empty."""
+    """The report's id, file, ``supersedes``, whether it is public and the positions the checks
+    across reports report at; everything else left empty."""
     located = report.located
     if located is not None:
         located = Located(
@@ -282,5 +304,6 @@ def report_stub(report: Report) -> Report:
         body="",
         body_line=report.body_line,
         supersedes=report.supersedes,
+        review=report.review,  # a report under review is not public (Report.is_public)
         located=located,
     )

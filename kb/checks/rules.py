@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
-from kb.problems import Problem
+from kb.problems import Level, Problem
 from kb.registry.mentions import MentionFinder, blank_comments
 from kb.registry.model import KINDS, Registry
 from kb.report.dates import human_date
 from kb.report.model import TAG_LISTS, Report
+from kb.report.yamlstrict import Located
 from kb.util.formats import formula_like
 from kb.util.graphs import find_cycles
 
 #: The tag list each kind belongs in, and the kinds each list accepts.
 LIST_KINDS = {name: {kind for kind, target in KINDS.items() if target == name} for name in TAG_LISTS}
+#: What one entry of each tag list is called in a message.
+_SINGULAR = {name: "person" if name == "people" else name[:-1] for name in TAG_LISTS}
 
 
 @dataclass
@@ -35,10 +40,9 @@ class Checker:
             self.finder = MentionFinder(self.registry)
 
     def _problem(
-        self, report: Report, where: tuple, level: str, code: str, message: str, hint: str | None = None
+        self, report: Report, where: tuple, level: Level, code: str, message: str, hint: str | None = None
     ) -> Problem:
-        line, column = report.line_of(*where)
-        return Problem(report.shown, line, column, level, code, message, hint)
+        return _problem(report, where, level, code, message, hint)
 
     def _unknown(
         self, report: Report, where: tuple, value: str, kinds: set[str] | None, what: str
@@ -72,59 +76,67 @@ class Checker:
         return self._problem(report, where, "error", "unknown-entity", f"unknown {what}: '{value}'", hint)
 
     def check_report(self, report: Report) -> list[Problem]:
+        """Every problem of one report that needs the registry: its tags, the entities of its
+        opportunities and targets, its disclaimer; and the warnings of its own fields (review
+        points, a title like a formula), mentions it does not tag, HTML the site removes."""
+        problems = self._tag_problems(report)
+        problems += self._item_problems(report)
+        problems += self._field_problems(report)
+        if self.mentions:
+            problems += self._untagged_mentions(report)
+        problems += _unsafe_html(report)
+        return problems
+
+    def _tag_problems(self, report: Report) -> list[Problem]:
+        """Tags the registry does not have, tagged in the wrong list, or not current on the date."""
         problems: list[Problem] = []
-        registry = self.registry
         for list_name in TAG_LISTS:
             for i, value in enumerate(report.tags.get(list_name, ())):
                 where = (list_name, _index_in(report, list_name, value, i))
-                entity = registry.get(value)
-                if entity is None:
-                    problems.append(
-                        self._unknown(
-                            report,
-                            where,
-                            value,
-                            LIST_KINDS[list_name],
-                            f"{list_name[:-1] if list_name != 'people' else 'person'} id"
-                            if list_name != "ministries"
-                            else "ministry or agency id",
-                        )
-                    )
-                    continue
-                if entity.kind not in LIST_KINDS[list_name]:
-                    problems.append(
-                        self._problem(
-                            report,
-                            where,
-                            "error",
-                            "wrong-list",
-                            f"'{value}' is a {entity.kind}, not tagged under {list_name}",
-                            f"move it to {entity.tag_list}",
-                        )
-                    )
-                    continue
-                if not entity.valid_on(report.date):
-                    current = registry.current_on(value, report.date)
-                    when = human_date(report.date)
-                    if current and current.id != value:
-                        hint = f"on {when} it was {current.label}: tag {current.id}"
-                    else:
-                        hint = f"it existed {entity.validity()}"
-                    problems.append(
-                        self._problem(
-                            report,
-                            where,
-                            "warning",
-                            "name-not-current",
-                            f"'{value}' ({entity.name}) was not the current name on {report.date}",
-                            hint,
-                        )
-                    )
+                problem = self._tag_problem(report, where, list_name, value)
+                if problem:
+                    problems.append(problem)
+        return problems
+
+    def _tag_problem(self, report: Report, where: tuple, list_name: str, value: str) -> Problem | None:
+        entity = self.registry.get(value)
+        if entity is None:
+            what = "ministry or agency id" if list_name == "ministries" else f"{_SINGULAR[list_name]} id"
+            return self._unknown(report, where, value, LIST_KINDS[list_name], what)
+        if entity.kind not in LIST_KINDS[list_name]:
+            return self._problem(
+                report,
+                where,
+                "error",
+                "wrong-list",
+                f"'{value}' is a {entity.kind}, not tagged under {list_name}",
+                f"move it to {entity.tag_list}",
+            )
+        if entity.valid_on(report.date):
+            return None
+        current = self.registry.current_on(value, report.date)
+        if current and current.id != value:
+            hint = f"on {human_date(report.date)} it was {current.label}: tag {current.id}"
+        else:
+            hint = f"it existed {entity.validity()}"
+        return self._problem(
+            report,
+            where,
+            "warning",
+            "name-not-current",
+            f"'{value}' ({entity.name}) was not the current name on {report.date}",
+            hint,
+        )
+
+    def _item_problems(self, report: Report) -> list[Problem]:
+        """Sectors and partners of opportunities, owners of targets, that the registry does not have."""
+        problems: list[Problem] = []
         for opportunity in report.opportunities:
             base = ("opportunities", opportunity.index)
             for field_name, kinds in (("sectors", {"sector"}), ("partners", None)):
                 for j, value in enumerate(getattr(opportunity, field_name)):
-                    if registry.get(value) is None or (kinds and registry.get(value).kind not in kinds):
+                    entity = self.registry.get(value)
+                    if entity is None or (kinds and entity.kind not in kinds):
                         problems.append(
                             self._unknown(
                                 report,
@@ -135,7 +147,7 @@ class Checker:
                             )
                         )
         for target in report.targets:
-            if target.owner and registry.get(target.owner) is None:
+            if target.owner and self.registry.get(target.owner) is None:
                 problems.append(
                     self._unknown(
                         report,
@@ -145,8 +157,14 @@ class Checker:
                         f"owner of target {target.id}",
                     )
                 )
-        if report.disclaimer and report.disclaimer not in registry.disclaimers:
-            known = ", ".join(sorted(registry.disclaimers)) or "none defined"
+        return problems
+
+    def _field_problems(self, report: Report) -> list[Problem]:
+        """An unknown disclaimer; a public report held for review; a title like a formula; each
+        point still to review."""
+        problems: list[Problem] = []
+        if report.disclaimer and report.disclaimer not in self.registry.disclaimers:
+            known = ", ".join(sorted(self.registry.disclaimers)) or "none defined"
             problems.append(
                 self._problem(
                     report,
@@ -181,23 +199,23 @@ class Checker:
                     "(CSV files show it as text, after an apostrophe)",
                 )
             )
-        for i, note in enumerate(report.review):
-            problems.append(
-                self._problem(
-                    report,
-                    ("review", i),
-                    "warning",
-                    "needs-review",
-                    f"needs review: {note}",
-                    "check it, then delete the line from 'review'",
-                )
+        problems += [
+            self._problem(
+                report,
+                ("review", i),
+                "warning",
+                "needs-review",
+                f"needs review: {note}",
+                "check it, then delete the line from 'review'",
             )
-        if self.mentions:
-            problems.extend(self._untagged_mentions(report))
-        problems.extend(_unsafe_html(report))
+            for i, note in enumerate(report.review)
+        ]
         return problems
 
     def _untagged_mentions(self, report: Report) -> list[Problem]:
+        """Registry entities the body names (under any of their names) that the report does not tag."""
+        if self.finder is None:  # only when mentions is off
+            return []
         tagged: set[str] = set()
         for entity_id in report.entity_ids():
             tagged.update(self.registry.lineage(entity_id) or [entity_id])
@@ -209,7 +227,7 @@ class Checker:
             ):
                 continue
             reported.add(mention.entity_id)
-            entity = self.registry.get(mention.entity_id)
+            entity = self.registry.entities[mention.entity_id]  # the finder knows only registry names
             problems.append(
                 Problem(
                     report.shown,
@@ -224,78 +242,139 @@ class Checker:
         return problems
 
     def check_all(self, reports: list[Report], checked: list[list[Problem]] | None = None) -> list[Problem]:
-        """Every report's own problems and the cross-report ones (repeated ids, unknown
-        ``supersedes``). ``checked`` gives :meth:`check_report`'s result for each report when it
-        was already computed (in parallel, see :func:`kb.checks.knowledgebase.check`)."""
-        problems: list[Problem] = []
-        first: dict[str, Report] = {}
-        for report in reports:
-            if report.id in first:
-                other = first[report.id]
-                problems.append(
-                    self._problem(
-                        report,
-                        ("id",) if report.located and ("id",) in report.located.value_pos else (),
-                        "error",
-                        "duplicate-id",
-                        f"report id '{report.id}' is also used by {other.shown}",
-                        "rename the file or set a different 'id:'",
-                    )
-                )
-            else:
-                first[report.id] = report
+        """Every report's own problems and the cross-report ones (:func:`cross_report_problems`).
+        ``checked`` gives :meth:`check_report`'s result for each report when it was already
+        computed (in parallel, see :func:`kb.checks.knowledgebase.check`)."""
+        first, problems = _first_of_each_id(reports)
         for i, report in enumerate(reports):
             problems.extend(self.check_report(report) if checked is None else checked[i])
-            if report.supersedes and report.supersedes not in first:
-                problems.append(
-                    self._problem(
-                        report,
-                        ("supersedes",),
-                        "error",
-                        "unknown-report",
-                        f"supersedes unknown report '{report.supersedes}'",
-                        "give the id (file name without .md) of an existing report",
-                    )
-                )
-        problems.extend(self._supersede_problems(reports, first))
+            problems.extend(_unknown_supersedes(report, first))
+        problems.extend(_supersede_problems(reports, first))
         return problems
 
-    def _supersede_problems(self, reports: list[Report], first: dict[str, Report]) -> list[Problem]:
-        """A public report naming an internal one (its id, made from its title, would be
-        published), and reports that supersede themselves or each other (which is the newer?)."""
-        problems = []
-        for report in reports:
-            older = first.get(report.supersedes) if report.supersedes else None
-            if older is not None and report.is_public and not older.is_public:
-                problems.append(
-                    self._problem(
-                        report,
-                        ("supersedes",),
-                        "error",
-                        "internal-reference",
-                        f"a public report cannot supersede the internal report '{older.id}': "
-                        "its id would be published",
-                        "remove 'supersedes', make this report internal, or publish the older one",
-                    )
+
+class Linked(Protocol):
+    """What the rules across reports read of a report: a :class:`~kb.report.model.Report` is one,
+    and so is a :class:`ReportLink`."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def shown(self) -> str: ...
+    @property
+    def supersedes(self) -> str | None: ...
+    @property
+    def located(self) -> Located | None: ...
+    @property
+    def is_public(self) -> bool: ...
+    def line_of(self, *path: Any) -> tuple[int, int]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReportLink:
+    """A report as the rules across reports see it, for code that keeps only these facts (the
+    search index's manifest); its problems are placed at line 1."""
+
+    id: str
+    shown: str
+    supersedes: str | None
+    is_public: bool
+    located: Located | None = None
+
+    def line_of(self, *path: Any) -> tuple[int, int]:
+        return (1, 1)
+
+
+def cross_report_problems(reports: Sequence[Linked]) -> list[Problem]:
+    """The rules across reports, in the order of ``reports`` (the first of two reports with one
+    id is kept): ids used twice, a ``supersedes`` naming an unknown report or, from a public
+    report, an internal one, and reports that supersede themselves or each other."""
+    first, problems = _first_of_each_id(reports)
+    for report in reports:
+        problems.extend(_unknown_supersedes(report, first))
+    problems.extend(_supersede_problems(reports, first))
+    return problems
+
+
+def _problem(
+    report: Linked, where: tuple, level: Level, code: str, message: str, hint: str | None = None
+) -> Problem:
+    line, column = report.line_of(*where)
+    return Problem(report.shown, line, column, level, code, message, hint)
+
+
+def _first_of_each_id(reports: Sequence[Linked]) -> tuple[dict[str, Linked], list[Problem]]:
+    """The first report of each id, and a problem for each later one."""
+    problems: list[Problem] = []
+    first: dict[str, Linked] = {}
+    for report in reports:
+        if report.id in first:
+            other = first[report.id]
+            problems.append(
+                _problem(
+                    report,
+                    ("id",) if report.located and ("id",) in report.located.value_pos else (),
+                    "error",
+                    "duplicate-id",
+                    f"report id '{report.id}' is also used by {other.shown}",
+                    "rename the file or set a different 'id:'",
                 )
-        cycles = find_cycles(
-            (r.id for r in reports),
-            lambda i: [first[i].supersedes] if i in first and first[i].supersedes in first else [],
-        )
-        for cycle in cycles:
-            for report_id in cycle[:-1]:
-                report = first[report_id]
-                if len(cycle) == 2:
-                    message, hint = "the report supersedes itself", "name the earlier report it replaces"
-                else:
-                    ring = cycle[:-1]
-                    at = ring.index(report_id)
-                    message = f"supersede cycle: {' -> '.join(ring[at:] + ring[:at] + [report_id])}"
-                    hint = "a report can only supersede an older one: remove 'supersedes' from one of them"
-                problems.append(
-                    self._problem(report, ("supersedes",), "error", "supersede-cycle", message, hint)
+            )
+        else:
+            first[report.id] = report
+    return first, problems
+
+
+def _unknown_supersedes(report: Linked, first: dict[str, Linked]) -> list[Problem]:
+    if report.supersedes and report.supersedes not in first:
+        return [
+            _problem(
+                report,
+                ("supersedes",),
+                "error",
+                "unknown-report",
+                f"supersedes unknown report '{report.supersedes}'",
+                "give the id (file name without .md) of an existing report",
+            )
+        ]
+    return []
+
+
+def _supersede_problems(reports: Sequence[Linked], first: dict[str, Linked]) -> list[Problem]:
+    """A public report naming an internal one (its id, made from its title, would be
+    published), and reports that supersede themselves or each other (which is the newer?)."""
+    problems = []
+    for report in reports:
+        older = first.get(report.supersedes) if report.supersedes else None
+        if older is not None and report.is_public and not older.is_public:
+            problems.append(
+                _problem(
+                    report,
+                    ("supersedes",),
+                    "error",
+                    "internal-reference",
+                    f"a public report cannot supersede the internal report '{older.id}': "
+                    "its id would be published",
+                    "remove 'supersedes', make this report internal, or publish the older one",
                 )
-        return problems
+            )
+
+    def superseded(report_id: str) -> list[str]:
+        older = first[report_id].supersedes if report_id in first else None
+        return [older] if older in first else []
+
+    for cycle in find_cycles((r.id for r in reports), superseded):
+        for report_id in cycle[:-1]:
+            report = first[report_id]
+            if len(cycle) == 2:
+                message, hint = "the report supersedes itself", "name the earlier report it replaces"
+            else:
+                ring = cycle[:-1]
+                at = ring.index(report_id)
+                message = f"supersede cycle: {' -> '.join(ring[at:] + ring[:at] + [report_id])}"
+                hint = "a report can only supersede an older one: remove 'supersedes' from one of them"
+            problems.append(_problem(report, ("supersedes",), "error", "supersede-cycle", message, hint))
+    return problems
 
 
 def _index_in(report: Report, list_name: str, value: str, fallback: int) -> int:
@@ -308,7 +387,7 @@ def _index_in(report: Report, list_name: str, value: str, fallback: int) -> int:
     return fallback
 
 
-#: A cheap first test for markup the site's sanitiser removes (:func:`kb.site.html.removed_on_publishing`
+#: A cheap first test for markup the site's sanitiser removes (:func:`kb.report.sanitise.removed_on_publishing`
 #: says exactly what): most reports have none, and are not rendered.
 UNSAFE_HTML = re.compile(
     r"<\s*(script|iframe|object|embed|style|form)\b|[\s/\"']on[a-z]+\s*=|"

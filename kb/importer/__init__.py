@@ -62,6 +62,33 @@ class ImportResult:
     #: the new registry files, one per accepted entity (see :func:`registry_additions`)
     registry_files: list[Path] = field(default_factory=list)
     written: bool = False
+    accept_new_entities: bool = False
+
+    def notes(self, project: Project) -> list[str]:
+        """What ``kb import`` says on stderr after the reports: each refusal, the new entities
+        proposed or added, and a summary table when there was more than one source or a refusal."""
+        from kb.util.tables import render_table
+
+        lines = [refused.error.render() for refused in self.refused]
+        if self.proposals:
+            if self.accept_new_entities:
+                action = "added to" if self.written else "would be added to"
+                where = (
+                    f"{project.show(project.registry_dir)}/imported-ID.yml (one file each)"
+                    if self.registry_files
+                    else "the registry"
+                )
+                lines.append(f"new entities {action} {where}:")
+            else:
+                lines.append("new entities proposed (not added; use --accept-new-entities):")
+            lines += [f"  {p.id}: {p.label}, {p.kind}, {p.country or 'no country'}" for p in self.proposals]
+        if len(self.reports) + len(self.refused) > 1 or self.refused:
+            rows = [
+                {"outcome": outcome, "reason": reason, "sources": count}
+                for outcome, reason, count in self.summary()
+            ]
+            lines.append(render_table(rows, ["outcome", "reason", "sources"]))
+        return lines
 
     def summary(self) -> list[tuple[str, str, int]]:
         """Rows ``(outcome, reason, count)``: imported, needs review (by reason), refused (by reason)."""
@@ -185,25 +212,10 @@ def import_sources(
             "--title names one report, but several sources were given",
             hint="import the sources one at a time to give each its title",
         )
-    analyser = Analyser(registry)
-    result = ImportResult()
-    drafts: list[Draft] = []
-    for done, path in enumerate(sources, start=1):
-        shown = project.show(path)
-        try:
-            drafts.append(draft_source(analyser, path, shown, overrides, accept_new=accept_new_entities))
-        except KbError as exc:
-            result.refused.append(Refused(shown, exc.message, exc))
-        if progress:
-            progress(done, len(sources), shown)
-
-    proposals: list[NewEntity] = []
-    for draft in drafts:
-        for proposal in draft.entities.new:
-            if proposal.id not in {p.id for p in proposals}:
-                proposals.append(proposal)
-    accepted, held = accept_proposals(registry, proposals) if accept_new_entities else ([], [])
-    checking = with_proposals(registry, accepted)
+    result = ImportResult(accept_new_entities=accept_new_entities)
+    drafts = _drafts(project, sources, Analyser(registry), overrides, result, accept_new_entities, progress)
+    result.proposals = _proposals(drafts)
+    accepted, held = accept_proposals(registry, result.proposals) if accept_new_entities else ([], [])
     for draft in drafts:
         for proposal, why in held:
             if proposal in draft.entities.new:
@@ -211,46 +223,25 @@ def import_sources(
                     f"new entity proposed: {proposal.label}, id {proposal.id}, not added to "
                     f"the registry: {why}"
                 )
-    result.proposals = proposals
-
+    checking = with_proposals(registry, accepted)
     planned: dict[Path, str] = {}
     stems = {p.stem for p in project.reports_dir.rglob("*.md") if project.registry_dir not in p.parents}
     for draft in drafts:
-        path = target_path(project, draft)
-        if not path.exists() and path.stem in stems | {p.stem for p in planned}:
-            # A report id is unique across countries: another folder has this date and title.
-            path = next(
-                path.with_name(f"{path.stem}-{n}.md")
-                for n in range(2, 10_000)
-                if path.with_name(f"{path.stem}-{n}.md").stem not in stems | {p.stem for p in planned}
-            )
-        shown = project.show(path)
-        if path in planned:
-            error = ExistsError(
-                f"{planned[path]} becomes the same report",
-                path=draft.shown,
-                hint="import it on its own, with --title",
-            )
-            result.refused.append(Refused(draft.shown, "another source makes the same report", error))
+        path = _report_path(project, draft, stems | {p.stem for p in planned})
+        refusal = _refusal(project, draft, path, planned, dry_run)
+        if refusal:
+            result.refused.append(refusal)
             continue
-        if path.exists() and not dry_run:
-            error = ExistsError(
-                f"a report with this date and title already exists: {shown}; not overwriting it",
-                path=draft.shown,
-                hint="move the report away to import this source again",
-            )
-            result.refused.append(Refused(draft.shown, "its report already exists", error))
-            continue
-        planned[path] = draft.shown
         draft.accepted = accept_new_entities and any(p in accepted for p in draft.entities.new)
         text = render(draft, checking)
+        shown = project.show(path)
         try:
             validate(text, path, shown, checking)
         except KbError as exc:
             exc.path = draft.shown
             result.refused.append(Refused(draft.shown, exc.message.split(":")[0], exc))
-            del planned[path]
             continue
+        planned[path] = draft.shown
         result.reports.append(Imported(draft.shown, path, shown, text, draft))
     if accepted:
         result.registry_files = [path for path, _text in registry_additions(project, accepted)]
@@ -262,3 +253,70 @@ def import_sources(
         write_report(item.path, item.text, item.shown)
     result.written = True
     return result
+
+
+def _drafts(
+    project: Project,
+    sources: list[Path],
+    analyser: Analyser,
+    overrides: Overrides,
+    result: ImportResult,
+    accept_new: bool,
+    progress: Progress | None,
+) -> list[Draft]:
+    """A draft of every readable source; the others refused in ``result``, with their reason."""
+    drafts: list[Draft] = []
+    for done, path in enumerate(sources, start=1):
+        shown = project.show(path)
+        try:
+            drafts.append(draft_source(analyser, path, shown, overrides, accept_new=accept_new))
+        except KbError as exc:
+            result.refused.append(Refused(shown, exc.message, exc))
+        if progress:
+            progress(done, len(sources), shown)
+    return drafts
+
+
+def _proposals(drafts: list[Draft]) -> list[NewEntity]:
+    """The new entities the drafts propose, each once, in order."""
+    proposals: list[NewEntity] = []
+    for draft in drafts:
+        for proposal in draft.entities.new:
+            if proposal.id not in {p.id for p in proposals}:
+                proposals.append(proposal)
+    return proposals
+
+
+def _report_path(project: Project, draft: Draft, taken: set[str]) -> Path:
+    """Where the draft's report goes: by country, date and title; a report id is unique across
+    countries, so a name another folder (or another source of this run) has gets a number."""
+    path = target_path(project, draft)
+    if path.exists() or path.stem not in taken:
+        return path
+    return next(
+        path.with_name(f"{path.stem}-{n}.md")
+        for n in range(2, 10_000)
+        if path.with_name(f"{path.stem}-{n}.md").stem not in taken
+    )
+
+
+def _refusal(
+    project: Project, draft: Draft, path: Path, planned: dict[Path, str], dry_run: bool
+) -> Refused | None:
+    """Why the draft's report cannot be written at ``path``: another source of this run makes
+    the same report, or the file exists (never overwritten); None when it can."""
+    if path in planned:
+        error = ExistsError(
+            f"{planned[path]} becomes the same report",
+            path=draft.shown,
+            hint="import it on its own, with --title",
+        )
+        return Refused(draft.shown, "another source makes the same report", error)
+    if path.exists() and not dry_run:
+        error = ExistsError(
+            f"a report with this date and title already exists: {project.show(path)}; not overwriting it",
+            path=draft.shown,
+            hint="move the report away to import this source again",
+        )
+        return Refused(draft.shown, "its report already exists", error)
+    return None

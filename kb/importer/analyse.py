@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -13,26 +12,19 @@ from rapidfuzz import fuzz
 from kb.importer.datefind import DateMention, DateReader, event_dates
 from kb.importer.document import Document
 from kb.importer.entities import EntityMatcher, EntityReading, NewEntity
-from kb.importer.extract import (
-    Extracted,
-    PersonReading,
-    VisitReading,
-    extract,
-    find_people,
-    find_visit,
-    list_count_problems,
-)
+from kb.importer.extract import Extracted, extract, list_count_problems
 from kb.importer.opportunities import find_opportunities, opportunity_id
 from kb.importer.partners import read_countries
+from kb.importer.people import PersonReading, find_people
 from kb.importer.places import HOME_COUNTRY, country_words
 from kb.importer.sectors import SectorMatcher
-from kb.importer.targets import find_targets
+from kb.importer.targets import Owners, find_targets, target_entry
+from kb.importer.visit import VisitReading, find_visit
 from kb.registry.model import KINDS, Registry
 from kb.report.countries import country_name
 
 #: A recognised disclaimer must be at least this similar (0-100) to a registry text.
 DISCLAIMER_MIN_SCORE = 55
-_OWNER_KINDS = ("ministry", "agency", "organisation")
 
 
 @dataclass
@@ -105,43 +97,17 @@ class Analyser:
         extracted = extract(document, reader)
         shown = document.shown
         review = list(extracted.review)
-        if title:
-            extracted.title = title
-        elif extracted.title_note:
-            review.append(extracted.title_note)
-        if not extracted.title:
-            extracted.title = Path(shown).stem.replace("-", " ").replace("_", " ").strip() or "Untitled"
-            review.append("no title found: the title is the file's name; write the real title")
-        finding = extracted.date_finding
-        if default_date:
-            published, year_known = default_date, True
-        elif finding:
-            published, year_known = finding.day, finding.sure
-            if not finding.sure:
-                review.append(
-                    f"date {finding.day} taken from {finding.source}: check it is the publication date"
-                )
-        else:
-            published, year_known = date.today(), False
-            review.append(
-                "no date found in the text: the date is the day of the import; set the publication "
-                "date (or give --date)"
-            )
+        title = extracted.title = _choose_title(extracted, title, shown, review)
+        published, year_known = _publication_date(extracted, default_date, review)
 
         # One analysed text: the title, then each paragraph; offsets let readings meet.
-        pieces, paragraphs, offset = [], [], 0
-        for text in [extracted.title, *extracted.paragraphs()]:
-            paragraphs.append((text, offset))
-            pieces.append(text)
-            offset += len(text) + 2
-        source_publisher = extracted.publisher
-        text = "\n\n".join(pieces + ([source_publisher] if source_publisher else []))
+        text, paragraphs = _analysed_text(title, extracted)
         body_paragraphs = paragraphs[1:]
         body_texts = [p for p, _o in body_paragraphs]
         events = event_dates(reader, body_texts, published.year if year_known else None)
 
         visit, _visit_sentence = find_visit(body_texts, published if year_known else None, review)
-        country_reading = read_countries(extracted.title, body_texts, publisher=publisher)
+        country_reading = read_countries(title, body_texts, publisher=publisher)
         chosen = list(countries or country_reading.partners)
         if not countries and country_reading.note:
             review.append(country_reading.note)
@@ -155,49 +121,24 @@ class Analyser:
 
         new_by_id = {n.id: n for n in reading.new}
         blanked = _blank(text, [(h.start, h.end) for h in reading.hits])
-        blocks = [b for section in extracted.sections for b in section.blocks]
-        items = [
-            (o - len(extracted.title), o - len(extracted.title) + len(t))
-            for (t, o), block in zip(body_paragraphs, blocks)
-            if block.kind == "item"
-        ]
-        sectors = self.sector_matcher.sectors(blanked[len(extracted.title) :], extracted.title, items)
-
-        people = find_people([p for p, _o in body_paragraphs])
+        sectors = self.sector_matcher.sectors(
+            blanked[len(title) :], title, _item_spans(title, extracted, body_paragraphs)
+        )
+        people = find_people(body_texts)
         quotes: list[str] = []
         targets = self._targets(
             body_paragraphs, reading, new_by_id, published, accept_new, review, quotes, year_known
         )
         opportunities = self._opportunities(body_paragraphs, reading, blanked, chosen, new_by_id, accept_new)
-        review.extend(list_count_problems([p for p, _o in body_paragraphs]))
+        review.extend(list_count_problems(body_texts))
         disclaimer = self._disclaimer(extracted.disclaimer_text, review)
-        for proposal in reading.new:
-            if not accept_new:
-                review.append(
-                    f"new entity proposed: {proposal.label}, id {proposal.id} — run kb import "
-                    f"--accept-new-entities or add it to the registry"
-                )
-        others = [p for p in people if not p.visitor]
-        if others:
-            review.append(
-                "people named, not tagged: "
-                + "; ".join(
-                    f"{p.name} ({p.role}{', ' + p.organisation if p.organisation else ''})" for p in others
-                )
-            )
-
-        source: dict = {}
-        if document.url:
-            source["url"] = document.url
-        if source_publisher:
-            resolved = self.entities.resolve(source_publisher, chosen)
-            source["publisher"] = resolved.name if resolved else source_publisher
+        review.extend(_unaccepted_and_untagged(reading.new, people, accept_new))
         return Draft(
             shown,
-            extracted.title,
+            title,
             published,
             chosen,
-            _guess_type(extracted),
+            _guess_type(title, extracted),
             extracted,
             visit,
             people,
@@ -206,7 +147,7 @@ class Analyser:
             targets,
             opportunities,
             disclaimer,
-            source,
+            self._source(document, extracted.publisher, chosen),
             review,
             accept_new,
             country_reading.publisher,
@@ -214,6 +155,16 @@ class Analyser:
             quotes,
             any(b.markdown for b in document.blocks if b.kind != "table"),
         )
+
+    def _source(self, document: Document, publisher: str | None, countries: list[str]) -> dict:
+        """The ``source:`` mapping: the page's address and its publisher (a registry name if known)."""
+        source: dict = {}
+        if document.url:
+            source["url"] = document.url
+        if publisher:
+            resolved = self.entities.resolve(publisher, countries)
+            source["publisher"] = resolved.name if resolved else publisher
+        return source
 
     def _kind(self, entity_id: str, new_by_id: dict[str, NewEntity]) -> tuple[str | None, str | None]:
         entity = self.registry.get(entity_id)
@@ -233,68 +184,13 @@ class Analyser:
         quotes: list[str],
         year_known: bool = True,
     ) -> list[dict]:
-        # Owners are looked up for every quantity: precompute, per hit, the last owner-like hit of
-        # each sort up to it, so that a long text stays linear (bisect, not a scan of every hit).
-        hits = reading.hits
-        starts = [h.start for h in hits]
-        kinds = [self._kind(h.entity_id, new_by_id) for h in hits]
-        last: dict[str, list[int]] = {"partner": [], "ministry": [], "agency": []}
-        current = {"partner": -1, "ministry": -1, "agency": -1}
-        for index, (kind, country) in enumerate(kinds):
-            if kind in _OWNER_KINDS and country != HOME_COUNTRY:
-                current["partner"] = index
-                if kind in ("ministry", "agency"):
-                    current[kind] = index
-            for key in last:
-                last[key].append(current[key])
-
-        def before(key: str, count: int) -> str | None:
-            index = last[key][count - 1] if count else -1
-            return hits[index].entity_id if index >= 0 else None
-
-        def owner_at(position: int, sentence_start: int, previous: str | None, kind_hint: str | None):
-            count = bisect_left(starts, position)  # hits that start before the quantity
-            for index in range(count - 1, -1, -1):
-                if starts[index] < sentence_start:
-                    break
-                if kinds[index][0] in _OWNER_KINDS:
-                    return hits[index].entity_id, False
-            if kind_hint and before(kind_hint, count):
-                return before(kind_hint, count), False
-            if previous:
-                return previous, False
-            if before("ministry", count):
-                return before("ministry", count), True
-            partner = before("partner", count)
-            return (partner, True) if partner else (None, False)
-
+        """The targets of the text as front-matter entries (each once), each quantity as
+        written in ``quotes``; what is unsure about them in ``review``."""
+        owners = Owners(reading, [self._kind(h.entity_id, new_by_id) for h in reading.hits])
         out = []
         seen: set[tuple] = set()
-        for target in find_targets(paragraphs, owner_at, published, year_known=year_known):
-            item: dict = {"what": target.what, "value": target.value, "unit": target.unit}
-            if target.deadline:
-                item["deadline"] = target.deadline
-            owner = target.owner
-            if owner and owner in new_by_id and not accept_new:
-                review.append(
-                    f"target '{target.what}': its owner is the proposed new entity "
-                    f"{new_by_id[owner].label}; set 'owner' once it is in the registry"
-                )
-                owner = None
-            elif owner is None:
-                review.append(f"target '{target.what}': no owner found in the text; add 'owner'")
-            if owner:
-                item["owner"] = owner
-                if target.owner_guessed:
-                    review.append(
-                        f"target '{target.what}': owner {owner} is a guess (the sentence names no "
-                        f"body; it is the nearest one named before): check it"
-                    )
-            if target.baseline is not None:
-                item["baseline"] = {"value": target.baseline, "as_of": f"{published:%Y-%m}"}
-            if target.progress is not None:
-                item["progress"] = {"value": target.progress, "as_of": f"{published:%Y-%m}"}
-            item["status"] = "announced"
+        for target in find_targets(paragraphs, owners.owner_at, published, year_known=year_known):
+            item = target_entry(target, new_by_id, accept_new, published, review)
             key = (item["value"], item["unit"], item.get("deadline"), item.get("owner"))
             if key in seen:
                 continue  # the same commitment said again (a summary bullet, then the body)
@@ -375,6 +271,81 @@ class Analyser:
         return best_id
 
 
+def _choose_title(extracted: Extracted, given: str | None, shown: str, review: list[str]) -> str:
+    """The title given, else the text's (with its note when it is a guess), else the file's name."""
+    if given:
+        return given
+    if extracted.title_note:
+        review.append(extracted.title_note)
+    if extracted.title:
+        return extracted.title
+    review.append("no title found: the title is the file's name; write the real title")
+    return Path(shown).stem.replace("-", " ").replace("_", " ").strip() or "Untitled"
+
+
+def _publication_date(extracted: Extracted, given: date | None, review: list[str]) -> tuple[date, bool]:
+    """The publication date, and whether its year is known (else dates without a year are not
+    placed): the one given, else the text's (a review note when unsure), else today's."""
+    finding = extracted.date_finding
+    if given:
+        return given, True
+    if finding:
+        if not finding.sure:
+            review.append(f"date {finding.day} taken from {finding.source}: check it is the publication date")
+        return finding.day, finding.sure
+    review.append(
+        "no date found in the text: the date is the day of the import; set the publication date (or give --date)"
+    )
+    return date.today(), False
+
+
+def _analysed_text(title: str, extracted: Extracted) -> tuple[str, list[tuple[str, int]]]:
+    """The title, each paragraph and the publisher as one text, and each of the title and the
+    paragraphs with its offset in it."""
+    pieces, paragraphs, offset = [], [], 0
+    for text in [title, *extracted.paragraphs()]:
+        paragraphs.append((text, offset))
+        pieces.append(text)
+        offset += len(text) + 2
+    if extracted.publisher:
+        pieces.append(extracted.publisher)
+    return "\n\n".join(pieces), paragraphs
+
+
+def _item_spans(
+    title: str, extracted: Extracted, body_paragraphs: list[tuple[str, int]]
+) -> list[tuple[int, int]]:
+    """Where each list item is in the body (offsets after the title)."""
+    blocks = [b for section in extracted.sections for b in section.blocks]
+    return [
+        (o - len(title), o - len(title) + len(t))
+        for (t, o), block in zip(body_paragraphs, blocks, strict=True)
+        if block.kind == "item"
+    ]
+
+
+def _unaccepted_and_untagged(
+    new: list[NewEntity], people: list[PersonReading], accept_new: bool
+) -> list[str]:
+    """Review notes: each proposed entity not accepted, and the people named but not tagged."""
+    notes = []
+    if not accept_new:
+        notes += [
+            f"new entity proposed: {proposal.label}, id {proposal.id} — run kb import "
+            f"--accept-new-entities or add it to the registry"
+            for proposal in new
+        ]
+    others = [p for p in people if not p.visitor]
+    if others:
+        notes.append(
+            "people named, not tagged: "
+            + "; ".join(
+                f"{p.name} ({p.role}{', ' + p.organisation if p.organisation else ''})" for p in others
+            )
+        )
+    return notes
+
+
 def _normal(text: str) -> str:
     return re.sub(r"[^a-z0-9 ]+", " ", re.sub(r"\(s\)", "", text.casefold())).strip()
 
@@ -388,8 +359,8 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _guess_type(extracted: Extracted) -> str:
-    title = extracted.title.casefold()
+def _guess_type(title: str, extracted: Extracted) -> str:
+    title = title.casefold()
     if "joint statement" in title:
         return "joint-statement"
     if "trade mission" in title:

@@ -1,17 +1,11 @@
-"""Named bodies a text introduces: 'Full Name (ACRONYM)' definitions and head-noun phrases.
-
-Two readings, both linear in the text:
-
-- acronym definitions the Schwartz-Hearst way: for '(NIST)' the shortest run of words
-  before the bracket whose letters spell the acronym in order, the first at a word start
-  ('National Institute of Standards and Technology'); also 'ACRONYM (Full Name)';
-- capitalised phrases headed by an organisation noun: 'Ministry of ...', 'Department for
-  ...', '... Agency', '... Institute', '... University', '... Fund', '... Embassy'.
+"""Named bodies a text introduces: capitalised phrases headed by an organisation noun
+('Ministry of ...', 'Department for ...', '... Agency', '... Institute', '... University',
+'... Fund', '... Embassy'), and companies introduced by what they are. Linear in the text.
 
 A phrase holding two bodies joined by 'and' is split, never merged. Meetings, events,
 agreements and job titles ('Joint Committee', 'Summit', 'Minister of ...') are not bodies.
-Each body gets the country its name gives ('U.S. Department of Energy', 'Chilean Senate'),
-else the one country its sentence names, else none (a review point).
+'Full Name (ACRONYM)' definitions are read in :mod:`kb.importer.acronyms`, the country of each
+body in :mod:`kb.importer.bodycountry`.
 """
 
 from __future__ import annotations
@@ -148,42 +142,12 @@ _MONTHS = frozenset(
         "December",
     }
 )
-_CONNECT = frozenset(
+CONNECT = frozenset(
     {"of", "for", "and", "the", "on", "de", "do", "da", "del", "&", ",", "von", "van", "der", "in"}
 )
 #: Names that say their country without a country word.
-NAME_COUNTRIES = {
-    "White House": "US",
-    "Smithsonian": "US",
-    "Whitehall": "GB",
-    "Downing Street": "GB",
-    "Her Majesty": "GB",
-    "HM ": "GB",
-    "Bundes": "DE",
-    "Fraunhofer": "DE",
-    "Helmholtz": "DE",
-}
-INTERNATIONAL = re.compile(
-    r"\b(?:European|EU|United Nations|UN|International|World|Commonwealth|"
-    r"Horizon|ASEAN|OECD|G7|G20|Organi[sz]ation for the)\b"
-)
-_STOP = re.compile(r"(?<=[a-z0-9)\]”’\"])[.!?]\s")
 _ABBREVIATION = re.compile(r"^(?:[A-Z]\.){1,4}$")
-_WORD = re.compile(r"[\w][\w’'.&-]*|,|\(|\)")
-_ACRONYM_CHARS = re.compile(r"^[^\W\d_][\w&\- ]{1,11}$")
-
-
-def is_acronym(text: str) -> bool:
-    """'NIST', 'MoP', 'YÖK', 'DG R&I', 'H2020': short, a capital first, two capitals at least."""
-    return (
-        bool(_ACRONYM_CHARS.match(text))
-        and text[0].isupper()
-        and sum(c.isupper() for c in text) >= 2
-        and text.count(" ") <= 1
-    )
-
-
-_DEFINITION = re.compile(r"\(([^()\n]{2,80})\)")
+WORD = re.compile(r"[\w][\w’'.&-]*|,|\(|\)")
 
 
 @dataclass(frozen=True)
@@ -195,7 +159,7 @@ class BodyName:
     country_word: str | None = None  # a leading nationality word, not part of the name ('Brazilian')
 
 
-def _capitalised(word: str) -> bool:
+def capitalised(word: str) -> bool:
     return word[:1].isupper() or (word[:1].isdigit() and len(word) > 1 and word[1:2].isalpha())
 
 
@@ -203,7 +167,7 @@ def _spans(text: str) -> list[list[re.Match]]:
     """Runs of capitalised words (with 'of', 'for', 'and', 'the' inside), in one pass."""
     runs: list[list[re.Match]] = []
     current: list[re.Match] = []
-    for match in _WORD.finditer(text):
+    for match in WORD.finditer(text):
         word = match.group(0)
         gap = text[current[-1].end() : match.start()] if current else " "
         previous = current[-1].group(0) if current else ""
@@ -211,7 +175,7 @@ def _spans(text: str) -> list[list[re.Match]]:
         if current and ("\n" in gap or gap.strip() or ends_sentence):
             runs.append(current)
             current = []
-        if _capitalised(word) or (current and word in _CONNECT):
+        if capitalised(word) or (current and word in CONNECT):
             current.append(match)
         else:
             if current:
@@ -222,15 +186,15 @@ def _spans(text: str) -> list[list[re.Match]]:
     return runs
 
 
-def _trim(words: list[re.Match]) -> list[re.Match]:
-    while words and (words[0].group(0) in _CONNECT or words[0].group(0) == "The"):
+def trim_name(words: list[re.Match]) -> list[re.Match]:
+    while words and (words[0].group(0) in CONNECT or words[0].group(0) == "The"):
         words = words[1:]
-    while words and words[-1].group(0) in _CONNECT:
+    while words and words[-1].group(0) in CONNECT:
         words = words[:-1]
     return words
 
 
-def _clean(word: str) -> str:
+def clean_word(word: str) -> str:
     return re.sub(r"[’']s$", "", word).rstrip(".,")
 
 
@@ -239,11 +203,11 @@ def _namelike(word: str) -> bool:
     if "-" in word and all(country_mentions(part) for part in word.split("-") if part):
         return False  # 'UK-India Newton Fund': the countries say whose, they are not the name
     return (
-        _capitalised(word)
-        and _clean(word) not in _TITLES
+        capitalised(word)
+        and clean_word(word) not in _TITLES
         and not word.endswith(("’s", "'s"))
         and word not in ("The", "A", "An")
-        and _clean(word) not in _MONTHS
+        and clean_word(word) not in _MONTHS
     )
 
 
@@ -257,7 +221,7 @@ def _lists_inside_name(run: list[re.Match]) -> list[bool]:
         word = run[index].group(0)
         if word == "and":
             verdicts[index] = True
-        elif _clean(word) in HEADS or word in ("the",) or not (_capitalised(word) or word == ","):
+        elif clean_word(word) in HEADS or word in ("the",) or not (capitalised(word) or word == ","):
             verdicts[index] = False
         else:
             verdicts[index] = verdicts[index + 1]
@@ -272,20 +236,19 @@ def _bodies_in_run(run: list[re.Match]) -> list[list[re.Match]]:
     for index, match in enumerate(run):
         word = match.group(0)
         following = run[index + 1].group(0) if index + 1 < len(run) else ""
-        after = run[index + 2].group(0) if index + 2 < len(run) else ""
         # 'A Ministry and the B Commission', 'Ministry X, Ministry Y', 'X and the U.S. Department':
         # two bodies, never one.
         if word in ("and", ",") and (
             following == "the"
-            or _clean(following) in HEADS
-            or _clean(following) in _TITLES
+            or clean_word(following) in HEADS
+            or clean_word(following) in _TITLES
             or country_mentions(following)
         ):
             pieces.append([])
             continue
         if word == "," and (
             following == "and"
-            or (pieces[-1] and _clean(pieces[-1][-1].group(0)) in HEADS)
+            or (pieces[-1] and clean_word(pieces[-1][-1].group(0)) in HEADS)
             or not lists_inside_name[index]
         ):
             pieces.append([])
@@ -293,7 +256,7 @@ def _bodies_in_run(run: list[re.Match]) -> list[list[re.Match]]:
         pieces[-1].append(match)
     out = []
     for piece in pieces:
-        heads = [i for i, m in enumerate(piece) if _clean(m.group(0)) in HEADS]
+        heads = [i for i, m in enumerate(piece) if clean_word(m.group(0)) in HEADS]
         if not heads:
             continue
         first = heads[0]
@@ -310,7 +273,7 @@ def _bodies_in_run(run: list[re.Match]) -> list[list[re.Match]]:
             ):  # 'NIA and Open Data Institute': two
                 start -= 1  # 'Foreign and Commonwealth Office', 'Science and Innovation Network'
                 continue
-            if word in _CONNECT or not _namelike(word):
+            if word in CONNECT or not _namelike(word):
                 break
             start -= 1
         end = len(piece)
@@ -320,9 +283,9 @@ def _bodies_in_run(run: list[re.Match]) -> list[list[re.Match]]:
             end = after_in[0]  # 'Museum of Natural History in Washington': where it is, not its name
         if last_head + 1 < end and piece[last_head + 1].group(0) not in ("of", "for", "on", "de"):
             # 'Newton Fund research': the name ends at its head unless 'of ...' follows.
-            tail = [i for i in range(last_head + 1, end) if piece[i].group(0) in _CONNECT]
+            tail = [i for i in range(last_head + 1, end) if piece[i].group(0) in CONNECT]
             end = last_head + 1 if not tail else end
-        name = _trim(piece[start:end])
+        name = trim_name(piece[start:end])
         if name:
             out.append(name)
     return out
@@ -338,13 +301,13 @@ def company_bodies(text: str) -> list[BodyName]:
     return found
 
 
-def _not_a_body(name: str) -> bool:
+def not_a_body(name: str) -> bool:
     """A meeting, document, title or polity: 'Joint Committee', 'Minister of ...'. A name led by
     its head keeps the titles inside it ('Office of the Press Secretary')."""
     hit = NOT_BODIES.search(name)
     if hit is None:
         return False
-    led_by_head = _clean(name.split()[0]) in HEADS
+    led_by_head = clean_word(name.split()[0]) in HEADS
     return not (led_by_head and hit.group(0) in _TITLE_WORDS)
 
 
@@ -371,161 +334,16 @@ def head_noun_bodies(text: str) -> list[BodyName]:
         for words in _bodies_in_run(run):
             name = text[words[0].start() : words[-1].end()]
             name = re.sub(r"[’']s$", "", name).rstrip(".,")
-            if len(name.split()) < 2 or name.split()[0] in _TITLES or _not_a_body(name):
+            if len(name.split()) < 2 or name.split()[0] in _TITLES or not_a_body(name):
                 continue
             start, first, rest = words[0].start(), name.split()[0], name.split(" ", 1)[1]
             if (
                 country_mentions(first)
                 and len(rest.split()) >= 2
-                and (len(rest.split()) >= 3 or _clean(rest.split()[0]) in HEADS)
+                and (len(rest.split()) >= 3 or clean_word(rest.split()[0]) in HEADS)
             ):
                 # 'Brazilian Ministry for Science, ...': the adjective says whose, the name starts after it
                 found.append(BodyName(rest, start + len(first) + 1, start + len(name), country_word=first))
                 continue
             found.append(BodyName(name, start, start + len(name)))
     return found
-
-
-def _letters(acronym: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", acronym.casefold())
-
-
-def _long_form(acronym: str, words: list[str]) -> int | None:
-    """Schwartz-Hearst: the index of the first word of the shortest long form, or None."""
-    letters = _letters(acronym)
-    if not letters:
-        return None
-    candidate = " ".join(words)
-    # The first letter must start a word, and not a small word ('Office of Fusion Energy Sciences
-    # (OFES)' starts at 'Office', not at 'of').
-    small = {
-        i
-        for i, ch in enumerate(candidate)
-        if (i == 0 or candidate[i - 1] == " ") and candidate[i:].split(" ", 1)[0] in _CONNECT
-    }
-    s_index, l_index = len(letters) - 1, len(candidate) - 1
-    while s_index >= 0:
-        char = letters[s_index]
-        while l_index >= 0 and (
-            candidate[l_index].casefold() != char
-            or (s_index == 0 and ((l_index > 0 and candidate[l_index - 1].isalnum()) or l_index in small))
-        ):
-            l_index -= 1
-        if l_index < 0:
-            return None
-        s_index -= 1
-        l_index -= 1
-    start_char = candidate.rfind(" ", 0, l_index + 1) + 1
-    return candidate[:start_char].count(" ")
-
-
-def acronym_bodies(text: str) -> list[BodyName]:
-    """'Full Name (ACR)' and 'ACR (Full Name)' definitions."""
-    found: list[BodyName] = []
-    for match in _DEFINITION.finditer(text):
-        inside = match.group(1).strip()
-        before = text[max(0, match.start() - 200) : match.start()]
-        # Where the sentence starts: not at the stop of an abbreviation ('the U.S. National ...').
-        stops = [m.end() - 1 for m in _STOP.finditer(before)]
-        sentence_start = max(
-            stops[-1] if stops else -1, before.rfind("\n"), before.rfind("; "), before.rfind(": ")
-        )
-        before_start = match.start() - len(before) + sentence_start + 1
-        words = [
-            m for m in _WORD.finditer(text[before_start : match.start()]) if m.group(0) not in (",", "(", ")")
-        ]
-        if is_acronym(inside) and not inside.endswith("s") and words:
-            limit = min(len(inside) + 5, len(inside) * 2)
-            tail = words[-limit:]
-            texts = [_clean(w.group(0)) for w in tail]
-            first = _long_form(inside, texts)
-            if first is None:
-                # Letters of another language ('Peatland Restoration Agency (BRG)'): the body's name
-                # must then end right at the bracket.
-                ending = [
-                    b
-                    for b in head_noun_bodies(text[before_start : match.start()])
-                    if not text[before_start + b.end : match.start()].strip(" ’'s")
-                ]
-                if ending:
-                    body = ending[-1]
-                    found.append(BodyName(body.name, before_start + body.start, match.end(), inside))
-                continue
-            chosen = _trim(tail[first:])
-            if (
-                not chosen
-                or not all(_capitalised(w.group(0)) or w.group(0) in _CONNECT for w in chosen)
-                or not any(_clean(w.group(0)) in HEADS for w in chosen)
-            ):
-                continue  # 'Internet of Things (IoT)' defines a term, not a body
-            start = before_start + chosen[0].start()
-            name = re.sub(r"[’']s$", "", text[start : before_start + chosen[-1].end()]).rstrip(".,")
-            if _not_a_body(name) or len(name.split()) < 2:
-                continue
-            index = tail.index(chosen[0])
-            previous = tail[index - 1].group(0) if index > 0 else ""
-            # 'the U.S. National Renewable Energy Laboratory (NREL)': whose it is, said just before.
-            country_word = previous if previous and country_mentions(previous) else None
-            found.append(BodyName(name, start, match.end(), inside, country_word))
-        elif (
-            words
-            and is_acronym(_clean(words[-1].group(0)))
-            and " " in inside
-            and _capitalised(inside)
-            and not NOT_BODIES.search(inside)
-        ):
-            acronym = _clean(words[-1].group(0))
-            if _long_form(acronym, inside.split()) == 0:
-                found.append(BodyName(inside, match.start() + 1, match.end() - 1, acronym))
-    return found
-
-
-#: 'The U.S. delegation was comprised of ...', 'The participating Japanese institutions included ...'.
-_GROUP = re.compile(
-    r"\b((?:U\.S\.|UK|[A-Z][a-z]+(?:an|ese|ish|ian|i|ch))) (?:[a-z]+ ){0,2}?"
-    r"(?:delegation|institutions|agencies|bodies|side|team|officials|ministries|participants)\b"
-)
-
-
-def body_country(
-    name: str,
-    sentence: str,
-    paragraph: str,
-    *,
-    partner: str | None = None,
-    publisher: str | None = None,
-    text_countries: frozenset[str] = frozenset(),
-    known_nearby: frozenset[str] = frozenset(),
-    country_word: str | None = None,
-) -> str | None:
-    """The country a body's name gives, else the only country its sentence names, or that the
-    registry bodies beside it (``known_nearby``) share, or its paragraph names, else the partner when the whole text names no other country but the publisher's and the
-    paragraph not the publisher's; else None (for review)."""
-    if country_word:
-        return next(iter(country_mentions(country_word)))
-    if INTERNATIONAL.search(name):
-        return None  # an EU or international body has no country in the registry
-    named = list(dict.fromkeys(code for code in country_mentions(name) if code != "EU"))
-    if len(named) > 1:
-        return None  # 'British Chilean Chamber of Commerce': whose it is needs a person
-    if named:
-        return named[0]
-    for cue, code in NAME_COUNTRIES.items():
-        if cue in name:
-            return code
-    group = _GROUP.search(sentence)
-    if group:
-        return next(iter(country_mentions(group.group(1))))
-    # Never a guess between the publisher and the partner: a UK body named in a sentence about
-    # Korea is not Korean. Two countries around a name leave it to a person.
-    for context, nearby in ((sentence, known_nearby), (paragraph, frozenset())):
-        around = {code for code in country_mentions(context.replace(name, " ")) if code != "EU"}
-        if len(around) > 1:
-            return None
-        if around:
-            return around.pop()
-        if len(nearby) == 1:
-            return next(iter(nearby))  # '... the Alan Turing Institute, the new Data Science Institute'
-    if partner and text_countries <= {partner}:
-        return partner  # the whole text names no other country, not even the publisher's
-    return None

@@ -161,95 +161,11 @@ def evaluate_corpus(folder: Path, registry: Registry, *, names: set[str] | None 
         if names is not None and path.name not in names:
             continue
         label = labels[path.name]
-        text = corpus_text(path)
-        draft = analyser.analyse(read_source(path, path.name, text))
+        draft = analyser.analyse(read_source(path, path.name, corpus_text(path)))
         score = TextScore(path.name)
-        analysed = "\n\n".join(
-            [
-                draft.title,
-                *draft.extracted.paragraphs(),
-                *([draft.extracted.publisher] if draft.extracted.publisher else []),
-            ]
-        )
-
-        guessed = any(n.startswith("the text has no title line") for n in draft.review)
-        title_ok = (
-            guessed if label["title"] is None else not guessed and _norm(draft.title) == _norm(label["title"])
-        )
-        tallies["title"].count(title_ok, not title_ok, not title_ok)
-        if not title_ok:
-            score.notes.append(f"title {draft.title!r}, labelled {label['title']!r}")
-        if label["date"] is not None:
-            date_ok = str(draft.date) == str(label["date"])
-            tallies["date"].count(date_ok, not date_ok, not date_ok)
-            if not date_ok:
-                score.notes.append(f"date {draft.date}, labelled {label['date']}")
-        missing, extra = _tally(tallies["countries"], Counter(label["countries"]), Counter(draft.countries))
-        if missing or extra:
-            score.notes.append(f"countries missing {missing} extra {extra}")
-        missing, extra = _tally(
-            tallies["publisher"], Counter([label["publisher_country"]]), Counter([draft.publisher_country])
-        )
-        if missing or extra:
-            score.notes.append(f"publisher {draft.publisher_country}, labelled {label['publisher_country']}")
-
-        wanted = [
-            ({_norm(b["name"])} | ({_norm(b["acronym"])} if b.get("acronym") else set()), b)
-            for b in label["bodies"]
-        ]
-        read = _bodies(draft, analyser.registry, analysed)
-        used: set[int] = set()
-        for names_, body in wanted:
-            index = next((i for i, (got, _c, _n) in enumerate(read) if i not in used and got & names_), None)
-            if index is None:
-                tallies["bodies"].false_negative += 1
-                score.notes.append(f"body missed: {body['name']}")
-                continue
-            used.add(index)
-            tallies["bodies"].true_positive += 1
-            _got, country, new = read[index]
-            if new:
-                # EU and international bodies have no country in the registry: none is right for them.
-                right = country == body.get("country") or (
-                    country is None and body.get("country") in ("EU", "INT")
-                )
-                tallies["proposals"].count(right, not right)
-                # Filed right, filed wrong (the harm), or left unknown for review (the safe miss).
-                tallies["proposal country"].count(
-                    right, not right and country is not None, not right and country is None
-                )
-                if not right:
-                    score.notes.append(
-                        f"proposal {body['name']}: country {country}, labelled {body.get('country')}"
-                    )
-        for i, (got, _country, new) in enumerate(read):
-            if i not in used:
-                tallies["bodies"].false_positive += 1
-                tallies["proposals"].false_positive += new
-                score.notes.append(f"body not labelled: {sorted(got)[0]}{' (proposal)' if new else ''}")
-
-        phrases = [re.sub(r"\s+", " ", t) for t in label["targets"]]
-        left = list(range(len(phrases)))
-        for target, quote in zip(draft.targets, draft.target_quotes):
-            quote = re.sub(r"\s+", " ", quote)
-            hit = next((i for i in left if quote and quote in phrases[i]), None)
-            if hit is None:
-                tallies["targets"].false_positive += 1
-                score.notes.append(f"target not labelled: {target['what']!r}")
-                continue
-            left.remove(hit)
-            tallies["targets"].true_positive += 1
-            exact = _exact(target, phrases[hit])
-            tallies["targets exact"].count(exact, not exact)
-            if not exact:
-                score.notes.append(
-                    f"target {phrases[hit]!r} read as {target.get('value')} {target.get('unit')} "
-                    f"by {target.get('deadline')}"
-                )
-        tallies["targets"].false_negative += len(left)
-        tallies["targets exact"].false_negative += len(left)
-        score.notes += [f"target missed: {phrases[i]!r}" for i in left]
-
+        _score_header(draft, label, tallies, score)
+        _score_bodies(draft, label, analyser.registry, tallies, score)
+        _score_targets(draft, label, tallies, score)
         events = Counter(label.get("event_dates") or [])
         found = Counter(m.iso() for m in draft.event_dates if m.start is not None)
         missing, extra = _tally(tallies["event dates"], events, found)
@@ -257,3 +173,97 @@ def evaluate_corpus(folder: Path, registry: Registry, *, names: set[str] | None 
             score.notes.append(f"event dates missing {missing} extra {extra}")
         scores.append(score)
     return CorpusQuality(tallies, scores)
+
+
+def _score_header(draft: Draft, label: dict, tallies: dict[str, Tally], score: TextScore) -> None:
+    """The title, the date, the partner countries and the publisher against the labels."""
+    guessed = any(n.startswith("the text has no title line") for n in draft.review)
+    title_ok = (
+        guessed if label["title"] is None else not guessed and _norm(draft.title) == _norm(label["title"])
+    )
+    tallies["title"].count(title_ok, not title_ok, not title_ok)
+    if not title_ok:
+        score.notes.append(f"title {draft.title!r}, labelled {label['title']!r}")
+    if label["date"] is not None:
+        date_ok = str(draft.date) == str(label["date"])
+        tallies["date"].count(date_ok, not date_ok, not date_ok)
+        if not date_ok:
+            score.notes.append(f"date {draft.date}, labelled {label['date']}")
+    missing, extra = _tally(tallies["countries"], Counter(label["countries"]), Counter(draft.countries))
+    if missing or extra:
+        score.notes.append(f"countries missing {missing} extra {extra}")
+    missing, extra = _tally(
+        tallies["publisher"], Counter([label["publisher_country"]]), Counter([draft.publisher_country])
+    )
+    if missing or extra:
+        score.notes.append(f"publisher {draft.publisher_country}, labelled {label['publisher_country']}")
+
+
+def _score_bodies(
+    draft: Draft, label: dict, registry: Registry, tallies: dict[str, Tally], score: TextScore
+) -> None:
+    """The bodies read against the labelled ones, and the country of each proposal."""
+    analysed = "\n\n".join(
+        [
+            draft.title,
+            *draft.extracted.paragraphs(),
+            *([draft.extracted.publisher] if draft.extracted.publisher else []),
+        ]
+    )
+    wanted = [
+        ({_norm(b["name"])} | ({_norm(b["acronym"])} if b.get("acronym") else set()), b)
+        for b in label["bodies"]
+    ]
+    read = _bodies(draft, registry, analysed)
+    used: set[int] = set()
+    for names_, body in wanted:
+        index = next((i for i, (got, _c, _n) in enumerate(read) if i not in used and got & names_), None)
+        if index is None:
+            tallies["bodies"].false_negative += 1
+            score.notes.append(f"body missed: {body['name']}")
+            continue
+        used.add(index)
+        tallies["bodies"].true_positive += 1
+        _got, country, new = read[index]
+        if new:
+            _score_proposal(country, body, tallies, score)
+    for i, (got, _country, new) in enumerate(read):
+        if i not in used:
+            tallies["bodies"].false_positive += 1
+            tallies["proposals"].false_positive += new
+            score.notes.append(f"body not labelled: {sorted(got)[0]}{' (proposal)' if new else ''}")
+
+
+def _score_proposal(country: str | None, body: dict, tallies: dict[str, Tally], score: TextScore) -> None:
+    # EU and international bodies have no country in the registry: none is right for them.
+    right = country == body.get("country") or (country is None and body.get("country") in ("EU", "INT"))
+    tallies["proposals"].count(right, not right)
+    # Filed right, filed wrong (the harm), or left unknown for review (the safe miss).
+    tallies["proposal country"].count(right, not right and country is not None, not right and country is None)
+    if not right:
+        score.notes.append(f"proposal {body['name']}: country {country}, labelled {body.get('country')}")
+
+
+def _score_targets(draft: Draft, label: dict, tallies: dict[str, Tally], score: TextScore) -> None:
+    """Each target read against the labelled phrases, by the quantity as the text writes it."""
+    phrases = [re.sub(r"\s+", " ", t) for t in label["targets"]]
+    left = list(range(len(phrases)))
+    for target, quote in zip(draft.targets, draft.target_quotes, strict=True):
+        quote = re.sub(r"\s+", " ", quote)
+        hit = next((i for i in left if quote and quote in phrases[i]), None)
+        if hit is None:
+            tallies["targets"].false_positive += 1
+            score.notes.append(f"target not labelled: {target['what']!r}")
+            continue
+        left.remove(hit)
+        tallies["targets"].true_positive += 1
+        exact = _exact(target, phrases[hit])
+        tallies["targets exact"].count(exact, not exact)
+        if not exact:
+            score.notes.append(
+                f"target {phrases[hit]!r} read as {target.get('value')} {target.get('unit')} "
+                f"by {target.get('deadline')}"
+            )
+    tallies["targets"].false_negative += len(left)
+    tallies["targets exact"].false_negative += len(left)
+    score.notes += [f"target missed: {phrases[i]!r}" for i in left]

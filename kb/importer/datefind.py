@@ -69,15 +69,17 @@ class DateMention:
     def with_year(self, year: int) -> DateMention:
         """The mention with a year from its context (a range across New Year ends the year after)."""
         start = _safe(year, *self.month_day)
-        end = _safe(year, *self.end_month_day) if self.end_month_day else start
-        if start and end and end < start:
-            end = _safe(year + 1, *self.end_month_day)
+        end = start
+        if self.end_month_day:
+            end = _safe(year, *self.end_month_day)
+            if start and end and end < start:
+                end = _safe(year + 1, *self.end_month_day)
         return DateMention(self.phrase, self.position, self.month_day, self.end_month_day, year, start, end)
 
     def iso(self) -> str:
         if self.start is None:
             text = f"--{self.month_day[0]:02d}-{self.month_day[1]:02d}"
-            if self.is_range:
+            if self.end_month_day is not None and self.end_month_day != self.month_day:  # a range
                 text += f"..--{self.end_month_day[0]:02d}-{self.end_month_day[1]:02d}"
             return text
         if self.is_range and self.end:

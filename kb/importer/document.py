@@ -108,43 +108,43 @@ def _is_short_line(line: str) -> bool:
     return len(words) == 1 or any(w[:1].islower() for w in words[1:])
 
 
+class _Blocks:
+    """Blocks being collected, and the lines of the paragraph not yet closed."""
+
+    def __init__(self, markdown: bool = False) -> None:
+        self.blocks: list[Block] = []
+        self.paragraph: list[str] = []
+        self.markdown = markdown
+
+    def flush(self) -> None:
+        """Close the open paragraph, if any."""
+        if not self.paragraph:
+            return
+        joined = " ".join(p.strip() for p in self.paragraph)
+        if self.markdown:
+            self.blocks.append(Block("paragraph", markdown_to_text(joined), markdown=joined))
+        else:
+            self.blocks.append(Block("paragraph", joined))
+        self.paragraph.clear()
+
+    def add(self, block: Block) -> None:
+        self.flush()
+        self.blocks.append(block)
+
+    def last_is(self, kind: str) -> bool:
+        return bool(self.blocks) and self.blocks[-1].kind == kind
+
+
 def parse_text(text: str, shown: str) -> Document:
     """Text as copied from a web page: one paragraph per line, or hard-wrapped paragraphs."""
-    blocks: list[Block] = []
+    found = _Blocks()
     for chunk in re.split(r"\n\s*\n", text):
         lines = [line.rstrip() for line in chunk.split("\n") if line.strip()]
-        if not lines:
-            continue
-        unwrapped = not _hard_wrapped(lines)
-        paragraph: list[str] = []
-
-        def flush() -> None:
-            if paragraph:
-                blocks.append(Block("paragraph", " ".join(p.strip() for p in paragraph)))
-                paragraph.clear()
-
-        for line in lines:
-            bullet = _BULLET.match(line)
-            if _METADATA_LINE.match(line.strip()):
-                flush()
-                paragraph.append(line)
-                flush()
-            elif is_heading_line(line) and not (bullet and not _NUMBERED_HEADING.match(line.strip())):
-                flush()
-                blocks.append(Block("heading", _strip_number(line.strip().rstrip(":")), 2))
-            elif bullet and not is_heading_line(line):
-                flush()
-                blocks.append(Block("item", bullet.group(1).strip()))
-            elif unwrapped:
-                flush()
-                paragraph.append(line)
-                flush()
-            else:
-                paragraph.append(line)
-        flush()
+        if lines:
+            _text_chunk(found, lines)
     # A lone short line before any text is a title or a heading: leave that to extract,
     # but mark lone short lines as candidate headings so sections are found.
-    out = []
+    blocks, out = found.blocks, []
     for index, block in enumerate(blocks):
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         if (
@@ -158,6 +158,28 @@ def parse_text(text: str, shown: str) -> Document:
         else:
             out.append(block)
     return Document(shown, "text", out)
+
+
+def _text_chunk(found: _Blocks, lines: list[str]) -> None:
+    """The blocks of one chunk of text between blank lines."""
+    unwrapped = not _hard_wrapped(lines)
+    for line in lines:
+        bullet = _BULLET.match(line)
+        if _METADATA_LINE.match(line.strip()):
+            found.flush()
+            found.paragraph.append(line)
+            found.flush()
+        elif is_heading_line(line) and not (bullet and not _NUMBERED_HEADING.match(line.strip())):
+            found.add(Block("heading", _strip_number(line.strip().rstrip(":")), 2))
+        elif bullet and not is_heading_line(line):
+            found.add(Block("item", bullet.group(1).strip()))
+        elif unwrapped:
+            found.flush()
+            found.paragraph.append(line)
+            found.flush()
+        else:
+            found.paragraph.append(line)
+    found.flush()
 
 
 def _strip_number(text: str) -> str:
@@ -209,78 +231,71 @@ def markdown_to_text(markdown: str) -> str:
 
 
 def parse_markdown(text: str, shown: str) -> Document:
-    blocks: list[Block] = []
-    paragraph: list[str] = []
+    """Markdown without front matter: headings (ATX, setext, a bold line naming a section),
+    paragraphs, list items and tables; fenced code and comments left out."""
+    found = _Blocks(markdown=True)
     lines = text.split("\n")
-
-    def flush() -> None:
-        if paragraph:
-            markdown = " ".join(p.strip() for p in paragraph)
-            blocks.append(Block("paragraph", markdown_to_text(markdown), markdown=markdown))
-            paragraph.clear()
-
     in_fence = False
     for i, line in enumerate(lines):
         stripped = line.strip()
         if stripped.startswith(("```", "~~~")):
             in_fence = not in_fence
-            continue
-        if in_fence or stripped.startswith("<!--"):
-            continue
-        following = lines[i + 1] if i + 1 < len(lines) else ""
-        atx = _ATX.match(stripped)
-        if atx:
-            flush()
-            title = markdown_to_text(_atx_title(atx.group(2)))
-            blocks.append(Block("heading", _strip_number(title), len(atx.group(1))))
-        elif (
-            stripped
-            and not paragraph
-            and _SETEXT.match(following.strip())
-            and len(following.strip()) >= 3
-            and not _BULLET.match(stripped)
-        ):
-            flush()
-            level = 1 if following.strip().startswith("=") else 2
-            blocks.append(Block("heading", _strip_number(markdown_to_text(stripped)), level))
-        elif (
-            _SETEXT.match(stripped)
-            and len(stripped) >= 3
-            and blocks
-            and blocks[-1].kind == "heading"
-            and not paragraph
-        ):
-            continue  # the underline of a setext heading
-        elif _BOLD_LINE.match(stripped) and is_heading_line(_BOLD_LINE.match(stripped).group(2)):
-            flush()
-            blocks.append(Block("heading", _strip_number(_BOLD_LINE.match(stripped).group(2).strip()), 2))
-        elif stripped.startswith("|") and stripped.endswith("|") and not paragraph:
-            # A Markdown table is kept whole, as written.
-            if blocks and blocks[-1].kind == "table":
-                last = blocks.pop()
-                blocks.append(
-                    Block(
-                        "table",
-                        f"{last.text} {markdown_to_text(stripped.strip('|'))}",
-                        markdown=f"{last.markdown}\n{stripped}",
-                    )
-                )
-            else:
-                blocks.append(Block("table", markdown_to_text(stripped.strip("|")), markdown=stripped))
-        elif _BULLET.match(line) and (not paragraph or _BULLET.match(paragraph[0])):
-            flush()
-            item = _BULLET.match(line).group(1).strip()
-            blocks.append(Block("item", markdown_to_text(item), markdown=item))
-        elif not stripped:
-            flush()
-        elif line.startswith(("    ", "\t")) and blocks and blocks[-1].kind == "item" and not paragraph:
-            last = blocks.pop()
-            markdown = f"{last.markdown} {stripped}"
-            blocks.append(Block("item", markdown_to_text(markdown), markdown=markdown))
-        else:
-            paragraph.append(stripped)
-    flush()
-    return Document(shown, "markdown", blocks)
+        elif not in_fence and not stripped.startswith("<!--"):
+            _markdown_line(found, line, lines[i + 1] if i + 1 < len(lines) else "")
+    found.flush()
+    return Document(shown, "markdown", found.blocks)
+
+
+def _markdown_line(found: _Blocks, line: str, following: str) -> None:
+    """One line of Markdown: a new block, or more of the open one."""
+    stripped = line.strip()
+    atx = _ATX.match(stripped)
+    bold = _BOLD_LINE.match(stripped)
+    bullet = _BULLET.match(line)
+    if atx:
+        title = markdown_to_text(_atx_title(atx.group(2)))
+        found.add(Block("heading", _strip_number(title), len(atx.group(1))))
+    elif _setext_title(stripped, following) and not found.paragraph:
+        level = 1 if following.strip().startswith("=") else 2
+        found.add(Block("heading", _strip_number(markdown_to_text(stripped)), level))
+    elif _SETEXT.match(stripped) and len(stripped) >= 3 and found.last_is("heading") and not found.paragraph:
+        pass  # the underline of a setext heading
+    elif bold and is_heading_line(bold.group(2)):
+        found.add(Block("heading", _strip_number(bold.group(2).strip()), 2))
+    elif stripped.startswith("|") and stripped.endswith("|") and not found.paragraph:
+        _table_row(found, stripped)
+    elif bullet and (not found.paragraph or _BULLET.match(found.paragraph[0])):
+        item = bullet.group(1).strip()
+        found.add(Block("item", markdown_to_text(item), markdown=item))
+    elif not stripped:
+        found.flush()
+    elif line.startswith(("    ", "\t")) and found.last_is("item") and not found.paragraph:
+        last = found.blocks.pop()
+        markdown = f"{last.markdown} {stripped}"
+        found.blocks.append(Block("item", markdown_to_text(markdown), markdown=markdown))
+    else:
+        found.paragraph.append(stripped)
+
+
+def _setext_title(stripped: str, following: str) -> bool:
+    """A line underlined with ``===`` or ``---`` (not a list item)."""
+    underline = following.strip()
+    return (
+        bool(stripped)
+        and bool(_SETEXT.match(underline))
+        and len(underline) >= 3
+        and not _BULLET.match(stripped)
+    )
+
+
+def _table_row(found: _Blocks, row: str) -> None:
+    """A Markdown table is kept whole, as written: each row joins the table above it."""
+    text = markdown_to_text(row.strip("|"))
+    if found.last_is("table"):
+        last = found.blocks.pop()
+        found.blocks.append(Block("table", f"{last.text} {text}", markdown=f"{last.markdown}\n{row}"))
+    else:
+        found.blocks.append(Block("table", text, markdown=row))
 
 
 _ABBREVIATIONS = (

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from kb.importer.bodies import acronym_bodies, body_country, company_bodies, head_noun_bodies
+from kb.importer.acronyms import acronym_bodies
+from kb.importer.bodies import company_bodies, head_noun_bodies
+from kb.importer.bodycountry import body_country
 from kb.importer.places import HOME_COUNTRY, country_mentions, country_words
-from kb.registry.mentions import MentionFinder
+from kb.registry.mentions import Mention, MentionFinder
 from kb.registry.model import Entity, Registry
 from kb.report.fields import id_problem
 from kb.util.text import slugify
@@ -173,23 +175,50 @@ class EntityMatcher:
     def read(
         self, text: str, countries: list[str], day: date, *, publisher: str = HOME_COUNTRY
     ) -> EntityReading:
+        """The bodies a text names: registry entities under their name current on ``day``, and
+        new ones proposed (with the country the text gives them), each place of the text read once."""
         reading = EntityReading()
-        local: dict[str, str] = {}  # names and acronyms of proposed entities -> id
-        covered = bytearray(len(text))  # 1 where a body was already read: linear overlap checks
-
-        def free(start: int, end: int) -> bool:
-            return not any(covered[start:end])
-
-        def take(start: int, end: int) -> None:
-            covered[start:end] = b"\x01" * (end - start)
-
-        text_countries = frozenset(code for code in country_mentions(text) if code != "EU")
+        covered = _Covered(len(text))
         known = self.finder.find(text)  # registry mentions, whose countries tell a new body's
+        local = self._read_bodies(text, countries, day, publisher, known, reading, covered)
+        for mention in known:
+            if not covered.free(mention.start, mention.end):
+                continue
+            entity = self.resolve(mention.text, countries)
+            if entity is None:
+                continue
+            entity = self.current(entity, day, reading.review)
+            reading.hits.append(Hit(entity.id, mention.start, mention.end))
+            covered.take(mention.start, mention.end)
+        _read_proposals_again(text, local, reading, covered)
+        for proposal in reading.new:
+            if proposal.country is None:
+                reading.review.append(
+                    f"new entity {proposal.label}: the text does not say which country it "
+                    f"belongs to; set its country before adding it to the registry"
+                )
+        reading.hits.sort(key=lambda h: h.start)
+        return reading
+
+    def _read_bodies(
+        self,
+        text: str,
+        countries: list[str],
+        day: date,
+        publisher: str,
+        known: list[Mention],
+        reading: EntityReading,
+        covered: _Covered,
+    ) -> dict[str, str]:
+        """The named bodies of the text (acronym definitions, head-noun phrases, companies):
+        registry entities, or proposals; returns the proposals' names and acronyms -> id."""
+        local: dict[str, str] = {}
+        text_countries = frozenset(code for code in country_mentions(text) if code != "EU")
         known_starts = [m.start for m in known]
         found = acronym_bodies(text) + head_noun_bodies(text) + company_bodies(text)
         found.sort(key=lambda b: (b.start, b.acronym is None, -(b.end - b.start)))
         for body in found:
-            if not free(body.start, body.end):
+            if not covered.free(body.start, body.end):
                 continue
             entity = (
                 self.resolve(body.name, countries)
@@ -199,7 +228,7 @@ class EntityMatcher:
             if entity is not None:
                 entity = self.current(entity, day, reading.review)
                 reading.hits.append(Hit(entity.id, body.start, body.end))
-                take(body.start, body.end)
+                covered.take(body.start, body.end)
                 continue
             if (
                 _covered_by_registry(self.finder, body.name)
@@ -207,21 +236,13 @@ class EntityMatcher:
                 and self.registry.resolve(body.name)
                 and not country_mentions(body.name)
             ):
-                continue  # a registry name; the mention pass below decides whose it is
+                continue  # a registry name; the mention pass decides whose it is
             sentence = _sentence_around(text, body.start, body.end)
-            sentence_start = text.find(sentence, max(0, body.start - 400))
-            nearby = frozenset(
-                c
-                for m in known[
-                    bisect_left(known_starts, sentence_start) : bisect_left(known_starts, body.start + 400)
-                ]
-                if m.start < sentence_start + len(sentence) and (c := self._country_of(m.entity_id))
-            )
             country = body_country(
                 body.name,
                 sentence,
                 _paragraph_around(text, body.start, body.end),
-                known_nearby=nearby,
+                known_nearby=self._countries_near(text, sentence, body.start, known, known_starts),
                 country_word=body.country_word,
                 partner=countries[0] if len(countries) == 1 else None,
                 publisher=publisher,
@@ -232,41 +253,20 @@ class EntityMatcher:
             if body.acronym:
                 local[body.acronym] = proposal.id
             reading.hits.append(Hit(proposal.id, body.start, body.end, new=True))
-            take(body.start, body.end)
-        for mention in known:
-            if not free(mention.start, mention.end):
-                continue
-            entity = self.resolve(mention.text, countries)
-            if entity is None:
-                continue
-            entity = self.current(entity, day, reading.review)
-            reading.hits.append(Hit(entity.id, mention.start, mention.end))
-            take(mention.start, mention.end)
-        names = {k: v for k, v in local.items() if k == k.casefold() and not k.isupper()}
-        acronyms = {k: v for k, v in local.items() if k not in names}
-        for table, flags in ((names, re.IGNORECASE), (acronyms, 0)):
-            if not table:
-                continue
-            pattern = re.compile(
-                r"(?<![\w-])(?:"
-                + "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
-                + r")(?![\w-])",
-                flags,
-            )
-            for match in pattern.finditer(text):
-                if not free(match.start(), match.end()):
-                    continue
-                key = match.group(0).casefold() if flags else match.group(0)
-                reading.hits.append(Hit(table[key], match.start(), match.end(), new=True))
-                take(match.start(), match.end())
-        for proposal in reading.new:
-            if proposal.country is None:
-                reading.review.append(
-                    f"new entity {proposal.label}: the text does not say which country it "
-                    f"belongs to; set its country before adding it to the registry"
-                )
-        reading.hits.sort(key=lambda h: h.start)
-        return reading
+            covered.take(body.start, body.end)
+        return local
+
+    def _countries_near(
+        self, text: str, sentence: str, position: int, known: list[Mention], starts: list[int]
+    ) -> frozenset[str]:
+        """The countries of the registry bodies named (``known``, starting at ``starts``) in the
+        sentence around ``position``."""
+        sentence_start = text.find(sentence, max(0, position - 400))
+        return frozenset(
+            c
+            for m in known[bisect_left(starts, sentence_start) : bisect_left(starts, position + 400)]
+            if m.start < sentence_start + len(sentence) and (c := self._country_of(m.entity_id))
+        )
 
     def _propose(
         self, name: str, acronym: str | None, country: str | None, proposals: list[NewEntity]
@@ -288,6 +288,43 @@ class EntityMatcher:
         proposal = NewEntity(candidate, name, kind, owner_country, acronym)
         proposals.append(proposal)
         return proposal
+
+
+class _Covered:
+    """Which characters of a text a hit already covers: a later reading never overlaps one
+    (a byte per character, so that each check is linear in the span, not in the hits)."""
+
+    def __init__(self, length: int) -> None:
+        self.marks = bytearray(length)
+
+    def free(self, start: int, end: int) -> bool:
+        return not any(self.marks[start:end])
+
+    def take(self, start: int, end: int) -> None:
+        self.marks[start:end] = b"\x01" * (end - start)
+
+
+def _read_proposals_again(
+    text: str, local: dict[str, str], reading: EntityReading, covered: _Covered
+) -> None:
+    """Later mentions of the proposed bodies, by name (any case) or acronym (as written)."""
+    names = {k: v for k, v in local.items() if k == k.casefold() and not k.isupper()}
+    acronyms = {k: v for k, v in local.items() if k not in names}
+    for table, flags in ((names, re.IGNORECASE), (acronyms, 0)):
+        if not table:
+            continue
+        pattern = re.compile(
+            r"(?<![\w-])(?:"
+            + "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+            + r")(?![\w-])",
+            flags,
+        )
+        for match in pattern.finditer(text):
+            if not covered.free(match.start(), match.end()):
+                continue
+            key = match.group(0).casefold() if flags else match.group(0)
+            reading.hits.append(Hit(table[key], match.start(), match.end(), new=True))
+            covered.take(match.start(), match.end())
 
 
 @lru_cache(maxsize=64)

@@ -108,8 +108,6 @@ def guessed_title(body: list[Block]) -> tuple[str, str] | None:
 
 def read_header(blocks: list[Block], reader: DateReader) -> Header:
     """Split chrome, title and dates from the body (whose blocks keep their order)."""
-    from kb.importer.datefind import parse_published
-
     header = Header()
     blocks = list(blocks)
     if blocks:
@@ -122,37 +120,8 @@ def read_header(blocks: list[Block], reader: DateReader) -> Header:
     for block in blocks:
         text = block.text.strip()
         plain = text.strip("*_ ")
-        reading = parse_published(plain)
-        if reading is not None:
-            header.chrome.append(text)
-            if reading[0] is None:
-                header.review.append(f"the publication date '{text}' is not a real date")
-            else:
-                header_dates.insert(0, DateFinding(reading[0], "the 'Published' line", True))
-                header.publisher = header.publisher or reading[1]
+        if _header_line(header, header_dates, reader, text, plain, body_started):
             continue
-        kind = chrome_kind(plain)
-        if kind is not None:
-            header.chrome.append(text)
-            if kind == "content type" and header.genre is None and not body_started:
-                header.genre = plain.rstrip(":")
-            from_line = _FROM.match(plain)
-            if from_line:
-                header.publisher = header.publisher or from_line.group(1).strip()
-            glued = GLUED_METADATA.match(plain)
-            if glued:
-                mentions = reader.mentions(
-                    f"{glued.group('day')} {glued.group('month')} {glued.group('year')}"
-                )
-                if mentions and mentions[0].start:
-                    header_dates.append(DateFinding(mentions[0].start, "the page's metadata line", True))
-            continue
-        if not body_started and is_date_line(reader, plain):
-            mention = reader.mentions(plain)[0]
-            if mention.start:
-                header.chrome.append(text)
-                header_dates.append(DateFinding(mention.start, f"the date line '{plain}'", True))
-                continue
         if not body_started and header.title is None and title_like(plain, block, first=not header.body):
             header.title = text
             continue
@@ -170,6 +139,51 @@ def read_header(blocks: list[Block], reader: DateReader) -> Header:
     paragraphs = [b.text for b in header.body]
     header.published = _publication(reader, header.published, header_dates, paragraphs)
     return header
+
+
+def _header_line(
+    header: Header,
+    header_dates: list[DateFinding],
+    reader: DateReader,
+    text: str,
+    plain: str,
+    body_started: bool,
+) -> bool:
+    """Whether a line is page furniture: a 'Published' line, chrome (the content type, a 'From:'
+    line, glued metadata) or, before the body, a line that is only a date. What it says goes into
+    ``header`` and ``header_dates``."""
+    from kb.importer.datefind import parse_published
+
+    reading = parse_published(plain)
+    if reading is not None:
+        header.chrome.append(text)
+        if reading[0] is None:
+            header.review.append(f"the publication date '{text}' is not a real date")
+        else:
+            header_dates.insert(0, DateFinding(reading[0], "the 'Published' line", True))
+            header.publisher = header.publisher or reading[1]
+        return True
+    kind = chrome_kind(plain)
+    if kind is not None:
+        header.chrome.append(text)
+        if kind == "content type" and header.genre is None and not body_started:
+            header.genre = plain.rstrip(":")
+        from_line = _FROM.match(plain)
+        if from_line:
+            header.publisher = header.publisher or from_line.group(1).strip()
+        glued = GLUED_METADATA.match(plain)
+        if glued:
+            mentions = reader.mentions(f"{glued.group('day')} {glued.group('month')} {glued.group('year')}")
+            if mentions and mentions[0].start:
+                header_dates.append(DateFinding(mentions[0].start, "the page's metadata line", True))
+        return True
+    if not body_started and is_date_line(reader, plain):
+        mention = reader.mentions(plain)[0]
+        if mention.start:
+            header.chrome.append(text)
+            header_dates.append(DateFinding(mention.start, f"the date line '{plain}'", True))
+            return True
+    return False
 
 
 def _publication(

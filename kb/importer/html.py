@@ -283,6 +283,84 @@ def _main_content(text: str, shown: str) -> Document | None:
     return document
 
 
+def _article(found: list[_HtmlBlock], shown: str) -> tuple[str, list[_HtmlBlock]]:
+    """Where the article is (``govspeak``, ``article`` or ``main``) and the collected items in it."""
+    if any(b.govspeak for b in found):
+        return "govspeak", [b for b in found if b.main or b.article or b.govspeak] or found
+    if any(b.article for b in found):
+        return "article", [b for b in found if b.article]
+    if any(b.main for b in found):
+        return "main", [b for b in found if b.main]
+    raise InputError(
+        "no article found in this HTML page",
+        path=shown,
+        line=1,
+        hint="save the complete page (it needs a <main> or <article> element), "
+        "or paste the report's text into a .txt file",
+    )
+
+
+class _ArticleBlocks:
+    """The collected items of an article as blocks: table rows joined into one table block, a
+    definition term with its description; on a GOV.UK page, outside the body, only the title
+    and the metadata above it."""
+
+    def __init__(self, *, govspeak: bool) -> None:
+        self.govspeak = govspeak
+        self.blocks: list[Block] = []
+        self.rows: list[list[str]] = []
+        self.pending_term: str | None = None
+
+    def read(self, scope: list[_HtmlBlock]) -> list[Block]:
+        body_started = False
+        for item in scope:
+            if item.tag == "tr":
+                self.rows.append([])
+                continue
+            if item.tag in ("td", "th") and self.rows:
+                self.rows[-1].append(item.text)
+                continue
+            self._end_table()
+            body_started = body_started or item.govspeak
+            if self.govspeak and not item.govspeak:
+                if not body_started:
+                    self._header_item(item)
+                continue
+            self._body_item(item)
+        self._end_table()
+        return self.blocks
+
+    def _end_table(self) -> None:
+        if self.rows:
+            self.blocks.append(table_block(self.rows))
+            self.rows = []
+
+    def _definition(self, item: _HtmlBlock) -> bool:
+        """A term, or the description after one; True when ``item`` was either."""
+        if item.tag == "dt":
+            self.pending_term = item.text.rstrip(":")
+            return True
+        if item.tag == "dd" and self.pending_term:
+            self.blocks.append(Block("paragraph", f"{self.pending_term}: {item.text}"))
+            self.pending_term = None
+            return True
+        return False
+
+    def _header_item(self, item: _HtmlBlock) -> None:
+        if item.tag == "h1":
+            self.blocks.append(Block("heading", item.text, 1))
+        elif not self._definition(item) and len(item.text) < 120:
+            self.blocks.append(Block("paragraph", item.text))
+
+    def _body_item(self, item: _HtmlBlock) -> None:
+        if item.tag in _HEADING_LEVEL:
+            self.blocks.append(Block("heading", _strip_number(item.text), _HEADING_LEVEL[item.tag]))
+        elif item.tag == "li":
+            self.blocks.append(Block("item", item.text))
+        elif not self._definition(item):
+            self.blocks.append(Block("paragraph", item.text))
+
+
 def _parse_with_collector(text: str, shown: str) -> Document:
     """The article (GOV.UK govspeak, <article> or <main>) and its metadata, read from the markup."""
     collector = _Collector()
@@ -297,64 +375,8 @@ def _parse_with_collector(text: str, shown: str) -> Document:
             hint="save the page again from the browser, or paste its text into a .txt file",
         ) from None
     collector.flush()
-    found = collector.blocks
-    if any(b.govspeak for b in found):
-        region = "govspeak"
-        scope = [b for b in found if b.main or b.article or b.govspeak] or found
-    elif any(b.article for b in found):
-        region, scope = "article", [b for b in found if b.article]
-    elif any(b.main for b in found):
-        region, scope = "main", [b for b in found if b.main]
-    else:
-        raise InputError(
-            "no article found in this HTML page",
-            path=shown,
-            line=1,
-            hint="save the complete page (it needs a <main> or <article> element), "
-            "or paste the report's text into a .txt file",
-        )
-    blocks: list[Block] = []
-    pending_term: str | None = None
-    body_started = False
-    rows: list[list[str]] = []
-    for item in scope:
-        if item.tag == "tr":
-            rows.append([])
-            continue
-        if item.tag in ("td", "th") and rows:
-            rows[-1].append(item.text)
-            continue
-        if rows:
-            blocks.append(table_block(rows))
-            rows = []
-        body_started = body_started or item.govspeak
-        if region == "govspeak" and not item.govspeak:
-            # Outside the article body, keep only the title and the metadata above it.
-            if body_started:
-                continue
-            if item.tag == "h1":
-                blocks.append(Block("heading", item.text, 1))
-            elif item.tag == "dt":
-                pending_term = item.text.rstrip(":")
-            elif item.tag == "dd" and pending_term:
-                blocks.append(Block("paragraph", f"{pending_term}: {item.text}"))
-                pending_term = None
-            elif len(item.text) < 120:
-                blocks.append(Block("paragraph", item.text))
-            continue
-        if item.tag in _HEADING_LEVEL:
-            blocks.append(Block("heading", _strip_number(item.text), _HEADING_LEVEL[item.tag]))
-        elif item.tag == "li":
-            blocks.append(Block("item", item.text))
-        elif item.tag == "dt":
-            pending_term = item.text.rstrip(":")
-        elif item.tag == "dd" and pending_term:
-            blocks.append(Block("paragraph", f"{pending_term}: {item.text}"))
-            pending_term = None
-        else:
-            blocks.append(Block("paragraph", item.text))
-    if rows:
-        blocks.append(table_block(rows))
+    region, scope = _article(collector.blocks, shown)
+    blocks = _ArticleBlocks(govspeak=region == "govspeak").read(scope)
     if not any(b.kind != "heading" for b in blocks):
         raise InputError(
             f"the page's {region} holds no text",

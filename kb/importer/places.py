@@ -236,10 +236,8 @@ CITIES = {
     "Warsaw": "PL",
     "Tel Aviv": "IL",
     "Jerusalem": "IL",
-    "Hiroshima": "JP",
     "Valparaíso": "CL",
     "Medellín": "CO",
-    "Mexico City": "MX",
 }
 
 

@@ -89,8 +89,8 @@ class SectorMatcher:
         chosen.extend(s for s in in_title if s not in chosen)
         out: list[str] = []
         for sector_id in chosen:
-            parent = self.registry.get(sector_id).parent if self.registry.get(sector_id) else None
-            for candidate in (sector_id, parent):
+            entity = self.registry.get(sector_id)
+            for candidate in (sector_id, entity.parent if entity else None):
                 if candidate and candidate not in out and self.registry.get(candidate) is not None:
                     out.append(candidate)
         return out

@@ -1,291 +1,29 @@
 """Quantified targets: 'open 60% of government data sets by 2016'.
 
-A quantity is a number with a unit: a percentage, an amount of money, an
-energy or area unit, or a count of something ('6,000 schools'). It is a target
-when its sentence gives a deadline ('by 2016', 'by March 2019') or a
-commitment ('aims', 'plans', 'will', 'wants'); money also counts with 'invest',
-'spend', 'allocated'. Conventions, so that values compare across reports:
-
-- counts are whole numbers: '10 million people' is value 10000000, unit 'people';
-  people of any kind (teachers, data scientists, citizens) have unit 'people';
-  other counts take the counted noun ('schools', 'vehicles');
-- money keeps the scale in the unit: '$2bn' is value 2, unit 'USD bn';
-  'Rs 4,050 crore' is value 4050, unit 'INR crore';
-- a range ('30 to 45 GW') takes its upper bound and is marked for review.
+A quantity (:mod:`kb.importer.quantities`) is a target when its sentence gives a deadline ('by
+2016', 'by March 2019') or a commitment ('aims', 'plans', 'will', 'wants'); money also counts
+with 'invest', 'spend', 'allocated'. A past figure, a statistic or a count of the text's own
+parts is not one. A range takes its upper bound and is marked for review.
 
 The owner is the body named before the quantity in the same sentence; else
 'the ministry' or a pronoun refers back to the previous target's owner or the
-nearest partner ministry or agency named before.
+nearest partner ministry or agency named before (:class:`Owners`).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from kb.importer.datefind import MONTH_RE, month_number
 from kb.importer.document import split_sentences
-from kb.importer.extract import WORD_NUMBERS
-from kb.report.fields import number_in_range
+from kb.importer.entities import EntityReading, NewEntity
+from kb.importer.places import HOME_COUNTRY
+from kb.importer.quantities import Quantity, quantities
 
-CURRENCIES = {
-    "us$": "USD",
-    "$": "USD",
-    "usd": "USD",
-    "dollars": "USD",
-    "£": "GBP",
-    "gbp": "GBP",
-    "€": "EUR",
-    "eur": "EUR",
-    "euros": "EUR",
-    "¥": "JPY",
-    "yen": "JPY",
-    "jpy": "JPY",
-    "₩": "KRW",
-    "krw": "KRW",
-    "won": "KRW",
-    "₹": "INR",
-    "rs": "INR",
-    "rs.": "INR",
-    "inr": "INR",
-    "rupees": "INR",
-    "r$": "BRL",
-    "brl": "BRL",
-    "reais": "BRL",
-    "mxn": "MXN",
-    "peso": "MXN",
-    "pesos": "MXN",
-    "try": "TRY",
-    "lira": "TRY",
-    "vnd": "VND",
-    "dong": "VND",
-    "cny": "CNY",
-    "rmb": "CNY",
-    "yuan": "CNY",
-    "ksh": "KES",
-    "kes": "KES",
-    "shillings": "KES",
-    "rp": "IDR",
-    "idr": "IDR",
-    "rupiah": "IDR",
-    "zar": "ZAR",
-    "rand": "ZAR",
-    "ngn": "NGN",
-    "₦": "NGN",
-    "naira": "NGN",
-    "₱": "PHP",
-    "php": "PHP",
-    "thb": "THB",
-    "baht": "THB",
-    "฿": "THB",
-    "egp": "EGP",
-    "sar": "SAR",
-    "riyals": "SAR",
-    "aed": "AED",
-    "dirhams": "AED",
-    "myr": "MYR",
-    "rm": "MYR",
-    "ringgit": "MYR",
-    "sgd": "SGD",
-    "s$": "SGD",
-    "a$": "AUD",
-    "aud": "AUD",
-    "cad": "CAD",
-    "c$": "CAD",
-    "chf": "CHF",
-}
-SCALES = {
-    "bn": ("bn", 10**9),
-    "billion": ("bn", 10**9),
-    "m": ("m", 10**6),
-    "mn": ("m", 10**6),
-    "million": ("m", 10**6),
-    "trillion": ("trillion", 10**12),
-    "tn": ("trillion", 10**12),
-    "crore": ("crore", 10**7),
-    "lakh": ("lakh", 10**5),
-    "thousand": ("k", 10**3),
-    "k": ("k", 10**3),
-}
-MEASURES = {
-    "square kilometres": "km²",
-    "square kilometers": "km²",
-    "square km": "km²",
-    "sq km": "km²",
-    "km2": "km²",
-    "gw": "GW",
-    "mw": "MW",
-    "kw": "kW",
-    "gwh": "GWh",
-    "twh": "TWh",
-    "mwh": "MWh",
-    "km": "km",
-    "hectares": "hectares",
-    "ha": "hectares",
-    "tonnes": "tonnes",
-    "tons": "tonnes",
-    "mt": "Mt",
-    "mtoe": "Mtoe",
-    "%": "%",
-    "per cent": "%",
-    "percent": "%",
-    "percentage points": "%",
-}
-PERSON_NOUNS = frozenset(
-    {
-        "people",
-        "persons",
-        "citizens",
-        "scientists",
-        "researchers",
-        "professionals",
-        "specialists",
-        "experts",
-        "engineers",
-        "teachers",
-        "students",
-        "graduates",
-        "workers",
-        "staff",
-        "doctors",
-        "nurses",
-        "children",
-        "women",
-        "men",
-        "farmers",
-        "entrepreneurs",
-        "officials",
-        "hackers",
-        "technicians",
-        "apprentices",
-        "trainees",
-        "residents",
-        "users",
-        "learners",
-        "pupils",
-        "adults",
-        "girls",
-        "boys",
-        "midwives",
-        "developers",
-        "programmers",
-        "analysts",
-        "managers",
-        "leaders",
-        "patients",
-        "individuals",
-        "volunteers",
-        "inspectors",
-        "officers",
-    }
-)
-DURATIONS = frozenset(
-    {
-        "years",
-        "year",
-        "months",
-        "month",
-        "weeks",
-        "week",
-        "days",
-        "day",
-        "hours",
-        "hour",
-        "minutes",
-        "decades",
-        "decade",
-        "times",
-        "sessions",
-        "o'clock",
-    }
-)
-_STOP = frozenset(
-    {
-        "of",
-        "for",
-        "in",
-        "on",
-        "by",
-        "to",
-        "from",
-        "with",
-        "at",
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "that",
-        "which",
-        "who",
-        "across",
-        "per",
-        "each",
-        "is",
-        "are",
-        "was",
-        "were",
-        "will",
-        "have",
-        "has",
-        "had",
-        "be",
-        "been",
-        "under",
-        "over",
-        "into",
-        "than",
-        "while",
-        "as",
-        "so",
-        "this",
-        "these",
-        "their",
-        "its",
-        "it",
-        "they",
-        "every",
-        "within",
-        "through",
-        "until",
-        "before",
-        "after",
-        "between",
-        "more",
-        "less",
-        "up",
-        "out",
-        "around",
-        "about",
-        "some",
-        "most",
-        "all",
-        "can",
-        "could",
-        "should",
-        "would",
-        "may",
-        "might",
-        "must",
-        "also",
-        "already",
-        "still",
-        "not",
-        "aims",
-        "seeks",
-        "plans",
-        "wants",
-        "hopes",
-        "expects",
-        "intends",
-        "needs",
-        "means",
-        "makes",
-        "gives",
-        "takes",
-    }
-)
 COMMITMENT = re.compile(
     r"\b(aims?|aiming|target(?:s|ed|ing)?|goals?|plans?|planned|planning|wants?|intends?|intention|"
     r"will|pledged?|pledging|commit(?:s|ted|ting)?|commitment|seeks?|expects?|expected|hopes?|"
@@ -309,32 +47,10 @@ _DEADLINE = re.compile(
     r"(?!\s*(?:%|per cent))",
     re.IGNORECASE,
 )
-_CODES = (
-    r"USD|GBP|EUR|JPY|KRW|INR|BRL|MXN|TRY|VND|CNY|RMB|KES|IDR|ZAR|NGN|PHP|THB|EGP|SAR|AED|MYR|SGD|AUD|CAD|CHF"
-)
-_CUR_PRE = (
-    rf"(?P<pre>US\$|R\$|S\$|A\$|C\$|\$|£|€|¥|₩|₹|₦|₱|฿|(?-i:Rs|KSh|Rp|RM)\.?(?=\s?\d)|"
-    rf"(?-i:{_CODES}))"
-)
-_NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-_WORD = r"(?P<word>" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
-_RANGE = r"(?:(?P<low>\d{1,3}(?:,\d{3})*(?:\.\d+)?)\s*(?:-|–|to)\s*)?"
-_SCALE = r"(?:\s?(?P<scale>bn|billion|mn|million|trillion|tn|crore|lakh|thousand|m|k)(?![\w]))?"
-_CUR_POST = (
-    rf"(?:\s?(?P<post>(?-i:{_CODES})|yen|won|rupees|reais|pesos?|lira|dong|dollars|euros|yuan|"
-    r"shillings|rupiah|rand|naira|baht|riyals|dirhams|ringgit)\b)?"
-)
-_QUANTITY = re.compile(
-    rf"(?<![\w.,/-]){_CUR_PRE}?\s?{_RANGE}(?:{_NUM}|\b{_WORD}\b)"
-    rf"(?!\.\d|,\d)(?=(?:bn|billion|mn|million|trillion|tn|m|k)(?!\w)|[^\w/]|$){_SCALE}{_CUR_POST}",
-    re.IGNORECASE,
-)
-_UNIT_AFTER = re.compile(
-    r"^\s?(%|per cent|percent|percentage points|square kilometres|square kilometers|square km|"
-    r"sq km|km2|GWh|TWh|MWh|GW|MW|kW|km|hectares|ha|"
-    r"tonnes|tons|Mtoe|Mt)(?![\w])",
-    re.IGNORECASE,
-)
+
+
+#: ``owner_at(offset, sentence_start, previous_owner, kind_hint) -> (owner, guessed)``
+OwnerAt = Callable[[int, int, str | None, str | None], tuple[str | None, bool]]
 
 
 @dataclass
@@ -350,164 +66,6 @@ class TargetReading:
     owner_guessed: bool = False
     baseline: int | float | None = None
     quote: str = ""  # the quantity as the text writes it ('£60 million')
-
-
-@dataclass(frozen=True)
-class Quantity:
-    start: int
-    end: int
-    value: int | float
-    unit: str
-    money: bool
-    word_number: bool
-    range_text: str | None
-    noun_end: int
-
-
-def _number(text: str) -> int | float:
-    text = text.replace(",", "")
-    value = float(text)
-    return int(value) if value.is_integer() else value
-
-
-def _tidy(value: float) -> int | float:
-    value = round(value, 6)
-    return int(value) if float(value).is_integer() else value
-
-
-def quantities(sentence: str) -> list[Quantity]:
-    """Every number with a unit in a sentence (years, dates and durations left out)."""
-    found: list[Quantity] = []
-    for match in _QUANTITY.finditer(sentence):
-        pre, post, scale, word = (
-            match.group("pre"),
-            match.group("post"),
-            match.group("scale"),
-            match.group("word"),
-        )
-        raw = match.group("num")
-        if word and word.lower() == "one" and not scale:
-            continue
-        value = _number(raw) if raw else WORD_NUMBERS[word.lower()]
-        rest = sentence[match.end() :]
-        before = sentence[: match.start()]
-        # Dates: '23 June', 'June 23', years.
-        if re.match(rf"\s*(?:-|–|to|and)?\s*\d{{0,2}}\s*{MONTH_RE}\b", rest, re.IGNORECASE) or re.search(
-            rf"{MONTH_RE}\s*$", before, re.IGNORECASE
-        ):
-            continue
-        if raw and not pre and not post and not scale and re.fullmatch(r"(?:19|20)\d\d", raw):
-            continue
-        name_before = re.search(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w-]*)[\s‘’'\"]*$", before)
-        if name_before and not pre and not re.fullmatch(MONTH_RE, name_before.group(1), re.IGNORECASE):
-            continue  # part of a name: 'Government 3.0', 'Industry 4.0'
-
-        if scale and scale.lower() in ("m", "k") and not pre and not post and raw is None:
-            continue
-        currency = CURRENCIES.get((pre or post or "").lower().rstrip(".")) if (pre or post) else None
-        if pre and pre.lower() in ("us$",):
-            currency = "USD"
-        scale_name, factor = SCALES.get(scale.lower(), (None, 1)) if scale else (None, 1)
-        if scale and scale.lower() in ("m", "k") and not currency:
-            # '5m' or '3k' without money is too easily a measure; keep it only as money.
-            unit_match = _UNIT_AFTER.match(rest)
-            if not unit_match:
-                continue
-        low = match.group("low")
-        range_text = f"{low} to {raw}" if low else None
-        if currency:
-            if not post:
-                trailing = re.match(r"\s?(USD|GBP|EUR|JPY|KRW|INR|BRL|MXN)\b", rest)
-                if trailing:
-                    rest = rest[trailing.end() :]
-            unit = f"{currency} {scale_name}" if scale_name else currency
-            found.append(
-                Quantity(match.start(), match.end(), value, unit, True, bool(word), range_text, match.end())
-            )
-            continue
-        unit_match = _UNIT_AFTER.match(rest)
-        if unit_match:
-            unit = MEASURES[unit_match.group(1).lower()]
-            total = value * factor if unit not in ("%",) else value
-            found.append(
-                Quantity(
-                    match.start(),
-                    match.end() + unit_match.end(),
-                    _tidy(total),
-                    unit,
-                    False,
-                    bool(word),
-                    range_text,
-                    match.end() + unit_match.end(),
-                )
-            )
-            continue
-        noun, noun_end = _counted_noun(rest)
-        if noun in DURATIONS:
-            continue
-        if not noun:
-            # A bare number: only ever used as progress ('300 have been trained so far').
-            found.append(
-                Quantity(
-                    match.start(),
-                    match.end(),
-                    _tidy(value * factor),
-                    "",
-                    False,
-                    bool(word),
-                    None,
-                    match.end(),
-                )
-            )
-            continue
-        unit = "people" if noun in PERSON_NOUNS else noun
-        found.append(
-            Quantity(
-                match.start(),
-                match.end(),
-                _tidy(value * factor),
-                unit,
-                False,
-                bool(word),
-                range_text,
-                match.end() + noun_end,
-            )
-        )
-    # A number no report may hold (400 digits became infinity) is no target either.
-    return [q for q in found if number_in_range(q.value)]
-
-
-def _counted_noun(rest: str) -> tuple[str | None, int]:
-    """The head noun of the phrase after a number: '6,000 schools by' -> 'schools'."""
-    words = list(re.finditer(r"[\w’'-]+|[^\w\s]", rest[:80]))
-    phrase: list[re.Match] = []
-    for word in words:
-        text = word.group(0)
-        stop = text.lower() in _STOP and not (text.lower() == "and" and phrase)
-        if not re.match(r"[\w’'-]+$", text) or stop or text[:1].isdigit():
-            break
-        phrase.append(word)
-        if len(phrase) == 7:
-            break
-    while phrase and phrase[-1].group(0).lower() == "and":
-        phrase.pop()
-    if not phrase:
-        return None, 0
-    heads = [
-        w
-        for w in phrase
-        if w.group(0).lower() in PERSON_NOUNS
-        or (
-            w.group(0).lower().endswith("s")
-            and len(w.group(0)) > 3
-            and not w.group(0).lower().endswith(("ss", "is", "us"))
-        )
-    ]
-    head = heads[0] if heads else phrase[-1]
-    noun = head.group(0).lower()
-    if noun[:1].isupper() or not noun.isalpha() or len(noun) < 3:
-        return None, 0
-    return noun, head.end()
 
 
 def _deadline(sentence: str, position: int) -> str | None:
@@ -622,7 +180,7 @@ def _is_statistic(sentence: str, quantity: Quantity, this_year: int | None) -> b
 
 
 def find_targets(
-    paragraphs: list[tuple[str, int]], owner_at, published: date, *, year_known: bool = True
+    paragraphs: list[tuple[str, int]], owner_at: OwnerAt, published: date, *, year_known: bool = True
 ) -> list[TargetReading]:
     """Targets in ``paragraphs`` (text and its offset in the analysed text).
 
@@ -641,71 +199,183 @@ def find_targets(
             found = quantities(sentence)
             if not found:
                 continue
-            progress_clauses = [c for c in _clauses(sentence) if _PROGRESS.search(c)]
-            commitment = bool(COMMITMENT.search(sentence))
-            money_cue = bool(MONEY_CUES.search(sentence))
-            baselines = [q for q in found if _BASELINE.search(sentence[: q.start])]
-            first_target = len(targets)
-            for quantity in found:
-                if quantity in baselines:
-                    continue
-                clause = next(
-                    (
-                        c
-                        for c in progress_clauses
-                        if sentence.find(c) <= quantity.start < sentence.find(c) + len(c)
-                    ),
-                    None,
-                )
-                deadline = _deadline(sentence, quantity.end)
-                if clause is not None and targets and targets[-1].sentence == sentence:
-                    if targets[-1].progress is None and quantity.unit in ("", targets[-1].unit):
-                        targets[-1].progress = quantity.value
-                    continue
-                if not quantity.unit:
-                    continue
-                if deadline and this_year and int(deadline[:4]) < this_year:
-                    continue
-                if quantity.money:
-                    if not (money_cue or commitment or deadline):
-                        continue
-                elif quantity.word_number:
-                    if not deadline and quantity.value < 1000:
-                        continue
-                elif not (deadline or commitment):
-                    continue
-                if clause is not None and not deadline:
-                    continue
-                if _is_statistic(sentence, quantity, this_year):
-                    continue
-                hint = re.match(
-                    r"\s*(?:the|its)\s+(ministry|department|secretariat|government|agency|institute)\b",
-                    sentence,
-                    re.IGNORECASE,
-                )
-                kind_hint = None
-                if hint:
-                    kind_hint = "agency" if hint.group(1).lower() in ("agency", "institute") else "ministry"
-                owner, guessed = owner_at(
-                    offset + start_in_text + quantity.start, offset + start_in_text, previous_owner, kind_hint
-                )
-                previous_owner = owner or previous_owner
-                targets.append(
-                    TargetReading(
-                        _what(sentence, quantity),
-                        quantity.value,
-                        quantity.unit,
-                        deadline,
-                        owner,
-                        sentence=sentence,
-                        range_text=quantity.range_text,
-                        owner_guessed=guessed,
-                        quote=sentence[quantity.start : quantity.noun_end],
-                    )
-                )
-            for base in baselines:
-                # 'from 41% to 30% by 2025', 'to 80% by 2020, from about 60% today': a starting point.
-                same = [t for t in targets[first_target:] if t.unit == base.unit and t.baseline is None]
-                if same:
-                    same[0].baseline = base.value
+            previous_owner = _sentence_targets(
+                sentence, offset + start_in_text, found, targets, owner_at, previous_owner, this_year
+            )
     return targets
+
+
+def _sentence_targets(
+    sentence: str,
+    at: int,
+    found: list[Quantity],
+    targets: list[TargetReading],
+    owner_at: OwnerAt,
+    previous_owner: str | None,
+    this_year: int | None,
+) -> str | None:
+    """Add the targets among the quantities of one sentence (at offset ``at`` in the analysed
+    text) to ``targets``, and progress figures and baselines to the targets they belong to;
+    return the owner the next sentence may refer back to."""
+    progress_clauses = [c for c in _clauses(sentence) if _PROGRESS.search(c)]
+    cues = (bool(COMMITMENT.search(sentence)), bool(MONEY_CUES.search(sentence)))
+    baselines = [q for q in found if _BASELINE.search(sentence[: q.start])]
+    first_target = len(targets)
+    kind_hint = _kind_hint(sentence)
+    for quantity in found:
+        if quantity in baselines:
+            continue
+        clause = next(
+            (c for c in progress_clauses if sentence.find(c) <= quantity.start < sentence.find(c) + len(c)),
+            None,
+        )
+        deadline = _deadline(sentence, quantity.end)
+        if clause is not None and targets and targets[-1].sentence == sentence:
+            if targets[-1].progress is None and quantity.unit in ("", targets[-1].unit):
+                targets[-1].progress = quantity.value
+            continue
+        if not _is_target(sentence, quantity, deadline, cues, clause is not None, this_year):
+            continue
+        owner, guessed = owner_at(at + quantity.start, at, previous_owner, kind_hint)
+        previous_owner = owner or previous_owner
+        targets.append(
+            TargetReading(
+                _what(sentence, quantity),
+                quantity.value,
+                quantity.unit,
+                deadline,
+                owner,
+                sentence=sentence,
+                range_text=quantity.range_text,
+                owner_guessed=guessed,
+                quote=sentence[quantity.start : quantity.noun_end],
+            )
+        )
+    for base in baselines:
+        # 'from 41% to 30% by 2025', 'to 80% by 2020, from about 60% today': a starting point.
+        same = [t for t in targets[first_target:] if t.unit == base.unit and t.baseline is None]
+        if same:
+            same[0].baseline = base.value
+    return previous_owner
+
+
+def _is_target(
+    sentence: str,
+    quantity: Quantity,
+    deadline: str | None,
+    cues: tuple[bool, bool],
+    in_progress_clause: bool,
+    this_year: int | None,
+) -> bool:
+    """Whether a quantity that is no progress figure is a target: it has a unit, a deadline not
+    yet past, and a cue fit for its kind (``cues``: a commitment, a money word), and it is no
+    statistic."""
+    commitment, money_cue = cues
+    if not quantity.unit or (deadline and this_year and int(deadline[:4]) < this_year):
+        return False
+    if quantity.money:
+        cued = money_cue or commitment or bool(deadline)
+    elif quantity.word_number:
+        cued = bool(deadline) or quantity.value >= 1000
+    else:
+        cued = bool(deadline or commitment)
+    if not cued or (in_progress_clause and not deadline):
+        return False
+    return not _is_statistic(sentence, quantity, this_year)
+
+
+def _kind_hint(sentence: str) -> str | None:
+    """'ministry' or 'agency' for a sentence starting 'The ministry', 'Its agency'... (the owner
+    is then the last such body named), else None."""
+    hint = re.match(
+        r"\s*(?:the|its)\s+(ministry|department|secretariat|government|agency|institute)\b",
+        sentence,
+        re.IGNORECASE,
+    )
+    if not hint:
+        return None
+    return "agency" if hint.group(1).lower() in ("agency", "institute") else "ministry"
+
+
+_OWNER_KINDS = ("ministry", "agency", "organisation")
+
+
+class Owners:
+    """Who owns a quantity: the body named in its sentence before it, else the nearest one before.
+
+    Owners are looked up for every quantity: per hit, the last owner-like hit of each sort up to
+    it is computed once, so that a long text stays linear (bisect, not a scan of every hit).
+    """
+
+    def __init__(self, reading: EntityReading, kinds: list[tuple[str | None, str | None]]) -> None:
+        self.hits = reading.hits
+        self.starts = [h.start for h in self.hits]
+        self.kinds = kinds
+        self.last: dict[str, list[int]] = {"partner": [], "ministry": [], "agency": []}
+        current = {"partner": -1, "ministry": -1, "agency": -1}
+        for index, (kind, country) in enumerate(kinds):
+            if kind in _OWNER_KINDS and country != HOME_COUNTRY:
+                current["partner"] = index
+                if kind in ("ministry", "agency"):
+                    current[kind] = index
+            for key, found in self.last.items():
+                found.append(current[key])
+
+    def _before(self, key: str, count: int) -> str | None:
+        index = self.last[key][count - 1] if count else -1
+        return self.hits[index].entity_id if index >= 0 else None
+
+    def owner_at(
+        self, position: int, sentence_start: int, previous: str | None, kind_hint: str | None
+    ) -> tuple[str | None, bool]:
+        """``(owner, guessed)`` of a quantity at ``position`` in a sentence starting at
+        ``sentence_start``; ``previous``: the owner of the quantity before it in the sentence."""
+        count = bisect_left(self.starts, position)  # hits that start before the quantity
+        for index in range(count - 1, -1, -1):
+            if self.starts[index] < sentence_start:
+                break
+            if self.kinds[index][0] in _OWNER_KINDS:
+                return self.hits[index].entity_id, False
+        if kind_hint and self._before(kind_hint, count):
+            return self._before(kind_hint, count), False
+        if previous:
+            return previous, False
+        if self._before("ministry", count):
+            return self._before("ministry", count), True
+        partner = self._before("partner", count)
+        return (partner, True) if partner else (None, False)
+
+
+def target_entry(
+    target: TargetReading,
+    new_by_id: dict[str, NewEntity],
+    accept_new: bool,
+    published: date,
+    review: list[str],
+) -> dict:
+    """A found target as a front-matter entry; notes on its owner in ``review``."""
+    item: dict = {"what": target.what, "value": target.value, "unit": target.unit}
+    if target.deadline:
+        item["deadline"] = target.deadline
+    owner = target.owner
+    if owner and owner in new_by_id and not accept_new:
+        review.append(
+            f"target '{target.what}': its owner is the proposed new entity "
+            f"{new_by_id[owner].label}; set 'owner' once it is in the registry"
+        )
+        owner = None
+    elif owner is None:
+        review.append(f"target '{target.what}': no owner found in the text; add 'owner'")
+    if owner:
+        item["owner"] = owner
+        if target.owner_guessed:
+            review.append(
+                f"target '{target.what}': owner {owner} is a guess (the sentence names no "
+                f"body; it is the nearest one named before): check it"
+            )
+    if target.baseline is not None:
+        item["baseline"] = {"value": target.baseline, "as_of": f"{published:%Y-%m}"}
+    if target.progress is not None:
+        item["progress"] = {"value": target.progress, "as_of": f"{published:%Y-%m}"}
+    item["status"] = "announced"
+    return item

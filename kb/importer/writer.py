@@ -49,6 +49,7 @@ def _capped(name: str, items: list, review: list[str]) -> list:
 
 
 def front_matter(draft: Draft, registry: Registry) -> dict:
+    """The draft's report as front matter (always internal), with every review point."""
     data: dict = {
         "title": draft.title,
         "date": draft.date.isoformat(),
@@ -56,53 +57,19 @@ def front_matter(draft: Draft, registry: Registry) -> dict:
         "type": draft.type,
         "visibility": "internal",
     }
-    visit: dict = {}
-    if draft.visit.start:
-        visit["start"] = draft.visit.start.isoformat()
-    if draft.visit.end:
-        visit["end"] = draft.visit.end.isoformat()
-    if draft.visit.places:
-        visit["places"] = list(draft.visit.places)
+    visit = _visit(draft)
     if visit:
         data["visit"] = visit
-    visitors = []
-    for person in draft.people:
-        if not person.visitor:
-            continue
-        entry: dict = {"name": person.name}
-        if person.role:
-            entry["role"] = person.role
-        if person.organisation:
-            found = registry.resolve(person.organisation) or registry.resolve(
-                re.sub(r"^the\s+", "", person.organisation, flags=re.IGNORECASE)
-            )
-            entry["organisation"] = found[0].id if found else person.organisation
-        visitors.append(entry)
+    visitors = _visitors(draft, registry)
     if visitors:
         data["visitors"] = visitors
     tags = draft.tag_ids(registry)
     data.update({name: tags[name] for name in TAG_LISTS if tags.get(name)})
     review = list(draft.review)
-    opportunities = [
-        dict(o, partners=[p for p in o["partners"] if registry.get(p)]) if o.get("partners") else o
-        for o in draft.opportunities
-    ]
-    opportunities = _capped("opportunities", opportunities, review)
+    opportunities = _capped("opportunities", _opportunities(draft, registry), review)
     if opportunities:
-        data["opportunities"] = [
-            o if o.get("partners", True) else {k: v for k, v in o.items() if k != "partners"}
-            for o in opportunities
-        ]
-    targets = []
-    for target in draft.targets:
-        if target.get("owner") and registry.get(target["owner"]) is None:
-            review.append(
-                f"target '{target['what']}': its owner {target['owner']} is not in the registry; "
-                f"set 'owner' once it is"
-            )
-            target = {k: v for k, v in target.items() if k != "owner"}
-        targets.append(target)
-    targets = _capped("targets", targets, review)
+        data["opportunities"] = opportunities
+    targets = _capped("targets", _targets(draft, registry, review), review)
     if targets:
         data["targets"] = targets
     if draft.source:
@@ -118,6 +85,62 @@ def front_matter(draft: Draft, registry: Registry) -> dict:
     if review:
         data["review"] = review
     return data
+
+
+def _visit(draft: Draft) -> dict:
+    visit: dict = {}
+    if draft.visit.start:
+        visit["start"] = draft.visit.start.isoformat()
+    if draft.visit.end:
+        visit["end"] = draft.visit.end.isoformat()
+    if draft.visit.places:
+        visit["places"] = list(draft.visit.places)
+    return visit
+
+
+def _visitors(draft: Draft, registry: Registry) -> list[dict]:
+    """The visitors, each with the registry id of their organisation when it has one."""
+    visitors = []
+    for person in draft.people:
+        if not person.visitor:
+            continue
+        entry: dict = {"name": person.name}
+        if person.role:
+            entry["role"] = person.role
+        if person.organisation:
+            found = registry.resolve(person.organisation) or registry.resolve(
+                re.sub(r"^the\s+", "", person.organisation, flags=re.IGNORECASE)
+            )
+            entry["organisation"] = found[0].id if found else person.organisation
+        visitors.append(entry)
+    return visitors
+
+
+def _opportunities(draft: Draft, registry: Registry) -> list[dict]:
+    """The opportunities, with only the partners the registry has (no 'partners' if none is left)."""
+    out = []
+    for opportunity in draft.opportunities:
+        if "partners" in opportunity:
+            partners = [p for p in opportunity["partners"] if registry.get(p)]
+            opportunity = dict(opportunity, partners=partners)  # in its place among the keys
+            if not partners:
+                del opportunity["partners"]
+        out.append(opportunity)
+    return out
+
+
+def _targets(draft: Draft, registry: Registry, review: list[str]) -> list[dict]:
+    """The targets, without an owner the registry does not have (a review point instead)."""
+    targets = []
+    for target in draft.targets:
+        if target.get("owner") and registry.get(target["owner"]) is None:
+            review.append(
+                f"target '{target['what']}': its owner {target['owner']} is not in the registry; "
+                f"set 'owner' once it is"
+            )
+            target = {k: v for k, v in target.items() if k != "owner"}
+        targets.append(target)
+    return targets
 
 
 def accept_proposals(

@@ -3,6 +3,7 @@ programmes, projects, events, people, sectors), with acronyms, aliases and names
 
 - :mod:`~kb.registry.model`: ``Entity``, ``Registry`` and the lineage between names.
 - :mod:`~kb.registry.loading`: ``reports/registry/*.yml`` read strictly, every problem found.
+- :mod:`~kb.registry.listing`: ``kb entities``.
 - :mod:`~kb.registry.mentions`: finding entities named in free text.
 - :mod:`~kb.registry.filters`: a user's ``--sector``/``--ministry``/... values resolved to entities.
 

@@ -7,7 +7,7 @@ Each file holds ``entities:`` (and optionally ``defaults:`` for kind and country
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,7 +35,7 @@ def _as_list(reader: Reader, where: tuple, example: str) -> list[str]:
 
 
 def load_registry(
-    folder: Path, display: callable = str, inside: Iterable[Path] | None = None
+    folder: Path, display: Callable[[Path], str] = str, inside: Iterable[Path] | None = None
 ) -> tuple[Registry, list[Problem]]:
     """Read every ``*.yml``/``*.yaml`` file of ``folder``; return the registry and all problems.
 
@@ -255,7 +255,11 @@ def _check_links(registry: Registry) -> list[Problem]:
                 "a successor cannot also be a predecessor",
             )
         )
-    parents = lambda i: [ids[i].parent] if ids[i].parent in ids and ids[i].parent != i else []  # noqa: E731
+
+    def parents(entity_id: str) -> list[str]:
+        parent = ids[entity_id].parent
+        return [parent] if parent is not None and parent in ids and parent != entity_id else []
+
     for cycle in find_cycles(sorted(ids), parents):
         entity = ids[cycle[0]]
         problems.append(

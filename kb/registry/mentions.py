@@ -106,7 +106,7 @@ class MentionFinder:
         self._ascii_alike = all(self._lower_is_alike(chr(code)) for code in range(128))
 
     @staticmethod
-    def _compile(table: dict[str, str], flags: int) -> re.Pattern | None:
+    def _compile(table: dict[str, list[str]], flags: int) -> re.Pattern | None:
         if not table:
             return None
         return re.compile(rf"(?<![\w-])(?:{_trie_pattern(table)})(?![\w-])", flags)
@@ -156,10 +156,11 @@ class MentionFinder:
         spans about 2.5 times faster, when lower-casing keeps every character's length, word-ness
         and case-insensitive matches against the names' characters (true of all but a few exotic
         characters, such as the Kelvin sign or the dotted capital I, which take the slow path)."""
-        if self._name_re is None:
+        lower_re = self._name_lower_re
+        if self._name_re is None or lower_re is None:  # no names to find (both or neither are set)
             return []
         if self._ascii_alike and text.isascii():
-            return [m.span() for m in self._name_lower_re.finditer(text.lower())]
+            return [m.span() for m in lower_re.finditer(text.lower())]
         lowers_alike = self._lowers_alike
         for ch in set(text):
             alike = lowers_alike.get(ch)
@@ -167,7 +168,7 @@ class MentionFinder:
                 alike = lowers_alike[ch] = self._lower_is_alike(ch)
             if not alike:
                 return [m.span() for m in self._name_re.finditer(text)]
-        return [m.span() for m in self._name_lower_re.finditer(text.lower())]
+        return [m.span() for m in lower_re.finditer(text.lower())]
 
     def _lower_is_alike(self, ch: str) -> bool:
         low = ch.lower()

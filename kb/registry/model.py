@@ -84,11 +84,10 @@ class Entity:
         return (self.name, *self.acronyms, *self.aliases)
 
     def valid_on(self, day: date) -> bool:
-        if self.valid_from and day < self.valid_from.start:
-            return False
-        if self.valid_to and day > self.valid_to.end:
-            return False
-        return True
+        """Whether the entity existed under this name on ``day`` (its whole first and last periods count)."""
+        too_early = self.valid_from is not None and day < self.valid_from.start
+        too_late = self.valid_to is not None and day > self.valid_to.end
+        return not (too_early or too_late)
 
     def as_row(self) -> dict:
         """Plain data for tables, JSON and CSV."""
@@ -136,7 +135,7 @@ class Registry:
         self._index()
 
     def _index(self) -> None:
-        self._lineages = {}
+        self._lineages: dict[str, tuple[str, ...]] = {}
         self._successors.clear()
         self._predecessors.clear()
         self._by_name.clear()

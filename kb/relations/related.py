@@ -180,7 +180,7 @@ class Relations:
         vector = self._vector(report.id) if report.id in self._terms else {}
         rare_terms = [
             t
-            for t in sorted(vector, key=vector.get, reverse=True)[:10]
+            for t in sorted(vector, key=lambda term: vector[term], reverse=True)[:10]
             if self._df[t] <= max(3, len(self.reports) // 20)
         ]
         if max_candidates is None:
@@ -213,7 +213,7 @@ class Relations:
         self, report: Report, mine: set[str], vector: dict[str, float], rare_terms: list[str], limit: int
     ) -> dict[str, Report]:
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-        pre_score: Counter = Counter()
+        pre_score: dict[str, float] = defaultdict(float)
         found: dict[str, Report] = {}
         lists = [(("entity", e), self._by_entity[e], 1 / math.log(2 + len(self._by_entity[e]))) for e in mine]
         lists += [(("term", t), self._by_term[t], TEXT_WEIGHT * vector[t] / norm) for t in rare_terms]

@@ -15,6 +15,9 @@ from datetime import date
 from kb.errors import UsageError
 from kb.project import Project
 
+#: ``kb show --format``: its text has a few short sections, not one table.
+SHOW_FORMATS = ("table", "json")
+
 
 @dataclass
 class EntityInfo:
@@ -71,45 +74,48 @@ def entity_info(
 ) -> EntityInfo:
     from kb.checks.knowledgebase import load
     from kb.relations.related import Relations
-    from kb.tracking.listing import collect_opportunities, collect_targets
+    from kb.tracking.model import track_opportunities, track_targets
 
     kb = load(project, mentions=False)  # warnings are not needed here, and that check is slow
     registry = kb.registry
     entity = find_entity(registry, text)
     lineage = registry.lineage(entity.id) or [entity.id]
-    names = []
-    for other_id in lineage:
-        other = registry.get(other_id)
-        names.append(
-            {
-                "id": other.id,
-                "name": other.name,
-                "acronyms": list(other.acronyms),
-                "valid_from": str(other.valid_from) if other.valid_from else None,
-                "valid_to": str(other.valid_to) if other.valid_to else None,
-                "this": other.id == entity.id,
-            }
-        )
+    names = [
+        {
+            "id": other.id,
+            "name": other.name,
+            "acronyms": list(other.acronyms),
+            "valid_from": str(other.valid_from) if other.valid_from else None,
+            "valid_to": str(other.valid_to) if other.valid_to else None,
+            "this": other.id == entity.id,
+        }
+        for other in (registry.entities[other_id] for other_id in lineage)  # a lineage holds registry ids
+    ]
     reports = kb.visible(include_internal)
     relations = Relations(reports, registry)
     family = set(lineage)
     about = [
         _report_row(r, [e for e in r.entity_ids() if e in family]) for r in relations.reports_about(entity.id)
     ]
-    opportunities = [
-        o.as_dict() for o in collect_opportunities(reports) if family & {*o.sectors, *o.partners}
-    ]
-    targets = [t.as_dict() for t in collect_targets(reports, today or date.today()) if t.owner in family]
-    seen = [
-        {
-            "id": other,
-            "label": registry.get(other).label if registry.get(other) else other,
-            "kind": registry.get(other).kind if registry.get(other) else None,
-            "reports": count,
-        }
-        for other, count in relations.seen_with(entity.id, limit=limit)
-    ]
+    opportunities = [o.as_json() for o in track_opportunities(reports) if family & {*o.sectors, *o.partners}]
+    targets = [t.as_json() for t in track_targets(reports, today or date.today()) if t.owner in family]
+    seen = []
+    for other_id, count in relations.seen_with(entity.id, limit=limit):
+        other = registry.get(other_id)
+        seen.append(
+            {
+                "id": other_id,
+                "label": other.label if other else other_id,
+                "kind": other.kind if other else None,
+                "reports": count,
+            }
+        )
     return EntityInfo(entity.as_row(), names, about, opportunities, targets, seen, include_internal)
+
+
+#: ``kb related --format csv`` columns, and those of its table.
+RELATED_COLUMNS = ("score", "date", "id", "title", "shared", "path")
+RELATED_TABLE = ("score", "date", "title", "shared", "path")
 
 
 @dataclass
@@ -118,8 +124,15 @@ class RelatedReports:
     related: list[dict] = field(default_factory=list)
     include_internal: bool = False
 
+    columns = RELATED_COLUMNS
+
     def as_json(self) -> dict:
         return {"report": self.report, "related": self.related, "include_internal": self.include_internal}
+
+    def render_text(self) -> str:
+        from kb.util.tables import render_table
+
+        return render_table(self.related, list(RELATED_TABLE))
 
 
 def related_reports(
@@ -185,7 +198,7 @@ def render_entity(info: EntityInfo) -> str:
         (
             f"opportunities ({len(info.opportunities)}):",
             [
-                f"  {o['id']}  {o['status']}  {o['title']}  (last seen {o['last_seen']} in {o['report']})"
+                f"  {o['id']}  {o['status']}  {o['title']}  (last seen {o['last_seen']} in {o['reports'][-1]})"
                 for o in info.opportunities
             ],
         ),
@@ -193,7 +206,7 @@ def render_entity(info: EntityInfo) -> str:
             f"targets ({len(info.targets)}):",
             [
                 f"  {t['id']}  {t['what']}  deadline {t['deadline'] or '-'}  status {t['status'] or '-'}"
-                + ("  FLAGGED: no report since the deadline" if t["flagged"] else "")
+                f"  state {t['state']}"
                 for t in info.targets
             ],
         ),

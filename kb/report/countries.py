@@ -25,9 +25,12 @@ def country_problem(code: str) -> tuple[str, str] | None:
     if len(code) == 2 and country_name(code.upper()):
         return f"country code '{code}' must be upper case", f"write {code.upper()}"
     if len(code) == 3 and code.isalpha():
-        found = pycountry.countries.get(alpha_3=code.upper())
-        if found:
-            return (f"'{code}' is an alpha-3 code", f"use the two-letter code {found.alpha_2} ({found.name})")
+        alpha_3 = pycountry.countries.get(alpha_3=code.upper())
+        if alpha_3:
+            return (
+                f"'{code}' is an alpha-3 code",
+                f"use the two-letter code {alpha_3.alpha_2} ({alpha_3.name})",
+            )
     try:
         found = pycountry.countries.search_fuzzy(code)[:2] if len(code) > 2 else []
     except LookupError:

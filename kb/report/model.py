@@ -28,53 +28,69 @@ REPORT_TYPES = (
     "meeting-note",
     "briefing",
 )
-
-
 VISIBILITIES = ("public", "internal")
-
-
 CLASSIFICATIONS = ("OFFICIAL", "OFFICIAL-SENSITIVE")
-
-
 OPPORTUNITY_STATUSES = ("identified", "discussed", "agreed", "active", "closed")
-
-
 TARGET_STATUSES = ("announced", "on-track", "met", "missed", "dropped")
 
 
-REQUIRED_FIELDS = ("title", "date", "countries", "type", "visibility")
+@dataclass(frozen=True)
+class Field:
+    """One front-matter field: how it is read (``kind``, see :data:`kb.report.front_matter.READERS`),
+    whether a report needs it, its allowed values, and what to tell an author who left it out."""
+
+    name: str
+    kind: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    hint: str | None = None
+    example: str | None = None  # of a value of the right type, for a wrong one
 
 
-OPTIONAL_FIELDS = (
-    "id",
-    "summary",
-    "visit",
-    "authors",
-    "visitors",
-    "classification",
-    *TAG_LISTS,
-    "opportunities",
-    "targets",
-    "source",
-    "supersedes",
-    "disclaimer",
-    "internal_notes",
-    "review",
+#: The report format, field by field, in the order a report lists them (``docs/writing-a-report.md``
+#: says the same for people). Reading a report goes down this table; a new field is a new row here
+#: (and an attribute of :class:`Report`).
+FIELDS = (
+    Field(
+        "title",
+        "string",
+        True,
+        hint="the report's headline, e.g. 'South Korea: innovation and openness'",
+        example="'title: Korea: open data'",
+    ),
+    Field("date", "date", True, hint="the publication date, e.g. 2014-07-03"),
+    Field(
+        "countries", "countries", True, hint="partner countries as ISO codes, e.g. [KR]", example="[KR, JP]"
+    ),
+    Field("type", "choice", True, REPORT_TYPES, hint=f"one of: {', '.join(REPORT_TYPES)}"),
+    Field(
+        "visibility",
+        "choice",
+        True,
+        VISIBILITIES,
+        hint="'public' to publish, 'internal' for staff only (publishing fails closed)",
+    ),
+    Field("id", "report-id"),
+    Field("summary", "string"),
+    Field("visit", "visit"),
+    Field("authors", "people"),
+    Field("visitors", "people"),
+    Field("classification", "classification", choices=CLASSIFICATIONS),
+    *(Field(name, "tags", example="[msit, nia]") for name in TAG_LISTS),
+    Field("opportunities", "opportunities"),
+    Field("targets", "targets"),
+    Field("source", "source"),
+    Field("supersedes", "id"),
+    Field("disclaimer", "string"),
+    Field("internal_notes", "string"),
+    Field("review", "strings", example="['check the date']"),
 )
-
-
-REPORT_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
-
+REPORT_FIELDS = tuple(f.name for f in FIELDS)
+REQUIRED_FIELDS = tuple(f.name for f in FIELDS if f.required)
 
 VISIT_FIELDS = ("start", "end", "places")
-
-
 PERSON_FIELDS = ("name", "role", "organisation", "internal")
-
-
 OPPORTUNITY_FIELDS = ("id", "title", "sectors", "partners", "status", "next_step", "description", "internal")
-
-
 TARGET_FIELDS = (
     "id",
     "what",
@@ -87,11 +103,7 @@ TARGET_FIELDS = (
     "status",
     "internal",
 )
-
-
 MEASURE_FIELDS = ("value", "as_of")
-
-
 SOURCE_FIELDS = ("url", "publisher", "licence")
 
 
@@ -111,7 +123,10 @@ class Visit:
 
 
 @dataclass(frozen=True)
-class Opportunity:
+class OpportunityEntry:
+    """One entry of a report's ``opportunities:`` list; :class:`kb.tracking.model.Opportunity`
+    gathers the entries of every report with its id."""
+
     id: str
     title: str
     status: str
@@ -130,7 +145,10 @@ class Measure:
 
 
 @dataclass(frozen=True)
-class Target:
+class TargetEntry:
+    """One entry of a report's ``targets:`` list; :class:`kb.tracking.model.Target` gathers
+    the entries of every report with its id."""
+
     id: str
     what: str
     value: float | int | None = None
@@ -169,8 +187,8 @@ class Report:
     visitors: tuple[Person, ...] = ()
     classification: str | None = None
     tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    opportunities: tuple[Opportunity, ...] = ()
-    targets: tuple[Target, ...] = ()
+    opportunities: tuple[OpportunityEntry, ...] = ()
+    targets: tuple[TargetEntry, ...] = ()
     source: Source | None = None
     supersedes: str | None = None
     disclaimer: str | None = None

@@ -95,15 +95,21 @@ def removed_on_publishing(body: str) -> list[tuple[int, str]]:
     # Markdown links and images: their destination is in the rendered HTML, as written.
     for _offset, _tag, _source, attributes in _start_tags(rendered):
         for name, value in attributes:
-            at = body.find(f"({value}") if _unsafe_url(name, value) else -1
-            if at >= 0:
-                found.add((at, "(" + _SCHEME.match(value).group(0).strip()))
+            scheme = _unsafe_scheme(name, value)
+            at = body.find(f"({value}") if scheme else -1
+            if scheme and at >= 0:
+                found.add((at, "(" + scheme.group(0).strip()))
     return sorted(found)
 
 
 def _unsafe_url(attribute_name: str, value: str | None) -> bool:
+    return _unsafe_scheme(attribute_name, value) is not None
+
+
+def _unsafe_scheme(attribute_name: str, value: str | None) -> re.Match[str] | None:
+    """The scheme of a URL attribute the sanitiser refuses ('javascript:'), or None."""
     scheme = _SCHEME.match(value or "") if attribute_name in URL_ATTRIBUTES else None
-    return scheme is not None and scheme.group(1).lower() not in URL_SCHEMES
+    return scheme if scheme is not None and scheme.group(1).lower() not in URL_SCHEMES else None
 
 
 def _start_tags(fragment: str) -> list[tuple[int, str, str, list[tuple[str, str | None]]]]:

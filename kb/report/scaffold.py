@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from kb.errors import UsageError
@@ -62,12 +62,12 @@ OPTIONAL_GUIDE = """\
 @dataclass
 class NewReport:
     title: str
-    date: date
+    date: datetime.date
     countries: list[str]
     visibility: str = "internal"
     type: str = "visit-report"
-    visit_start: date | None = None
-    visit_end: date | None = None
+    visit_start: datetime.date | None = None
+    visit_end: datetime.date | None = None
     places: list[str] = field(default_factory=list)
 
 
@@ -95,9 +95,11 @@ def render(spec: NewReport) -> str:
 def validate(spec: NewReport) -> None:
     # The rule of kb check (kb.util.characters), so that kb new never writes a file check refuses.
     for option, value in (("--title", spec.title), *(("--place", place) for place in spec.places)):
-        bad = characters.FORBIDDEN.search(value)
-        if bad:
-            raise UsageError(f"{option} contains {characters.describe(bad.group(0))}", hint=characters.HINT)
+        refused = characters.FORBIDDEN.search(value)
+        if refused:
+            raise UsageError(
+                f"{option} contains {characters.describe(refused.group(0))}", hint=characters.HINT
+            )
     if not spec.title.strip():
         raise UsageError("the title is empty", hint="give --title 'Country: topic'")
     if formula_like(spec.title):

@@ -7,81 +7,35 @@ aliases. Here every plain scalar stays a string (or ``None`` when empty or
 code ``NO`` stays Norway and a time stays a time. Aliases, merge keys and
 explicit tags are refused, duplicate keys are errors, and the text has a size
 cap, so a small file cannot expand into a huge one.
+
+Two paths give the same result: libyaml's events when it can (:mod:`kb.report.yamlevents`, the
+fast path), PyYAML's composer here otherwise (the reference path, with its exact messages).
+What both produce is in :mod:`kb.report.yamllocated`.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from yaml.events import (
-    AliasEvent,
-    MappingEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-    StreamEndEvent,
-)
+from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-try:  # libyaml's parser, in C: about ten times faster than PyYAML's pure-Python scanner
-    from yaml.cyaml import CParser as _CParser
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    _CParser = None
-
-from kb.errors import InputError
+from kb.report.yamlevents import CParser as _CParser
+from kb.report.yamlevents import fast_load as _fast_load
+from kb.report.yamllocated import (
+    MAX_DEPTH,
+    MAX_YAML_BYTES,
+    NULLS,
+    Located,
+    Path_,
+    YamlProblem,
+    duplicate_key_problem,
+    merge_key_problem,
+)
 from kb.util import characters
 
-#: Front matter and registry files above this size are refused before parsing.
-MAX_YAML_BYTES = 256 * 1024
-#: Deeper nesting than any real report needs: refused, as a guard on recursion.
-MAX_DEPTH = 20
-
-_NULLS = {"", "~", "null", "Null", "NULL"}
-
-Path_ = tuple[Any, ...]
-
-
-@dataclass
-class Located:
-    """A plain Python value (dicts, lists, strings, None) with source positions.
-
-    ``value_pos`` and ``key_pos`` map a path such as ``("targets", 0, "value")``
-    to a ``(line, column)`` pair, both 1-based and relative to the whole file.
-    """
-
-    value: Any
-    value_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    key_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    quoted: set[Path_] = field(default_factory=set)
-    #: Problems that do not stop reading (duplicate keys, merge keys): the first
-    #: value is kept and the rest of the file is still checked.
-    problems: list[YamlProblem] = field(default_factory=list)
-
-    def line_of(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
-        """Best position for ``path``: the key or value itself, else its nearest parent."""
-        table = self.key_pos if key else self.value_pos
-        probe = tuple(path)
-        while probe:
-            if probe in table:
-                return table[probe]
-            if not key and probe in self.key_pos:
-                return self.key_pos[probe]
-            probe = probe[:-1]
-        return self.value_pos.get((), (1, 1))
-
-
-class YamlProblem(InputError):
-    """A YAML text that cannot be read; ``line`` and ``column`` are file positions."""
-
-    def __init__(
-        self, message: str, *, line: int, column: int, hint: str | None = None, code: str = "yaml-syntax"
-    ) -> None:
-        super().__init__(message, line=line, hint=hint, code=code)
-        self.column = column
+__all__ = ["MAX_DEPTH", "MAX_YAML_BYTES", "Located", "Path_", "YamlProblem", "dump", "load"]
 
 
 class _Composer(yaml.SafeLoader):
@@ -93,7 +47,7 @@ class _Composer(yaml.SafeLoader):
         super().__init__(text)
         self._depth = 0
 
-    def compose_node(self, parent, index):  # type: ignore[override]
+    def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, AliasEvent):
             raise _Refused(
@@ -224,173 +178,6 @@ def _load(text: str, line_offset: int) -> Located:
     return located
 
 
-class _Fallback(Exception):
-    """The fast path met something it leaves to the reference path (and its exact messages)."""
-
-
-def _fast_load(text: str, line_offset: int) -> Located | None:
-    """The same :class:`Located` as the reference path, from libyaml's events; None when the text
-    has anything unusual (a syntax error, alias, anchor, tag, non-text key, excessive depth,
-    several documents), so that the pure-Python path reports it with its usual message and position.
-
-    Events are turned into values directly: no node tree, no type resolution. Where libyaml
-    and PyYAML are known to differ, the fast path declines: tabs and byte-order marks inside the
-    text, carriage returns, '?' in a plain scalar, an empty plain scalar inside a flow collection
-    (``[a: ]``), as a key, as the whole document or in a text with a '?', and an unusual block
-    scalar header (``>2#``).
-    """
-    if "\t" in text or "\ufeff" in text or "\r" in text:
-        return None
-    try:
-        parser = _CParser(text)
-    except Exception:
-        return None
-    try:
-        parser.get_event()  # stream start
-        located = Located(value=None)
-        if parser.check_event(StreamEndEvent):
-            return located
-        parser.get_event()  # document start
-        located.value = _from_events(parser, located, line_offset, text)
-        parser.get_event()  # document end
-        if not parser.check_event(StreamEndEvent):
-            return None
-        return located
-    except Exception:
-        return None
-    finally:
-        parser.dispose()
-
-
-def _plain_event(event) -> None:
-    if (
-        isinstance(event, AliasEvent)
-        or getattr(event, "anchor", None) is not None
-        or getattr(event, "tag", None) not in (None, "!")
-    ):
-        raise _Fallback
-
-
-#: A block scalar header both parsers read alike: ``|``, ``>-``, ``|2+``, then spaces and a comment.
-_BLOCK_HEADER = re.compile(r"[|>](?:[+-][1-9]?|[1-9][+-]?)?(?: +(?:#[^\n]*)?)?\n")
-
-
-def _from_events(parser, located: Located, line_offset: int, text: str) -> Any:
-    """Mirror of :func:`_build` over events, in one loop (no recursion, one call per event).
-
-    Events come in document order, the order :func:`_build` walks the tree, so positions and
-    problems come out identical.
-    """
-    get_event = parser.get_event
-    value_pos, key_pos, quoted = located.value_pos, located.key_pos, located.quoted
-    # An empty value after an explicit key (``? a``) is placed differently by the two parsers.
-    explicit_keys = "?" in text
-    # One frame per open collection: [container, path, depth, in_flow, key awaiting its value].
-    stack: list[list] = []
-    while True:
-        event = get_event()
-        kind = type(event)
-        if kind is SequenceEndEvent or kind is MappingEndEvent:
-            done = stack.pop()
-            if not stack:
-                return done[0]
-            continue
-        if event.anchor is not None or kind is AliasEvent or event.tag not in (None, "!"):
-            raise _Fallback
-        top = stack[-1] if stack else None
-        if top is not None and top[4] is None and type(top[0]) is dict:
-            # A mapping key.
-            if kind is not ScalarEvent or (not event.style and ("?" in event.value or not event.value)):
-                raise _Fallback
-            key = event.value
-            mark = event.start_mark
-            line, column = mark.line + 1 + line_offset, mark.column + 1
-            if key == "<<" and not event.style:
-                located.problems.append(
-                    YamlProblem(
-                        "YAML merge keys (<<) are not allowed",
-                        line=line,
-                        column=column,
-                        hint="write the keys out in full",
-                        code="yaml-merge",
-                    )
-                )
-                _skip(parser)
-                continue
-            if key in top[0]:
-                first = key_pos[top[1] + (key,)][0]
-                located.problems.append(
-                    YamlProblem(
-                        f"duplicate key '{key}' (first given on line {first})",
-                        line=line,
-                        column=column,
-                        hint="only the first is used: merge the two into one",
-                        code="duplicate-key",
-                    )
-                )
-                _skip(parser)
-                continue
-            key_pos[top[1] + (key,)] = (line, column)
-            top[4] = key
-            continue
-        # A node: the document's root, a list item or a mapping value.
-        if top is None:
-            path, depth, in_flow = (), 0, False
-        else:
-            container = top[0]
-            path = top[1] + ((top[4],) if type(container) is dict else (len(container),))
-            depth, in_flow = top[2] + 1, top[3]
-        if depth > MAX_DEPTH:
-            raise _Fallback
-        mark = event.start_mark
-        value_pos[path] = (mark.line + 1 + line_offset, mark.column + 1)
-        if kind is ScalarEvent:
-            style = event.style  # libyaml gives a plain scalar the style '' where PyYAML gives None
-            value = event.value
-            if not style:
-                if "?" in value or (not value and (in_flow or top is None or explicit_keys)):
-                    raise _Fallback
-                if value in _NULLS:
-                    value = None
-            else:
-                if style in ("|", ">") and not _BLOCK_HEADER.match(text, mark.index):
-                    raise _Fallback
-                quoted.add(path)
-            if top is None:
-                return value
-        elif kind is SequenceStartEvent or kind is MappingStartEvent:
-            value = [] if kind is SequenceStartEvent else {}
-            frame = [value, path, depth, in_flow or bool(event.flow_style), None]
-        else:
-            raise _Fallback
-        if top is not None:
-            if type(top[0]) is dict:
-                top[0][top[4]] = value
-                top[4] = None
-            else:
-                top[0].append(value)
-        if kind is not ScalarEvent:
-            stack.append(frame)
-
-
-def _skip(parser) -> None:
-    """Consume one node whose value is dropped, refusing what the composer would refuse in it."""
-    level = 0
-    while True:
-        event = parser.get_event()
-        _plain_event(event)
-        if isinstance(event, ScalarEvent) and (
-            event.style in ("|", ">") or (not event.style and "?" in event.value)
-        ):
-            raise _Fallback
-        if isinstance(event, (SequenceStartEvent, MappingStartEvent)):
-            level += 1
-        elif isinstance(event, (SequenceEndEvent, MappingEndEvent)):
-            level -= 1
-        if level == 0:
-            return
-
-
 def _syntax_hint(problem: str) -> str:
     if "mapping values are not allowed" in problem:
         return "quote a value that contains ': '"
@@ -415,7 +202,7 @@ def _build(node, path: Path_, located: Located, line_offset: int, depth: int) ->
         )
     located.value_pos[path] = _pos(node, line_offset)
     if isinstance(node, ScalarNode):
-        if node.style is None and node.value in _NULLS:
+        if node.style is None and node.value in NULLS:
             return None
         if node.style is not None:
             located.quoted.add(path)
@@ -433,26 +220,11 @@ def _build(node, path: Path_, located: Located, line_offset: int, depth: int) ->
             key = key_node.value
             line, column = _pos(key_node, line_offset)
             if key == "<<" and key_node.style is None:
-                located.problems.append(
-                    YamlProblem(
-                        "YAML merge keys (<<) are not allowed",
-                        line=line,
-                        column=column,
-                        hint="write the keys out in full",
-                        code="yaml-merge",
-                    )
-                )
+                located.problems.append(merge_key_problem(line, column))
                 continue
             if key in result:
-                first = located.key_pos[path + (key,)][0]
                 located.problems.append(
-                    YamlProblem(
-                        f"duplicate key '{key}' (first given on line {first})",
-                        line=line,
-                        column=column,
-                        hint="only the first is used: merge the two into one",
-                        code="duplicate-key",
-                    )
+                    duplicate_key_problem(key, located.key_pos[path + (key,)][0], line, column)
                 )
                 continue
             located.key_pos[path + (key,)] = (line, column)

@@ -12,11 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kb.errors import UsageError
 from kb.project import Project
 from kb.registry.filters import EntityTable, Filters, Resolved, resolve_filters
 from kb.search.rewrite import check_query, corrected, expand_entities, spell_words
+
+if TYPE_CHECKING:
+    from kb.search.matching import OpenIndex  # imported when a search runs: kb --help need not
 
 SORTS = ("relevance", "date")
 FACET_NAMES = {"sectors": "sectors", "countries": "countries", "ministries": "ministries", "year": "years"}
@@ -127,7 +131,7 @@ class Searcher:
         self._progress = progress
         self._wait = wait
         self._store = store_for(project, index_dir)
-        self._open = None
+        self._open: OpenIndex | None = None
         self._table: EntityTable | None = None
         self._labels: _Labels | None = None
         self._notes: list[str] = []
@@ -214,7 +218,7 @@ class Searcher:
     def _run(self, request: SearchRequest, text: str, sort: str) -> SearchResult:
         from kb.search.matching import QuerySpec
 
-        if self._open is None:
+        if self._open is None or self._table is None or self._labels is None:  # opened together
             from kb.errors import ProjectError
 
             raise ProjectError("there is no search index yet", hint="run kb index")
@@ -368,7 +372,7 @@ def render_text(result: SearchResult, *, emphasise=None, width: int | None = Non
         ]
         table = render_table(rows, ["date", "title", "countries", "path"], max_width=width).split("\n")
         lines.extend(table[:2])
-        for hit, row_line in zip(result.hits, table[2:]):
+        for hit, row_line in zip(result.hits, table[2:], strict=False):
             lines.append(row_line)
             if hit.snippet:
                 snippet = (

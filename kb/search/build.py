@@ -1,4 +1,7 @@
-"""A full build of the search index shared among worker processes.
+"""A full build of the search index: in this process, or shared among worker processes.
+
+:func:`build_generation` reads and checks every report as :func:`kb.checks.knowledgebase.load`
+does, indexes the usable ones into a new folder and makes it the live generation.
 
 One process spends most of a full build of 10,000 reports turning words into
 postings, and before that a sixth of it parsing reports. With two CPUs, each
@@ -16,7 +19,11 @@ one process (``tests/test_index_parallel.py`` compares them).
 
 from __future__ import annotations
 
+import contextlib
+import json
 import multiprocessing
+import shutil
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -29,15 +36,26 @@ from kb.problems import Problem
 from kb.project import Project
 from kb.registry.loading import project_registry
 from kb.registry.model import Registry
-from kb.report.model import Parsed
+from kb.report.model import Parsed, Report
 from kb.report.parse import parse_report
-from kb.search.documents import report_document
-from kb.search.engine import create_index, join_parts
-from kb.search.store import FileEntry, file_key, sha256_file
+from kb.search.documents import entity_snapshot, report_document
+from kb.search.engine import SCHEMA_VERSION, create_index, join_parts
+from kb.search.store import (
+    ENTITIES,
+    FileEntry,
+    Manifest,
+    Scan,
+    Store,
+    file_key,
+    generation_state,
+    sha256_file,
+)
 from kb.util.workers import can_fork, collector_paused, cpus_available
 
 #: From this many report files a full build is shared among worker processes.
 PARALLEL_FROM = 2000
+
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -54,7 +72,7 @@ class Outcome:
 
 @dataclass
 class Built:
-    """A full build's result, as :func:`kb.search.update._full` records it."""
+    """What a full build indexed, and from which files."""
 
     files: dict[str, FileEntry]
     usable_keys: list[str]
@@ -62,6 +80,71 @@ class Built:
     countries: list[str]
     documents: int
     registry: Registry
+
+
+def build_generation(
+    project: Project, store: Store, found: Scan, registry_digest: str, progress: Progress | None
+) -> tuple[Built, Path]:
+    """Index every usable report of the scan ``found`` into a new generation and make it live;
+    returns what was indexed and the generation's folder."""
+    workers = workers_for(len(found.reports))
+    folder = store.new_folder()
+    try:
+        if workers > 1:
+            built = build_in_parts(project, folder, found.reports, workers)
+        else:
+            built = build_here(project, folder, found.reports, progress)
+        snapshot = entity_snapshot(built.registry, built.countries)
+        (folder / ENTITIES).write_text(json.dumps(snapshot, ensure_ascii=False), encoding="utf-8")
+        final = store.publish(
+            folder,
+            Manifest(SCHEMA_VERSION, registry_digest, built.files),
+            generation_state(found, SCHEMA_VERSION, len(built.usable_keys), built.documents),
+        )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return built, final
+
+
+def build_here(project: Project, folder: Path, scanned: dict, progress: Progress | None) -> Built:
+    """A full build in this process (small knowledge bases, or no second CPU)."""
+    from kb.checks.knowledgebase import load
+
+    kb = load(project, progress=progress, mentions=False)
+    usable = {r.path for r in kb.reports}
+    files: dict[str, FileEntry] = {}
+    reports_by_key: dict[str, Report] = {}
+    skipped = []
+    for item in kb.parsed:
+        key = file_key(project, item.path)
+        stat = scanned.get(key)
+        if stat is None:
+            continue  # appeared after the scan: the next run picks it up
+        report = item.report
+        try:
+            sha = sha256_file(item.path)
+        except OSError:
+            if report is None:  # unreadable (a named pipe, say): say so
+                skipped.append(item.shown)
+            continue
+        ok = report is not None and item.path in usable
+        files[key] = FileEntry.of_report(stat[1], stat[2], sha, report, ok)
+        if report is not None and ok:
+            reports_by_key[key] = report
+        else:
+            skipped.append(item.shown)
+    ordered = sorted(reports_by_key.items())
+
+    def documents():
+        for done, (key, report) in enumerate(ordered, start=1):
+            yield report_document(report, kb.registry, key)
+            if progress:
+                progress("indexing", done, len(ordered))
+
+    count = create_index(folder, documents())
+    countries = [code for report in reports_by_key.values() for code in report.countries]
+    return Built(files, [key for key, _ in ordered], skipped, countries, count, kb.registry)
 
 
 def workers_for(files: int) -> int:
@@ -107,12 +190,17 @@ def build_in_parts(project: Project, folder: Path, scanned: dict, workers: int) 
         outcomes: list[Outcome] = [None] * len(files)  # type: ignore[list-item]
         for i, share in enumerate(results):
             outcomes[i::workers] = share
-        with_report = [o for o in outcomes if o.parsed.report is not None]
+        with_report = [(o.parsed.report, o.own) for o in outcomes if o.parsed.report is not None]
         problems = [p for o in outcomes for p in o.parsed.problems]
-        problems += checker.check_all([o.parsed.report for o in with_report], [o.own for o in with_report])
+        problems += checker.check_all(
+            [report for report, _own in with_report], [own for _report, own in with_report]
+        )
         bad = {p.path for p in problems if p.level == "error"}
         files_seen: dict[str, FileEntry] = {}
-        usable, skipped, countries, drop = [], [], [], []
+        usable: list[str] = []
+        skipped: list[str] = []
+        countries: list[str] = []
+        drop: list[str] = []
         for o in outcomes:
             stat = scanned.get(o.key)
             report = o.parsed.report
@@ -121,14 +209,7 @@ def build_in_parts(project: Project, folder: Path, scanned: dict, workers: int) 
                     skipped.append(o.parsed.shown)
                 continue
             ok = report is not None and report.shown not in bad
-            files_seen[o.key] = FileEntry(
-                stat[1],
-                stat[2],
-                o.sha,
-                report.id if report else None,
-                report.supersedes if report else None,
-                ok,
-            )
+            files_seen[o.key] = FileEntry.of_report(stat[1], stat[2], o.sha, report, ok)
             if ok:
                 usable.append(o.key)
                 countries.extend(o.countries)
@@ -151,18 +232,16 @@ def _build_part(
     """In a worker: parse and check ``paths``, index the reports with no error of their own into
     a new index in ``part``, and send back stubs."""
     outcomes: list[Outcome] = []
-    reports = []
+    reports: list[tuple[str, Report]] = []
     with collector_paused():
         roots = project.readable_roots
-        for path, shown in zip(paths, shown_paths(project, paths)):
+        for path, shown in zip(paths, shown_paths(project, paths), strict=True):
             parsed = parse_report(path, shown, inside=roots)
             key = file_key(project, path)
             sha = None
             if key in known:
-                try:
+                with contextlib.suppress(OSError):  # gone, or not a regular file: not indexed
                     sha = sha256_file(path)
-                except OSError:
-                    pass
             report = parsed.report
             own = checker.check_report(report) if report is not None else []
             indexed = (
@@ -170,7 +249,7 @@ def _build_part(
                 and sha is not None
                 and not any(p.level == "error" for p in (*parsed.problems, *own))
             )
-            if indexed:
+            if report is not None and indexed:
                 reports.append((key, report))
             countries = report.countries if report is not None else ()
             if report is not None:

@@ -1,9 +1,21 @@
 """What goes into the search index: one document per report, and a copy of the registry.
 
-The field names here are those of :func:`kb.search.engine.make_schema`. A public
-report's ordinary fields hold what :func:`kb.report.public.redact` leaves; whatever
-redaction removed goes into ``private*`` fields, which only staff searches
-read (see :mod:`kb.search.engine`). No Whoosh here: documents are plain dicts.
+The field names here are those of :func:`kb.search.engine.make_schema`. No Whoosh here:
+documents are plain dicts.
+
+One document per report. Its ordinary fields hold what the public may see: for
+a public report, the view :func:`kb.report.public.redact` leaves (no internal sections,
+items, people or notes); for an internal report, everything (an internal report
+is only ever searched by staff). The internal parts of a *public* report go
+into separate ``private*`` fields. A public search is filtered to
+``visibility:public`` and never reads a ``private*`` field, for matching,
+counting, snippets or spelling; a staff search reads them all.
+
+Entity names are expanded when searching, not when indexing: ``entities`` holds
+every entity a report tags plus their predecessors and successors (the
+registry's lineage), and :mod:`kb.search.rewrite` turns a name, acronym or alias in the
+query into ``entities:<id>``. So a ministry's new name finds reports written
+under its old one, and an acronym finds reports that only use the full name.
 """
 
 from __future__ import annotations

@@ -1,25 +1,12 @@
-"""The Whoosh search index: what goes in it, and writing it.
+"""The one door to Whoosh: the index's schema, writing it, and every use of Whoosh's internals.
 
-Every Whoosh import of the project lives in this module, in
-:mod:`kb.search.matching`, which runs queries, and in :mod:`kb.search.snippets` (its
-highlighter, for an unusual analyser only). The documents are made by
-:mod:`kb.search.documents`; keeping the index up to date is :mod:`kb.search.update`;
-folders, the lock and freshness are :mod:`kb.search.store`; checking what the
-user typed and the result they see are :mod:`kb.search.api`.
-
-One document per report. Its ordinary fields hold what the public may see: for
-a public report, the view :func:`kb.report.public.redact` leaves (no internal sections,
-items, people or notes); for an internal report, everything (an internal report
-is only ever searched by staff). The internal parts of a *public* report go
-into separate ``private*`` fields. A public search is filtered to
-``visibility:public`` and never reads a ``private*`` field, for matching,
-counting, snippets or spelling; a staff search reads them all.
-
-Entity names are expanded when searching, not when indexing: ``entities`` holds
-every entity a report tags plus their predecessors and successors (the
-registry's lineage), and :mod:`kb.search.api` turns a name, acronym or alias in the
-query into ``entities:<id>``. So a ministry's new name finds reports written
-under its old one, and an acronym finds reports that only use the full name.
+The rest of :mod:`kb.search` uses Whoosh's public API (queries, the parser, searchers, readers,
+the highlighter) or the names here. Whoosh's private attributes and the subclasses that replace
+parts of its writer live in this module only (``tests/test_architecture.py`` checks it): each
+such use has a comment naming the Whoosh it was checked against (:data:`CHECKED_AGAINST`) and
+the test that fails if a new Whoosh changes what it relies on. Folders, the lock and freshness
+are :mod:`kb.search.store`; what each document holds (the public fields and their
+``private*`` twins, entities with their lineage) is :mod:`kb.search.documents`.
 """
 
 from __future__ import annotations
@@ -27,19 +14,24 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from whoosh import fields as wf
 from whoosh import index as wi
 from whoosh.analysis import STOP_WORDS, StandardAnalyzer, StemmingAnalyzer
 from whoosh.lang.porter import stem as porter_stem
+from whoosh.reading import TermNotFound
 from whoosh.writing import PostingPool, SegmentWriter
 
 from kb.search.documents import TAG_FIELDS
 
-#: Bump when the schema or the documents change: the next run rebuilds the index.
-SCHEMA_VERSION = 4
+#: Bump when the schema, the documents or the engine change: the next run rebuilds the index.
+SCHEMA_VERSION = 5
+#: The Whoosh every use of its internals below was read against (the ``whoosh3`` distribution).
+CHECKED_AGAINST = "whoosh3 3.54.0"
 #: Free text is searched in these fields; the boosts rank a title match first.
 TEXT_FIELDS = ("title", "summary", "body", "opportunities", "targets", "authors")
 FIELD_BOOSTS = {"title": 3.0, "summary": 1.5, "opportunities": 1.2, "targets": 1.2}
@@ -96,6 +88,10 @@ class StemmedText(wf.TEXT):
     (``tests/test_index_analysis.py`` compares the two), computed with one regular
     expression pass and a dictionary of stems. Queries, highlighting and anything
     else still go through the analyzer itself.
+
+    Whoosh internals (checked against :data:`CHECKED_AGAINST`): ``FieldType.index`` yields
+    Whoosh's posting tuples, written with the field format's ``field_boost`` and ``encode``;
+    a change fails tests/test_index_analysis.py::test_any_text_indexes_as_whoosh_would.
     """
 
     def __init__(self, **kwargs):
@@ -105,8 +101,9 @@ class StemmedText(wf.TEXT):
         if not isinstance(value, str) or kwargs.get("mode", "index") != "index":
             yield from super().index(value, **kwargs)
             return
-        boost = self.format.field_boost
-        encode = self.format.encode
+        posting_format: Any = self.format  # TEXT always has one (Positions)
+        boost = posting_format.field_boost
+        encode = posting_format.encode
         stems, encoded = self._caches()
         for word, positions in term_positions(value, stems).items():
             if len(positions) == 1:  # most words of a report: their bytes depend on the position only
@@ -136,6 +133,11 @@ class _Writer(SegmentWriter):
     every posting in the column file just written (a sixth of a full build): here the
     lengths are read once per field into a list. And its posting pool checks types and
     adds up an estimated size for every posting: here it counts them.
+
+    Whoosh internals (checked against :data:`CHECKED_AGAINST`): the writer's private
+    ``_tempstorage``, its ``newsegment`` and ``pool`` attributes, and the
+    ``per_document_reader`` that ``_flush_segment`` asks for the lengths; a change fails
+    tests/test_engine.py::test_our_writer_writes_the_index_whooshs_writer_writes.
     """
 
     def __init__(self, ix, limitmb: int) -> None:
@@ -147,6 +149,14 @@ class _Writer(SegmentWriter):
 
 
 class _Pool(PostingPool):
+    """Whoosh's posting pool, sized by counting postings.
+
+    Whoosh internals (checked against :data:`CHECKED_AGAINST`): ``add`` replaces the pool's
+    own, keeping its ``fieldnames``, ``current`` run and ``limit`` and spilling with ``save``;
+    a change fails tests/test_engine.py::test_our_writer_writes_the_index_whooshs_writer_writes
+    and tests/test_index_parallel.py::test_a_pool_that_spills_to_disk_writes_the_same_index.
+    """
+
     #: What Whoosh's estimate comes to for a posting of a report body, rounded up.
     POSTING_BYTES = 200
 
@@ -159,6 +169,8 @@ class _Pool(PostingPool):
 
 
 class _LengthsOnce:
+    """The per-document reader of a segment just written, each field's lengths read once."""
+
     def __init__(self, reader) -> None:
         self._reader = reader
         self._lengths: dict[str, list] = {}
@@ -199,7 +211,7 @@ def term_positions(text: str, stems: dict[str, str]) -> dict[str, list[int]]:
 
 
 def make_schema() -> wf.Schema:
-    ids = dict(stored=True, lowercase=True, scorable=False, commas=False)
+    ids: dict[str, Any] = dict(stored=True, lowercase=True, scorable=False, commas=False)
     return wf.Schema(
         key=wf.ID(unique=True, stored=True, sortable=True),
         path=wf.ID(stored=True),
@@ -253,6 +265,10 @@ def join_parts(folder: Path, parts: list[Path], delete_paths: Iterable[str] = ()
     The segments' files are moved and listed in a new table of contents, as Whoosh's
     own multi-process writer does with ``multisegment=True``: no posting is written
     again. The parts' folders are removed.
+
+    Whoosh internals (checked against :data:`CHECKED_AGAINST`): the table of contents
+    (``TOC.read``, ``TOC(...).write``) and segment files named after ``segment_id()``; a change
+    fails tests/test_index_parallel.py::test_workers_build_the_same_index_as_one_process.
     """
     from whoosh.filedb.filestore import FileStorage
     from whoosh.index import TOC
@@ -296,8 +312,83 @@ def change_index(folder: Path, delete_paths: Iterable[str], documents: Iterable[
 
 
 # -- reading -------------------------------------------------------------------------------------
-def documents_in(generation: Path) -> list[dict]:
-    """Stored fields of every document (for tests and ``kb index --check``)."""
-    ix = wi.open_dir(str(generation))
-    with ix.searcher() as searcher:
-        return [dict(fields) for fields in searcher.all_stored_fields()]
+def posting_ids(reader, fieldname: str, term: bytes) -> list[int]:
+    """Documents (not deleted) holding ``term``, read a block of postings at a time.
+
+    Whoosh internals (checked against :data:`CHECKED_AGAINST`): a segment reader's
+    ``deleted_docs_set`` and the ``child`` of the matcher that leaves deleted documents out;
+    a change fails tests/test_engine.py::test_posting_ids_are_the_matchers_ids.
+    """
+    found: list[int] = []
+    for segment, base in reader.leaf_readers():
+        try:
+            matcher = segment.postings(fieldname, term)  # one look-up in the terms file, not two
+        except TermNotFound:
+            continue
+        deleted = getattr(segment, "deleted_docs_set", None) or ()
+        leaf = getattr(matcher, "child", matcher) if deleted else matcher
+        ids = _block_ids(leaf)
+        if deleted:
+            ids = [i for i in ids if i not in deleted]
+        found.extend([i + base for i in ids] if base else ids)
+    return found
+
+
+def _block_ids(matcher) -> list[int]:
+    """Every id of a leaf matcher; Whoosh's own ``all_ids`` yields them one by one (slow).
+
+    Whoosh internals (checked against :data:`CHECKED_AGAINST`): a leaf matcher's private block
+    reading (``_read_ids``, ``_ids``, ``_i``, ``_next_block``); any other matcher goes the slow
+    way. A change fails tests/test_engine.py::test_posting_ids_are_the_matchers_ids and
+    tests/test_search.py::test_facets_counted_from_postings_equal_the_reports.
+    """
+    if not hasattr(matcher, "_read_ids") or not hasattr(matcher, "_next_block"):
+        return list(matcher.all_ids())
+    ids: list[int] = []
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        ids.extend(matcher._ids[matcher._i :])
+        matcher._next_block()
+    return ids
+
+
+# -- analysing -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StemmingChain:
+    """What a ``StemmingAnalyzer()`` does to text, read from its parts, for code that finds
+    the same words without Whoosh's token objects (:class:`kb.search.snippets.Snippets`)."""
+
+    tokens: re.Pattern  # the tokenizer's pattern: one match, one token
+    stoplist: frozenset[str]
+    minsize: int
+    maxsize: int | None
+    stem: Callable[[str], str]  # not applied to stop words, short words or ``ignore``
+    ignore: frozenset[str]
+
+
+def stemming_chain(analyzer: Any) -> StemmingChain | None:
+    """The parts of ``analyzer`` when it is Whoosh's tokenizer, lower-case, stop-word and stem
+    chain with the default tokenizer pattern; None for an analyser of another shape.
+
+    Whoosh internals (checked against :data:`CHECKED_AGAINST`): the chain's ``items`` and
+    their settings (``expression``, ``gaps``, ``stops``, ``min``, ``max``, ``stemfn``, ``lang``,
+    ``ignore``); a change fails tests/test_search_api.py::test_snippets_are_whooshs.
+    """
+    from whoosh.lang import stemmer_for_language
+
+    items = list(getattr(analyzer, "items", None) or ())
+    kinds = [type(i).__name__ for i in items]
+    if kinds != ["RegexTokenizer", "LowercaseFilter", "StopFilter", "StemFilter"]:
+        return None
+    tokenizer, _lower, stops, stem = items
+    if tokenizer.gaps or tokenizer.expression.pattern != r"[\w\*]+(\.?[\w\*]+)*":
+        return None
+    return StemmingChain(
+        tokens=tokenizer.expression,
+        stoplist=frozenset(stops.stops),
+        minsize=stops.min,
+        maxsize=stops.max,
+        stem=stemmer_for_language(stem.lang) if stem.lang else stem.stemfn,
+        ignore=frozenset(stem.ignore),
+    )

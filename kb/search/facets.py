@@ -10,6 +10,7 @@ or foreign file is ignored (and written again).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -45,7 +46,5 @@ def save_masks(generation: Path, key: list, masks: Masks) -> None:
             },
         }
     )
-    try:
+    with contextlib.suppress(OSError, KbError):  # a read-only index, say: the next search builds them again
         write_text(generation / FACET_CACHE, text, overwrite=True)
-    except (OSError, KbError):
-        pass  # a read-only index, say: the next search builds them again

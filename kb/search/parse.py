@@ -1,5 +1,5 @@
 """Reading a query with Whoosh's parser: the fields searched, their aliases and boosts, and
-the private twins staff searches also read (see :mod:`kb.search.engine`)."""
+the private twins staff searches also read (see :mod:`kb.search.documents`)."""
 
 from __future__ import annotations
 
@@ -37,10 +37,6 @@ def parse_with(qp: qparser.QueryParser, text: str, staff: bool = False):
     except Exception:
         raise UsageError("cannot read the query", hint=hint) from None
     return _with_private(q) if staff else q
-
-
-def parse_query(schema, text: str, staff: bool = False):
-    return parse_with(make_parser(schema, staff), text, staff)
 
 
 def _with_private(q):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 #: Whoosh's ContextFragmenter settings (characters of a fragment, context around matches).
 SNIPPET_CHARS = 200
@@ -33,48 +35,35 @@ class Snippets:
     """
 
     def __init__(self, analyzer):
+        from kb.search.engine import stemming_chain
+
         self._analyzer = analyzer
         self._stems: dict[str, str] = {}  # a word as written -> as indexed
         self._surfaces: dict[str, set[str]] = {}  # the other way round
         self._read: set = set()  # texts whose words are all in those two
         self._finders: dict[frozenset, re.Pattern] = {}
-        self._plan = None
-        items = getattr(analyzer, "items", None)
-        kinds = [type(i).__name__ for i in items or ()]
-        if (
-            kinds == ["RegexTokenizer", "LowercaseFilter", "StopFilter", "StemFilter"]
-            and not items[0].gaps
-            and items[0].expression.pattern == r"[\w\*]+(\.?[\w\*]+)*"
-        ):
-            tokenizer, _lower, stops, stem = items
-            words = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*", tokenizer.expression.flags)
+        self._chain = stemming_chain(analyzer)
+        if self._chain is not None:
+            flags = self._chain.tokens.flags
+            self._words = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*", flags)
             # Text just before a word that makes it the middle of a token: a word character, or one
             # and a dot (matched against the two characters before the word).
-            inside = re.compile(r"(?:.|^)[\w*]\Z|[\w*]\.\Z", tokenizer.expression.flags | re.DOTALL)
-            self._plan = (
-                tokenizer.expression,
-                words,
-                stops.stops,
-                stops.min,
-                stops.max,
-                stem._stem,
-                stem.ignore,
-                inside,
-            )
+            self._inside = re.compile(r"(?:.|^)[\w*]\Z|[\w*]\.\Z", flags | re.DOTALL)
 
     def indexed(self, word: str) -> str:
         """``word`` as the analyser indexes it (lower-cased; stemmed unless a stop word)."""
         found = self._stems.get(word)
         if found is None:
-            _tokens, _words, stoplist, minsize, maxsize, stem, ignore, _inside = self._plan
+            chain = self._chain
+            assert chain is not None, "only with the fast path"
             found = word.lower()
             if (
-                len(found) >= minsize
-                and (maxsize is None or len(found) <= maxsize)
-                and found not in stoplist
-                and found not in ignore
+                len(found) >= chain.minsize
+                and (chain.maxsize is None or len(found) <= chain.maxsize)
+                and found not in chain.stoplist
+                and found not in chain.ignore
             ):
-                found = stem(found)
+                found = chain.stem(found)
             self._stems[word] = found
         return found
 
@@ -83,11 +72,11 @@ class Snippets:
         and field) so that its words are listed only the first time."""
         if not text or not words:
             return ""
-        if self._plan is None:
+        if self._chain is None:
             return _whoosh_snippet(self._analyzer, text, words)
-        tokens = self._plan[0]
+        tokens = self._chain.tokens
         if source is None or source not in self._read:
-            for word in set(self._plan[1].findall(text)).difference(self._stems):
+            for word in set(self._words.findall(text)).difference(self._stems):
                 self._surfaces.setdefault(self.indexed(word), set()).add(word)
             if source is not None:
                 self._read.add(source)
@@ -105,7 +94,7 @@ class Snippets:
             finder = self._finders[forms] = re.compile(
                 rf"(?:{alternatives})(?![\w*])(?!\.[\w*])", tokens.flags
             )
-        inside = self._plan[7]
+        inside = self._inside
         starts = [
             m.start()
             for m in finder.finditer(text, 0, SNIPPET_CHARLIMIT)
@@ -136,78 +125,105 @@ def _best_fragment(text: str, tokens: re.Pattern, starts: list[int], words: froz
     best = None
     best_score = 0.0
     reset = 0  # the fragmenter starts afresh from here (the end of the last fragment)
-    index = 0
-    while index < len(starts):
-        begin = starts[index]
+    for begin in starts:
         if begin < reset:
-            index += 1
             continue
-        # The idle words before the match: the last one's end decides which start the fragment.
-        window = max(reset, begin - SNIPPET_SURROUND - 20)
-        while True:
-            before = [
-                m.span()
-                for m in tokens.finditer(text, _token_start_before(text, window), begin)
-                if m.start() >= reset
-            ]
-            if window <= reset or (before and window < before[-1][1] - SNIPPET_SURROUND):
-                break
-            window = max(reset, (before[-1][1] if before else window) - 4 * SNIPPET_SURROUND)
-        last_end = before[-1][1] if before else 0
-        firsts = deque(start for start, _end in before if last_end - start <= SNIPPET_SURROUND)
-        # From the match on, exactly as Whoosh's loop (tokens only; gaps are not counted).
-        first = None
-        countdown = -1
-        matches: list = []
-        currentlen = 0
-        endchar = begin
-        emitted = False
-        found = tokens.finditer(text, begin)
-        for m in found:
-            startchar, endchar = m.span()
-            if endchar > SNIPPET_CHARLIMIT:
-                break
-            length = endchar - startchar
-            word = indexed(m.group())
-            matched = word in words
-            if countdown < 0 and not matched:
-                firsts.append(startchar)
-                while firsts and endchar - firsts[0] > SNIPPET_SURROUND:
-                    firsts.popleft()
-            elif currentlen + length > SNIPPET_CHARS:
-                countdown = 0
-            elif matched:
-                countdown = SNIPPET_SURROUND
-                if first is None:
-                    if firsts:
-                        first = firsts[0]
-                    else:
-                        first = startchar
-                        countdown += SNIPPET_SURROUND
-                matches.append((startchar, endchar, word))
-            if countdown >= 0:
-                currentlen += length
-                countdown -= length
-                if countdown <= 0:
-                    emitted = True
-                    break
-        if matches:
-            score = _fragment_score(matches)
+        context = _context_before(text, tokens, begin, reset)
+        fragment = _fragment_at(text, tokens, begin, context, words, indexed)
+        if fragment.matches:
+            score = _fragment_score(fragment.matches)
             if best is None or score >= best_score:
-                best, best_score = (first, endchar, matches), score
-        if not emitted:
-            break  # the end of the text (or of what Whoosh looks at)
-        reset = endchar
-        if countdown == 0:
-            # Whoosh leaves its countdown at 0 here, so the next word, unless a match, ends
-            # an empty fragment and is not remembered as context.
-            following = next(found, None)
-            if following is None or following.end() > SNIPPET_CHARLIMIT:
-                break
-            if indexed(following.group()) not in words:
-                reset = following.end()
-        index += 1
+                best, best_score = (fragment.first, fragment.end, fragment.matches), score
+        restart = _restart_after(fragment, words, indexed)
+        if restart is None:
+            break
+        reset = restart
     return best
+
+
+@dataclass
+class _Fragment:
+    """One fragment as Whoosh's ContextFragmenter makes it."""
+
+    first: int | None  # where it starts (None: no match in it)
+    end: int
+    matches: list  # (start, end, indexed word) of each match
+    emitted: bool  # ended by its countdown, not by the end of the text
+    countdown: int
+    rest: Iterator[re.Match]  # the tokens after it
+
+
+def _context_before(text: str, tokens: re.Pattern, begin: int, reset: int) -> deque[int]:
+    """Where the idle words before the match at ``begin`` start, as far back as the fragmenter
+    remembers them (the last one's end decides which)."""
+    window = max(reset, begin - SNIPPET_SURROUND - 20)
+    while True:
+        before = [
+            m.span()
+            for m in tokens.finditer(text, _token_start_before(text, window), begin)
+            if m.start() >= reset
+        ]
+        if window <= reset or (before and window < before[-1][1] - SNIPPET_SURROUND):
+            break
+        window = max(reset, (before[-1][1] if before else window) - 4 * SNIPPET_SURROUND)
+    last_end = before[-1][1] if before else 0
+    return deque(start for start, _end in before if last_end - start <= SNIPPET_SURROUND)
+
+
+def _fragment_at(
+    text: str, tokens: re.Pattern, begin: int, firsts: deque[int], words: frozenset, indexed
+) -> _Fragment:
+    """The fragment from the match at ``begin`` on, exactly as Whoosh's loop makes it (tokens
+    only; gaps are not counted); ``firsts`` are the starts of the context words before it."""
+    first = None
+    countdown = -1
+    matches: list = []
+    currentlen = 0
+    endchar = begin
+    found = tokens.finditer(text, begin)
+    for m in found:
+        startchar, endchar = m.span()
+        if endchar > SNIPPET_CHARLIMIT:
+            break
+        length = endchar - startchar
+        word = indexed(m.group())
+        matched = word in words
+        if countdown < 0 and not matched:
+            firsts.append(startchar)
+            while firsts and endchar - firsts[0] > SNIPPET_SURROUND:
+                firsts.popleft()
+        elif currentlen + length > SNIPPET_CHARS:
+            countdown = 0
+        elif matched:
+            countdown = SNIPPET_SURROUND
+            if first is None:
+                if firsts:
+                    first = firsts[0]
+                else:
+                    first = startchar
+                    countdown += SNIPPET_SURROUND
+            matches.append((startchar, endchar, word))
+        if countdown >= 0:
+            currentlen += length
+            countdown -= length
+            if countdown <= 0:
+                return _Fragment(first, endchar, matches, True, countdown, found)
+    return _Fragment(first, endchar, matches, False, countdown, found)
+
+
+def _restart_after(fragment: _Fragment, words: frozenset, indexed) -> int | None:
+    """Where the fragmenter starts afresh after ``fragment``; None at the end of the text (or of
+    what Whoosh looks at)."""
+    if not fragment.emitted:
+        return None
+    if fragment.countdown != 0:
+        return fragment.end
+    # Whoosh leaves its countdown at 0 here, so the next word, unless a match, ends an empty
+    # fragment and is not remembered as context.
+    following = next(fragment.rest, None)
+    if following is None or following.end() > SNIPPET_CHARLIMIT:
+        return None
+    return following.end() if indexed(following.group()) not in words else fragment.end
 
 
 def _fragment_score(matches: list) -> float:
@@ -236,6 +252,7 @@ def _format(text: str, fragment) -> str:
 
 
 def _whoosh_snippet(analyzer, text: str, words: frozenset) -> str:
+    """Whoosh's own highlighter with the settings above: what :class:`Snippets` gives, slowly."""
     from whoosh import highlight
 
     class Marks(highlight.Formatter):
@@ -244,10 +261,5 @@ def _whoosh_snippet(analyzer, text: str, words: frozenset) -> str:
         def format_token(self, text, token, replace=False):
             return f"**{highlight.get_text(text, token, replace)}**"
 
-    tokens = analyzer(text, positions=True, chars=True, mode="index", removestops=False)
-    tokens = highlight.Highlighter._merge_matched_tokens(highlight.set_matched_filter(tokens, words))
     fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=SNIPPET_SURROUND)
-    fragments = highlight.top_fragments(
-        fragmenter.fragment_tokens(text, tokens), 1, highlight.BasicFragmentScorer(), highlight.FIRST
-    )
-    return Marks().format(fragments)
+    return highlight.highlight(text, words, analyzer, fragmenter, Marks(), top=1, mode="index")

@@ -30,10 +30,14 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kb.errors import KbError
 from kb.project import REPORT_SUFFIXES, Project
 from kb.util.atomic import fsync_path, write_text
+
+if TYPE_CHECKING:
+    from kb.report.model import Report
 
 POINTER = "CURRENT"
 MANIFEST = "kb-manifest.json"
@@ -63,7 +67,8 @@ def read_entities(generation: Path) -> dict:
 
 @dataclass(frozen=True)
 class FileEntry:
-    """What the index knows about one report file."""
+    """What the index knows about one report file: its stat and hash, what the rules across
+    reports read of its report (id, ``supersedes``, public or not), and whether it is indexed."""
 
     mtime_ns: int
     size: int
@@ -71,13 +76,34 @@ class FileEntry:
     report_id: str | None = None
     supersedes: str | None = None
     indexed: bool = False
+    public: bool = False
 
     def as_list(self) -> list:
-        return [self.mtime_ns, self.size, self.sha256, self.report_id, self.supersedes, self.indexed]
+        return [
+            self.mtime_ns,
+            self.size,
+            self.sha256,
+            self.report_id,
+            self.supersedes,
+            self.indexed,
+            self.public,
+        ]
+
+    @classmethod
+    def of_report(
+        cls, mtime_ns: int, size: int, sha256: str, report: Report | None, indexed: bool
+    ) -> FileEntry:
+        """The entry of a report file (``report`` None: it could not be read)."""
+        if report is None:
+            return cls(mtime_ns, size, sha256, indexed=indexed)
+        return cls(mtime_ns, size, sha256, report.id, report.supersedes, indexed, report.is_public)
 
     @classmethod
     def from_list(cls, item: list) -> FileEntry:
-        return cls(int(item[0]), int(item[1]), str(item[2]), item[3], item[4], bool(item[5]))
+        # A manifest written before 'public' was recorded belongs to an older index format,
+        # which is rebuilt (SCHEMA_VERSION) before its entries are used.
+        public = bool(item[6]) if len(item) > 6 else False
+        return cls(int(item[0]), int(item[1]), str(item[2]), item[3], item[4], bool(item[5]), public)
 
 
 @dataclass
@@ -115,6 +141,14 @@ class Scan:
     started_ns: int
     reports: dict[str, tuple[str, int, int]]  # key -> (path, mtime_ns, size)
     registry: dict[str, tuple[str, int, int]]
+
+
+def walk_order(key: str) -> tuple:
+    """A sort key that puts report keys in the order of :meth:`Project.report_files` (a folder's
+    files by name, then its subfolders by name), which decides which of two reports with one id
+    is "first" (a test holds them equal)."""
+    *folders, name = key.split("/")
+    return (*((1, folder) for folder in folders), (0, name))
 
 
 def file_key(project: Project, path: Path) -> str:
@@ -211,6 +245,21 @@ def scan_digest(found: Scan, since_ns: int, schema_version: int) -> str:
             else:
                 digest.update(f"{kind}\0{key}\0{mtime}\0{size}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
+
+
+def generation_state(found: Scan, schema_version: int, reports: int, documents: int) -> dict:
+    """What a generation records of the run that made it: the scan it reflects (for the
+    freshness check), when, and how many reports and documents it holds."""
+    from datetime import datetime
+
+    return {
+        "schema_version": schema_version,
+        "since_ns": found.started_ns,
+        "scan_digest": scan_digest(found, found.started_ns, schema_version),
+        "built": datetime.now().isoformat(timespec="seconds"),
+        "reports": reports,
+        "documents": documents,
+    }
 
 
 # -- generations -------------------------------------------------------------------------------

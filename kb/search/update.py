@@ -12,9 +12,10 @@ the manifest of the live generation and either
 
 Either way the result becomes live in one atomic step (:mod:`kb.search.store`).
 Which reports are usable follows :func:`kb.checks.knowledgebase.load`: a report with an error
-is left out. Changes that could change *other* reports' validity (duplicate
-ids, a report that supersedes another or is superseded) take the full path, which applies
-those cross-report rules exactly as ``kb check`` does.
+is left out. The checks across reports (repeated ids, ``supersedes``) are run by the checks' own
+:func:`kb.checks.rules.cross_report_problems` on what the manifest records of every report; a
+change that moves one of their verdicts could change *other* reports' usability, and takes the
+full path. A full build is :func:`kb.search.build.build_generation`.
 """
 
 from __future__ import annotations
@@ -22,34 +23,38 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb.project import Project
 from kb.search.documents import entity_snapshot, report_document
-from kb.search.engine import SCHEMA_VERSION, change_index, create_index
+from kb.search.engine import SCHEMA_VERSION, change_index
 from kb.search.store import (
     ENTITIES,
+    MANIFEST,
     RACY_NS,
+    STATE,
     FileEntry,
     Manifest,
+    Scan,
     Store,
-    file_key,
+    generation_state,
     older_index,
     read_entities,
     registry_digest,
     scan,
     scan_digest,
     sha256_file,
+    walk_order,
 )
+from kb.util.atomic import write_text
 
 if TYPE_CHECKING:
+    from kb.checks.rules import Checker
+    from kb.registry.model import Registry
     from kb.report.model import Report
-
-Progress = Callable[[str, int, int], None]
+    from kb.search.build import Progress
 
 
 @dataclass
@@ -141,207 +146,51 @@ def update_index(
             reason = "the registry changed"
         result = None
         if reason is None:
+            assert live is not None and manifest is not None  # no reason to rebuild: both exist
             result = _incremental(project, store, live, manifest, found, progress)
             reason = "reports with shared or superseded ids changed"
         if result is None:
-            result = _full(project, store, found, digest, reason, progress)
+            # Imported here: a search that finds the index fresh never loads the build.
+            from kb.search.build import build_generation
+
+            built, final = build_generation(project, store, found, digest, progress)
+            result = IndexResult(
+                True,
+                reason,
+                added=len(built.usable_keys),
+                skipped=sorted(built.skipped),
+                reports=len(built.usable_keys),
+                generation=final.name,
+            )
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _state(found, reports: int, documents: int) -> dict:
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "since_ns": found.started_ns,
-        "scan_digest": scan_digest(found, found.started_ns, SCHEMA_VERSION),
-        "built": datetime.now().isoformat(timespec="seconds"),
-        "reports": reports,
-        "documents": documents,
-    }
-
-
-def _full(
-    project: Project, store: Store, found, digest: str, reason: str, progress: Progress | None
-) -> IndexResult:
-    from kb.search.build import build_in_parts, workers_for
-
-    workers = workers_for(len(found.reports))
-    folder = store.new_folder()
-    try:
-        if workers > 1:
-            built = build_in_parts(project, folder, found.reports, workers)
-        else:
-            built = _build_here(project, folder, found.reports, progress)
-        snapshot = entity_snapshot(built.registry, built.countries)
-        (folder / ENTITIES).write_text(json.dumps(snapshot, ensure_ascii=False), encoding="utf-8")
-        final = store.publish(
-            folder,
-            Manifest(SCHEMA_VERSION, digest, built.files),
-            _state(found, len(built.usable_keys), built.documents),
-        )
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    return IndexResult(
-        True,
-        reason,
-        added=len(built.usable_keys),
-        skipped=sorted(built.skipped),
-        reports=len(built.usable_keys),
-        generation=final.name,
-    )
-
-
-def _build_here(project: Project, folder: Path, scanned: dict, progress: Progress | None):
-    """A full build in this process (small knowledge bases, or no second CPU)."""
-    from kb.checks.knowledgebase import load
-    from kb.search.build import Built
-
-    kb = load(project, progress=progress, mentions=False)
-    usable = {r.path for r in kb.reports}
-    files: dict[str, FileEntry] = {}
-    reports_by_key: dict[str, Report] = {}
-    skipped = []
-    for item in kb.parsed:
-        key = file_key(project, item.path)
-        stat = scanned.get(key)
-        if stat is None:
-            continue  # appeared after the scan: the next run picks it up
-        report = item.report
-        try:
-            sha = sha256_file(item.path)
-        except OSError:
-            if report is None:  # unreadable (a named pipe, say): say so
-                skipped.append(item.shown)
-            continue
-        ok = report is not None and item.path in usable
-        files[key] = FileEntry(
-            stat[1], stat[2], sha, report.id if report else None, report.supersedes if report else None, ok
-        )
-        if ok:
-            reports_by_key[key] = report
-        else:
-            skipped.append(item.shown)
-    ordered = sorted(reports_by_key.items())
-
-    def documents():
-        for done, (key, report) in enumerate(ordered, start=1):
-            yield report_document(report, kb.registry, key)
-            if progress:
-                progress("indexing", done, len(ordered))
-
-    count = create_index(folder, documents())
-    countries = [code for report in reports_by_key.values() for code in report.countries]
-    return Built(files, [key for key, _ in ordered], skipped, countries, count, kb.registry)
-
-
 def _incremental(
-    project: Project, store: Store, live: Path, manifest: Manifest, found, progress: Progress | None
+    project: Project, store: Store, live: Path, manifest: Manifest, found: Scan, progress: Progress | None
 ) -> IndexResult | None:
     """Apply added, changed and removed reports to a copy of the live generation; None means
-    "rebuild instead" (a change touches report ids other reports depend on)."""
-    old = manifest.files
-    state = store.read_state(live)
-    racy_from = int(state.get("since_ns", 0)) - RACY_NS
-    files = dict(old)
-    changed: list[str] = []
-    for key, (path, mtime, size) in found.reports.items():
-        entry = old.get(key)
-        if entry and entry.mtime_ns == mtime and entry.size == size and mtime < racy_from:
-            continue
-        try:
-            sha = sha256_file(path)
-        except OSError:
-            continue
-        if entry and entry.sha256 == sha:
-            files[key] = FileEntry(mtime, size, sha, entry.report_id, entry.supersedes, entry.indexed)
-        else:
-            files[key] = FileEntry(mtime, size, sha)
-            changed.append(key)
-    removed = sorted(set(old) - set(found.reports))
-    for key in removed:
-        del files[key]
-    if not changed and not removed:
-        # Only timestamps moved: record them so the next check is fast again.
-        from kb.search.store import MANIFEST, STATE
-        from kb.util.atomic import write_text
-
-        write_text(
-            live / MANIFEST,
-            Manifest(SCHEMA_VERSION, manifest.registry_digest, files).to_json(),
-            overwrite=True,
-        )
-        write_text(
-            live / STATE,
-            json.dumps(
-                {**state, **_state(found, state.get("reports", 0), state.get("documents", 0))}, indent=1
-            ),
-            overwrite=True,
-        )
-        return IndexResult(False, "", reports=state.get("reports", 0), generation=live.name)
-
+    "rebuild instead" (the change alters what the checks across reports say)."""
     from kb.checks.rules import Checker
     from kb.registry.loading import project_registry
-    from kb.report.parse import parse_report
 
+    state = store.read_state(live)
+    files, changed, removed = _compare(manifest.files, found, int(state.get("since_ns", 0)) - RACY_NS)
+    if not changed and not removed:
+        return _record_timestamps(store, live, manifest, files, found, state)
     registry, _problems = project_registry(project)
-    checker = Checker(registry, mentions=False)
-    parsed: dict[str, Report] = {}
-    valid: dict[str, Report] = {}
-    for done, key in enumerate(changed, start=1):
-        path = Path(found.reports[key][0])
-        item = parse_report(path, project.show(path), inside=project.readable_roots)
-        entry = files[key]
-        report = item.report
-        if report is not None:
-            parsed[key] = report
-            errors = [p for p in item.problems if p.level == "error"]
-            errors += [p for p in checker.check_report(report) if p.level == "error"]
-            files[key] = FileEntry(
-                entry.mtime_ns, entry.size, entry.sha256, report.id, report.supersedes, not errors
-            )
-        if progress:
-            progress("reading", done, len(changed))
-
-    # Cross-report rules (duplicate ids, 'supersedes') can flip other reports' validity:
-    # those rare changes get a full build, which applies the rules exactly as `kb check` does.
-    touched_old = {old[k].report_id for k in (*changed, *removed) if k in old and old[k].report_id}
-    touched_new = {r.id for r in parsed.values()}
-    owners: dict[str, int] = {}
-    for entry in files.values():
-        if entry.report_id:
-            owners[entry.report_id] = owners.get(entry.report_id, 0) + 1
-    if any(owners.get(i, 0) > 1 for i in touched_old | touched_new):
+    parsed = _read_changed(project, found, files, changed, Checker(registry, mentions=False), progress)
+    # A verdict of the checks across reports (repeated ids, 'supersedes') that moves can change
+    # whether an *unchanged* report is usable: those rare changes take the full path. Otherwise
+    # every unchanged report keeps its verdict and a changed one failing them stays out.
+    failing = _failing_across_reports(files)
+    if failing != _failing_across_reports(manifest.files):
         return None
-    # 'supersedes' rules read the other report too (does it exist, is it public, is there a
-    # cycle): a changed report that supersedes one, or is superseded, takes the full path.
-    superseded = {e.supersedes for e in files.values() if e.supersedes}
-    if (touched_old | touched_new) & superseded or any(r.supersedes for r in parsed.values()):
-        return None
-    for key, report in parsed.items():
-        if files[key].indexed:
-            valid[key] = report
-
-    folder = store.new_folder(copy_from=live)
-    try:
-        count = change_index(
-            folder,
-            [*removed, *changed],
-            (report_document(report, registry, key) for key, report in sorted(valid.items())),
-        )
-        snapshot = read_entities(live)
-        grown = entity_snapshot(registry, (c for r in valid.values() for c in r.countries), snapshot)
-        if grown["countries"] != snapshot.get("countries"):
-            (folder / ENTITIES).unlink()  # a hard link to the live file: never write through it
-            (folder / ENTITIES).write_text(json.dumps(grown, ensure_ascii=False), encoding="utf-8")
-        indexed = sum(1 for e in files.values() if e.indexed)
-        final = store.publish(
-            folder, Manifest(SCHEMA_VERSION, manifest.registry_digest, files), _state(found, indexed, count)
-        )
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    was_indexed = {k for k, e in old.items() if e.indexed}
+    for key in failing.intersection(parsed):
+        files[key] = replace(files[key], indexed=False)
+    valid = {key: report for key, report in parsed.items() if files[key].indexed}
+    final = _apply(store, live, manifest, files, found, [*removed, *changed], valid, registry)
+    was_indexed = {k for k, e in manifest.files.items() if e.indexed}
     return IndexResult(
         False,
         "",
@@ -350,9 +199,126 @@ def _incremental(
         removed=sum(1 for k in removed if k in was_indexed)
         + sum(1 for k in changed if k in was_indexed and k not in valid),
         skipped=sorted(project.show(Path(found.reports[k][0])) for k in changed if not files[k].indexed),
-        reports=indexed,
+        reports=sum(1 for e in files.values() if e.indexed),
         generation=final.name,
     )
+
+
+def _compare(
+    old: dict[str, FileEntry], found: Scan, racy_from: int
+) -> tuple[dict[str, FileEntry], list[str], list[str]]:
+    """The manifest's entries brought up to the scan, the keys of reports whose content changed
+    (entries reset until they are read again) and the keys of removed ones."""
+    files = dict(old)
+    changed: list[str] = []
+    for key, (path, mtime, size) in found.reports.items():
+        entry = old.get(key)
+        # A file written in the same clock tick as the last scan may change again unseen.
+        if entry and entry.mtime_ns == mtime and entry.size == size and mtime < racy_from:
+            continue
+        try:
+            sha = sha256_file(path)
+        except OSError:
+            continue
+        if entry and entry.sha256 == sha:
+            files[key] = replace(entry, mtime_ns=mtime, size=size)
+        else:
+            files[key] = FileEntry(mtime, size, sha)
+            changed.append(key)
+    removed = sorted(set(old) - set(found.reports))
+    for key in removed:
+        del files[key]
+    return files, changed, removed
+
+
+def _record_timestamps(
+    store: Store, live: Path, manifest: Manifest, files: dict[str, FileEntry], found: Scan, state: dict
+) -> IndexResult:
+    """Only timestamps moved: record them in the live generation so the next check is fast again."""
+    reports, documents = state.get("reports", 0), state.get("documents", 0)
+    write_text(
+        live / MANIFEST, Manifest(SCHEMA_VERSION, manifest.registry_digest, files).to_json(), overwrite=True
+    )
+    write_text(
+        live / STATE,
+        json.dumps({**state, **generation_state(found, SCHEMA_VERSION, reports, documents)}, indent=1),
+        overwrite=True,
+    )
+    return IndexResult(False, "", reports=reports, generation=live.name)
+
+
+def _read_changed(
+    project: Project,
+    found: Scan,
+    files: dict[str, FileEntry],
+    changed: list[str],
+    checker: Checker,
+    progress: Progress | None,
+) -> dict[str, Report]:
+    """Read and check each changed report on its own, recording in ``files`` its id, what it
+    supersedes, whether it is public and whether it passes; returns the reports that could be read."""
+    from kb.report.parse import parse_report
+
+    parsed: dict[str, Report] = {}
+    for done, key in enumerate(changed, start=1):
+        path = Path(found.reports[key][0])
+        item = parse_report(path, project.show(path), inside=project.readable_roots)
+        report = item.report
+        if report is not None:
+            parsed[key] = report
+            errors = [p for p in item.problems if p.level == "error"]
+            errors += [p for p in checker.check_report(report) if p.level == "error"]
+            entry = files[key]
+            files[key] = FileEntry.of_report(entry.mtime_ns, entry.size, entry.sha256, report, not errors)
+        if progress:
+            progress("reading", done, len(changed))
+    return parsed
+
+
+def _failing_across_reports(files: dict[str, FileEntry]) -> set[str]:
+    """The keys of the reports the checks across reports (:func:`kb.checks.rules.cross_report_problems`)
+    find an error in, given what the manifest records of each readable report."""
+    from kb.checks.rules import ReportLink, cross_report_problems
+
+    links = [
+        ReportLink(entry.report_id, key, entry.supersedes, entry.public)
+        for key, entry in sorted(files.items(), key=lambda item: walk_order(item[0]))
+        if entry.report_id is not None
+    ]
+    return {p.path for p in cross_report_problems(links) if p.level == "error"}
+
+
+def _apply(
+    store: Store,
+    live: Path,
+    manifest: Manifest,
+    files: dict[str, FileEntry],
+    found: Scan,
+    gone: list[str],
+    valid: dict[str, Report],
+    registry: Registry,
+) -> Path:
+    """A copy of the live generation without the documents of ``gone`` and with those of
+    ``valid``, made live with ``files`` as its manifest; returns its folder."""
+    folder = store.new_folder(copy_from=live)
+    try:
+        count = change_index(
+            folder, gone, (report_document(report, registry, key) for key, report in sorted(valid.items()))
+        )
+        snapshot = read_entities(live)
+        grown = entity_snapshot(registry, (c for r in valid.values() for c in r.countries), snapshot)
+        if grown["countries"] != snapshot.get("countries"):
+            (folder / ENTITIES).unlink()  # a hard link to the live file: never write through it
+            (folder / ENTITIES).write_text(json.dumps(grown, ensure_ascii=False), encoding="utf-8")
+        indexed = sum(1 for e in files.values() if e.indexed)
+        return store.publish(
+            folder,
+            Manifest(SCHEMA_VERSION, manifest.registry_digest, files),
+            generation_state(found, SCHEMA_VERSION, indexed, count),
+        )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 # -- freshness -----------------------------------------------------------------------------------
@@ -391,7 +357,7 @@ def fresh_generation(
     project.require_reports()
     store = store_for(project, index_dir)
     if is_fresh(project, store):
-        return Freshness(store.current())
+        return Freshness(_live(store))
     live = store.current()
     if not update:
         if live is None:
@@ -406,4 +372,14 @@ def fresh_generation(
             live,
             notes=["another kb index run is updating the index; these results may miss the latest changes"],
         )
-    return Freshness(store.current(), result)
+    return Freshness(_live(store), result)
+
+
+def _live(store: Store) -> Path:
+    """The live generation of an index just found fresh or just updated."""
+    from kb.errors import ProjectError
+
+    live = store.current()
+    if live is None:  # removed by hand in between
+        raise ProjectError("there is no search index yet", hint="run kb index")
+    return live

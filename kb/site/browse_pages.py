@@ -1,4 +1,4 @@
-"""Browse pages: home, reports by year (the timeline), countries and sectors.
+"""Browse pages: home (the front door), reports by year (the timeline), countries and sectors.
 
 Reports are listed on these index pages, never in the sidebar: a sidebar of
 every report makes each page grow with the knowledge base and the build quadratic.
@@ -9,10 +9,23 @@ from __future__ import annotations
 from collections import Counter
 
 from kb.report.dates import MONTHS, human_date
+from kb.report.model import OPPORTUNITY_STATUSES
 from kb.site import paths
-from kb.site.context import LATEST, Site, country_label, front_matter, kind_label, type_label
+from kb.site.charts import bar_chart
+from kb.site.context import LATEST, STATE_LABELS, Site, country_label, front_matter, kind_label, type_label
 from kb.site.entity_pages import opportunity_table, target_table
-from kb.site.html import text
+from kb.site.html import attribute, text
+from kb.site.page import (
+    COUNTRIES_TAB,
+    OPPORTUNITIES_TAB,
+    REPORTS_TAB,
+    SECTORS_TAB,
+    TARGETS_TAB,
+    breadcrumbs,
+    html_table,
+    per_year_chart,
+)
+from kb.tracking.model import TARGET_STATES
 
 TABLE_NAMES = (
     ("reports", "Reports"),
@@ -20,6 +33,10 @@ TABLE_NAMES = (
     ("opportunities", "Opportunities"),
     ("targets", "Targets"),
 )
+#: The front door's entry points: sectors and opportunities shown (the rest are one link away).
+HOME_SECTORS = 12
+HOME_OPPORTUNITIES = 5
+HOME_REPORTS = 10
 
 
 def _plural(count: int, word: str, many: str | None = None) -> str:
@@ -27,72 +44,120 @@ def _plural(count: int, word: str, many: str | None = None) -> str:
 
 
 def home_page(site: Site) -> str:
-    page = paths.HOME
+    """The front door: what this is and who publishes it, a search box for the Find page, the ways
+    in (countries with counts, sectors, latest opportunities), then the latest reports and a
+    picture of reports per year."""
+    settings = site.settings
     out = [
-        front_matter("Home", description="Bilateral cooperation and visit reports, cross-linked."),
-        f"# {text(site.site_name)}{' (staff)' if site.internal else ''}\n",
-        "Country updates and visit reports from UK posts abroad, cross-linked: every report, "
-        "ministry, sector, project and opportunity has a page linking to the others.\n",
+        "---\nkb_tab: Home\n---\n",  # no title: the theme titles the home page with the site's name
+        f'<h1 class="kb-home__title">{attribute(site.site_name)}{" (staff)" if site.internal else ""}</h1>\n',
     ]
+    intro = [attribute(settings.description)] if settings.description else []
+    if settings.organisation:
+        who = attribute(settings.organisation.name)
+        if settings.organisation.url:
+            who = f'<a href="{attribute(paths.external(settings.organisation.url))}">{who}</a>'
+        intro.append(f"Published by {who}.")
+    if site.reports:
+        years = sorted(site.by_year)
+        span = f"{years[0]}" if years[0] == years[-1] else f"{years[0]} to {years[-1]}"
+        intro.append(
+            f"{_plural(len(site.reports), 'report')} from {span}, about "
+            f"{_plural(len(site.by_country), 'country', 'countries')}."
+        )
+    if intro:
+        out.append('<div class="kb-home__intro">\n<p>' + " ".join(intro) + "</p>\n</div>\n")
     if site.internal:
         out.append(
             '!!! danger "Staff build"\n\n    This site includes internal reports and internal '
             "sections. Do not publish or forward it.\n"
         )
-    ministries = sum(1 for e in site.registry.entities.values() if e.kind in ("ministry", "agency"))
-    counts = [
-        f"[{_plural(len(site.reports), 'report')}]({paths.link(page, paths.REPORTS_INDEX)})",
-        f"[{_plural(len(site.countries()), 'country', 'countries')}]({paths.link(page, paths.COUNTRIES_INDEX)})",
-        f"[{_plural(len(site.sectors()), 'sector')}]({paths.link(page, paths.SECTORS_INDEX)})",
-        f"[{_plural(ministries, 'ministry or agency', 'ministries and agencies')}]"
-        f"({paths.link(page, paths.ENTITIES_INDEX)})",
-        f"[{_plural(len(site.opportunities), 'opportunity', 'opportunities')}]"
-        f"({paths.link(page, paths.OPPORTUNITIES)})",
-        f"[{_plural(len(site.targets), 'target')}]({paths.link(page, paths.TARGETS)})",
-    ]
-    out.append('<div class="kb-counts" markdown>\n\n' + "\n".join(f"- {c}" for c in counts) + "\n\n</div>\n")
-    out.append("## Latest reports\n")
-    latest = list(reversed(site.reports[-LATEST:]))
-    out.append(site.report_list(latest, summary=True) if latest else no_reports_yet(site, page))
+    if not site.reports:
+        out.append("## Latest reports\n")
+        out.append(no_reports_yet(site, paths.HOME))
+        return "\n".join(out)
+    out.append(_home_search(site))
+    out.append("## Countries\n")
     out.append(
-        f"[Every report, year by year]({paths.link(page, paths.YEARS_INDEX)}) · "
-        f"[Atom feed]({paths.link(page, paths.ALL_FEED)}){{ .kb-feed }}\n"
-    )
-    out.append("## Browse\n")
-    out.append(
-        "\n".join(
-            [
-                f"- [Find reports]({paths.link(page, paths.FIND)}): search by words and names, filter by sector, "
-                "country, ministry and year",
-                f"- [Reports by year]({paths.link(page, paths.YEARS_INDEX)})",
-                f"- [Countries]({paths.link(page, paths.COUNTRIES_INDEX)})",
-                f"- [Sectors]({paths.link(page, paths.SECTORS_INDEX)})",
-                f"- [Ministries, organisations and projects]({paths.link(page, paths.ENTITIES_INDEX)})",
-                f"- [Opportunities board]({paths.link(page, paths.OPPORTUNITIES)})",
-                f"- [Targets tracker]({paths.link(page, paths.TARGETS)})",
-                f"- [About this site]({paths.link(page, paths.ABOUT)})",
-            ]
+        _entry_list(
+            (country_label(c), site.href(paths.country(c)), len(site.by_country[c]))
+            for c in sorted(site.by_country, key=lambda c: country_label(c).casefold())
         )
-        + "\n"
     )
+    out.append(
+        f"[Every country]({paths.link(paths.HOME, paths.COUNTRIES_INDEX)}) · [Ministries and organisations]({paths.link(paths.HOME, paths.ENTITIES_INDEX)})\n"
+    )
+    sectors = sorted(
+        ((len(site.reports_tagging(s.id)), s) for s in site.sectors() if site.reports_tagging(s.id)),
+        key=lambda ns: (-ns[0], ns[1].name.casefold()),
+    )
+    if sectors:
+        out.append("## Sectors\n")
+        out.append(_entry_list((s.name, site.entity_href(s.id) or "", n) for n, s in sectors[:HOME_SECTORS]))
+        out.append(f"[Every sector]({paths.link(paths.HOME, paths.SECTORS_INDEX)})\n")
+    if site.opportunities:
+        out.append("## Latest opportunities\n")
+        out.append(_latest_opportunities(site))
+        out.append(f"[The opportunities board]({paths.link(paths.HOME, paths.OPPORTUNITIES)})\n")
+    out.append("## Latest reports\n")
+    out.append(site.report_list(list(reversed(site.reports[-HOME_REPORTS:])), summary=True))
+    out.append(
+        f"[Every report, year by year]({paths.link(paths.HOME, paths.YEARS_INDEX)}) · "
+        f"[Atom feed]({paths.link(paths.HOME, paths.ALL_FEED)}){{ .kb-feed }}\n"
+    )
+    out.append("## Reports per year\n")
+    out.append(per_year_chart(site.reports, ""))
     out.append("## Open data\n")
-    out.append(open_data_links(page) + "\n")
+    out.append(open_data_links(paths.HOME) + "\n")
     return "\n".join(out)
+
+
+def _home_search(site: Site) -> str:
+    """A search box that opens the Find reports page with its words (a plain form: no script)."""
+    return (
+        f'<form class="kb-home-search" role="search" aria-label="Search the reports" '
+        f'action="{site.href(paths.FIND)}" method="get">\n'
+        '<label for="kb-home-words">Search the reports by words, names or places</label>\n'
+        '<div class="kb-home-search__row"><input type="search" id="kb-home-words" name="words" '
+        'autocomplete="off"><button type="submit" class="md-button md-button--primary">Search</button></div>\n'
+        "</form>\n"
+    )
+
+
+def _entry_list(entries) -> str:
+    """Links with a count each (``South Korea 6 reports``), as one raw HTML list."""
+    items = "\n".join(
+        f'<li><a href="{href}">{attribute(label)}</a> <span class="kb-entries__count">'
+        f"{_plural(count, 'report')}</span></li>"
+        for label, href, count in entries
+    )
+    return f'<ul class="kb-entries">\n{items}\n</ul>\n'
+
+
+def _latest_opportunities(site: Site) -> str:
+    """The opportunities most recently discussed, newest first."""
+    latest = sorted(site.opportunities, key=lambda o: (o.mentions[-1].report.date, o.id), reverse=True)
+    items = []
+    for opportunity in latest[:HOME_OPPORTUNITIES]:
+        report = opportunity.mentions[-1].report
+        countries = ", ".join(attribute(country_label(c)) for c in opportunity.countries)
+        items.append(
+            f"<li><strong>{attribute(opportunity.title)}</strong> ({attribute(opportunity.status)}"
+            + (f"; {countries}" if countries else "")
+            + f"): {human_date(report.date)}, {site.report_a(report)}</li>"
+        )
+    return '<ul class="kb-opportunities">\n' + "\n".join(items) + "\n</ul>\n"
 
 
 def no_reports_yet(site: Site, page: str) -> str:
     """What a site without reports says instead of listing them: that there are none yet, and
     (on the public site) how a report gets published."""
     if site.internal:
-        return (
-            "No reports yet. Write one with `kb new` (see [how to add a report]("
-            f"{paths.link(page, paths.WRITING)})).\n"
-        )
+        return f"No reports yet. Write one with `kb new` (see `{paths.WRITING_GUIDE}` in the repository).\n"
     return (
         "There are no public reports yet. A report is published here once its front matter says "
         "`visibility: public` and `kb check` finds no error in it; reports made with `kb new` are "
-        "internal until then. See [how to add a report]"
-        f"({paths.link(page, paths.WRITING)}#publishing).\n"
+        f'internal until then. See `{paths.WRITING_GUIDE}` in the repository, "Publishing".\n'
     )
 
 
@@ -109,7 +174,8 @@ def open_data_links(page: str) -> str:
 def reports_index(site: Site) -> str:
     page = paths.REPORTS_INDEX
     out = [
-        front_matter("Reports"),
+        front_matter("Reports", tab=REPORTS_TAB),
+        breadcrumbs(site, REPORTS_TAB, ("Reports", None)),
         "# Reports\n",
         f"{_plural(len(site.reports), 'report')}. [Find reports]({paths.link(page, paths.FIND)}) by words, "
         f"names, sector, country, ministry and year. Follow new ones with the "
@@ -139,7 +205,13 @@ def reports_index(site: Site) -> str:
 def years_index(site: Site) -> str:
     """The timeline: each year, month by month, with counts and countries."""
     page = paths.YEARS_INDEX
-    out = [front_matter("Timeline"), "# Timeline\n", "Reports by year and month, newest first.\n"]
+    out = [
+        front_matter("Timeline", tab=REPORTS_TAB),
+        breadcrumbs(site, REPORTS_TAB, ("Timeline", None)),
+        "# Timeline\n",
+        "Reports by year and month, newest first.\n",
+        per_year_chart(site.reports, ""),
+    ]
     for year in sorted(site.by_year, reverse=True):
         reports = site.by_year[year]
         out.append(f"## [{year}]({paths.link(page, paths.year(year))})\n")
@@ -162,7 +234,8 @@ def year_page(site: Site, year: int) -> str:
     page = paths.year(year)
     reports = site.by_year[year]
     out = [
-        front_matter(f"Reports of {year}"),
+        front_matter(f"Reports of {year}", tab=REPORTS_TAB),
+        breadcrumbs(site, REPORTS_TAB, ("Timeline", paths.YEARS_INDEX), (str(year), None)),
         f"# Reports of {year}\n",
         f"{_plural(len(reports), 'report')}. [All years]({paths.link(page, paths.YEARS_INDEX)})\n",
     ]
@@ -176,34 +249,45 @@ def year_page(site: Site, year: int) -> str:
 
 
 def countries_index(site: Site) -> str:
-    page = paths.COUNTRIES_INDEX
     out = [
-        front_matter("Countries"),
+        front_matter("Countries", tab=COUNTRIES_TAB),
+        breadcrumbs(site, COUNTRIES_TAB, ("Countries", None)),
         "# Countries\n",
-        "| Country | Reports | Latest | Feed |",
-        "|---|---|---|---|",
     ]
+    rows = []
     for code in site.countries():
         reports = site.by_country.get(code, [])
         latest = human_date(reports[-1].date) if reports else ""
-        out.append(
-            f"| {site.country_link(page, code)} | {len(reports)} | {latest} "
-            f"| [Atom]({paths.link(page, paths.country_feed(code))}) |"
-        )
+        feed = f'<a href="{site.href(paths.country_feed(code))}">Atom<span class="kb-visually-hidden"> feed of {attribute(country_label(code))}</span></a>'
+        rows.append((site.country_a(code), f"{len(reports):,}", latest, feed))
+    out.append(html_table(("Country", "Reports", "Latest", "Feed"), rows, "Countries"))
     return "\n".join(out) + "\n"
 
 
 def country_page(site: Site, code: str) -> str:
+    """A country: its reports first (newest first, by year), then its ministries and
+    organisations, sectors, opportunities and targets."""
     page = paths.country(code)
     name = country_label(code)
     reports = site.by_country.get(code, [])
     feed = paths.country_feed(code)
     out = [
-        front_matter(name, feed=feed),
+        front_matter(name, feed=feed, tab=COUNTRIES_TAB),
+        breadcrumbs(site, COUNTRIES_TAB, (name, None)),
         f"# {text(name)}\n",
         f"{_plural(len(reports), 'report')}. Follow this country: "
         f"[Atom feed]({paths.link(page, feed)}){{ .kb-feed }}\n",
+        per_year_chart(reports, f" about {name}"),
+        f"## Reports ({len(reports)})\n",
     ]
+    if not reports:
+        out.append("No report about it yet.\n")
+    by_year: dict[int, list] = {}
+    for report in reversed(reports):
+        by_year.setdefault(report.year, []).append(report)
+    for year, listed in by_year.items():
+        out.append(f"### {year}\n")
+        out.append(site.report_list(listed))
     counted = [(len(site.reports_tagging(e.id)), e) for e in site.entities() if e.country == code]
     named = sorted(((n, e) for n, e in counted if n), key=lambda ne: (-ne[0], ne[1].name.casefold()))
     if named:
@@ -233,26 +317,15 @@ def country_page(site: Site, code: str) -> str:
     if targets:
         out.append(f"## Targets ({len(targets)})\n")
         out.append(target_table(site, targets))
-    out.append(f"## Reports ({len(reports)})\n")
-    if not reports:
-        out.append("No report about it yet.\n")
-    by_year: dict[int, list] = {}
-    for report in reversed(reports):
-        by_year.setdefault(report.year, []).append(report)
-    for year, listed in by_year.items():
-        out.append(f"### {year}\n")
-        out.append(site.report_list(listed))
     return "\n".join(out)
 
 
 def sectors_index(site: Site) -> str:
-    page = paths.SECTORS_INDEX
     out = [
-        front_matter("Sectors"),
+        front_matter("Sectors", tab=SECTORS_TAB),
+        breadcrumbs(site, SECTORS_TAB, ("Sectors", None)),
         "# Sectors\n",
         "Every sector has a page with its reports, opportunities and an Atom feed to follow it.\n",
-        "| Sector | Reports | Opportunities | Feed |",
-        "|---|---|---|---|",
     ]
     sectors = site.sectors()
     listed = {s.id for s in sectors}
@@ -261,6 +334,7 @@ def sectors_index(site: Site) -> str:
         if sector.parent in listed and sector.parent != sector.id:
             children.setdefault(sector.parent, []).append(sector)
     shown: set[str] = set()
+    table: list[tuple[str, ...]] = []
 
     def rows(roots: list) -> None:
         # A stack, not recursion: a sector tree may be deeper than Python's stack.
@@ -270,16 +344,24 @@ def sectors_index(site: Site) -> str:
             if sector.id in shown:
                 continue
             shown.add(sector.id)
-            name = ("&nbsp;&nbsp;&nbsp;" * depth) + site.entity_link(page, sector.id)
-            out.append(
-                f"| {name} | {len(site.reports_tagging(sector.id))} "
-                f"| {len(site.opportunities_of.get(sector.id, []))} "
-                f"| [Atom]({paths.link(page, paths.sector_feed(sector.id))}) |"
+            name = f'<span class="kb-depth-{min(depth, 3)}">{site.entity_a(sector.id)}</span>'
+            feed = (
+                f'<a href="{site.href(paths.sector_feed(sector.id))}">Atom<span class="kb-visually-hidden"> '
+                f"feed of {attribute(sector.name)}</span></a>"
+            )
+            table.append(
+                (
+                    name,
+                    f"{len(site.reports_tagging(sector.id)):,}",
+                    f"{len(site.opportunities_of.get(sector.id, [])):,}",
+                    feed,
+                )
             )
             todo.extend((child, depth + 1) for child in reversed(children.get(sector.id, [])))
 
     rows([s for s in sectors if s.parent not in listed or s.parent == s.id])
     rows([s for s in sectors if s.id not in shown])  # in a parent cycle (an error in kb check): listed anyway
+    out.append(html_table(("Sector", "Reports", "Opportunities", "Feed"), table, "Sectors"))
     return "\n".join(out) + "\n"
 
 
@@ -287,7 +369,8 @@ def opportunities_page(site: Site) -> str:
     page = paths.OPPORTUNITIES
     statuses = Counter(o.status for o in site.opportunities)
     out = [
-        front_matter("Opportunities"),
+        front_matter("Opportunities", tab=OPPORTUNITIES_TAB),
+        breadcrumbs(site, OPPORTUNITIES_TAB, ("Opportunities", None)),
         "# Opportunities\n",
         f"{_plural(len(site.opportunities), 'opportunity', 'opportunities')}"
         + (": " + ", ".join(f"{n} {text(s)}" for s, n in sorted(statuses.items())) if statuses else "")
@@ -295,6 +378,7 @@ def opportunities_page(site: Site) -> str:
         f"and every report is linked. Download: [JSON]({paths.link(page, paths.API + '/opportunities.json')}), "
         f"[CSV]({paths.link(page, paths.API + '/opportunities.csv')}).\n",
     ]
+    out.append(pipeline_chart(site))
     out.append("## By sector\n")
     by_sector: dict[str, list] = {}
     for opportunity in site.opportunities:
@@ -322,20 +406,14 @@ def targets_page(site: Site) -> str:
     page = paths.TARGETS
     states = Counter(t.state for t in site.targets)
     out = [
-        front_matter("Targets"),
+        front_matter("Targets", tab=TARGETS_TAB),
+        breadcrumbs(site, TARGETS_TAB, ("Targets", None)),
         "# Targets\n",
         "Quantified targets partners announced, by deadline. **Due**: the deadline is still ahead; "
-        "**past deadline**: it has passed and the target was not reported met; **met**: reported met; "
-        "**no deadline**: none was given.\n",
-        ", ".join(
-            f"{label} {states.get(state, 0)}"
-            for state, label in (
-                ("due", "Due"),
-                ("past", "Past deadline"),
-                ("met", "Met"),
-                ("unknown", "No deadline"),
-            )
-        )
+        "**overdue**: it has passed and no report since says what happened; **past deadline**: it has "
+        "passed, and a later report still speaks of the target without saying it was met; **met**: "
+        "reported met; **missed or dropped**: reported so; **no deadline**: none was given.\n",
+        ", ".join(f"{STATE_LABELS[state]} {states.get(state, 0)}" for state in TARGET_STATES)
         + f". Download: [JSON]({paths.link(page, paths.API + '/targets.json')}), "
         f"[CSV]({paths.link(page, paths.API + '/targets.csv')}).\n",
     ]
@@ -344,3 +422,20 @@ def targets_page(site: Site) -> str:
     else:
         out.append("No targets recorded yet.\n")
     return "\n".join(out)
+
+
+def pipeline_chart(site: Site) -> str:
+    """Opportunities by their latest stage, in the order of the pipeline."""
+    stages = Counter(o.status for o in site.opportunities)
+    if not stages:
+        return ""
+    order = [s for s in OPPORTUNITY_STATUSES if s in stages] + sorted(set(stages) - set(OPPORTUNITY_STATUSES))
+    rows = [(stage.capitalize(), stages[stage]) for stage in order]
+    summary = "; ".join(f"{label.lower()} {count:,}" for label, count in rows)
+    return bar_chart(
+        "Opportunities by stage",
+        rows,
+        headers=("Stage", "Opportunities"),
+        summary=summary,
+        css="kb-chart--stages",
+    )

@@ -1,7 +1,7 @@
 """Generating the site's pages and building them with MkDocs (strict: any warning fails).
 
 Public build (the default): pages are generated from the redacted public reports
-into ``docs/kb/`` (and ``docs/index.md``), next to the hand-written pages, and
+into ``site_pages/kb/`` (and ``site_pages/index.md``), next to the hand-written public pages, and
 built into ``site/`` with the project's ``mkdocs.yml``; the same tree builds with
 Zensical. Internal build: hand-written and generated pages go to a separate tree,
 ``.kb/site-internal-docs/``, built with a derived config into ``site-internal/``,
@@ -26,9 +26,11 @@ from kb.problems import Problem
 from kb.project import Project
 from kb.site import paths
 from kb.site.children import python_module
+from kb.site.settings import SiteSettings, read_settings, settings_path
 
 CONFIG = "mkdocs.yml"
 INTERNAL_DOCS = "site-internal-docs"
+OFFLINE_DOCS = "site-offline-docs"
 #: The theme overrides (mkdocs.yml's theme.custom_dir). A derived config repeats it as an
 #: absolute path: MkDocs resolves an inherited config's paths against the derived file.
 THEME_DIR = "overrides"
@@ -47,6 +49,7 @@ class Generated:
     removed_files: tuple[str, ...] = ()  # docs paths no longer generated (deleted just now)
     held_for_review: tuple[str, ...] = ()  # public reports left out because review points are open
     registry_prefix: str = "reports/registry/"
+    settings: SiteSettings = field(default_factory=SiteSettings)
 
     def left_out_files(self) -> tuple[list[str], list[str]]:
         """The report files and the registry files that have errors, each sorted."""
@@ -76,14 +79,16 @@ def _setting(project: Project, key: str, default: str | None = None) -> str | No
     return match.group(1).strip() if match else default
 
 
-def _lock(project: Project, internal: bool):
-    """One build (or page generation) of each site at a time; a second fails at once, in one line."""
+def lock_outputs(project: Project, internal: bool, *, offline: Path | None = None):
+    """One build (or page generation) of each site at a time; a second fails at once, in one line.
+    ``offline``: the folder of an offline copy, which has a lock of its own."""
     from kb.util.folders import locked
 
+    name = "site-offline" if offline else f"site{'-internal' if internal else ''}"
     return locked(
-        project.state_dir / f"site{'-internal' if internal else ''}.lock",
-        f"kb build{' --internal' if internal else ''}",
-        project.show(project.site_dir(internal)),
+        project.state_dir / f"{name}.lock",
+        "kb build --offline" if offline else f"kb build{' --internal' if internal else ''}",
+        project.show(offline or project.site_dir(internal)),
         hint="wait for it to finish, then build again",
     )
 
@@ -103,18 +108,45 @@ def _is_generated(relative: str) -> bool:
     return relative == paths.HOME or relative.startswith(paths.GENERATED + "/")
 
 
-def _internal_config(project: Project) -> Path:
+def _internal_config(project: Project, settings: SiteSettings) -> Path:
     """A config inheriting mkdocs.yml, pointed at the internal tree and site-internal/."""
     config = project.state_dir / "mkdocs-internal.yml"
     text = (
         f"# Written by kb build --internal; do not edit.\n"
         f"INHERIT: {_quoted(project.root / CONFIG)}\n"
-        f"site_name: {_quoted(_setting(project, 'site_name', 'bilateral-kb') + ' (staff)')}\n"
-        f"docs_dir: {_quoted(project.state_dir / INTERNAL_DOCS)}\n"
+        + _identity(settings, internal=True)
+        + f"docs_dir: {_quoted(project.state_dir / INTERNAL_DOCS)}\n"
         f"site_dir: {_quoted(project.site_dir(True))}\n" + _theme(project)
     )
     _write_if_changed(config, text)
     return config
+
+
+def _identity(settings: SiteSettings, *, internal: bool) -> str:
+    """The site's name, description and footer line from reports/site.yml, for a derived config.
+    The theme prints ``site_name`` and ``copyright`` as HTML: both are written escaped here."""
+    from kb.site.html import attribute
+
+    name = settings.name + (" (staff)" if internal else "")
+    lines = f"site_name: {_quoted(attribute(name))}\n"
+    if settings.description:
+        lines += f"site_description: {_quoted(attribute(settings.description))}\n"
+    footer = []
+    if settings.organisation:
+        footer.append(f"Published by {_link_html(settings.organisation)}.")
+    if settings.licence:
+        footer.append(f"Published under the {_link_html(settings.licence)}, unless a report says otherwise.")
+    if footer:
+        lines += f"copyright: {_quoted(' '.join(footer))}\n"
+    return lines
+
+
+def _link_html(link) -> str:
+    from kb.site.html import attribute
+
+    if link.url:
+        return f'<a href="{attribute(link.url)}">{attribute(link.name)}</a>'
+    return attribute(link.name)
 
 
 def _theme(project: Project) -> str:
@@ -143,19 +175,32 @@ def generate(
     project: Project, *, internal: bool = False, today: date | None = None, keep_bodies: bool = False
 ) -> Generated:
     """Write the site's pages, feeds and open data for the public or the internal build."""
-    with _lock(project, internal):
-        return _generate(project, internal, today, keep_bodies)
+    with lock_outputs(project, internal):
+        return generate_locked(project, internal, today, keep_bodies)
 
 
-def _generate(project: Project, internal: bool, today: date | None, keep_bodies: bool = False) -> Generated:
+def generate_locked(
+    project: Project,
+    internal: bool,
+    today: date | None,
+    keep_bodies: bool = False,
+    *,
+    offline: bool = False,
+    country: str | None = None,
+) -> Generated:
     """:func:`generate`, for a caller that holds the site's lock. ``keep_bodies``: reuse and keep
-    rendered bodies between runs (``kb serve``, see :mod:`kb.site.bodycache`)."""
+    rendered bodies between runs (``kb serve``, see :mod:`kb.site.bodycache`). ``offline``: the
+    pages of the copy read from disk (:mod:`kb.site.offline`), in a folder of their own, of the
+    reports about ``country`` only when one is given."""
     from kb.checks.knowledgebase import load
     from kb.site.context import Site
     from kb.site.generate import site_files, sync
     from kb.util.workers import cpus_available
 
     refuse_outputs_in_docs(project)
+    settings = read_settings(
+        project.reports_dir, project.show(settings_path(project.reports_dir)), project.readable_roots
+    )
     # Only errors leave a report out of the site; the untagged-mention check can only warn.
     kb = load(project, mentions=False)
     site_url = _setting(project, "site_url") or "http://127.0.0.1:8000/"
@@ -166,13 +211,17 @@ def _generate(project: Project, internal: bool, today: date | None, keep_bodies:
         cache_file = bodycache.cache_file(project.state_dir, internal)
         cache_key = bodycache.fingerprint(project.registry_dir, site_url)
         cached = bodycache.load(cache_file, cache_key)
+    reports = kb.visible(internal)
+    if country is not None:
+        reports = [r for r in reports if country in r.countries]
     site = Site(
         kb.registry,
-        kb.visible(internal),
+        reports,
         internal,
         today or date.today(),
         site_url=site_url,
-        site_name=_setting(project, "site_name", "bilateral-kb"),
+        settings=settings,
+        offline=offline,
         body_cache=cached,
     )
     files = site_files(site, workers=cpus_available())
@@ -181,11 +230,11 @@ def _generate(project: Project, internal: bool, today: date | None, keep_bodies:
         bodycache.save(
             cache_file, cache_key, cached, {bodycache.body_key(r.body) for r in site.reports} | site.page_keys
         )
-    if internal:
+    if internal or offline:
         files.update(_handwritten(project))
-        folder = project.state_dir / INTERNAL_DOCS
+        folder = project.state_dir / (OFFLINE_DOCS if offline else INTERNAL_DOCS)
         result = sync(folder, files, managed=lambda _relative: True)
-        config = _internal_config(project)
+        config = _internal_config(project, settings) if internal else project.root / CONFIG
     else:
         folder = project.docs_dir
         result = sync(folder, files, managed=_is_generated)
@@ -203,13 +252,14 @@ def _generate(project: Project, internal: bool, today: date | None, keep_bodies:
         result.removed_files,
         held,
         project.show(project.registry_dir).replace("\\", "/") + "/",
+        settings,
     )
 
 
 def refuse_outputs_in_docs(project: Project) -> None:
     """Fail closed on what kb writes elsewhere (an index, an export, anything with kb's output
-    marker) found in ``docs/``, outside the pages generated into ``docs/kb/``: MkDocs would publish
-    it, and it may be the staff index or the staff export."""
+    marker) found in the site's pages folder (``site_pages/``), outside the pages generated into
+    its ``kb/``: MkDocs would publish it, and it may be the staff index or the staff export."""
     from kb.export import TABLES
     from kb.search.store import MANIFEST, STATE
     from kb.util.folders import MARKER, read_marker
@@ -233,7 +283,8 @@ def refuse_outputs_in_docs(project: Project) -> None:
         raise BuildError(
             f"the folder holds {found}; MkDocs would publish it with the site, so nothing was built",
             path=project.show(Path(dirpath)),
-            hint="move it out of docs/; the site publishes its own open data under kb/api/",
+            hint=f"move it out of {project.show(project.docs_dir)}/; the site publishes its own open data "
+            "under kb/api/",
         )
 
 
@@ -293,11 +344,11 @@ def build_site(project: Project, *, internal: bool = False, today: date | None =
     out = project.site_dir(internal)
     made_by = f"kb build{' --internal' if internal else ''}"
     check_ownership(out, made_by, project.show(out), ours=_older_site)
-    with _lock(project, internal):
-        generated = _generate(project, internal, today)
+    with lock_outputs(project, internal):
+        generated = generate_locked(project, internal, today)
         with replacing(out, project.show(out), made_by) as staged:
             # MkDocs builds while Pagefind indexes the generated report pages (kb.site.pagefind).
-            mkdocs = _start_mkdocs_build(project, generated, staged, internal)
+            mkdocs = start_mkdocs_build(project, generated, staged, internal)
             try:
                 indexing = Indexing(
                     generated.docs_dir, project.state_dir / f"pagefind{'-internal' if internal else ''}"
@@ -320,10 +371,16 @@ def _older_site(names: list[str]) -> bool:
     return "index.html" in names and paths.GENERATED in names
 
 
-def _start_mkdocs_build(
-    project: Project, generated: Generated, out: Path, internal: bool
+def start_mkdocs_build(
+    project: Project,
+    generated: Generated,
+    out: Path,
+    internal: bool,
+    *,
+    purpose: str = "build",
+    extra: str = "",
 ) -> subprocess.Popen:
-    config_file = _hooked_config(project, generated, "build", (), internal=internal)
+    config_file = _hooked_config(project, generated, purpose, (), extra, internal=internal)
     command = python_module("mkdocs", "build", "--strict", "--clean", "-f", str(config_file), "-d", str(out))
     process = subprocess.Popen(
         command,
@@ -364,7 +421,11 @@ def _hooked_config(
     text = (
         f"# Written by kb {purpose}; do not edit.\n"
         f"INHERIT: {_quoted(generated.config_file)}\n"
-        f"docs_dir: {_quoted(generated.docs_dir)}\n" + _theme(project) + f"hooks:\n{listed}" + extra
+        f"docs_dir: {_quoted(generated.docs_dir)}\n"
+        + _identity(generated.settings, internal=internal)
+        + _theme(project)
+        + f"hooks:\n{listed}"
+        + extra
     )
     _write_if_changed(config, text)
     return config

@@ -21,7 +21,8 @@ from kb.report.markers import opens_section
 from kb.report.model import Report, Visit
 from kb.site import paths
 from kb.site.html import BodyRenderer, attribute, text
-from kb.tracking.model import TrackedOpportunity, TrackedTarget, track_opportunities, track_targets
+from kb.site.settings import SiteSettings
+from kb.tracking.model import Opportunity, Target, track_opportunities, track_targets
 
 KIND_LABELS = {
     "ministry": ("Ministry", "Ministries"),
@@ -35,7 +36,14 @@ KIND_LABELS = {
     "person": ("Person", "People"),
 }
 KIND_ORDER = tuple(KIND_LABELS)
-STATE_LABELS = {"due": "Due", "past": "Past deadline", "met": "Met", "unknown": "No deadline"}
+STATE_LABELS = {
+    "due": "Due",
+    "overdue": "Overdue",
+    "past": "Past deadline",
+    "met": "Met",
+    "closed": "Missed or dropped",
+    "unknown": "No deadline",
+}
 #: Latest reports on the home page and in the feed of all reports.
 LATEST = 20
 FEED_ENTRIES = 50
@@ -48,14 +56,16 @@ class Site:
     internal: bool
     today: date
     site_url: str
-    site_name: str = "bilateral-kb"
+    settings: SiteSettings = field(default_factory=SiteSettings)
+    #: The copy for reading from disk (kb build --offline): the theme's own search, over reports too.
+    offline: bool = False
     body_cache: dict[str, str] | None = None  # see kb.site.bodycache (kb serve only)
     relations: Relations = field(init=False)
     tagged: dict[str, list[Report]] = field(init=False)
     by_country: dict[str, list[Report]] = field(init=False)
     by_year: dict[int, list[Report]] = field(init=False)
-    opportunities: list[TrackedOpportunity] = field(init=False)
-    targets: list[TrackedTarget] = field(init=False)
+    opportunities: list[Opportunity] = field(init=False)
+    targets: list[Target] = field(init=False)
     renderer: BodyRenderer = field(init=False)
 
     def __post_init__(self) -> None:
@@ -83,11 +93,11 @@ class Site:
         self.opportunities = track_opportunities(self.reports)
         self.targets = track_targets(self.reports, self.today)
         self.opportunity_by_id = {o.id: o for o in self.opportunities}
-        self.opportunities_of: dict[str, list[TrackedOpportunity]] = defaultdict(list)
+        self.opportunities_of: dict[str, list[Opportunity]] = defaultdict(list)
         for opportunity in self.opportunities:
             for entity_id in dict.fromkeys((*opportunity.sectors, *opportunity.partners)):
                 self.opportunities_of[entity_id].append(opportunity)
-        self.targets_of: dict[str, list[TrackedTarget]] = defaultdict(list)
+        self.targets_of: dict[str, list[Target]] = defaultdict(list)
         for target in self.targets:
             if target.owner:
                 self.targets_of[target.owner].append(target)
@@ -116,6 +126,10 @@ class Site:
                     hint="public pages must be made from KnowledgeBase.visible(False)",
                 )
 
+    @property
+    def site_name(self) -> str:
+        return self.settings.name
+
     # -- look-ups ----------------------------------------------------------------------------
     def countries(self) -> list[str]:
         """Every country with a page: named by a report or by a registry entity."""
@@ -143,22 +157,13 @@ class Site:
         link = f"[{text(entity.label)}]({paths.link(source, paths.entity(entity.kind, entity.id))})"
         return link + "{ .kb-chip }" if chip else link
 
-    def entity_links(self, source: str, entity_ids, separator: str = ", ") -> str:
-        return separator.join(self.entity_link(source, e) for e in entity_ids)
-
     def entity_href(self, entity_id: str) -> str | None:
         """For raw HTML: the root-relative URL of an entity's page."""
         entity = self.registry.get(entity_id)
         return paths.rooted(self.base_path, paths.entity(entity.kind, entity.id)) if entity else None
 
-    def report_link(self, source: str, report: Report) -> str:
-        return f"[{text(report.title)}]({paths.link(source, paths.report(report.id))})"
-
     def country_link(self, source: str, code: str) -> str:
         return f"[{text(country_label(code))}]({paths.link(source, paths.country(code))})"
-
-    def country_links(self, source: str, codes) -> str:
-        return ", ".join(self.country_link(source, c) for c in codes)
 
     # -- HTML links, for the long lists and tables of generated pages ----------------------------
     # A list of thousands of reports costs MkDocs far less as one raw HTML block than as Markdown
@@ -251,12 +256,16 @@ def front_matter(
     feed: str | None = None,
     hide: tuple[str, ...] = (),
     extra: tuple[str, ...] = (),
+    tab: str | None = None,
 ) -> str:
     """Front matter of a generated page; every value is HTML-escaped YAML. ``extra``: literal
-    YAML lines written by the generators themselves (never from reports)."""
+    YAML lines written by the generators themselves (never from reports). ``tab``: the navigation
+    tab the page belongs to (see kb.site.page.TAB)."""
     from kb.site.html import yaml_string
 
     lines = ["---", f"title: {yaml_string(title)}"]
+    if tab:
+        lines.append(f"kb_tab: {tab}")
     if description:
         lines.append(f"description: {yaml_string(description)}")
     if feed:

@@ -8,13 +8,35 @@ entities most often tagged with it.
 
 from __future__ import annotations
 
+from datetime import date
+
 from kb.registry.model import Entity
-from kb.report.dates import human_date
+from kb.report.dates import FuzzyDate, human_date
 from kb.site import paths
-from kb.site.context import KIND_ORDER, STATE_LABELS, Site, front_matter, fuzzy, kind_label, number
+from kb.site.charts import Span, timeline
+from kb.site.context import (
+    KIND_ORDER,
+    STATE_LABELS,
+    Site,
+    country_label,
+    front_matter,
+    fuzzy,
+    kind_label,
+    number,
+)
 from kb.site.html import attribute, text, yaml_string
-from kb.site.page import HTML_PAGE, HtmlPage, html_table, paragraphs
-from kb.tracking.model import TrackedOpportunity, TrackedTarget
+from kb.site.page import (
+    COUNTRIES_TAB,
+    HTML_PAGE,
+    SECTORS_TAB,
+    HtmlPage,
+    breadcrumbs,
+    front,
+    html_table,
+    paragraphs,
+    per_year_chart,
+)
+from kb.tracking.model import Opportunity, Target
 
 SEEN_WITH = 10
 
@@ -25,30 +47,17 @@ def entity_page(site: Site, entity: Entity) -> str:
 
     page = HtmlPage(site)
     feed = paths.sector_feed(entity.id) if entity.kind == "sector" else None
-    out = [page.heading(1, attribute(entity.label))]
-    facts = [attribute(kind_label(entity.kind))]
-    if entity.country:
-        facts.append(site.country_a(entity.country))
-    if entity.valid_from or entity.valid_to:
-        facts.append(f"{fuzzy(entity.valid_from) or 'unknown'} to {fuzzy(entity.valid_to) or 'today'}")
-    if entity.website:
-        facts.append(f'<a href="{attribute(paths.external(entity.website))}">Website</a>')
-    out.append(f'<p class="kb-facts">{" · ".join(facts)}</p>')
-    if entity.parent:
-        out.append(f"<p>Part of {site.entity_a(entity.parent)}.</p>")
-    if entity.description:
-        out.append(paragraphs(entity.description))
-    if entity.acronyms or entity.aliases:
-        names = [attribute(n) for n in (*entity.acronyms, *entity.aliases)]
-        out.append(f"<p><strong>Also known as:</strong> {', '.join(names)}</p>")
-    if feed:
-        out.append(
-            f'<p>Follow this sector: <a class="kb-feed" href="{site.href(feed)}">Atom feed of its '
-            "reports</a></p>"
-        )
+    tab, trail = _place(entity)
+    out = [
+        breadcrumbs(site, tab, *trail, (entity.label, None)),
+        page.heading(1, attribute(entity.label)),
+        *_introduction(site, entity, feed),
+    ]
     out.append(_names_over_time(site, page, entity))
 
     own = site.reports_tagging(entity.id)
+    if entity.kind == "sector":
+        out.append(per_year_chart(own, f" on {entity.name}"))
     out.append(page.heading(2, f"Reports ({len(own)})"))
     out.append(_report_list(site, own) if own else "<p>No report names it yet.</p>")
     others = _other_name_reports(site, entity)
@@ -75,14 +84,50 @@ def entity_page(site: Site, entity: Entity) -> str:
     if children:
         out.append(page.heading(2, "Parts of it"))
         out.append(_items(site.entity_a(c.id) for c in sorted(children, key=lambda c: c.name)))
-    front = ["---", f"title: {yaml_string(entity.label)}"]
+    lines = []
     if entity.description:
-        front.append(f"description: {yaml_string(entity.description)}")
+        lines.append(f"description: {yaml_string(entity.description)}")
     if feed:
-        front.append(f"feed: {yaml_string(feed)}")
-    front += [f"{HTML_PAGE}: true", "---", ""]
+        lines.append(f"feed: {yaml_string(feed)}")
+    lines.append(f"{HTML_PAGE}: true")
     body = "\n".join(part.rstrip("\n") for part in out if part)
-    return "\n".join(front) + '<div class="kb-page">\n' + body + "\n</div>\n"
+    return front(entity.label, tab, *lines) + '<div class="kb-page">\n' + body + "\n</div>\n"
+
+
+def _introduction(site: Site, entity: Entity, feed: str | None) -> list[str]:
+    """What an entity is: its kind, country, years, website, parent, description, other names
+    and feed."""
+    out: list[str] = []
+    facts = [attribute(kind_label(entity.kind))]
+    if entity.country:
+        facts.append(site.country_a(entity.country))
+    if entity.valid_from or entity.valid_to:
+        facts.append(f"{fuzzy(entity.valid_from) or 'unknown'} to {fuzzy(entity.valid_to) or 'today'}")
+    if entity.website:
+        facts.append(f'<a href="{attribute(paths.external(entity.website))}">Website</a>')
+    out.append(f'<p class="kb-facts">{" · ".join(facts)}</p>')
+    if entity.parent:
+        out.append(f"<p>Part of {site.entity_a(entity.parent)}.</p>")
+    if entity.description:
+        out.append(paragraphs(entity.description))
+    if entity.acronyms or entity.aliases:
+        names = [attribute(n) for n in (*entity.acronyms, *entity.aliases)]
+        out.append(f"<p><strong>Also known as:</strong> {', '.join(names)}</p>")
+    if feed:
+        out.append(
+            f'<p>Follow this sector: <a class="kb-feed" href="{site.href(feed)}">Atom feed of its '
+            "reports</a></p>"
+        )
+    return out
+
+
+def _place(entity: Entity) -> tuple[str, list[tuple[str, str | None]]]:
+    """The tab and breadcrumb steps above an entity: Sectors; its country; or the registry's index."""
+    if entity.kind == "sector":
+        return SECTORS_TAB, []
+    if entity.country:
+        return COUNTRIES_TAB, [(country_label(entity.country), paths.country(entity.country))]
+    return COUNTRIES_TAB, [("Ministries and organisations", paths.ENTITIES_INDEX)]
 
 
 def _items(items) -> str:
@@ -104,7 +149,11 @@ def _names_over_time(site: Site, page, entity: Entity) -> str:
         rows.append(
             (name, attribute(", ".join(other.acronyms)), fuzzy(other.valid_from), fuzzy(other.valid_to))
         )
-    lines = [page.heading(2, "Names over time"), html_table(("Name", "Acronyms", "From", "To"), rows)]
+    lines = [
+        page.heading(2, "Names over time"),
+        names_timeline(site, lineage, entity),
+        html_table(("Name", "Acronyms", "From", "To"), rows, "Names over time"),
+    ]
     before = site.registry.predecessors(entity.id)
     after = site.registry.successors(entity.id)
     if before:
@@ -112,6 +161,41 @@ def _names_over_time(site: Site, page, entity: Entity) -> str:
     if after:
         lines.append(f"<p>Renamed to {site.entities_a(after, ' and ')}.</p>")
     return "\n".join(line.rstrip("\n") for line in lines)
+
+
+def names_timeline(site: Site, lineage: list[str], entity: Entity) -> str:
+    """The names of an entity's lineage as bars on a time axis (``MSIP, 2013 to 2017`` then
+    ``MSIT, since 2017``); a name without dates is left out of the picture (the table lists it)."""
+    spans = []
+    for other_id in lineage:
+        other = site.registry.get(other_id)
+        if other is None or other.valid_from is None:
+            continue
+        start = _year_fraction(other.valid_from.start)
+        end = _year_fraction(other.valid_to.end) if other.valid_to else _year_fraction(site.today)
+        shown = (
+            f"{_years(other.valid_from)} to {_years(other.valid_to)}"
+            if other.valid_to
+            else f"since {_years(other.valid_from)}"
+        )
+        label = other.acronyms[0] if other.acronyms else other.name
+        if other.id == entity.id:
+            label += " (this page)"
+        spans.append(Span(label, start, max(end, start), shown))
+    if len(spans) < 2:
+        return ""
+    first = int(min(s.start for s in spans))
+    last = int(max(s.end for s in spans)) + 1
+    summary = ", then ".join(f"{s.label.removesuffix(' (this page)')} ({s.shown})" for s in spans)
+    return timeline(f"Names of {entity.name} over time", spans, first=first, last=last, summary=summary)
+
+
+def _year_fraction(day: date) -> float:
+    return day.year + (day.timetuple().tm_yday - 1) / 366
+
+
+def _years(value: FuzzyDate) -> str:
+    return str(value.start.year)
 
 
 def _other_name_reports(site: Site, entity: Entity) -> list:
@@ -133,7 +217,7 @@ def reports_cell(site: Site, reports: list) -> str:
     return ", ".join(site.report_a(r, human_date(r.date)) for r in reports)
 
 
-def opportunity_table(site: Site, opportunities: list[TrackedOpportunity]) -> str:
+def opportunity_table(site: Site, opportunities: list[Opportunity]) -> str:
     rows = [
         (
             attribute(o.title),
@@ -144,10 +228,10 @@ def opportunity_table(site: Site, opportunities: list[TrackedOpportunity]) -> st
         )
         for o in opportunities
     ]
-    return html_table(("Opportunity", "Status", "Partners", "Countries", "Reports"), rows)
+    return html_table(("Opportunity", "Status", "Partners", "Countries", "Reports"), rows, "Opportunities")
 
 
-def target_table(site: Site, targets: list[TrackedTarget]) -> str:
+def target_table(site: Site, targets: list[Target]) -> str:
     rows = []
     for t in targets:
         value = " ".join(x for x in (number(t.value), attribute(t.unit or "")) if x)
@@ -163,13 +247,16 @@ def target_table(site: Site, targets: list[TrackedTarget]) -> str:
                 reports_cell(site, t.reports),
             )
         )
-    return html_table(("Deadline", "Target", "Value", "Set by", "State", "Reported status", "Reports"), rows)
+    return html_table(
+        ("Deadline", "Target", "Value", "Set by", "State", "Reported status", "Reports"), rows, "Targets"
+    )
 
 
 def entities_index(site: Site) -> str:
     page = paths.ENTITIES_INDEX
     out = [
-        front_matter("Ministries, organisations and projects"),
+        front_matter("Ministries, organisations and projects", tab=COUNTRIES_TAB),
+        breadcrumbs(site, COUNTRIES_TAB, ("Ministries and organisations", None)),
         "# Ministries, organisations and projects\n",
         "Everything the reports are tagged with, from the registry. The number is how many "
         "reports name it.\n",

@@ -61,9 +61,19 @@ def _excerpt(body: str, limit: int = 300) -> str:
     return plain if len(plain) <= limit else plain[:limit].rsplit(" ", 1)[0] + "…"
 
 
+#: An empty sitemap beside the feeds: the theme asks for ``sitemap.xml`` in the folder of every
+#: ``rel=alternate`` link of a page (its language switcher reads them), the feed links included;
+#: without it every page logged a 404. Feed readers still find the feeds by ``rel=alternate``.
+EMPTY_SITEMAP = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+)
+
+
 def feeds(site: Site) -> dict[str, bytes]:
-    """Docs path -> Atom XML for every feed."""
+    """Docs path -> Atom XML for every feed (and the empty sitemap beside them)."""
     out = {
+        paths.FEEDS_SITEMAP: EMPTY_SITEMAP,
         paths.ALL_FEED: _feed(
             site,
             paths.ALL_FEED,
@@ -71,7 +81,7 @@ def feeds(site: Site) -> dict[str, bytes]:
             paths.HOME,
             site.reports,
             "The latest reports",
-        )
+        ),
     }
     for sector in site.sectors():
         path = paths.sector_feed(sector.id)

@@ -32,6 +32,7 @@ from kb.report.model import Report
 from kb.site import paths
 from kb.site.context import Site, country_label, front_matter, type_label
 from kb.site.html import attribute
+from kb.site.page import REPORTS_TAB, breadcrumbs
 
 #: Filter key (in the index and the address) -> legend, in the order the page shows them.
 FILTERS: tuple[tuple[str, str], ...] = (
@@ -50,14 +51,6 @@ TAG_LISTS = {
     "organisation": "organisations",
     "project": "projects",
 }
-#: The theme's header search downloads the search index of the whole site as soon as a page
-#: opens (Material: search/search_index.json, Zensical: search.json; megabytes for thousands of
-#: reports). This page has its own search, so it removes the header search before the theme's
-#: script (at the end of the page) sets it up, and that download never starts here.
-THEME_SEARCH_OFF = (
-    '<script>document.querySelectorAll(".md-search").forEach(function (search) '
-    "{ search.remove(); });</script>\n"
-)
 #: Results shown at first and added by "Show more reports" (each costs one small download).
 PAGE_SIZE = 10
 #: A word every report page holds (in an attribute, so only Pagefind reads it). Browsing with
@@ -143,7 +136,23 @@ def search_data(site: Site, report: Report, body_html: str) -> str:
             + "; ".join(attribute(n) for n in names)
             + "</p>"
         )
+    facts = fact_words(report)
+    if facts:
+        spans.append(
+            f'<p data-pagefind-weight="{NAMES_WEIGHT}">' + "; ".join(attribute(f) for f in facts) + "</p>"
+        )
     return '<div class="kb-search-data" hidden>\n' + "\n".join(spans) + "\n</div>\n"
+
+
+def fact_words(report: Report) -> list[str]:
+    """The words of a report's facts (countries, type, people, places), which its page shows
+    outside the text Pagefind reads (so that no snippet is made of them): searchable all the same."""
+    words = [country_label(c) for c in report.countries] + [type_label(report.type)]
+    for person in (*report.authors, *report.visitors):
+        words += [person.name, person.role or ""]
+    if report.visit:
+        words += list(report.visit.places)
+    return [w for w in words if w]
 
 
 def find_page(site: Site) -> str:
@@ -152,6 +161,8 @@ def find_page(site: Site) -> str:
     the search index; find.js loads Pagefind when the reader first uses the form."""
     if not site.reports:
         return _empty_find_page(site)
+    if site.offline:
+        return _offline_find_page(site)
     counts: dict[str, Counter] = {key: Counter() for key, _legend in FILTERS}
     for report in site.reports:
         for key, values in filter_values(report).items():
@@ -167,8 +178,9 @@ def find_page(site: Site) -> str:
             "ministry, organisation, project, type and year.",
             hide=("navigation", "toc"),
             extra=("kb_find: true", "search:", "  exclude: true"),
+            tab=REPORTS_TAB,
         ),
-        THEME_SEARCH_OFF,
+        breadcrumbs(site, REPORTS_TAB, ("Find reports", None)),
         "# Find reports\n",
         f"Search {_reports(total)} by words and names, and narrow them with the filters: reports must match "
         "one of the ticked values of each filter. A search for a ministry's acronym or a former name also "
@@ -195,9 +207,28 @@ def _empty_find_page(site: Site) -> str:
                 description="Search the reports.",
                 hide=("navigation", "toc"),
                 extra=("search:", "  exclude: true"),
+                tab=REPORTS_TAB,
             ),
+            breadcrumbs(site, REPORTS_TAB, ("Find reports", None)),
             "# Find reports\n",
             no_reports_yet(site, paths.FIND),
+        ]
+    )
+
+
+def _offline_find_page(site: Site) -> str:
+    """The Find page of the copy read from disk: Pagefind needs a server, so the search there is
+    the theme's own, in the header, over every page and report."""
+    return "\n".join(
+        [
+            front_matter("Find reports", description="Search the reports.", tab=REPORTS_TAB),
+            breadcrumbs(site, REPORTS_TAB, ("Find reports", None)),
+            "# Find reports\n",
+            f"This copy of the site is for reading without a connection. Search its {_reports(len(site.reports))} "
+            "with the search box at the top of every page: it searches every report and page of this copy. "
+            "The reports are also listed "
+            f'<a href="{paths.rooted(site.base_path, paths.YEARS_INDEX)}">year by year</a> and '
+            f'<a href="{paths.rooted(site.base_path, paths.COUNTRIES_INDEX)}">by country</a>.\n',
         ]
     )
 
@@ -261,7 +292,8 @@ def _form(groups: list[str], results: list[str], total: int) -> str:
         '<button type="button" class="kb-find__toggle md-button" aria-expanded="false" '
         'aria-controls="kb-find-filters">Filters</button>',
         '<div id="kb-find-filters" class="kb-find__filters">',
-        '<h2 class="kb-find__heading">Filters</h2>',
+        '<div class="kb-find__panel-bar"><h2 class="kb-find__heading">Filters</h2>'
+        '<button type="button" class="kb-find__done md-button md-button--primary">Show results</button></div>',
         *groups,
         '<button type="reset" class="kb-find__clear md-button">Clear search and filters</button>',
         "</div>",

@@ -175,11 +175,6 @@ class BodyRenderer:
         return rendered
 
 
-def raw_block(fragment: str, css_class: str) -> str:
-    """Sanitised HTML as a raw block of a generated Markdown page, in a ``div`` of ``css_class``."""
-    return f'<div class="{css_class}">\n' + one_block(fragment) + "\n</div>"
-
-
 def one_block(fragment: str) -> str:
     """Sanitised HTML without blank lines outside ``<pre>``, so that a Markdown parser (MkDocs
     without kb's hook, Zensical) sees one HTML block and never reads the HTML as Markdown."""

@@ -1,16 +1,35 @@
-"""Building blocks of the generated HTML pages (headings with anchors, paragraphs, tables),
-shared by the report, entity and browse pages."""
+"""Building blocks of the generated HTML pages (headings with anchors, paragraphs, tables,
+breadcrumbs, the reports-per-year chart), shared by the report, entity and browse pages."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
 
 from kb.report.model import Report
+from kb.site import paths
+from kb.site.charts import bar_chart
 from kb.site.context import Site
 from kb.site.html import attribute
 
 #: Front matter key of a generated page that is one raw HTML block (see kb.site.passthrough).
 HTML_PAGE = "kb_html"
+#: Front matter key naming the navigation tab a generated page belongs to (overrides/main.html).
+TAB = "kb_tab"
+#: The tabs (mkdocs.yml's nav titles) generated pages belong to.
+HOME_TAB, REPORTS_TAB, COUNTRIES_TAB, SECTORS_TAB = "Home", "Reports", "Countries", "Sectors"
+OPPORTUNITIES_TAB, TARGETS_TAB, ABOUT_TAB = "Opportunities", "Targets", "About"
+#: Breadcrumb steps above the pages of each tab: (label, docs path).
+TRAILS: dict[str, tuple[tuple[str, str], ...]] = {
+    HOME_TAB: (),
+    REPORTS_TAB: (("Reports", paths.REPORTS_INDEX),),
+    COUNTRIES_TAB: (("Countries", paths.COUNTRIES_INDEX),),
+    SECTORS_TAB: (("Sectors", paths.SECTORS_INDEX),),
+    OPPORTUNITIES_TAB: (("Opportunities", paths.OPPORTUNITIES),),
+    TARGETS_TAB: (("Targets", paths.TARGETS),),
+    ABOUT_TAB: (("About", paths.ABOUT),),
+}
 
 
 class HtmlPage:
@@ -61,11 +80,78 @@ def paragraphs(value: object) -> str:
     return "\n".join(f"<p>{attribute(p)}</p>" for p in _BLANK_LINE.split(str(value)) if p.strip())
 
 
-def html_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    """A table as one raw HTML block (cells already HTML): see Site.report_list for why."""
-    head = "<tr>\n" + "".join(f"<th>{h}</th>\n" for h in headers) + "</tr>"
-    body = "\n".join("<tr>\n" + "".join(f"<td>{c}</td>\n" for c in row) + "</tr>" for row in rows)
-    return f"<table>\n<thead>\n{head}\n</thead>\n<tbody>\n{body}\n</tbody>\n</table>\n"
+def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], label: str) -> str:
+    """A table as one raw HTML block (cells already HTML): see Site.report_list for why.
+
+    Responsive: on a wide screen a table as wide as the text; on a phone each row becomes a card
+    of "header: value" lines (``data-label``, see kb.css), so the page never scrolls sideways. The
+    explicit roles keep it a table for screen readers when CSS changes how its parts display.
+    """
+    head = '<tr role="row">\n' + "".join(f'<th role="columnheader" scope="col">{h}</th>\n' for h in headers)
+    labels = [attribute(_TAGS.sub("", h)) for h in headers]
+    body = "\n".join(
+        '<tr role="row">\n'
+        + "".join(
+            f'<td role="cell" data-label="{name}">{c}</td>\n' for name, c in zip(labels, row, strict=True)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return (
+        f'<div class="kb-table-wrap">\n<table class="kb-table" role="table" aria-label="{attribute(label)}">\n'
+        f'<thead role="rowgroup">\n{head}</tr>\n</thead>\n<tbody role="rowgroup">\n{body}\n</tbody>\n</table>\n'
+        "</div>\n"
+    )
+
+
+def front(title: str | None, tab: str, *lines: str) -> str:
+    """Front matter of a generated HTML page: its title (escaped), its tab, and ``lines``
+    (literal YAML written by the generators, never from reports)."""
+    from kb.site.html import yaml_string
+
+    out = ["---"]
+    if title is not None:
+        out.append(f"title: {yaml_string(title)}")
+    out += [f"{TAB}: {tab}", *lines, "---", ""]
+    return "\n".join(out)
+
+
+def breadcrumbs(site: Site, tab: str, *steps: tuple[str, str | None]) -> str:
+    """``Home › Countries › South Korea › <this page>``: the tab's own steps, then ``steps``
+    (label, docs path; the last is this page, not linked)."""
+    trail = [("Home", paths.HOME), *TRAILS[tab], *steps]
+    items = []
+    for index, (label, target) in enumerate(trail):
+        if index == len(trail) - 1:
+            items.append(f'<li aria-current="page">{attribute(label)}</li>')
+        else:
+            items.append(f'<li><a href="{site.href(target or paths.HOME)}">{attribute(label)}</a></li>')
+    return (
+        '<nav class="kb-breadcrumbs" aria-label="Breadcrumb" data-search-exclude>\n<ol>'
+        + "".join(items)
+        + "</ol>\n</nav>\n"
+    )
+
+
+def per_year_chart(reports: Iterable[Report], about: str) -> str:
+    """Reports per year, every year from the first to the last (a year without reports shows as
+    nothing drawn, not as a gap closed up); empty without reports."""
+    counts = Counter(r.year for r in reports)
+    if not counts:
+        return ""
+    years = range(min(counts), max(counts) + 1)
+    total = sum(counts.values())
+    busiest = max(years, key=lambda y: (counts[y], -y))
+    summary = (
+        f"{total:,} report{'s' if total != 1 else ''} from {years[0]} to {years[-1]}; "
+        f"most in {busiest} ({counts[busiest]:,})"
+    )
+    return bar_chart(
+        f"Reports per year{about}",
+        [(str(year), counts[year]) for year in years],
+        headers=("Year", "Reports"),
+        summary=summary,
+    )
 
 
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)

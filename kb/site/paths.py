@@ -22,12 +22,19 @@ ENTITIES_INDEX = "kb/entities/index.md"
 OPPORTUNITIES = "kb/opportunities.md"
 TARGETS = "kb/targets.md"
 FIND = "kb/find.md"
-ABOUT = "about.md"
-#: The hand-written guide to writing and publishing a report.
-WRITING = "writing-a-report.md"
+ABOUT = "kb/about.md"
+#: The hand-written accessibility statement (site_pages/accessibility.md).
+ACCESSIBILITY = "accessibility.md"
+#: The guide to writing and publishing a report: developer documentation, in the repository.
+WRITING_GUIDE = "docs/writing-a-report.md"
 API = "kb/api"
 FEEDS = "kb/feeds"
 ALL_FEED = "kb/feeds/all.xml"
+#: The theme fetches ``sitemap.xml`` beside every ``rel=alternate`` link of a page (for its
+#: language switcher): beside the feeds too. An empty one answers it (see kb.site.feeds).
+FEEDS_SITEMAP = "kb/feeds/sitemap.xml"
+#: Words of the public reports, one file per first letter, for "did you mean" (kb.site.spelling).
+SPELLING = "kb/spelling"
 
 
 def report(report_id: str) -> str:

@@ -25,8 +25,11 @@ from markdown.treeprocessors import Treeprocessor
 
 from kb.site import paths
 
-#: A raw HTML list or table the generators wrote (always at a line start, closed on its own line).
-_RAW_BLOCK = re.compile(r"^<(ul|table)(?: [^>\n]*)?>\n.*?^</\1>\n", re.DOTALL | re.MULTILINE)
+#: A raw HTML block the generators wrote (a list, a table in its wrapper, breadcrumbs, a chart, a
+#: form): always at a line start, closed on its own line, with no line inside starting so.
+_RAW_BLOCK = re.compile(
+    r"^<(ul|table|div|nav|figure|form)(?: [^>\n]*)?>\n.*?^</\1>\n", re.DOTALL | re.MULTILINE
+)
 _PLACEHOLDER = re.compile(r"<!--kb-block-(\d+)-->")
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|/|#)", re.IGNORECASE)
 HTML_PAGE = "kb_html"

@@ -15,18 +15,50 @@ knowledge base (related reports, other reports about an opportunity) are capped.
 from __future__ import annotations
 
 from kb.report.dates import human_date
-from kb.report.model import Opportunity, Person, Report, Target
+from kb.report.model import OpportunityEntry, Person, Report
 from kb.site import paths
-from kb.site.context import KIND_ORDER, STATE_LABELS, Site, fuzzy, kind_label, number, type_label, visit_span
+from kb.site.context import (
+    KIND_ORDER,
+    STATE_LABELS,
+    Site,
+    country_label,
+    fuzzy,
+    kind_label,
+    number,
+    type_label,
+    visit_span,
+)
 from kb.site.find import search_data
-from kb.site.html import attribute, one_block, yaml_string
-from kb.site.page import HTML_PAGE, HtmlPage, html_table, paragraphs
+from kb.site.html import attribute, one_block
+from kb.site.page import (
+    COUNTRIES_TAB,
+    HTML_PAGE,
+    REPORTS_TAB,
+    HtmlPage,
+    breadcrumbs,
+    front,
+    html_table,
+    paragraphs,
+)
 from kb.tracking.model import target_state
 
 RELATED = 5
 #: Reports scored for "Related reports" per page: keeps the build linear (see Relations.related).
 RELATED_CANDIDATES = 40
 OTHER_REPORTS = 5
+#: Licences reports name by their SPDX identifier: the name a reader knows, and where to read it.
+KNOWN_LICENCES = {
+    "OGL-UK-3.0": (
+        "Open Government Licence v3.0",
+        "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+    ),
+    "OGL-UK-2.0": (
+        "Open Government Licence v2.0",
+        "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/2/",
+    ),
+    "CC-BY-4.0": ("Creative Commons Attribution 4.0", "https://creativecommons.org/licenses/by/4.0/"),
+    "CC0-1.0": ("Creative Commons Zero 1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),
+}
 #: Shown when a report names no disclaimer and the registry has none called 'standard'.
 DEFAULT_DISCLAIMER = (
     "Disclaimer",
@@ -38,9 +70,12 @@ DEFAULT_DISCLAIMER = (
 def report_page(site: Site, report: Report) -> str:
     """The page of one report: YAML front matter, then one block of HTML."""
     page = HtmlPage(site)
-    out = []
+    tab, trail = _place(report)
+    out = [breadcrumbs(site, tab, *trail, (report.title, None)).rstrip("\n")]
     # What the Find page searches: the report's own content (see kb.site.find); related
-    # reports and the disclaimer stay outside, so they never make a report match.
+    # reports and the disclaimer stay outside, so they never make a report match. The facts
+    # and tags are left out of its text too (their words are in the search data, at the end):
+    # a result's snippet is then the report's own text, never "Date: ... Type: ...".
     out.append('<div class="kb-report" data-pagefind-body>')
     out.append(page.heading(1, attribute(report.title)))
     out.append(_facts(page, report))
@@ -57,7 +92,7 @@ def report_page(site: Site, report: Report) -> str:
         out.extend(_opportunity(page, report, o) for o in report.opportunities)
     if report.targets:
         out.append(page.heading(2, "Targets"))
-        out.append(_targets_table(page, report.targets))
+        out.append(_targets_table(page, report))
     out.append(search_data(site, report, body).rstrip("\n"))
     out.append("</div>")
     related = site.relations.related(report, limit=RELATED, max_candidates=RELATED_CANDIDATES)
@@ -68,15 +103,32 @@ def report_page(site: Site, report: Report) -> str:
     if site.internal:
         out.append(_internal_parts(report))
     # One outer element and no blank line: the page is one HTML block, whoever reads it.
-    return _front_matter(report) + '<div class="kb-page">\n' + "\n".join(p for p in out if p) + "\n</div>\n"
+    return (
+        _front_matter(site, report, tab)
+        + '<div class="kb-page">\n'
+        + "\n".join(p for p in out if p)
+        + "\n</div>\n"
+    )
 
 
-def _front_matter(report: Report) -> str:
-    lines = ["---", f"title: {yaml_string(report.title)}"]
+def _place(report: Report) -> tuple[str, list[tuple[str, str | None]]]:
+    """The tab and breadcrumb steps above a report: under its first country, else under Reports."""
+    if report.countries:
+        code = report.countries[0]
+        return COUNTRIES_TAB, [(country_label(code), paths.country(code))]
+    return REPORTS_TAB, []
+
+
+def _front_matter(site: Site, report: Report, tab: str) -> str:
+    from kb.site.html import yaml_string
+
+    lines = []
     if report.summary:
         lines.append(f"description: {yaml_string(report.summary)}")
-    lines += [f"{HTML_PAGE}: true", "search:", "  exclude: true", "---", ""]
-    return "\n".join(lines)
+    lines.append(f"{HTML_PAGE}: true")
+    if not site.offline:  # the offline copy's search is the theme's own: it searches reports
+        lines += ["search:", "  exclude: true"]
+    return front(report.title, tab, *lines)
 
 
 def _person(page: HtmlPage, person: Person) -> str:
@@ -114,7 +166,7 @@ def _facts(page: HtmlPage, report: Report) -> str:
         if report.classification:
             rows.append(("Classification", attribute(report.classification)))
     facts = "\n".join(f"<li><strong>{label}:</strong> {value}</li>" for label, value in rows)
-    return f'<div class="kb-facts">\n<ul>\n{facts}\n</ul>\n</div>'
+    return f'<div class="kb-facts" data-pagefind-ignore>\n<ul>\n{facts}\n</ul>\n</div>'
 
 
 def _chips(page: HtmlPage, report: Report) -> str:
@@ -131,7 +183,7 @@ def _chips(page: HtmlPage, report: Report) -> str:
         if kind in by_kind:
             chips = " ".join(page.entity(e, chip=True) for e in by_kind[kind])
             lines.append(f"<strong>{kind_label(kind, plural=True)}:</strong> {chips}")
-    return '<div class="kb-tags">\n<p>' + "<br />\n".join(lines) + "</p>\n</div>"
+    return '<div class="kb-tags" data-pagefind-ignore>\n<p>' + "<br />\n".join(lines) + "</p>\n</div>"
 
 
 def _admonition(kind: str, css_class: str, title: str, inner: str) -> str:
@@ -142,7 +194,7 @@ def _admonition(kind: str, css_class: str, title: str, inner: str) -> str:
     )
 
 
-def _opportunity(page: HtmlPage, report: Report, opportunity: Opportunity) -> str:
+def _opportunity(page: HtmlPage, report: Report, opportunity: OpportunityEntry) -> str:
     site = page.site
     facts = [f"<strong>Status:</strong> {attribute(opportunity.status)}"]
     if opportunity.sectors:
@@ -177,37 +229,83 @@ def _opportunity(page: HtmlPage, report: Report, opportunity: Opportunity) -> st
     )
 
 
-def _targets_table(page: HtmlPage, targets: tuple[Target, ...]) -> str:
+def _targets_table(page: HtmlPage, report: Report) -> str:
     rows = []
-    for target in targets:
+    for target in report.targets:
         value = " ".join(x for x in (number(target.value), attribute(target.unit or "")) if x)
         progress = ""
         if target.progress and target.progress.value is not None:
             progress = number(target.progress.value)
             if target.progress.as_of:
                 progress += f" ({fuzzy(target.progress.as_of)})"
-        state = target_state(target.status, target.deadline, page.site.today)
+        state = target_state(target.status, target.deadline, report.date, page.site.today)
         status = attribute(target.status or "")
         if state:
             status = f"{status} ({STATE_LABELS[state].lower()})" if status else STATE_LABELS[state]
         owner = page.entity(target.owner) if target.owner else ""
         rows.append((attribute(target.what), value, fuzzy(target.deadline), owner, status, progress))
-    return html_table(("Target", "Value", "Deadline", "Set by", "Status", "Progress"), rows).rstrip("\n")
+    return html_table(
+        ("Target", "Value", "Deadline", "Set by", "Status", "Progress"), rows, "Targets in this report"
+    ).rstrip("\n")
 
 
 def _source(page: HtmlPage, report: Report) -> str:
+    """Provenance: where the report came from (publisher, address, licence), how to cite it, and
+    its disclaimer."""
+    site = page.site
     lines = []
     source = report.source
-    if source and (source.url or source.publisher):
-        name = attribute(source.publisher or "Original publication")
-        where = f'<a href="{attribute(paths.external(source.url))}">{name}</a>' if source.url else name
-        lines.append(f"<strong>Source:</strong> {where}")
-    if source and source.licence:
-        lines.append(f"<strong>Licence:</strong> {attribute(source.licence)}")
-    disclaimer = page.site.registry.disclaimers.get(report.disclaimer or "standard")
+    if source and source.publisher:
+        lines.append(f"<strong>Published by:</strong> {attribute(source.publisher)}")
+    if source and source.url:
+        address = attribute(paths.external(source.url))
+        lines.append(
+            f'<strong>Source:</strong> <a class="kb-source__url" href="{address}">{attribute(source.url)}</a>'
+        )
+    licence = _licence(source.licence if source else None) or _site_licence(site)
+    if licence:
+        lines.append(f"<strong>Licence:</strong> {licence}")
+    lines.append(
+        f'<strong>Cite this report:</strong> <span class="kb-cite">{attribute(citation(site, report))}</span>'
+    )
+    disclaimer = site.registry.disclaimers.get(report.disclaimer or "standard")
     title, body = (disclaimer.title, disclaimer.text) if disclaimer else DEFAULT_DISCLAIMER
-    out = "<hr />\n" + ('<p class="kb-source">' + "<br />\n".join(lines) + "</p>\n" if lines else "")
+    out = page.heading(2, "Source and citation") + "\n"
+    out += '<p class="kb-source">' + "<br />\n".join(lines) + "</p>\n"
     return out + _admonition("info", "kb-disclaimer", attribute(title), paragraphs(body))
+
+
+def _licence(value: str | None) -> str:
+    if not value:
+        return ""
+    known = KNOWN_LICENCES.get(value.strip())
+    if known:
+        return f'<a href="{known[1]}">{attribute(known[0])}</a>'
+    return attribute(value)
+
+
+def _site_licence(site: Site) -> str:
+    """The site's licence (reports/site.yml), for a report that names none of its own."""
+    licence = site.settings.licence
+    if licence is None:
+        return ""
+    if licence.url:
+        return f'<a href="{attribute(paths.external(licence.url))}">{attribute(licence.name)}</a>'
+    return attribute(licence.name)
+
+
+def citation(site: Site, report: Report) -> str:
+    """``Author (2014). Title. Site name. https://.../kb/reports/<id>/`` (plain text)."""
+    if report.authors:
+        who = "; ".join(p.name for p in report.authors)
+    elif report.source and report.source.publisher:
+        who = report.source.publisher
+    elif site.settings.organisation:
+        who = site.settings.organisation.name
+    else:
+        who = site.site_name
+    title = report.title.rstrip(".")
+    return f"{who} ({report.year}). {title}. {site.site_name}. {paths.absolute(site.site_url, paths.report(report.id))}"
 
 
 def _internal_parts(report: Report) -> str:

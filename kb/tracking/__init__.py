@@ -1,6 +1,9 @@
 """Cooperation opportunities and announced targets tracked across reports (``kb opportunities``,
-``kb targets``): the latest report that mentions an id gives its state, every mention is kept.
+``kb targets``, the site's board and tracker, the open data): the latest report that mentions an
+id gives its state, every mention is kept.
 
+- :mod:`~kb.tracking.model`: the one model: ``Opportunity``, ``Target``, their rows (the columns
+  of every CSV), and the one rule for a target's state (``target_state``).
 - :mod:`~kb.tracking.listing`: the CLI listings with their filters.
 
 May import: :mod:`kb.checks`, :mod:`kb.report`, :mod:`kb.registry`, :mod:`kb.util`.

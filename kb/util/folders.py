@@ -15,7 +15,7 @@ rule, ``cp -r``, ``rsync`` and upload actions all treat it as before.
 A kill at any other moment leaves the old folder live and a leftover sibling,
 which the next run deletes under the same lock.
 
-Where outputs may go (:func:`check_output_folder`): never inside ``docs/`` (MkDocs
+Where outputs may go (:func:`check_output_folder`): never inside ``site_pages/`` (MkDocs
 publishes everything there) or a site folder, unless inside the state folder
 ``.kb/``; and never over an existing folder kb did not make. A folder kb made
 holds a marker file, :data:`MARKER`, naming the command; folders made by older
@@ -24,6 +24,7 @@ versions, without it, are recognised by their content (``ours``).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -267,10 +268,8 @@ def _new_sibling(live: Path, kind: str, create: bool = True) -> Path:
             raise BuildError(
                 f"cannot create a folder next to it: {exc.strerror or exc}", path=str(live)
             ) from None
-        try:
+        with contextlib.suppress(OSError):  # no live folder yet: keep the umask's default
             os.chmod(path, stat.S_IMODE(live.stat().st_mode))
-        except OSError:
-            pass  # no live folder yet: keep the umask's default
         return path
 
 

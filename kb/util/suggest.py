@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from rapidfuzz import process
-
-#: Ids and slugs: lower-case ASCII words joined by single hyphens. Keeps URLs,
-#: file names and index keys safe (no ``../``, no look-alike Unicode).
 
 
 def closest(word: str, choices: Iterable[str], limit: int = 3, cutoff: float = 60) -> list[str]:
@@ -22,3 +19,14 @@ def closest(word: str, choices: Iterable[str], limit: int = 3, cutoff: float = 6
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     near = closest(word, choices)
     return f"did you mean {' or '.join(repr(n) for n in near)}?" if near else None
+
+
+def one_of(value: str, allowed: Sequence[str], option: str) -> str:
+    """``value`` if it is one of ``allowed``; else a one-line usage error (exit 2) that names
+    them all and the closest: the one message for a bad choice, in the CLI and the library."""
+    if value in allowed:
+        return value
+    from kb.errors import UsageError
+
+    hint = did_you_mean(value, allowed) or f"one of: {', '.join(allowed)}"
+    raise UsageError(f"{option} '{value}' is not one of {', '.join(allowed)}", hint=hint)

@@ -29,8 +29,8 @@ def render_table(rows: Iterable[dict], columns: list[str], *, max_width: int | N
     def fit(text: str, width: int) -> str:
         return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
-    lines = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths)).rstrip()]
+    lines = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     for row in cells:
-        lines.append("  ".join(fit(v, w).ljust(w) for v, w in zip(row, widths)).rstrip())
+        lines.append("  ".join(fit(v, w).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
     return "\n".join(lines)

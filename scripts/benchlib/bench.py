@@ -92,7 +92,14 @@ def _bench_commands(
     settings: Settings, size: int, root: Path, kb: list[str], available: dict[str, bool], add, unavailable
 ) -> bool:
     """kb check, index, search and --help; returns whether the index was built."""
-    # -- kb check --------------------------------------------------------------------------
+    _bench_check(settings, size, kb, add)
+    index_ok = _bench_index(settings, size, root, kb, available, add, unavailable)
+    _bench_search(settings, size, root, kb, available, add, unavailable, index_ok=index_ok)
+    _bench_help(settings, size, root, add, unavailable, index_ok=index_ok)
+    return index_ok
+
+
+def _bench_check(settings: Settings, size: int, kb: list[str], add) -> None:
     runs, failed = _timed(settings, [*kb, "check"], REPO, settings.repeat)
     if failed and failed.returncode not in (0, 1):
         add(Row("kb check", size, "failed", notes=failed.failure()))
@@ -110,7 +117,11 @@ def _bench_commands(
             )
         )
 
-    # -- kb index --------------------------------------------------------------------------
+
+def _bench_index(
+    settings: Settings, size: int, root: Path, kb: list[str], available: dict[str, bool], add, unavailable
+) -> bool:
+    """The full build, then the update after one report changed; returns whether the index was built."""
     index_ok = False
     if available["index"]:
         runs, failed = _timed(settings, [*kb, "index", "--rebuild"], REPO, max(1, settings.repeat - 1))
@@ -160,8 +171,20 @@ def _bench_commands(
     else:
         unavailable("kb index, full build")
         unavailable("kb index, after one report changed")
+    return index_ok
 
-    # -- kb search -------------------------------------------------------------------------
+
+def _bench_search(
+    settings: Settings,
+    size: int,
+    root: Path,
+    kb: list[str],
+    available: dict[str, bool],
+    add,
+    unavailable,
+    *,
+    index_ok: bool,
+) -> None:
     if available["search"] and index_ok:
         cold = []
         failure = None
@@ -225,7 +248,8 @@ def _bench_commands(
             "command not built yet" if not available["search"] else "needs kb index",
         )
 
-    # -- kb --help ---------------------------------------------------------------------------
+
+def _bench_help(settings: Settings, size: int, root: Path, add, unavailable, *, index_ok: bool) -> None:
     helps = [run([*kb_command(), "--help"], cwd=REPO) for _ in range(settings.help_runs)]
     seconds, peak = summary(helps)
     add(Row("kb --help", size, seconds_text(seconds), bytes_text(peak), f"median of {len(helps)}", seconds))
@@ -235,7 +259,6 @@ def _bench_commands(
         add(Row("search index size", size, bytes_text(folder_size(index_dir))))
     else:
         unavailable("search index size", "needs kb index")
-    return index_ok
 
 
 def _bench_site(
@@ -359,7 +382,7 @@ def _generation_order(seed: int) -> list[str]:
 
     stems = [
         Path(path).stem
-        for path in generate(60, seed).keys()
+        for path in generate(60, seed)
         if path.startswith("reports/") and "/registry/" not in path
     ]
     return stems

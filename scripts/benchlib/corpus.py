@@ -1,4 +1,4 @@
-"""A deterministic synthetic knowledge base: registry files, reports, mkdocs.yml and docs/.
+"""A deterministic synthetic knowledge base: registry files, reports, mkdocs.yml and site_pages/.
 
 ``write_corpus(out, reports=N, seed=S)`` always writes the same bytes for the
 same arguments: one ``random.Random(seed)`` drives everything, nothing depends
@@ -272,41 +272,8 @@ def _report(
         if values:
             lines.append(f"{list_name}: {flow(values)}")
 
-    opportunities = zipf_sample(rng, pools.opportunities[country.code], rng.choice((0, 1, 1, 2, 3)), 0.9)
-    if opportunities:
-        lines.append("opportunities:")
-        for opp in opportunities:
-            lines += [
-                f"  - id: {opp.id}",
-                f"    title: {q(opp.title)}",
-                f"    sectors: [{opp.sector}]",
-                f"    partners: {flow(ministries[: rng.randint(1, min(2, len(ministries)))])}",
-                f"    status: {rng.choices(OPPORTUNITY_STATUSES, weights=(4, 4, 2, 2, 1))[0]}",
-                f"    next_step: {q(rng.choice(NEXT_STEPS))}",
-            ]
-            if not internal and rng.random() < 0.08:
-                lines.append("    internal: true")
-    targets = zipf_sample(rng, pools.targets[country.code], rng.choice((0, 0, 1, 2)), 0.9)
-    if targets:
-        lines.append("targets:")
-        for target in targets:
-            owner = _slot_holder(country, target.slot, day) or ministries[0]
-            lines += [
-                f"  - id: {target.id}",
-                f"    what: {q(target.what)}",
-                f"    value: {target.value}",
-                f"    unit: {q(target.unit)}",
-                f"    deadline: {target.deadline}",
-                f"    owner: {owner}",
-                f"    status: {rng.choices(TARGET_STATUSES, weights=(6, 3, 1, 1, 1))[0]}",
-            ]
-            if rng.random() < 0.3:
-                lines.append(
-                    f"    progress: {{value: {max(1, target.value * rng.randint(5, 60) // 100)}, "
-                    f"as_of: {day.year}-{day.month:02d}}}"
-                )
-            if not internal and rng.random() < 0.05:
-                lines.append("    internal: true")
+    lines += _opportunity_lines(rng, pools, country, ministries, internal)
+    lines += _target_lines(rng, pools, country, ministries, internal, day)
     if rng.random() < 0.4:
         lines += [
             "source:",
@@ -330,6 +297,55 @@ def _report(
     return f"reports/{country.code.lower()}/{report_id}.md", "\n".join(lines) + "\n\n" + body
 
 
+def _opportunity_lines(
+    rng: random.Random, pools: Pools, country: Country, ministries: list[str], internal: bool
+) -> list[str]:
+    lines: list[str] = []
+    opportunities = zipf_sample(rng, pools.opportunities[country.code], rng.choice((0, 1, 1, 2, 3)), 0.9)
+    if opportunities:
+        lines.append("opportunities:")
+        for opp in opportunities:
+            lines += [
+                f"  - id: {opp.id}",
+                f"    title: {q(opp.title)}",
+                f"    sectors: [{opp.sector}]",
+                f"    partners: {flow(ministries[: rng.randint(1, min(2, len(ministries)))])}",
+                f"    status: {rng.choices(OPPORTUNITY_STATUSES, weights=(4, 4, 2, 2, 1))[0]}",
+                f"    next_step: {q(rng.choice(NEXT_STEPS))}",
+            ]
+            if not internal and rng.random() < 0.08:
+                lines.append("    internal: true")
+    return lines
+
+
+def _target_lines(
+    rng: random.Random, pools: Pools, country: Country, ministries: list[str], internal: bool, day: date
+) -> list[str]:
+    lines: list[str] = []
+    targets = zipf_sample(rng, pools.targets[country.code], rng.choice((0, 0, 1, 2)), 0.9)
+    if targets:
+        lines.append("targets:")
+        for target in targets:
+            owner = _slot_holder(country, target.slot, day) or ministries[0]
+            lines += [
+                f"  - id: {target.id}",
+                f"    what: {q(target.what)}",
+                f"    value: {target.value}",
+                f"    unit: {q(target.unit)}",
+                f"    deadline: {target.deadline}",
+                f"    owner: {owner}",
+                f"    status: {rng.choices(TARGET_STATUSES, weights=(6, 3, 1, 1, 1))[0]}",
+            ]
+            if rng.random() < 0.3:
+                lines.append(
+                    f"    progress: {{value: {max(1, target.value * rng.randint(5, 60) // 100)}, "
+                    f"as_of: {day.year}-{day.month:02d}}}"
+                )
+            if not internal and rng.random() < 0.05:
+                lines.append("    internal: true")
+    return lines
+
+
 def _valid(entity: Entity, day: date) -> bool:
     from .registry_gen import _day
 
@@ -344,50 +360,48 @@ def _slot_holder(country: Country, slot: int, day: date) -> str | None:
     return None
 
 
+def _registry_file(entity: Entity) -> str:
+    """The registry file an entity is written to."""
+    if entity.kind == "sector":
+        return "sectors.yml"
+    if entity.kind == "person":
+        return "people.yml"
+    if entity.kind in ("department", "organisation"):
+        return "uk-government.yml" if entity.kind == "department" else "organisations.yml"
+    if entity.kind in ("programme", "project") and entity.country == "GB":
+        return "programmes.yml"
+    if entity.kind == "event":
+        return "events.yml"
+    return f"{entity.country.lower()}-government.yml"
+
+
+def _entity_lines(entity: Entity) -> list[str]:
+    """One entity's YAML entry: the fields it has, in the registry's order."""
+    lines = ["", f"  - id: {entity.id}", f"    name: {q(entity.name)}", f"    kind: {entity.kind}"]
+    optional = (
+        ("acronyms", entity.acronyms and flow([q(a) for a in entity.acronyms])),
+        ("aliases", entity.aliases and flow([q(a) for a in entity.aliases])),
+        ("country", entity.country),
+        ("parent", entity.parent),
+        ("valid_from", entity.valid_from),
+        ("valid_to", entity.valid_to),
+        ("superseded_by", entity.superseded_by and flow(entity.superseded_by)),
+        ("renamed_from", entity.renamed_from and flow(entity.renamed_from)),
+        ("website", entity.website),
+        ("keywords", entity.keywords and flow([q(k) for k in entity.keywords])),
+        ("description", entity.description and q(entity.description)),
+    )
+    lines += [f"    {name}: {value}" for name, value in optional if value]
+    return lines
+
+
 def _registry_files(registry: Registry) -> dict[str, str]:
     files: dict[str, list[str]] = {}
-
-    def file_for(entity: Entity) -> str:
-        if entity.kind == "sector":
-            return "sectors.yml"
-        if entity.kind == "person":
-            return "people.yml"
-        if entity.kind in ("department", "organisation"):
-            return "uk-government.yml" if entity.kind == "department" else "organisations.yml"
-        if entity.kind in ("programme", "project") and entity.country == "GB":
-            return "programmes.yml"
-        if entity.kind == "event":
-            return "events.yml"
-        return f"{entity.country.lower()}-government.yml"
-
     for entity in registry.entities.values():
-        name = file_for(entity)
         lines = files.setdefault(
-            name, ["# Synthetic registry written by scripts/gen_corpus.", "", "entities:"]
+            _registry_file(entity), ["# Synthetic registry written by scripts/gen_corpus.", "", "entities:"]
         )
-        lines += ["", f"  - id: {entity.id}", f"    name: {q(entity.name)}", f"    kind: {entity.kind}"]
-        if entity.acronyms:
-            lines.append(f"    acronyms: {flow([q(a) for a in entity.acronyms])}")
-        if entity.aliases:
-            lines.append(f"    aliases: {flow([q(a) for a in entity.aliases])}")
-        if entity.country:
-            lines.append(f"    country: {entity.country}")
-        if entity.parent:
-            lines.append(f"    parent: {entity.parent}")
-        if entity.valid_from:
-            lines.append(f"    valid_from: {entity.valid_from}")
-        if entity.valid_to:
-            lines.append(f"    valid_to: {entity.valid_to}")
-        if entity.superseded_by:
-            lines.append(f"    superseded_by: {flow(entity.superseded_by)}")
-        if entity.renamed_from:
-            lines.append(f"    renamed_from: {flow(entity.renamed_from)}")
-        if entity.website:
-            lines.append(f"    website: {entity.website}")
-        if entity.keywords:
-            lines.append(f"    keywords: {flow([q(k) for k in entity.keywords])}")
-        if entity.description:
-            lines.append(f"    description: {q(entity.description)}")
+        lines += _entity_lines(entity)
     files["disclaimers.yml"] = [
         "disclaimers:",
         "",
@@ -437,16 +451,16 @@ def generate(reports: int, seed: int = 1) -> dict[str, str | bytes]:
 
 
 def _site_sources() -> dict[str, bytes]:
-    """The repository's hand-written docs pages, styles, scripts and theme overrides, which
-    `kb build` needs next to mkdocs.yml (not the generated docs/index.md and docs/kb/)."""
+    """The repository's hand-written public pages, styles, scripts and theme overrides, which
+    `kb build` needs next to mkdocs.yml (not the generated site_pages/index.md and site_pages/kb/)."""
     files = {}
-    for folder in ("docs", "overrides"):
+    for folder in ("site_pages", "overrides"):
         for path in sorted((REPO / folder).rglob("*")):
             relative = path.relative_to(REPO).as_posix()
             if (
                 not path.is_file()
-                or relative == "docs/index.md"
-                or relative.startswith("docs/kb/")
+                or relative == "site_pages/index.md"
+                or relative.startswith("site_pages/kb/")
                 or path.name.startswith(".")
             ):
                 continue
@@ -482,7 +496,16 @@ def write_corpus(out: Path, reports: int, seed: int = 1) -> int:
     if out.exists() and any(out.iterdir()):
         if not (out / MARKER).exists():
             raise SystemExit(f"{out} is not empty and was not written by gen_corpus; choose another folder")
-        for child in ("reports", "docs", "overrides", "site", "site-internal", ".kb", "mkdocs.yml"):
+        for child in (
+            "reports",
+            "docs",
+            "site_pages",
+            "overrides",
+            "site",
+            "site-internal",
+            ".kb",
+            "mkdocs.yml",
+        ):
             target = out / child
             if target.is_dir():
                 shutil.rmtree(target)

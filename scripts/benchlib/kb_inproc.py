@@ -23,7 +23,7 @@ def warm_search(root: str, repeat: int, queries: list[dict]) -> dict:
         from kb.search.api import Searcher, SearchRequest
     except ImportError as exc:
         print(f"kb search library not available: {exc}", file=sys.stderr)
-        raise SystemExit(NOT_AVAILABLE)
+        raise SystemExit(NOT_AVAILABLE) from None
     project = Project.at(root)
     requests = [
         SearchRequest(
@@ -52,7 +52,7 @@ def generate_pages(root: str) -> dict:
         from kb.site.build import generate
     except ImportError as exc:
         print(f"kb site generation not available: {exc}", file=sys.stderr)
-        raise SystemExit(NOT_AVAILABLE)
+        raise SystemExit(NOT_AVAILABLE) from None
     started = time.perf_counter()
     result = generate(Project.at(root))
     return {"seconds": time.perf_counter() - started, "files": getattr(result, "files", None)}

@@ -11,6 +11,7 @@ process) when it is installed, which reads the peak the same way.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import shutil
@@ -82,10 +83,8 @@ def run(
         # ru_maxrss is in kilobytes on Linux, in bytes on macOS.
         peak = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
         if GNU_TIME:
-            try:
-                peak = int(Path(rss.name).read_text().split()[-1]) * 1024
-            except (OSError, ValueError, IndexError):
-                pass  # killed before GNU time wrote it: keep wait4's figure
+            with contextlib.suppress(OSError, ValueError, IndexError):  # killed before GNU time wrote it
+                peak = int(Path(rss.name).read_text().split()[-1]) * 1024  # else wait4's figure stays
         return Run(
             command,
             seconds,

@@ -147,7 +147,7 @@ def references(settings: Settings, size: int, root: Path, built: bool, add) -> N
                     size,
                     seconds_text(result.seconds),
                     bytes_text(result.peak_bytes),
-                    "same docs/ tree and mkdocs.yml as kb build",
+                    "same site_pages/ tree and mkdocs.yml as kb build",
                     result.seconds,
                 )
             )

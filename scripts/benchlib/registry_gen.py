@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -275,146 +276,168 @@ def build_registry(rng: random.Random) -> Registry:
         )
         uk_programmes.append(pid)
 
-    countries = []
-    for code, cname, demonym, cities in COUNTRIES:
-        country = Country(code, cname, demonym, list(cities))
-        cc = code.lower()
-        for _ in range(rng.randint(7, 10)):
-            kind = rng.choices(("plain", "rename", "rename2", "split"), weights=(6, 3, 1, 1))[0]
-            slot: list[Link] = []
+    countries = [
+        _partner_country(rng, names, add, person_name, sector_ids, entities, row) for row in COUNTRIES
+    ]
+    return Registry(entities, countries, uk_links, uk_people, uk_programmes, sector_ids)
+
+
+def _partner_country(
+    rng: random.Random,
+    names: _Names,
+    add: Callable[[Entity], Entity],
+    person_name: Callable[[], str],
+    sector_ids: list[str],
+    entities: dict[str, Entity],
+    row: tuple,
+) -> Country:
+    """One partner country's ministries (with renames and splits), agencies, programmes, events, people."""
+    code, cname, demonym, cities = row
+    country = Country(code, cname, demonym, list(cities))
+    cc = code.lower()
+    _ministry_slots(rng, names, add, country, cc)
+    for agency_name, base in rng.sample(AGENCY_KINDS, rng.randint(3, 5)):
+        name = f"{demonym} {agency_name}"
+        parent_slot = rng.choice(country.slots)
+        entity = add(
+            Entity(
+                names.ident(f"{cc}-{slug(agency_name)}"),
+                name,
+                "agency",
+                acronyms=[names.acronym(demonym[0] + base, code)],
+                country=code,
+                parent=parent_slot[-1].entity_id,
+                description=f"{demonym} public body: {agency_name.lower()}.",
+            )
+        )
+        country.agencies.append(entity.id)
+    for sector_id in rng.sample(sector_ids, rng.randint(2, 4)):
+        sector_name = entities[sector_id].name
+        label = rng.choice(("Partnership", "Programme", "Initiative", "Dialogue"))
+        kind = "programme" if label == "Programme" else "project"
+        name = f"UK-{demonym} {sector_name} {label}"
+        entity = add(
+            Entity(
+                names.ident(f"uk-{cc}-{sector_id}-{label.lower()}"),
+                name,
+                kind,
+                country=code,
+                description=f"Joint {label.lower()} between the UK and {cname} on {sector_name.lower()}.",
+            )
+        )
+        country.programmes.append(entity.id)
+    for year in sorted(rng.sample(range(2010, 2026), rng.randint(3, 6))):
+        label = rng.choice(
+            (
+                "Joint Economic and Trade Committee",
+                "Science and Innovation Council",
+                "Energy Dialogue",
+                "Investment Forum",
+                "Trade Mission",
+            )
+        )
+        name = f"UK-{cname} {label} {year}"
+        entity = add(
+            Entity(
+                names.ident(f"uk-{cc}-{slug(label)}-{year}"),
+                name,
+                "event",
+                country=code,
+                description=f"{label} held in {year}.",
+            )
+        )
+        country.events.append((year, entity.id))
+    for _ in range(2):
+        full = person_name()
+        role = rng.choice(PARTNER_ROLES)
+        entity = add(
+            Entity(
+                names.ident(slug(full)),
+                full,
+                "person",
+                country=code,
+                role=role,
+                description=f"{demonym} public figure.",
+            )
+        )
+        country.people.append(entity.id)
+    return country
+
+
+def _ministry_slots(
+    rng: random.Random, names: _Names, add: Callable[[Entity], Entity], country: Country, cc: str
+) -> None:
+    """A country's ministries, each slot one line of succession (plain, renamed once or twice, split)."""
+    code, demonym = country.code, country.demonym
+    for _ in range(rng.randint(7, 10)):
+        kind = rng.choices(("plain", "rename", "rename2", "split"), weights=(6, 3, 1, 1))[0]
+        slot: list[Link] = []
+        name, initials = _ministry_name(rng, names)
+        first = add(
+            Entity(
+                names.ident(f"{cc}-{slug(name[len('Ministry of ') :])}"),
+                name,
+                "ministry",
+                acronyms=[names.acronym(initials, code)],
+                country=code,
+                description=f"{demonym} government ministry.",
+            )
+        )
+        if kind == "plain":
+            alias = f"{demonym} {name.split(' of ')[1].split(',')[0].split(' and ')[0].lower()} ministry"
+            if rng.random() < 0.3 and alias not in names.names:
+                names.names.add(alias)
+                first.aliases.append(alias)
+            slot.append(Link(first.id, None, None))
+            country.slots.append(slot)
+            continue
+        first.valid_from = rng.choice((None, "1998", "2003-02-25", "2008-02-29"))
+        change = _random_day(rng, date(2011, 1, 1), date(2017, 12, 31))
+        if kind == "rename2":
+            change = _random_day(rng, date(2011, 1, 1), date(2015, 12, 31))
+        first.valid_to = (change - timedelta(days=1)).isoformat()
+        slot.append(Link(first.id, _day(first.valid_from), change - timedelta(days=1)))
+        previous, start = first, change
+        steps = 2 if kind == "rename2" else 1
+        for step in range(steps):
             name, initials = _ministry_name(rng, names)
-            first = add(
+            nxt = add(
                 Entity(
                     names.ident(f"{cc}-{slug(name[len('Ministry of ') :])}"),
                     name,
                     "ministry",
                     acronyms=[names.acronym(initials, code)],
                     country=code,
-                    description=f"{demonym} government ministry.",
+                    valid_from=start.isoformat(),
+                    description=f"{demonym} government ministry, successor of the {previous.name}.",
                 )
             )
-            if kind == "plain":
-                alias = f"{demonym} {name.split(' of ')[1].split(',')[0].split(' and ')[0].lower()} ministry"
-                if rng.random() < 0.3 and alias not in names.names:
-                    names.names.add(alias)
-                    first.aliases.append(alias)
-                slot.append(Link(first.id, None, None))
-                country.slots.append(slot)
-                continue
-            first.valid_from = rng.choice((None, "1998", "2003-02-25", "2008-02-29"))
-            change = _random_day(rng, date(2011, 1, 1), date(2017, 12, 31))
-            if kind == "rename2":
-                change = _random_day(rng, date(2011, 1, 1), date(2015, 12, 31))
-            first.valid_to = (change - timedelta(days=1)).isoformat()
-            slot.append(Link(first.id, _day(first.valid_from), change - timedelta(days=1)))
-            previous, start = first, change
-            steps = 2 if kind == "rename2" else 1
-            for step in range(steps):
-                name, initials = _ministry_name(rng, names)
-                nxt = add(
-                    Entity(
-                        names.ident(f"{cc}-{slug(name[len('Ministry of ') :])}"),
-                        name,
-                        "ministry",
-                        acronyms=[names.acronym(initials, code)],
-                        country=code,
-                        valid_from=start.isoformat(),
-                        description=f"{demonym} government ministry, successor of the {previous.name}.",
-                    )
-                )
-                # Renames are recorded from either end, as authors do.
-                if rng.random() < 0.5:
-                    previous.superseded_by.append(nxt.id)
-                else:
-                    nxt.renamed_from.append(previous.id)
-                end = None
-                if step + 1 < steps:
-                    end_day = _random_day(rng, start + timedelta(days=400), date(2021, 12, 31))
-                    nxt.valid_to = (end_day - timedelta(days=1)).isoformat()
-                    end = end_day - timedelta(days=1)
-                slot.append(Link(nxt.id, start, end))
-                previous, start = nxt, (end + timedelta(days=1) if end else None)
-            country.slots.append(slot)
-            if kind == "split":
-                # The old ministry's work went to two bodies: the second is a new slot.
-                name, initials = _ministry_name(rng, names)
-                other = add(
-                    Entity(
-                        names.ident(f"{cc}-{slug(name[len('Ministry of ') :])}"),
-                        name,
-                        "ministry",
-                        acronyms=[names.acronym(initials, code)],
-                        country=code,
-                        valid_from=change.isoformat(),
-                        description=f"{demonym} ministry created from part of the {first.name}.",
-                    )
-                )
-                first.superseded_by.append(other.id)
-                country.slots.append([Link(other.id, change, None)])
-        for agency_name, base in rng.sample(AGENCY_KINDS, rng.randint(3, 5)):
-            name = f"{demonym} {agency_name}"
-            parent_slot = rng.choice(country.slots)
-            entity = add(
+            # Renames are recorded from either end, as authors do.
+            if rng.random() < 0.5:
+                previous.superseded_by.append(nxt.id)
+            else:
+                nxt.renamed_from.append(previous.id)
+            end = None
+            if step + 1 < steps:
+                end_day = _random_day(rng, start + timedelta(days=400), date(2021, 12, 31))
+                nxt.valid_to = (end_day - timedelta(days=1)).isoformat()
+                end = end_day - timedelta(days=1)
+            slot.append(Link(nxt.id, start, end))
+            previous, start = nxt, (end + timedelta(days=1) if end else None)
+        country.slots.append(slot)
+        if kind == "split":
+            # The old ministry's work went to two bodies: the second is a new slot.
+            name, initials = _ministry_name(rng, names)
+            other = add(
                 Entity(
-                    names.ident(f"{cc}-{slug(agency_name)}"),
+                    names.ident(f"{cc}-{slug(name[len('Ministry of ') :])}"),
                     name,
-                    "agency",
-                    acronyms=[names.acronym(demonym[0] + base, code)],
+                    "ministry",
+                    acronyms=[names.acronym(initials, code)],
                     country=code,
-                    parent=parent_slot[-1].entity_id,
-                    description=f"{demonym} public body: {agency_name.lower()}.",
+                    valid_from=change.isoformat(),
+                    description=f"{demonym} ministry created from part of the {first.name}.",
                 )
             )
-            country.agencies.append(entity.id)
-        for sector_id in rng.sample(sector_ids, rng.randint(2, 4)):
-            sector_name = entities[sector_id].name
-            label = rng.choice(("Partnership", "Programme", "Initiative", "Dialogue"))
-            kind = "programme" if label == "Programme" else "project"
-            name = f"UK-{demonym} {sector_name} {label}"
-            entity = add(
-                Entity(
-                    names.ident(f"uk-{cc}-{sector_id}-{label.lower()}"),
-                    name,
-                    kind,
-                    country=code,
-                    description=f"Joint {label.lower()} between the UK and {cname} on {sector_name.lower()}.",
-                )
-            )
-            country.programmes.append(entity.id)
-        for year in sorted(rng.sample(range(2010, 2026), rng.randint(3, 6))):
-            label = rng.choice(
-                (
-                    "Joint Economic and Trade Committee",
-                    "Science and Innovation Council",
-                    "Energy Dialogue",
-                    "Investment Forum",
-                    "Trade Mission",
-                )
-            )
-            name = f"UK-{cname} {label} {year}"
-            entity = add(
-                Entity(
-                    names.ident(f"uk-{cc}-{slug(label)}-{year}"),
-                    name,
-                    "event",
-                    country=code,
-                    description=f"{label} held in {year}.",
-                )
-            )
-            country.events.append((year, entity.id))
-        for _ in range(2):
-            full = person_name()
-            role = rng.choice(PARTNER_ROLES)
-            entity = add(
-                Entity(
-                    names.ident(slug(full)),
-                    full,
-                    "person",
-                    country=code,
-                    role=role,
-                    description=f"{demonym} public figure.",
-                )
-            )
-            country.people.append(entity.id)
-        countries.append(country)
-    return Registry(entities, countries, uk_links, uk_people, uk_programmes, sector_ids)
+            first.superseded_by.append(other.id)
+            country.slots.append([Link(other.id, change, None)])

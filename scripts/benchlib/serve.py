@@ -24,7 +24,7 @@ from pathlib import Path
 from .common import REPO
 
 #: What a corpus copy needs for `kb serve` (never its built site, index or state).
-COPIED = ("reports", "docs", "overrides", "mkdocs.yml")
+COPIED = ("reports", "site_pages", "overrides", "mkdocs.yml")
 POLL = 0.05
 
 
@@ -56,7 +56,7 @@ def copy_corpus(corpus: Path, into: Path) -> Path:
         source = corpus / name
         if source.is_dir():
             shutil.copytree(
-                source, into / name, ignore=shutil.ignore_patterns("kb") if name == "docs" else None
+                source, into / name, ignore=shutil.ignore_patterns("kb") if name == "site_pages" else None
             )
         elif source.exists():
             shutil.copy2(source, into / name)

@@ -8,11 +8,22 @@
 //
 // The page arrives showing the newest reports and every count, so Pagefind is only loaded
 // when the reader first uses the form (or opens an address with a search in it).
+//
+// "Did you mean": each word of three letters or more that no report holds (Pagefind may still
+// find something for it, by its stem or as a word start) gets the nearest word that reports do hold, by the rule of kb/util/spelling.py (the
+// CLI's): one edit away, else two, same first letter, the word in most reports, then the first
+// alphabetically. The words and their counts are written by `kb build` (kb/site/spelling.py),
+// one file per first character, fetched only for the letters typed.
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
   "September", "October", "November", "December"];
 const TYPING_DELAY = 250;
 const PRELOAD_FROM = 3; // letters
+const SHORTEST = 3; // letters: shorter words get no suggestion (kb/util/spelling.py)
+const DISTANCES = [1, 2];
+const WORD = /[\p{L}\p{N}_]+(?:\.[\p{L}\p{N}_]+)*/gu;
+// Phones: the filters open over the results (the same width as find.css's).
+const PHONE = "(max-width: 44.984375em)";
 // The words' parameter: not "q", which Material's header search takes as its own query.
 const WORDS = "words";
 
@@ -26,6 +37,11 @@ function start(form) {
   const list = form.querySelector("#kb-find-results");
   const more = form.querySelector(".kb-find__more");
   const toggle = form.querySelector(".kb-find__toggle");
+  const filters = form.querySelector("#kb-find-filters");
+  const done = form.querySelector(".kb-find__done");
+  const phone = window.matchMedia(PHONE);
+  const spellings = new Map(); // first character -> its words and counts (a promise)
+  let madeInert = []; // what opening the filters over the page made inert, to undo
   const chosen = form.querySelector(".kb-find__chosen");
   const groups = [...form.querySelectorAll("[data-kb-filter]")].map((g) => g.dataset.kbFilter);
   const pageSize = Number(form.dataset.kbPageSize) || 10;
@@ -137,6 +153,8 @@ function start(form) {
       shown = items.length;
       showMoreButton();
       status.textContent = summary(results.length, term);
+      done.textContent = results.length ? `Show ${results.length.toLocaleString("en-GB")} report${results.length === 1 ? "" : "s"}` : "Show results";
+      if (term) suggest(term, mine);
       showCounts(await countValues(engine, term, filters, state.selected));
     } catch (error) {
       if (mine !== generation) return;
@@ -296,6 +314,38 @@ function start(form) {
     });
   }
 
+  // -- did you mean ------------------------------------------------------------------------------
+  function spelling(first) {
+    const name = first.codePointAt(0).toString(16);
+    if (!spellings.has(name)) {
+      spellings.set(name, fetch(new URL(`kb/spelling/${name}.json`, root))
+        .then((response) => (response.ok ? response.json() : {}))
+        .catch(() => ({})));
+    }
+    return spellings.get(name);
+  }
+
+  async function suggest(term, mine) {
+    const replaced = new Map();
+    for (const word of new Set((term.toLowerCase().match(WORD) || []).filter((w) => !/^\d+$/.test(w)))) {
+      const counts = await spelling(word);
+      const better = suggestion(word, counts);
+      if (better) replaced.set(word, better);
+    }
+    if (mine !== generation || !replaced.size) return;
+    const words = term.replace(WORD, (word) => replaced.get(word.toLowerCase()) || word);
+    const link = document.createElement("a");
+    link.href = address({ ...fromForm(), q: words });
+    link.className = "kb-find__suggestion";
+    link.textContent = words;
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      query.value = words;
+      update("push");
+    });
+    status.append(" Did you mean ", link, "?");
+  }
+
   function humanDate(iso) {
     const [year, month, day] = iso.split("-").map(Number);
     return month && day ? `${day} ${MONTHS[month - 1]} ${year}` : iso;
@@ -350,11 +400,52 @@ function start(form) {
       (target || query).focus();
     });
   });
-  toggle.addEventListener("click", () => {
-    const open = toggle.getAttribute("aria-expanded") !== "true";
+  // On a phone the filters open over the results, as a dialog: the rest of the page is inert
+  // meanwhile (out of reach of Tab and screen readers), Escape or "Show N reports" closes it and
+  // the focus goes back to the "Filters" button. Wider, they are a column beside the results.
+  function openFilters(open) {
     toggle.setAttribute("aria-expanded", String(open));
     form.classList.toggle("kb-find--filters-open", open);
+    const over = open && phone.matches;
+    filters.removeAttribute("role");
+    if (over) {
+      filters.setAttribute("role", "dialog");
+      filters.setAttribute("aria-modal", "true");
+      filters.setAttribute("aria-label", "Filters");
+      inertAround(filters);
+      (filters.querySelector(".kb-find__option:not([hidden]) input") || done).focus();
+    } else {
+      filters.removeAttribute("aria-modal");
+      filters.removeAttribute("aria-label");
+      const wasOver = madeInert.length > 0;
+      for (const element of madeInert) element.inert = false;
+      madeInert = [];
+      if (wasOver) toggle.focus();
+    }
     markScrolling();
+  }
+
+  function inertAround(element) {
+    for (let node = element; node && node !== document.body; node = node.parentElement) {
+      for (const sibling of node.parentElement.children) {
+        if (sibling !== node && !sibling.inert && sibling.tagName !== "SCRIPT") {
+          sibling.inert = true;
+          madeInert.push(sibling);
+        }
+      }
+    }
+  }
+
+  toggle.addEventListener("click", () => openFilters(toggle.getAttribute("aria-expanded") !== "true"));
+  done.addEventListener("click", () => openFilters(false));
+  filters.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && madeInert.length) {
+      event.preventDefault();
+      openFilters(false);
+    }
+  });
+  phone.addEventListener("change", () => {
+    if (toggle.getAttribute("aria-expanded") === "true") openFilters(phone.matches);
   });
   window.addEventListener("popstate", () => {
     stopTyping();
@@ -369,3 +460,47 @@ function start(form) {
   markScrolling();
   if (!isDefault(arrived)) update(null);
 }
+
+// The rule of kb/util/spelling.py, line for line (a browser test compares them).
+function held(word, counts) {
+  if (Object.hasOwn(counts, word)) return true;
+  for (const other in counts) if (other.startsWith(word)) return true;
+  return false;
+}
+
+function suggestion(word, counts) {
+  word = word.toLowerCase();
+  if ([...word].length < SHORTEST || held(word, counts)) return null;
+  for (const distance of DISTANCES) {
+    let best = null;
+    for (const [other, number] of Object.entries(counts)) {
+      if (number > 0 && other[0] === word[0] && levenshtein(other, word, distance) <= distance) {
+        if (best === null || number > counts[best] || (number === counts[best] && other < best)) best = other;
+      }
+    }
+    if (best !== null) return best;
+  }
+  return null;
+}
+
+// Edits between a and b (by code point), or limit + 1 once it is sure to be more than limit.
+function levenshtein(a, b, limit) {
+  const x = [...a];
+  const y = [...b];
+  if (Math.abs(x.length - y.length) > limit) return limit + 1;
+  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const current = [i];
+    let smallest = i;
+    for (let j = 1; j <= y.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+      smallest = Math.min(smallest, current[j]);
+    }
+    if (smallest > limit) return limit + 1;
+    previous = current;
+  }
+  return previous[y.length];
+}
+
+// For the browser test that compares this rule with kb/util/spelling.py's.
+window.kbSuggestion = suggestion;
