@@ -384,7 +384,7 @@ def opportunities_page(site: Site) -> str:
     for opportunity in site.opportunities:
         for sector in opportunity.sectors or ("",):
             by_sector.setdefault(sector, []).append(opportunity)
-    names = {s: site.registry.get(s).name if site.registry.get(s) else s for s in by_sector}
+    names = {s: entity.name if (entity := site.registry.get(s)) else s for s in by_sector}
     for sector in sorted(by_sector, key=lambda s: (s == "", names[s].casefold())):
         heading = site.entity_link(page, sector) if sector else "No sector given"
         out.append(f"### {heading}\n")

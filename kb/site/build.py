@@ -64,7 +64,7 @@ class BuildResult:
     generated: Generated
 
 
-def _setting(project: Project, key: str, default: str | None = None) -> str | None:
+def mkdocs_setting(project: Project, key: str, default: str | None = None) -> str | None:
     """A top-level scalar of mkdocs.yml (site_url, site_name), read without running YAML tags."""
     config = project.root / CONFIG
     try:
@@ -203,7 +203,7 @@ def generate_locked(
     )
     # Only errors leave a report out of the site; the untagged-mention check can only warn.
     kb = load(project, mentions=False)
-    site_url = _setting(project, "site_url") or "http://127.0.0.1:8000/"
+    site_url = mkdocs_setting(project, "site_url") or "http://127.0.0.1:8000/"
     cached: dict[str, str] | None = None
     if keep_bodies:
         from kb.site import bodycache
@@ -225,7 +225,7 @@ def generate_locked(
         body_cache=cached,
     )
     files = site_files(site, workers=cpus_available())
-    if keep_bodies and site.renderer.added:
+    if keep_bodies and cached is not None and site.renderer.added:
         project.state_dir.mkdir(parents=True, exist_ok=True)
         bodycache.save(
             cache_file, cache_key, cached, {bodycache.body_key(r.body) for r in site.reports} | site.page_keys
@@ -318,7 +318,8 @@ def generate_apart(project: Project, *, internal: bool = False) -> Generated:
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         status, value = pool.submit(_generate_reporting, str(project.root), internal).result()
     if status == "error":
-        raise BuildError(value)
+        raise BuildError(str(value))
+    assert isinstance(value, Generated)
     return value
 
 
@@ -354,11 +355,10 @@ def build_site(project: Project, *, internal: bool = False, today: date | None =
                     generated.docs_dir, project.state_dir / f"pagefind{'-internal' if internal else ''}"
                 )
             except BaseException:
-                mkdocs.kill()
-                mkdocs.communicate()
+                mkdocs.stop()
                 raise
             try:
-                _finish_mkdocs_build(mkdocs)
+                mkdocs.finish()
             except BaseException:
                 indexing.stop()
                 raise
@@ -379,7 +379,8 @@ def start_mkdocs_build(
     *,
     purpose: str = "build",
     extra: str = "",
-) -> subprocess.Popen:
+) -> MkdocsBuild:
+    """``mkdocs build`` of ``generated`` into ``out``, started in the background."""
     config_file = _hooked_config(project, generated, purpose, (), extra, internal=internal)
     command = python_module("mkdocs", "build", "--strict", "--clean", "-f", str(config_file), "-d", str(out))
     process = subprocess.Popen(
@@ -390,18 +391,29 @@ def start_mkdocs_build(
         text=True,
         env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
     )
-    process.config_file = config_file  # for the hint of a failure
-    return process
+    return MkdocsBuild(process, config_file)
 
 
-def _finish_mkdocs_build(process: subprocess.Popen) -> None:
-    stdout, stderr = process.communicate()
-    if process.returncode != 0:
-        raise BuildError(
-            "mkdocs build failed: " + _failure(stderr or stdout),
-            hint=f"run '{sys.executable} -m mkdocs build --strict -f {process.config_file}' "
-            "to see every message",
-        )
+@dataclass(frozen=True)
+class MkdocsBuild:
+    """A running ``mkdocs build``, and the config it was given (named in the hint of a failure)."""
+
+    process: subprocess.Popen[str]
+    config_file: Path
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.communicate()
+
+    def finish(self) -> None:
+        """Wait for it; a failure is a :class:`BuildError` with MkDocs' own message."""
+        stdout, stderr = self.process.communicate()
+        if self.process.returncode != 0:
+            raise BuildError(
+                "mkdocs build failed: " + _failure(stderr or stdout),
+                hint=f"run '{sys.executable} -m mkdocs build --strict -f {self.config_file}' "
+                "to see every message",
+            )
 
 
 def _hooked_config(

@@ -141,6 +141,8 @@ def _names_over_time(site: Site, page, entity: Entity) -> str:
     rows = []
     for other_id in lineage:
         other = site.registry.get(other_id)
+        if other is None:  # a lineage lists only registry ids; nothing to show for another
+            continue
         name = (
             f"<strong>{attribute(other.name)}</strong> (this page)"
             if other.id == entity.id

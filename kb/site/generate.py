@@ -80,8 +80,9 @@ def _other_files(site: Site) -> dict[str, str | bytes]:
         out[paths.country(code)] = country_page(site, code)
     renderer = PageRenderer(site.base_path)
     kept = site.renderer.cache  # kb serve keeps rendered pages between rebuilds, as it keeps bodies
-    for path, text in out.items():
-        text = _after_front_matter(text, GENERATED_NOTICE)
+    for path, page in out.items():
+        assert isinstance(page, str)  # only pages so far; the data files (bytes too) come after
+        text = _after_front_matter(page, GENERATED_NOTICE)
         # The Find page stays Markdown (short; its form is raw HTML of its own).
         if path in _KEPT_MARKDOWN:
             out[path] = text
@@ -221,7 +222,7 @@ def sync(folder: Path, files: dict[str, str | bytes], managed: Callable[[str], b
                 os.unlink(temporary)
         written += 1
     wanted = set(files)
-    for dirpath, dirnames, filenames in os.walk(folder, topdown=False):
+    for dirpath, _dirnames, filenames in os.walk(folder, topdown=False):
         for name in filenames:
             relative = Path(dirpath, name).relative_to(folder).as_posix()
             if relative not in wanted and managed(relative):

@@ -107,6 +107,7 @@ class _MentionLinker(Treeprocessor):
         nodes: list[etree.Element] = []
         head: str | None = None
         cursor = 0
+        assert self.finder is not None  # _walk runs only with a finder (see run)
         for mention in self.finder.find(value):
             if mention.entity_id in linked:
                 continue
@@ -161,17 +162,20 @@ class BodyRenderer:
 
     def render(self, body: str, href: Callable[[str], str | None] | None = None) -> str:
         key = None
-        if self.cache is not None and href is not None:
+        cache = self.cache
+        if cache is not None and href is not None:
             from kb.site.bodycache import body_key
 
             key = body_key(body)
-            found = self.cache.get(key)
+            found = cache.get(key)
             if found is not None:
                 return found
-        self._mentions.linker.href = href or (lambda _entity_id: None)
+        linker = self._mentions.linker
+        assert linker is not None  # made when the Markdown converter was made, in __init__
+        linker.href = href or (lambda _entity_id: None)
         rendered = sanitise(self._markdown.reset().convert(body))
-        if key is not None:
-            self.cache[key] = self.added[key] = rendered
+        if cache is not None and key is not None:
+            cache[key] = self.added[key] = rendered
         return rendered
 
 

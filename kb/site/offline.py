@@ -91,13 +91,12 @@ def build_offline(
                 hint="check the code, or build the whole site with kb build --offline",
             )
         with replacing(out, project.show(out), made_by) as staged:
-            process = build.start_mkdocs_build(
+            build.start_mkdocs_build(
                 project, generated, staged, False, purpose="offline", extra=PLUGINS
-            )
-            build._finish_mkdocs_build(process)
+            ).finish()
             (staged / SHIM).parent.mkdir(parents=True, exist_ok=True)
             (staged / SHIM).write_bytes(SHIM_SOURCE.read_bytes())
-            relative_links(staged, urlparse(build._setting(project, "site_url") or "/").path or "/")
+            relative_links(staged, urlparse(build.mkdocs_setting(project, "site_url") or "/").path or "/")
         archive = out.parent / f"{out.name}.zip"
         write_zip(out, archive)
     return OfflineResult(out, archive, generated)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 import re
 from functools import partial
+from typing import Any, cast
 
 #: Same key as kb.site.report_pages.HTML_PAGE (not imported: a hook loads nothing it needs not).
 HTML_PAGE = "kb_html"
@@ -64,7 +65,8 @@ def _as_is(page, config, files) -> None:
 
     content = page.markdown
     page.content = content
-    page.toc = get_toc(_toc_tokens(content))
+    # The tokens have the shape of MkDocs' private _TocToken TypedDict, which cannot be imported.
+    page.toc = get_toc(cast(Any, _toc_tokens(content)))
     page.present_anchor_ids = set(_ID.findall(content))
 
 
