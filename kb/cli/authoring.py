@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from kb.cli.main import CONTEXT, main
-from kb.cli.options import OneOf, emit, format_option, iso_date, project
+from kb.cli.options import OneOf, emit, format_option, iso_date, project, terminal
 
 
 @main.command(context_settings=CONTEXT)
@@ -226,7 +226,7 @@ def import_command(
         notes = len(item.draft.review)
         if notes:
             click.echo(f"{item.shown}: {notes} point(s) to review, listed under 'review:'", err=True)
-    for line in result.notes(where):
+    for line in result.notes(where, terminal()):
         click.echo(line, err=True)
     if result.refused:
         ctx.exit(1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -118,10 +117,9 @@ def search(
         click.echo(result.index_update, err=True)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
-    bold = (lambda text: click.style(text, bold=True)) if sys.stdout.isatty() else None
     emit(
         fmt,
-        text=lambda: render_text(result, emphasise=bold),
+        text=lambda terminal: render_text(result, terminal),
         data=result.as_json(),
         rows=[h.as_dict() for h in result.hits],
         columns=SEARCH_COLUMNS,
@@ -168,4 +166,4 @@ def show(ctx: click.Context, entity: str, include_internal: bool, fmt: str) -> N
     from kb.relations.show import entity_info, render_entity
 
     info = entity_info(project(ctx), entity, include_internal=include_internal)
-    emit(fmt, text=lambda: render_entity(info), data=info.as_json())
+    emit(fmt, text=lambda _terminal: render_entity(info), data=info.as_json())

@@ -1,36 +1,252 @@
-"""Plain-text tables for the terminal (no heavy dependency: ``kb`` must start fast)."""
+"""Tables for the terminal that fit its width by wrapping, never by cutting text short.
+
+The library makes a table as text; the CLI says how wide the terminal is and whether styles
+(bold) may be used, as a :class:`Terminal`, and prints the text. Tables are drawn with rich,
+imported only here and only when a table is drawn, so that ``kb --help`` stays fast. rich
+measures every cell in terminal cells (Korean and Japanese characters take two), shares the
+width out between the columns and wraps the cells. A cell breaks after a space, a hyphen or a
+slash (:func:`wrap`), so an id or a path wraps at its own joints and is never shortened with
+``…``; only a piece wider than its whole column is folded.
+
+Numbers are shown with thousands separators (:func:`kb.util.text.human_number`); the JSON and
+CSV outputs (:mod:`kb.util.formats`) keep the raw values.
+"""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kb.util.text import human_number
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.measure import Measurement
+
+#: Where a cell may break: after spaces, after a slash, after a hyphen before a letter (so a
+#: date such as 2014-07-03 is never broken).
+_BREAK = re.compile(r"(?<=\s)(?=\S)|(?<=/)(?=[^\s/])|(?<=-)(?=[^\W\d_])")
+#: Lines rich draws under the header and between rows, marked so that they can be found and
+#: replaced (private-use characters: never in a cell, see :func:`cell_text`).
+_HEAD_MARK = "\ue000"
+_ROW_MARK = "\ue001"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def _cell(value) -> str:
+@dataclass(frozen=True)
+class Terminal:
+    """Where text is shown: its width in columns, and whether bold (ANSI styles) may be used.
+
+    The CLI makes it from the terminal (``--width``, else ``COLUMNS``, else the terminal's
+    size; styles only on a terminal and without ``NO_COLOR``); the library only reads it."""
+
+    width: int = 100
+    styled: bool = False
+
+
+def cell_text(value: Any) -> str:
+    """A value as a table shows it: lists joined with commas, numbers with thousands separators,
+    on one line."""
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value).replace("\n", " ")
+        return ", ".join(cell_text(v) for v in value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return human_number(value)
+    text = " ".join(str(value).splitlines())
+    return text.replace(_HEAD_MARK, "").replace(_ROW_MARK, "")
 
 
-def render_table(rows: Iterable[dict], columns: list[str], *, max_width: int | None = None) -> str:
-    """Left-aligned columns; the widest column is shortened to fit the terminal."""
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal cells, broken after spaces, hyphens and
+    slashes; a piece longer than a whole line is folded."""
+    from rich.cells import cell_len, chop_cells
+
+    width = max(width, 1)
+    lines: list[str] = []
+    line = ""
+    for piece in _BREAK.split(text):
+        if cell_len((line + piece).rstrip()) <= width:
+            line += piece
+            continue
+        if line.strip():
+            lines.append(line.rstrip())
+        line = piece.lstrip() if lines else piece
+        while cell_len(line.rstrip()) > width:
+            first, *_rest = chop_cells(line, width)
+            lines.append(first)
+            line = line[len(first) :]
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
+class _Cell:
+    """A rich renderable: text that wraps with :func:`wrap`, as narrow as its longest piece."""
+
+    def __init__(self, text: str, style: str = ""):
+        self.text = text
+        self.style = style
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        from rich.cells import cell_len
+        from rich.measure import Measurement
+
+        pieces = [cell_len(p.rstrip()) for p in _BREAK.split(self.text)]
+        return Measurement(max(pieces, default=0), cell_len(self.text)).with_maximum(options.max_width)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.text import Text
+
+        yield Text("\n".join(wrap(self.text, options.max_width)), style=self.style, overflow="fold")
+
+
+def _console(terminal: Terminal, width: int | None = None) -> Console:
+    import io
+
+    from rich.console import Console
+
+    return Console(
+        file=io.StringIO(),
+        width=max(width or terminal.width, 20),
+        force_terminal=terminal.styled,
+        no_color=True,
+        color_system="standard" if terminal.styled else None,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        legacy_windows=False,
+        force_jupyter=False,
+    )
+
+
+def _plain(line: str) -> str:
+    return _ANSI.sub("", line)
+
+
+def _range(texts: Iterable[str]) -> tuple[int, int]:
+    """The narrowest width a column of ``texts`` can take without folding a piece, and the width
+    it takes on one line."""
+    from rich.cells import cell_len
+
+    texts = list(texts)
+    narrowest = max((cell_len(p.rstrip()) for t in texts for p in _BREAK.split(t)), default=0)
+    return narrowest, max((cell_len(t) for t in texts), default=0)
+
+
+def column_widths(cells: Sequence[Sequence[str]], headers: Sequence[str], width: int) -> list[int]:
+    """Each column's width (text only) for a table ``width`` wide, two spaces between columns.
+
+    As a browser lays out an automatic table: every column as wide as its longest line if they
+    all fit; else each gets its narrowest unfolded width (an id column, one with no spaces, at
+    least a third of the line, so that ids and paths stay whole where they can) and the rest
+    of the line is shared in proportion to how much more each would take. Only when even the
+    narrowest widths do not fit are pieces folded."""
+    space = max(width - 2 * (len(headers) - 1), len(headers))
+    ranges = [_range([h, *(row[i] for row in cells)]) for i, h in enumerate(headers)]
+    longest = [high for _low, high in ranges]
+    if sum(longest) <= space:
+        return longest
+    ids = [not any(" " in row[i] for row in cells) for i in range(len(headers))]
+    for cap in range(width // 3, -1, -1):  # the widest id columns that still fit
+        narrow = [max(low, min(high, cap)) if ids[i] else low for i, (low, high) in enumerate(ranges)]
+        if sum(narrow) <= space:
+            break
+    while sum(narrow) > space and max(narrow) > 1:
+        # Even the narrowest do not fit: the widest column folds its longest pieces.
+        narrow[narrow.index(max(narrow))] -= 1
+    if sum(narrow) >= space:
+        return narrow
+    spare = space - sum(narrow)
+    wants = [high - low for (high, low) in zip(longest, narrow, strict=True)]
+    total = sum(wants) or 1
+    widths = [low + want * spare // total for low, want in zip(narrow, wants, strict=True)]
+    for i in sorted(range(len(widths)), key=lambda i: wants[i] - (widths[i] - narrow[i]), reverse=True):
+        if sum(widths) >= space:
+            break
+        if widths[i] < longest[i]:
+            widths[i] += 1
+    return widths
+
+
+def table_lines(
+    rows: Iterable[dict], columns: Sequence[str], terminal: Terminal
+) -> tuple[list[str], list[list[str]]]:
+    """The table's header lines (column names, then a rule) and the lines of each row, fitted to
+    ``terminal.width`` (:func:`column_widths`)."""
+    from rich import box
+    from rich.table import Table
+
+    rows = list(rows)
+    headers = [name.replace("_", " ").upper() for name in columns]
+    cells = [[cell_text(row.get(c)) for c in columns] for row in rows]
+    numeric = [
+        all(isinstance(row.get(c), (int, float)) and not isinstance(row.get(c), bool) for row in rows)
+        for c in columns
+    ]
+    widths = column_widths(cells, headers, terminal.width)
+    marks = f"    \n    \n {_HEAD_MARK}  \n    \n {_ROW_MARK}  \n    \n    \n    \n"
+    table = Table(
+        box=box.Box(marks),
+        show_edge=False,
+        show_lines=True,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+        header_style="bold" if terminal.styled else "",
+        expand=False,
+    )
+    for name, width, number in zip(headers, widths, numeric, strict=True):
+        table.add_column(_Cell(name), width=width, justify="right" if number else "left", overflow="fold")
+    for row_cells in cells:
+        table.add_row(*(_Cell(text) for text in row_cells))
+    console = _console(terminal, width=sum(widths) + 2 * len(widths))
+    console.print(table)
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    header: list[str] = []
+    blocks: list[list[str]] = []
+    current = header
+    for line in text.rstrip("\n").split("\n"):
+        plain = _plain(line)
+        if _HEAD_MARK in plain:
+            header.append(plain.replace(_HEAD_MARK, "-").rstrip())
+            current = []
+            blocks.append(current)
+        elif _ROW_MARK in plain:
+            current = []
+            blocks.append(current)
+        else:
+            current.append(line.rstrip())
+    return header, [b for b in blocks if b]
+
+
+def render_table(rows: Iterable[dict], columns: Sequence[str], terminal: Terminal | None = None) -> str:
+    """The rows as a table ``terminal.width`` wide: a header, a rule, then each row, wrapped
+    where it must be; when any row takes several lines, a blank line separates the rows.
+    ``(nothing)`` for no rows."""
     rows = list(rows)
     if not rows:
         return "(nothing)"
-    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
-    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
-    limit = max_width or shutil.get_terminal_size((120, 20)).columns
-    while sum(widths) + 2 * (len(widths) - 1) > limit and max(widths) > 12:
-        widest = widths.index(max(widths))
-        widths[widest] -= 1
-
-    def fit(text: str, width: int) -> str:
-        return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
-
-    lines = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in cells:
-        lines.append("  ".join(fit(v, w).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+    header, blocks = table_lines(rows, columns, terminal or Terminal())
+    separate = any(len(b) > 1 for b in blocks)
+    lines = list(header)
+    for index, block in enumerate(blocks):
+        if separate and index:
+            lines.append("")
+        lines.extend(block)
     return "\n".join(lines)
+
+
+def render_paragraph(pieces: Sequence[tuple[str, bool]], terminal: Terminal, *, indent: int = 0) -> list[str]:
+    """Text of ``pieces`` (each with whether it is emphasised: bold when the terminal allows it)
+    wrapped to the terminal's width after ``indent`` spaces."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    text = Text(overflow="fold")
+    for piece, emphasised in pieces:
+        text.append(piece, style="bold" if emphasised and terminal.styled else "")
+    console = _console(terminal)
+    console.print(Padding(text, (0, 0, 0, indent)))
+    return [line.rstrip() for line in console.file.getvalue().rstrip("\n").split("\n")]  # type: ignore[attr-defined]
