@@ -1,12 +1,16 @@
 """Tables for the terminal that fit its width by wrapping, never by cutting text short.
 
 The library makes a table as text; the CLI says how wide the terminal is and whether styles
-(bold) may be used, as a :class:`Terminal`, and prints the text. Tables are drawn with rich,
-imported only here and only when a table is drawn, so that ``kb --help`` stays fast. rich
-measures every cell in terminal cells (Korean and Japanese characters take two), shares the
-width out between the columns and wraps the cells. A cell breaks after a space, a hyphen or a
-slash (:func:`wrap`), so an id or a path wraps at its own joints and is never shortened with
-``…``; only a piece wider than its whole column is folded.
+(bold) may be used, as a :class:`Terminal`, and prints the text.
+
+Columns are laid out as a browser lays out an automatic table (:func:`column_widths`), and a
+cell breaks after a space, a slash or a hyphen before a letter (:func:`wrap`), so that an id
+or a path wraps at its own joints and is never shortened with ``…``; only a piece wider than
+its whole column is folded. Text is measured in terminal cells with rich (Korean and Japanese
+characters take two), which also draws bold and wraps paragraphs (:func:`render_paragraph`);
+rich is imported only here and only when something is drawn, so that ``kb --help`` stays fast.
+Rows are laid out here rather than by rich's ``Table``, which takes about ten times as long
+for a long listing and shares the width out without regard to ids.
 
 Numbers are shown with thousands separators (:func:`kb.util.text.human_number`); the JSON and
 CSV outputs (:mod:`kb.util.formats`) keep the raw values.
@@ -22,17 +26,11 @@ from typing import TYPE_CHECKING, Any
 from kb.util.text import human_number
 
 if TYPE_CHECKING:
-    from rich.console import Console, ConsoleOptions, RenderResult
-    from rich.measure import Measurement
+    from rich.console import Console
 
 #: Where a cell may break: after spaces, after a slash, after a hyphen before a letter (so a
 #: date such as 2014-07-03 is never broken).
 _BREAK = re.compile(r"(?<=\s)(?=\S)|(?<=/)(?=[^\s/])|(?<=-)(?=[^\W\d_])")
-#: Lines rich draws under the header and between rows, marked so that they can be found and
-#: replaced (private-use characters: never in a cell, see :func:`cell_text`).
-_HEAD_MARK = "\ue000"
-_ROW_MARK = "\ue001"
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @dataclass(frozen=True)
@@ -55,8 +53,7 @@ def cell_text(value: Any) -> str:
         return ", ".join(cell_text(v) for v in value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return human_number(value)
-    text = " ".join(str(value).splitlines())
-    return text.replace(_HEAD_MARK, "").replace(_ROW_MARK, "")
+    return " ".join(str(value).splitlines())
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -83,26 +80,6 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-class _Cell:
-    """A rich renderable: text that wraps with :func:`wrap`, as narrow as its longest piece."""
-
-    def __init__(self, text: str, style: str = ""):
-        self.text = text
-        self.style = style
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        from rich.cells import cell_len
-        from rich.measure import Measurement
-
-        pieces = [cell_len(p.rstrip()) for p in _BREAK.split(self.text)]
-        return Measurement(max(pieces, default=0), cell_len(self.text)).with_maximum(options.max_width)
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        from rich.text import Text
-
-        yield Text("\n".join(wrap(self.text, options.max_width)), style=self.style, overflow="fold")
-
-
 def _console(terminal: Terminal, width: int | None = None) -> Console:
     import io
 
@@ -120,10 +97,6 @@ def _console(terminal: Terminal, width: int | None = None) -> Console:
         legacy_windows=False,
         force_jupyter=False,
     )
-
-
-def _plain(line: str) -> str:
-    return _ANSI.sub("", line)
 
 
 def _range(texts: Iterable[str]) -> tuple[int, int]:
@@ -175,50 +148,39 @@ def table_lines(
     rows: Iterable[dict], columns: Sequence[str], terminal: Terminal
 ) -> tuple[list[str], list[list[str]]]:
     """The table's header lines (column names, then a rule) and the lines of each row, fitted to
-    ``terminal.width`` (:func:`column_widths`)."""
-    from rich import box
-    from rich.table import Table
-
+    ``terminal.width`` (:func:`column_widths`, :func:`wrap`); two spaces between columns, a
+    column of numbers aligned right."""
     rows = list(rows)
     headers = [name.replace("_", " ").upper() for name in columns]
     cells = [[cell_text(row.get(c)) for c in columns] for row in rows]
-    numeric = [
+    right = [
         all(isinstance(row.get(c), (int, float)) and not isinstance(row.get(c), bool) for row in rows)
         for c in columns
     ]
     widths = column_widths(cells, headers, terminal.width)
-    marks = f"    \n    \n {_HEAD_MARK}  \n    \n {_ROW_MARK}  \n    \n    \n    \n"
-    table = Table(
-        box=box.Box(marks),
-        show_edge=False,
-        show_lines=True,
-        pad_edge=False,
-        padding=(0, 1, 0, 0),
-        header_style="bold" if terminal.styled else "",
-        expand=False,
-    )
-    for name, width, number in zip(headers, widths, numeric, strict=True):
-        table.add_column(_Cell(name), width=width, justify="right" if number else "left", overflow="fold")
-    for row_cells in cells:
-        table.add_row(*(_Cell(text) for text in row_cells))
-    console = _console(terminal, width=sum(widths) + 2 * len(widths))
-    console.print(table)
-    text = console.file.getvalue()  # type: ignore[attr-defined]
-    header: list[str] = []
-    blocks: list[list[str]] = []
-    current = header
-    for line in text.rstrip("\n").split("\n"):
-        plain = _plain(line)
-        if _HEAD_MARK in plain:
-            header.append(plain.replace(_HEAD_MARK, "-").rstrip())
-            current = []
-            blocks.append(current)
-        elif _ROW_MARK in plain:
-            current = []
-            blocks.append(current)
-        else:
-            current.append(line.rstrip())
-    return header, [b for b in blocks if b]
+    header = _lay(headers, widths, right)
+    if terminal.styled:
+        from rich.style import Style
+
+        header = [Style(bold=True).render(line) for line in header]
+    rule = "  ".join("-" * width for width in widths)
+    return [*header, rule], [_lay(row, widths, right) for row in cells]
+
+
+def _lay(texts: Sequence[str], widths: Sequence[int], right: Sequence[bool]) -> list[str]:
+    """One row: each text wrapped to its column, the columns side by side."""
+    from rich.cells import cell_len
+
+    wrapped = [wrap(text, width) for text, width in zip(texts, widths, strict=True)]
+    lines = []
+    for index in range(max(len(w) for w in wrapped)):
+        parts = []
+        for column, width, aligned in zip(wrapped, widths, right, strict=True):
+            piece = column[index] if index < len(column) else ""
+            pad = " " * (width - cell_len(piece))
+            parts.append(pad + piece if aligned else piece + pad)
+        lines.append("  ".join(parts).rstrip())
+    return lines
 
 
 def render_table(rows: Iterable[dict], columns: Sequence[str], terminal: Terminal | None = None) -> str:
