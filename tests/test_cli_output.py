@@ -20,7 +20,15 @@ from kb.project import Project
 from kb.registry.filters import Filters
 from kb.tracking.listing import list_targets
 from kb.util.formats import to_csv, to_json
-from kb.util.tables import Terminal, column_widths, render_table, table_lines, wrap
+from kb.util.tables import (
+    Terminal,
+    column_widths,
+    render_items,
+    render_paragraph,
+    render_table,
+    table_lines,
+    wrap,
+)
 from kb.util.text import human_number, plain_snippet, quantity
 
 LONG_TITLE = "South Korea: a long visit on hospital records, genomics and the sharing of research data"
@@ -127,6 +135,23 @@ def test_columns_take_their_whole_width_when_they_fit_and_share_it_when_not():
     narrow = column_widths(cells, ["ID", "WHAT"], 66)
     assert narrow == [22, 42]  # an id column keeps its id whole while a third of the line allows
     assert sum(column_widths(cells, ["ID", "WHAT"], 50)) + 2 == 50
+
+
+def test_lists_and_paragraphs_wrap_between_items_and_words():
+    items = ["big-data-and-ai 2", "education-and-training 2", "technology-and-smart-cities 1", "energy 1"]
+    assert render_items("sectors", items, Terminal(40)) == [
+        "sectors: big-data-and-ai 2,",
+        "    education-and-training 2,",
+        "    technology-and-smart-cities 1,",
+        "    energy 1",
+    ]
+    assert render_items("years", ["2016 1"], Terminal(40)) == ["years: 2016 1"]
+    lines = render_paragraph(
+        [("the ", False), ("hospital", True), (" teams " * 10, False)], Terminal(30), indent=4
+    )
+    assert all(line.startswith("    ") and len(line) <= 30 for line in lines)
+    bold = render_paragraph([("the ", False), ("hospital", True)], Terminal(30, styled=True))
+    assert bold == ["the \x1b[1mhospital\x1b[0m"]
 
 
 def test_numbers_get_thousands_separators_and_units_as_written():

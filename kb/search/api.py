@@ -359,7 +359,7 @@ def render_text(result: SearchResult, terminal: Terminal | None = None) -> str:
     """Results as a table fitted to the terminal, each snippet under its row as plain text
     (Markdown taken out, :func:`kb.util.text.plain_snippet`) with the matched words bold when the
     terminal allows styles; then the facet counts."""
-    from kb.util.tables import Terminal, render_paragraph, table_lines
+    from kb.util.tables import Terminal, render_items, render_paragraph, table_lines
     from kb.util.text import plain_snippet
 
     terminal = terminal or Terminal()
@@ -383,7 +383,7 @@ def render_text(result: SearchResult, terminal: Terminal | None = None) -> str:
     lines.append(f"{result.total} {noun}{shown} ({order})" if result.total else "no reports match")
     for name, values in result.facets.items():
         if values:
-            lines.append(f"{name}: " + ", ".join(f"{f.value} {f.count}" for f in values))
+            lines.extend(render_items(name, [f"{f.value} {f.count}" for f in values], terminal))
     if result.did_you_mean:
         lines.append(f"did you mean: {result.did_you_mean}")
     return "\n".join(lines)

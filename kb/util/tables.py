@@ -202,7 +202,7 @@ def render_table(rows: Iterable[dict], columns: Sequence[str], terminal: Termina
 
 def render_paragraph(pieces: Sequence[tuple[str, bool]], terminal: Terminal, *, indent: int = 0) -> list[str]:
     """Text of ``pieces`` (each with whether it is emphasised: bold when the terminal allows it)
-    wrapped to the terminal's width after ``indent`` spaces."""
+    wrapped at spaces to the terminal's width, after ``indent`` spaces."""
     from rich.padding import Padding
     from rich.text import Text
 
@@ -212,3 +212,31 @@ def render_paragraph(pieces: Sequence[tuple[str, bool]], terminal: Terminal, *, 
     console = _console(terminal)
     console.print(Padding(text, (0, 0, 0, indent)))
     return [line.rstrip() for line in console.file.getvalue().rstrip("\n").split("\n")]  # type: ignore[attr-defined]
+
+
+def render_items(label: str, items: Sequence[str], terminal: Terminal, *, hanging: int = 4) -> list[str]:
+    """``label: a, b, c`` wrapped to the terminal's width between items (an item is broken only
+    if it is wider than a whole line), with ``hanging`` spaces before every line but the first."""
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    line = f"{label}:"
+    for index, item in enumerate(items):
+        piece = item + ("," if index < len(items) - 1 else "")
+        if cell_len(line) + 1 + cell_len(piece) <= terminal.width or line.strip() == f"{label}:":
+            line = f"{line} {piece}"
+            continue
+        lines.append(line)
+        line = " " * hanging + piece
+    lines.append(line)
+    return [
+        out
+        for line in lines
+        for out in (
+            [line]
+            if cell_len(line) <= terminal.width
+            else [
+                (" " * hanging if n else "") + w for n, w in enumerate(wrap(line, terminal.width - hanging))
+            ]
+        )
+    ]
