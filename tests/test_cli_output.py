@@ -242,6 +242,8 @@ def test_bold_on_a_terminal_unless_no_color(monkeypatch):
     assert options.terminal() == Terminal(width=77, styled=True)
     monkeypatch.setenv("NO_COLOR", "1")
     assert options.terminal() == Terminal(width=77, styled=False)
+    monkeypatch.setenv("COLUMNS", "5")  # as narrow as kb --width allows, no narrower
+    assert options.terminal().width == 20
     styled = render_table([{"id": "x"}], ["id"], Terminal(40, styled=True))
     assert "\x1b[1m" in styled and "x" in styled
 

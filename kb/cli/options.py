@@ -194,7 +194,7 @@ def progress() -> ProgressBars:
 
 def terminal() -> Terminal:
     """The terminal the output goes to: ``kb --width`` or else ``COLUMNS`` or else the terminal's
-    own width (100 when there is none); bold only on a terminal, and never with ``NO_COLOR``
+    own width (100 when there is none), at least 20 as ``--width`` requires; bold only on a terminal, and never with ``NO_COLOR``
     set (https://no-color.org) or ``TERM=dumb``."""
     import os
     import shutil
@@ -204,7 +204,7 @@ def terminal() -> Terminal:
     context = click.get_current_context(silent=True)
     width = context.find_root().obj.get("width") if context and context.find_root().obj else None
     styled = sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-    return Terminal(width=width or shutil.get_terminal_size((100, 24)).columns, styled=styled)
+    return Terminal(width=max(20, width or shutil.get_terminal_size((100, 24)).columns), styled=styled)
 
 
 def emit(
