@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import write
+from conftest import deadline, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -120,6 +120,16 @@ def test_tables_fit_the_width_and_lose_no_character(cells, width):
         for name, (start, end) in zip("abc", bounds, strict=True):
             shown = "".join(line[start:end] for line in block)
             assert shown.replace(" ", "") == row[name].replace(" ", "")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text("a서 -/", max_size=30), st.integers(min_value=1, max_value=12))
+def test_wrap_always_ends_and_keeps_every_character(text, width):
+    with deadline(10):
+        lines = wrap(text, width)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(cell_len(line) <= max(width, 2) for line in lines)
+    assert all(cell_len(line) <= width for line in lines if len(line) > 1)
 
 
 def test_wide_characters_are_measured_in_terminal_cells():

@@ -57,8 +57,9 @@ def cell_text(value: Any) -> str:
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width`` terminal cells, broken after spaces, hyphens and
-    slashes; a piece longer than a whole line is folded."""
+    """``text`` in lines of at most ``width`` terminal cells, broken after spaces, slashes and
+    hyphens before a letter; a piece longer than a whole line is folded (a character two cells
+    wide on a line of one still takes its own line)."""
     from rich.cells import cell_len, chop_cells
 
     width = max(width, 1)
@@ -72,7 +73,7 @@ def wrap(text: str, width: int) -> list[str]:
             lines.append(line.rstrip())
         line = piece.lstrip() if lines else piece
         while cell_len(line.rstrip()) > width:
-            first, *_rest = chop_cells(line, width)
+            first = next((chop for chop in chop_cells(line, width) if chop), line[:1])
             lines.append(first)
             line = line[len(first) :]
     if line.strip() or not lines:
@@ -80,14 +81,14 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def _console(terminal: Terminal, width: int | None = None) -> Console:
+def _console(terminal: Terminal) -> Console:
     import io
 
     from rich.console import Console
 
     return Console(
         file=io.StringIO(),
-        width=max(width or terminal.width, 20),
+        width=max(terminal.width, 20),
         force_terminal=terminal.styled,
         no_color=True,
         color_system="standard" if terminal.styled else None,
