@@ -134,7 +134,13 @@ def entities(ctx: click.Context, kind: str | None, fmt: str) -> None:
     from kb.registry.listing import list_entities
 
     listing = list_entities(project(ctx), kind)
-    emit(fmt, text=listing.render_text, data=listing.as_json(), rows=listing.rows(), columns=listing.columns)
+    emit(
+        fmt,
+        text=lambda: listing.render_text(terminal()),
+        data=listing.as_json(),
+        rows=listing.rows(),
+        columns=listing.columns,
+    )
 
 
 @main.command("import", context_settings=CONTEXT)

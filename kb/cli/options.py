@@ -193,9 +193,10 @@ def progress() -> ProgressBars:
 
 
 def terminal() -> Terminal:
-    """The terminal the output goes to: ``kb --width`` or else ``COLUMNS`` or else the terminal's
-    own width (100 when there is none), at least 20 as ``--width`` requires; bold only on a terminal, and never with ``NO_COLOR``
-    set (https://no-color.org) or ``TERM=dumb``."""
+    """The terminal the output goes to, for the library's text renderers: ``kb --width`` or else
+    ``COLUMNS`` or else the terminal's own width (100 when there is none), at least 20 as
+    ``--width`` requires; bold only on a terminal, and never with ``NO_COLOR`` set
+    (https://no-color.org) or ``TERM=dumb``."""
     import os
     import shutil
 
@@ -210,14 +211,14 @@ def terminal() -> Terminal:
 def emit(
     fmt: str,
     *,
-    text: Callable[[Terminal], str],
+    text: Callable[[], str],
     data: Any,
     rows: Sequence[dict] = (),
     columns: Sequence[str] = (),
 ) -> None:
-    """Print what a command found, as the library made it: its text (``table``/``text``) fitted to
-    the :func:`terminal`, its JSON, or its rows as CSV (the project's one writer,
-    :mod:`kb.util.formats`); JSON and CSV never depend on the terminal."""
+    """Print what a command found, as the library made it: its text (``table``/``text``; a
+    table is given the :func:`terminal` by the caller), its JSON, or its rows as CSV (the
+    project's one writer, :mod:`kb.util.formats`); JSON and CSV never depend on the terminal."""
     from kb.util.formats import to_csv, to_json
 
     if fmt == "json":
@@ -227,7 +228,7 @@ def emit(
         sys.stdout.buffer.write(to_csv(rows, list(columns)))
         sys.stdout.buffer.flush()
     else:
-        click.echo(text(terminal()))
+        click.echo(text())
 
 
 def names(paths: list[str], shown: int = 5) -> str:

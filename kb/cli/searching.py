@@ -15,6 +15,7 @@ from kb.cli.options import (
     format_option,
     progress,
     project,
+    terminal,
 )
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ def search(
         click.echo(f"note: {note}", err=True)
     emit(
         fmt,
-        text=lambda terminal: render_text(result, terminal),
+        text=lambda: render_text(result, terminal()),
         data=result.as_json(),
         rows=[h.as_dict() for h in result.hits],
         columns=SEARCH_COLUMNS,
@@ -143,7 +144,13 @@ def related(ctx: click.Context, report: str, limit: int, include_internal: bool,
     from kb.relations.show import related_reports
 
     found = related_reports(project(ctx), report, include_internal=include_internal, limit=limit)
-    emit(fmt, text=found.render_text, data=found.as_json(), rows=found.related, columns=found.columns)
+    emit(
+        fmt,
+        text=lambda: found.render_text(terminal()),
+        data=found.as_json(),
+        rows=found.related,
+        columns=found.columns,
+    )
 
 
 @main.command(context_settings=CONTEXT)
@@ -166,4 +173,4 @@ def show(ctx: click.Context, entity: str, include_internal: bool, fmt: str) -> N
     from kb.relations.show import entity_info, render_entity
 
     info = entity_info(project(ctx), entity, include_internal=include_internal)
-    emit(fmt, text=lambda _terminal: render_entity(info), data=info.as_json())
+    emit(fmt, text=lambda: render_entity(info), data=info.as_json())
