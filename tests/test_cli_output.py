@@ -164,6 +164,13 @@ def test_lists_and_paragraphs_wrap_between_items_and_words():
     assert bold == ["the \x1b[1mhospital\x1b[0m"]
 
 
+def test_control_characters_are_shown_as_escapes_never_sent_to_the_terminal():
+    table = render_table([{"title": "a\x1b[2Jb", "path": "c\x07d\te"}], ["title", "path"])
+    assert "\x1b" not in table and "\x07" not in table
+    assert "a\\x1b[2Jb" in table and "c\\x07d e" in table
+    assert render_paragraph([("e\x1b[31mf", True)], Terminal(40)) == ["e\\x1b[31mf"]
+
+
 def test_numbers_get_thousands_separators_and_units_as_written():
     assert human_number(10000000) == "10,000,000"
     assert human_number(2500.5) == "2,500.5"

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kb.util.characters import shown
 from kb.util.text import human_number
 
 if TYPE_CHECKING:
@@ -46,14 +47,15 @@ class Terminal:
 
 def cell_text(value: Any) -> str:
     """A value as a table shows it: lists joined with commas, numbers with thousands separators,
-    on one line."""
+    on one line, a control character as its escape (``\\x1b``: a cell never moves the cursor or
+    changes colours)."""
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
         return ", ".join(cell_text(v) for v in value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return human_number(value)
-    return " ".join(str(value).splitlines())
+    return shown(" ".join(str(value).splitlines()).replace("\t", " "))
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -209,7 +211,7 @@ def render_paragraph(pieces: Sequence[tuple[str, bool]], terminal: Terminal, *, 
 
     text = Text(overflow="fold")
     for piece, emphasised in pieces:
-        text.append(piece, style="bold" if emphasised and terminal.styled else "")
+        text.append(shown(piece), style="bold" if emphasised and terminal.styled else "")
     console = _console(terminal)
     console.print(Padding(text, (0, 0, 0, indent)))
     return [line.rstrip() for line in console.file.getvalue().rstrip("\n").split("\n")]  # type: ignore[attr-defined]
