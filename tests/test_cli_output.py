@@ -219,8 +219,9 @@ def test_search_at_80_columns_shows_long_titles_and_paths_whole_and_plain_snippe
     assert "…" not in text
     table = text.split("\n1 report")[0]
     # The snippet is indented by four spaces, apart from the columns of the row above it.
-    snippet = " ".join(line.strip() for line in table.splitlines() if line[:4] == "    " and line[4] != " ")
-    row = "\n".join(line for line in table.splitlines() if line.strip() not in snippet)
+    lines = table.splitlines()
+    first = next(i for i, line in enumerate(lines) if line[:4] == "    " and line[4:5].strip())
+    row, snippet = "\n".join(lines[:first]), " ".join(line.strip() for line in lines[first:])
     assert column_text(row, 1) == [LONG_TITLE]
     assert column_text(row, 3) == [f"reports/kr/{LONG_ID}.md"]
     assert "**" not in text and "##" not in text and "](" not in text and "<em>" not in text
