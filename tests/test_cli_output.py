@@ -179,10 +179,9 @@ def test_numbers_get_thousands_separators_and_units_as_written():
     assert quantity(50, "GBP million") == "50 GBP million"
     assert quantity(60, "%") == "60 %"
     assert quantity(None, "people") == ""
-    assert render_table([{"n": 1234567, "yes": True}], ["n", "yes"]).splitlines()[2].split() == [
-        "1,234,567",
-        "True",
-    ]
+    assert render_table(
+        [{"n": 1234567, "yes": True, "years": [2014, 2016]}], ["n", "yes", "years"]
+    ).splitlines()[2].split() == ["1,234,567", "True", "2014,", "2016"]
 
 
 def test_snippets_lose_their_markdown_and_keep_the_matched_words():

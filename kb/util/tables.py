@@ -52,7 +52,8 @@ def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
-        return ", ".join(cell_text(v) for v in value)
+        # A number in a list keeps its plain digits: "1,000, 2,000" would read as four numbers.
+        return ", ".join(str(v) if isinstance(v, (int, float)) else cell_text(v) for v in value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return human_number(value)
     return shown(" ".join(str(value).splitlines()).replace("\t", " "))
