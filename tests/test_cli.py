@@ -27,7 +27,7 @@ def test_every_command_help_explains_itself_with_an_example(name):
 
 
 def test_entities_table_and_json(run):
-    table = run("entities", "ministry")
+    table = run("--width", "120", "entities", "ministry")  # wide enough for one line a row
     assert table.exit_code == 0
     lines = table.stdout.splitlines()
     assert lines[0].split() == ["ID", "NAME", "ACRONYMS", "KIND", "COUNTRY", "VALID"]

@@ -218,7 +218,9 @@ def test_table_shows_results_snippets_and_facets(tree):
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["DATE", "TITLE", "COUNTRIES", "PATH"]
-    assert any("**hospitals**" in line for line in lines)
+    # The snippet under each row is plain text (tests/test_cli_output.py): no ** around matches.
+    assert any(line.startswith("    ") and "hospitals" in line for line in lines)
+    assert "**" not in result.stdout
     assert "reports/kr/2014-07-03-korea-open-data.md" in result.stdout
     assert "3 reports (by relevance)" in result.stdout
     assert "sectors: " in result.stdout and "years: " in result.stdout

@@ -158,7 +158,8 @@ def test_cli_json_and_csv(tree):
         "DEADLINE",
         "STATUS",
         "STATE",
-        "LAST_SEEN",
+        "LAST",
+        "SEEN",
     ]
     assert "overdue" in table.stdout
 

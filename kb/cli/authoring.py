@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from kb.cli.main import CONTEXT, main
-from kb.cli.options import OneOf, emit, format_option, iso_date, project
+from kb.cli.options import OneOf, emit, format_option, iso_date, project, terminal
 
 
 @main.command(context_settings=CONTEXT)
@@ -134,7 +134,13 @@ def entities(ctx: click.Context, kind: str | None, fmt: str) -> None:
     from kb.registry.listing import list_entities
 
     listing = list_entities(project(ctx), kind)
-    emit(fmt, text=listing.render_text, data=listing.as_json(), rows=listing.rows(), columns=listing.columns)
+    emit(
+        fmt,
+        text=lambda: listing.render_text(terminal()),
+        data=listing.as_json(),
+        rows=listing.rows(),
+        columns=listing.columns,
+    )
 
 
 @main.command("import", context_settings=CONTEXT)
@@ -226,7 +232,7 @@ def import_command(
         notes = len(item.draft.review)
         if notes:
             click.echo(f"{item.shown}: {notes} point(s) to review, listed under 'review:'", err=True)
-    for line in result.notes(where):
+    for line in result.notes(where, terminal()):
         click.echo(line, err=True)
     if result.refused:
         ctx.exit(1)

@@ -50,9 +50,15 @@ class KbGroup(click.Group):
     default=None,
     help="Project folder holding reports/ (default: the current folder).",
 )
+@click.option(
+    "--width",
+    type=click.IntRange(min=20),
+    default=None,
+    help="Width of tables and text, in columns (default: COLUMNS, else the terminal's width).",
+)
 @click.version_option(package_name="bilateral-kb", prog_name="kb")
 @click.pass_context
-def main(ctx: click.Context, root: str | None) -> None:
+def main(ctx: click.Context, root: str | None, width: int | None) -> None:
     """bilateral-kb: check, search and publish bilateral visit reports.
 
     Reports are Markdown files with YAML front matter in reports/, tagged against
@@ -66,3 +72,4 @@ def main(ctx: click.Context, root: str | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["root"] = root
+    ctx.obj["width"] = width

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from kb.project import Project
     from kb.registry.filters import Filters
+    from kb.util.tables import Terminal
 
 ProgressBars = tuple[Callable[[str, int, int], None] | None, Callable[[], None]]
 
@@ -191,6 +192,22 @@ def progress() -> ProgressBars:
     return update, close
 
 
+def terminal() -> Terminal:
+    """The terminal the output goes to, for the library's text renderers: ``kb --width`` or else
+    ``COLUMNS`` or else the terminal's own width (100 when there is none), at least 20 as
+    ``--width`` requires; bold only on a terminal, and never with ``NO_COLOR`` set
+    (https://no-color.org) or ``TERM=dumb``."""
+    import os
+    import shutil
+
+    from kb.util.tables import Terminal
+
+    context = click.get_current_context(silent=True)
+    width = context.find_root().obj.get("width") if context and context.find_root().obj else None
+    styled = sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    return Terminal(width=max(20, width or shutil.get_terminal_size((100, 24)).columns), styled=styled)
+
+
 def emit(
     fmt: str,
     *,
@@ -199,8 +216,9 @@ def emit(
     rows: Sequence[dict] = (),
     columns: Sequence[str] = (),
 ) -> None:
-    """Print what a command found, as the library made it: its text (``table``/``text``), its
-    JSON, or its rows as CSV (the project's one writer, :mod:`kb.util.formats`)."""
+    """Print what a command found, as the library made it: its text (``table``/``text``; a
+    table is given the :func:`terminal` by the caller), its JSON, or its rows as CSV (the
+    project's one writer, :mod:`kb.util.formats`); JSON and CSV never depend on the terminal."""
     from kb.util.formats import to_csv, to_json
 
     if fmt == "json":

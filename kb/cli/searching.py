@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -16,6 +15,7 @@ from kb.cli.options import (
     format_option,
     progress,
     project,
+    terminal,
 )
 
 if TYPE_CHECKING:
@@ -118,10 +118,9 @@ def search(
         click.echo(result.index_update, err=True)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
-    bold = (lambda text: click.style(text, bold=True)) if sys.stdout.isatty() else None
     emit(
         fmt,
-        text=lambda: render_text(result, emphasise=bold),
+        text=lambda: render_text(result, terminal()),
         data=result.as_json(),
         rows=[h.as_dict() for h in result.hits],
         columns=SEARCH_COLUMNS,
@@ -145,7 +144,13 @@ def related(ctx: click.Context, report: str, limit: int, include_internal: bool,
     from kb.relations.show import related_reports
 
     found = related_reports(project(ctx), report, include_internal=include_internal, limit=limit)
-    emit(fmt, text=found.render_text, data=found.as_json(), rows=found.related, columns=found.columns)
+    emit(
+        fmt,
+        text=lambda: found.render_text(terminal()),
+        data=found.as_json(),
+        rows=found.related,
+        columns=found.columns,
+    )
 
 
 @main.command(context_settings=CONTEXT)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kb.cli.main import CONTEXT, main
-from kb.cli.options import OneOf, emit, filter_options, project
+from kb.cli.options import OneOf, emit, filter_options, project, terminal
 
 if TYPE_CHECKING:
     from kb.registry.filters import Filters
@@ -50,7 +50,13 @@ def opportunities(
         statuses=statuses,
         include_internal=include_internal,
     )
-    emit(fmt, text=listing.render_text, data=listing.as_json(), rows=listing.rows(), columns=listing.columns)
+    emit(
+        fmt,
+        text=lambda: listing.render_text(terminal()),
+        data=listing.as_json(),
+        rows=listing.rows(),
+        columns=listing.columns,
+    )
 
 
 @main.command(context_settings=CONTEXT)
@@ -102,4 +108,10 @@ def targets(
         states=(*states, "overdue") if flagged else states,
         include_internal=include_internal,
     )
-    emit(fmt, text=listing.render_text, data=listing.as_json(), rows=listing.rows(), columns=listing.columns)
+    emit(
+        fmt,
+        text=lambda: listing.render_text(terminal()),
+        data=listing.as_json(),
+        rows=listing.rows(),
+        columns=listing.columns,
+    )

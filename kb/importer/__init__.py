@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kb.errors import ExistsError, InputError, KbError, UsageError
 from kb.importer.analyse import Analyser, Draft
@@ -34,6 +35,9 @@ from kb.importer.writer import (
 from kb.project import Project
 from kb.registry.loading import project_registry
 from kb.registry.model import Entity, Registry
+
+if TYPE_CHECKING:
+    from kb.util.tables import Terminal
 
 
 @dataclass
@@ -64,7 +68,7 @@ class ImportResult:
     written: bool = False
     accept_new_entities: bool = False
 
-    def notes(self, project: Project) -> list[str]:
+    def notes(self, project: Project, terminal: Terminal | None = None) -> list[str]:
         """What ``kb import`` says on stderr after the reports: each refusal, the new entities
         proposed or added, and a summary table when there was more than one source or a refusal."""
         from kb.util.tables import render_table
@@ -87,7 +91,7 @@ class ImportResult:
                 {"outcome": outcome, "reason": reason, "sources": count}
                 for outcome, reason, count in self.summary()
             ]
-            lines.append(render_table(rows, ["outcome", "reason", "sources"]))
+            lines.append(render_table(rows, ["outcome", "reason", "sources"], terminal))
         return lines
 
     def summary(self) -> list[tuple[str, str, int]]:

@@ -10,6 +10,7 @@ from kb.registry.model import Entity
 
 if TYPE_CHECKING:
     from kb.project import Project
+    from kb.util.tables import Terminal
 
 #: Every field of :meth:`Entity.as_row`: the CSV columns.
 ENTITY_COLUMNS = (
@@ -46,10 +47,10 @@ class EntityListing:
     def as_json(self) -> list[dict[str, Any]]:
         return self.rows()
 
-    def render_text(self) -> str:
+    def render_text(self, terminal: Terminal | None = None) -> str:
         from kb.util.tables import render_table
 
-        return render_table(self.rows(), list(ENTITY_TABLE))
+        return render_table(self.rows(), list(ENTITY_TABLE), terminal)
 
 
 def list_entities(project: Project, kind: str | None = None) -> EntityListing:

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from kb.errors import UsageError
 from kb.project import Project
+
+if TYPE_CHECKING:
+    from kb.util.tables import Terminal
 
 #: ``kb show --format``: its text has a few short sections, not one table.
 SHOW_FORMATS = ("table", "json")
@@ -129,10 +133,10 @@ class RelatedReports:
     def as_json(self) -> dict:
         return {"report": self.report, "related": self.related, "include_internal": self.include_internal}
 
-    def render_text(self) -> str:
+    def render_text(self, terminal: Terminal | None = None) -> str:
         from kb.util.tables import render_table
 
-        return render_table(self.related, list(RELATED_TABLE))
+        return render_table(self.related, list(RELATED_TABLE), terminal)
 
 
 def related_reports(

@@ -9,7 +9,6 @@ answers one request; :class:`Searcher` keeps the index open for many.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +20,7 @@ from kb.search.rewrite import check_query, corrected, expand_entities, spell_wor
 
 if TYPE_CHECKING:
     from kb.search.matching import OpenIndex  # imported when a search runs: kb --help need not
+    from kb.util.tables import Terminal
 
 SORTS = ("relevance", "date")
 FACET_NAMES = {"sectors": "sectors", "countries": "countries", "ministries": "ministries", "year": "years"}
@@ -353,39 +353,37 @@ SEARCH_COLUMNS = [
     "organisations",
     "projects",
 ]
-_MARK = re.compile(r"\*\*(.+?)\*\*")
 
 
-def render_text(result: SearchResult, *, emphasise=None, width: int | None = None) -> str:
-    """Results as a table with each snippet under its row, then the facet counts.
+def render_text(result: SearchResult, terminal: Terminal | None = None) -> str:
+    """Results as a table fitted to the terminal, each snippet under its row as plain text
+    (Markdown taken out, :func:`kb.util.text.plain_snippet`) with the matched words bold when the
+    terminal allows styles; then the facet counts."""
+    from kb.util.tables import Terminal, render_items, render_paragraph, table_lines
+    from kb.util.text import plain_snippet
 
-    ``emphasise`` styles the matched words of snippets (the CLI makes them bold
-    on a terminal); without it they stay marked as ``**word**``.
-    """
-    from kb.util.tables import render_table
-
+    terminal = terminal or Terminal()
     lines: list[str] = []
     if result.hits:
         rows = [
             {"date": h.date, "title": h.title, "countries": " ".join(h.countries), "path": h.path}
             for h in result.hits
         ]
-        table = render_table(rows, ["date", "title", "countries", "path"], max_width=width).split("\n")
-        lines.extend(table[:2])
-        for hit, row_line in zip(result.hits, table[2:], strict=False):
-            lines.append(row_line)
+        header, blocks = table_lines(rows, ["date", "title", "countries", "path"], terminal)
+        lines.extend(header)
+        for index, (hit, block) in enumerate(zip(result.hits, blocks, strict=True)):
+            if index:
+                lines.append("")
+            lines.extend(block)
             if hit.snippet:
-                snippet = (
-                    _MARK.sub(lambda m: emphasise(m.group(1)), hit.snippet) if emphasise else hit.snippet
-                )
-                lines.append(" " * 12 + snippet)
+                lines.extend(render_paragraph(plain_snippet(hit.snippet), terminal, indent=4))
     order = "by relevance" if result.sort == "relevance" else "newest first"
     shown = f", showing {len(result.hits)}" if len(result.hits) < result.total else ""
     noun = "report" if result.total == 1 else "reports"
     lines.append(f"{result.total} {noun}{shown} ({order})" if result.total else "no reports match")
     for name, values in result.facets.items():
         if values:
-            lines.append(f"{name}: " + ", ".join(f"{f.value} {f.count}" for f in values))
+            lines.extend(render_items(name, [f"{f.value} {f.count}" for f in values], terminal))
     if result.did_you_mean:
         lines.append(f"did you mean: {result.did_you_mean}")
     return "\n".join(lines)

@@ -35,6 +35,7 @@ from kb.util.suggest import one_of
 
 if TYPE_CHECKING:
     from kb.report.model import Report
+    from kb.util.tables import Terminal
 
 #: The columns of the terminal tables (``--format table``); CSV and JSON have every column.
 OPPORTUNITY_TABLE = ("id", "status", "title", "partners", "last_seen", "latest_report")
@@ -93,15 +94,19 @@ class Listing:
             self.kind: [item.as_json() for item in self.items],
         }
 
-    def render_text(self) -> str:
-        """The terminal table: a few columns of each row, and the latest report."""
+    def render_text(self, terminal: Terminal | None = None) -> str:
+        """The terminal table: a few columns of each row, and the latest report; quantities with
+        thousands separators and their units (``10,000,000 people``)."""
         from kb.util.tables import render_table
+        from kb.util.text import quantity
 
         rows = self.rows()
         for row in rows:
             row["latest_report"] = row["reports"][-1]
-            row["target"] = " ".join(str(row[k]) for k in ("value", "unit") if row.get(k) is not None)
-        return render_table(rows, list(OPPORTUNITY_TABLE if self.kind == "opportunities" else TARGET_TABLE))
+            row["target"] = quantity(row.get("value"), row.get("unit"))
+        return render_table(
+            rows, list(OPPORTUNITY_TABLE if self.kind == "opportunities" else TARGET_TABLE), terminal
+        )
 
 
 def _load(project: Project, include_internal: bool) -> tuple[list[Report], EntityTable]:

@@ -4,7 +4,8 @@ Every CSV kb writes (``kb search/opportunities/targets --format csv``, the site'
 ``kb/api/*.csv``, ``kb export``) and every JSON (``--format json``, ``kb/api/*.json``,
 ``kb export``) goes through :func:`to_csv` and :func:`to_json`.
 
-* ``table``: plain text for the terminal (:func:`kb.util.tables.render_table`).
+* ``table``: plain text for the terminal, fitted to its width by wrapping, numbers with
+  thousands separators (:func:`kb.util.tables.render_table`); never read by a script.
 * ``json``: UTF-8, dates as ``YYYY-MM-DD``; each command documents its shape. Numbers are
   finite: ``Infinity`` and ``NaN`` are not JSON, so they are refused, never written.
 * ``csv``: a header row then one row per item, lists joined with ``"; "``, encoded as UTF-8
