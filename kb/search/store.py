@@ -234,17 +234,19 @@ def scan_digest(found: Scan, since_ns: int, schema_version: int) -> str:
     Files modified after ``since_ns - RACY_NS`` are hashed by content: their
     timestamps may not have ticked between an edit and the run that indexed them.
     """
-    digest = hashlib.sha256(f"schema {schema_version}\n".encode())
+    racy = since_ns - RACY_NS
+    lines = [f"schema {schema_version}\n"]
     for kind, files in (("R", found.reports), ("G", found.registry)):
         for key, (path, mtime, size) in sorted(files.items()):
-            if mtime >= since_ns - RACY_NS:
+            if mtime >= racy:
                 try:
-                    digest.update(f"{kind}\0{key}\0#{sha256_file(path)}\n".encode("utf-8", "surrogateescape"))
+                    lines.append(f"{kind}\0{key}\0#{sha256_file(path)}\n")
                 except OSError:
-                    digest.update(f"{kind}\0{key}\0gone\n".encode("utf-8", "surrogateescape"))
+                    lines.append(f"{kind}\0{key}\0gone\n")
             else:
-                digest.update(f"{kind}\0{key}\0{mtime}\0{size}\n".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
+                lines.append(f"{kind}\0{key}\0{mtime}\0{size}\n")
+    # One block: the same digest as hashing line by line, for a fraction of the calls.
+    return hashlib.sha256("".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def generation_state(found: Scan, schema_version: int, reports: int, documents: int) -> dict:
