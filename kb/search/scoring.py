@@ -16,6 +16,8 @@ from collections import OrderedDict
 
 from whoosh import query as wq
 
+from kb.search.engine import term_scores
+
 #: Documents (with their scores) of query parts kept per open index, at most.
 LEAF_CACHE = 1_000_000
 
@@ -33,6 +35,7 @@ class MatchCache:
         self._size = searcher.reader().doc_count_all()
         self._leaves: OrderedDict = OrderedDict()  # query -> Found, least recently used first
         self._cached = 0
+        self._lengths: dict = {}  # (segment reader, field) -> its length bytes, read once
 
     def matches(self, q, scored: bool = True) -> Found:
         """Every document ``q`` matches, with the score Whoosh gives it (0.0 for each when not
@@ -104,6 +107,11 @@ class MatchCache:
         else:
             scores = {}
             for sub, base in self.segments:
+                # A word in one field: scored in bulk, as Whoosh scores it (most queries are words).
+                fast = term_scores(sub, q, self._context, self._lengths) if type(q) is wq.Term else None
+                if fast is not None:
+                    scores.update({d + base: s for d, s in fast.items()} if base else fast)
+                    continue
                 matcher = q.matcher(sub, self._context)
                 while matcher.is_active():
                     scores[matcher.id() + base] = matcher.score()
