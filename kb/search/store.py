@@ -47,6 +47,8 @@ ENTITIES = "kb-entities.json"
 #: Each facet value's documents, saved in a live generation by the first search that needs them
 #: (see kb.search.matching); never copied into the next generation, whose documents differ.
 FACET_CACHE = "kb-facets.json"
+#: The documents newest first, saved likewise by the first search sorted by date (kb.search.facets).
+ORDER_CACHE = "kb-order.json"
 #: Files modified this close to a run's start are compared by content, not only by time and size.
 RACY_NS = 2_000_000_000
 #: Whoosh's own writer lock; never copied into a new generation.
@@ -309,7 +311,11 @@ class Store:
         folder = Path(tempfile.mkdtemp(prefix="tmp-", dir=self.root))
         if copy_from is not None:
             for entry in os.scandir(copy_from):
-                if not entry.is_file() or entry.name in WHOOSH_LOCKS or entry.name == FACET_CACHE:
+                if (
+                    not entry.is_file()
+                    or entry.name in WHOOSH_LOCKS
+                    or entry.name in (FACET_CACHE, ORDER_CACHE)
+                ):
                     continue
                 target = folder / entry.name
                 try:
