@@ -138,7 +138,7 @@ def test_growth_table_shows_time_per_report_against_the_smallest_size() -> None:
         Row("kb build, whole site", 5000, "40 s", seconds=40.0),
     ]
     assert growth_rows(rows) == [
-        ["kb check", "1,000", "1.0 s", "1,000.0 µs", "1.00x"],
-        ["kb check", "10,000", "12.0 s", "1,200.0 µs", "1.20x"],
-        ["kb check", "20,000", "20.0 s", "1,000.0 µs", "1.00x"],
+        ["kb check", "1,000", "1.0 s", "1,000.0 µs", "1.00x", "-"],
+        ["kb check", "10,000", "12.0 s", "1,200.0 µs", "1.20x", "12.00x the time for 10.0x the reports"],
+        ["kb check", "20,000", "20.0 s", "1,000.0 µs", "1.00x", "1.67x the time for 2.0x the reports"],
     ]

@@ -448,6 +448,7 @@ def growth_rows(rows: list[Row]) -> list[list[str]]:
             continue
         first_size, first_seconds = measured[0]
         base = first_seconds / first_size
+        previous: tuple[int, float] | None = None
         for size, seconds in measured:
             per_report = seconds / size
             out.append(
@@ -457,8 +458,12 @@ def growth_rows(rows: list[Row]) -> list[list[str]]:
                     seconds_text(seconds),
                     f"{per_report * 1e6:,.1f} µs",
                     f"{per_report / base:.2f}x" if size != first_size else "1.00x",
+                    f"{seconds / previous[1]:.2f}x the time for {size / previous[0]:.1f}x the reports"
+                    if previous
+                    else "-",
                 ]
             )
+            previous = (size, seconds)
     return out
 
 
@@ -490,7 +495,17 @@ def report(
             "Growth (time per report, against the smallest size; "
             "1.0x is linear, more grows faster than the number of reports):",
             "",
-            table(["step", "size", "median/time", "per report", "per report vs smallest"], growth),
+            table(
+                [
+                    "step",
+                    "size",
+                    "median/time",
+                    "per report",
+                    "per report vs smallest",
+                    "from the size before",
+                ],
+                growth,
+            ),
         ]
     return "\n".join(parts) + "\n"
 
