@@ -145,3 +145,34 @@ def test_stopping_serve_stops_every_process_it_started(tmp_path, stop):
         for pid in session_processes(process.pid):
             os.kill(pid, signal.SIGKILL)
         process.wait(timeout=30)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_stop_group_stops_a_child_and_what_it_started(tmp_path):
+    """The library side: :func:`kb.site.children.stop_group` stops a child in a group of its own and
+    the grandchild it started (which ignores SIGTERM, so only the SIGKILL after the grace ends it),
+    and reaps the child."""
+    from kb.site.children import stop_group
+
+    pid_file = tmp_path / "grandchild"
+    script = (
+        "import signal, subprocess, sys, time\n"
+        "grandchild = subprocess.Popen([sys.executable, '-c', "
+        "'import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)'])\n"
+        f"open({str(pid_file)!r}, 'w').write(str(grandchild.pid))\n"
+        "time.sleep(600)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", script], process_group=0)
+    try:
+        end = time.monotonic() + 60
+        while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < end:
+            time.sleep(0.05)
+        grandchild = int(pid_file.read_text())
+        assert child.pid in session_processes(os.getsid(0)) and grandchild in session_processes(os.getsid(0))
+        stop_group(child, grace=0.5)
+        assert child.returncode is not None
+        assert grandchild not in session_processes(os.getsid(0))
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
