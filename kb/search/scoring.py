@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from whoosh import query as wq
+from whoosh.matching import ListMatcher
 
 from kb.search.engine import term_scores
 
@@ -100,7 +101,13 @@ class MatchCache:
             return found
         if isinstance(q, wq.ConstantScoreQuery):
             docs, mask = self.matches(q.child, False)
-            scores = dict.fromkeys(docs, self.constant(q))
+            if docs and not self._context.needs_current:
+                # What Whoosh's matcher for it gives each match (a list of the child's documents
+                # with this weight), without listing the child's documents again to learn it.
+                constant = ListMatcher([0], all_weights=q.score).score()
+            else:
+                constant = self.constant(q)
+            scores = dict.fromkeys(docs, constant)
         elif isinstance(q, wq.Or) and not any(isinstance(sub, wq.CompoundQuery) for sub in q.subqueries):
             scores, mask = _union([self.leaf(sub) for sub in q.subqueries])
             scores = _boosted(scores, q.boost)
