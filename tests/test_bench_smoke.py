@@ -117,3 +117,28 @@ def test_bench_serve_quick_times_an_edit_without_touching_the_corpus(tmp_path: P
     assert done.returncode == 0, done.stderr[-2000:]
     assert "edit shown after:" in done.stdout and "served after:" in done.stdout
     assert files_of(corpus) == before  # it serves and edits a copy
+
+
+def test_growth_table_shows_time_per_report_against_the_smallest_size() -> None:
+    """scripts/bench's growth rows: time per report at each size, and how it compares with the
+    smallest size's (1.0x is linear). Steps measured at one size only, or failed, are left out."""
+    sys.path.insert(0, str(SCRIPTS))
+    try:
+        from benchlib.bench import growth_rows
+        from benchlib.common import Row
+    finally:
+        sys.path.remove(str(SCRIPTS))
+    rows = [
+        Row("kb check", 1000, "1.0 s", seconds=1.0),
+        Row("kb check", 10000, "12 s", seconds=12.0),
+        Row("kb check", 20000, "20 s", seconds=20.0),
+        Row("kb index, full build", 1000, "failed"),
+        Row("kb index, full build", 10000, "19 s", seconds=19.0),
+        Row("kb build, whole site", 1000, "12 s", seconds=12.0),
+        Row("kb build, whole site", 5000, "40 s", seconds=40.0),
+    ]
+    assert growth_rows(rows) == [
+        ["kb check", "1,000", "1.0 s", "1,000.0 µs", "1.00x", "-"],
+        ["kb check", "10,000", "12.0 s", "1,200.0 µs", "1.20x", "12.00x the time for 10.0x the reports"],
+        ["kb check", "20,000", "20.0 s", "1,000.0 µs", "1.00x", "1.67x the time for 2.0x the reports"],
+    ]

@@ -17,7 +17,7 @@ from whoosh.filedb.filestore import FileStorage
 from kb.checks.knowledgebase import load
 from kb.project import Project
 from kb.search.documents import report_document
-from kb.search.engine import INDEX_NAME, change_index, create_index, make_schema, posting_ids
+from kb.search.engine import INDEX_NAME, change_index, create_index, make_schema, posting_ids, term_scores
 from kb.search.store import file_key
 
 REPO = Path(__file__).resolve().parent.parent
@@ -106,3 +106,45 @@ def test_posting_ids_are_the_matchers_ids(tmp_path: Path) -> None:
         assert posting_ids(reader, "sectors", b"no-such-sector") == []
         assert len(posting_ids(reader, "visibility", b"public")) > 128 * 3  # several blocks
     assert compared > 5_000
+
+
+@pytest.mark.parametrize("deletions", [False, True], ids=["one-segment", "deleted-docs"])
+def test_term_scores_are_whooshs(tmp_path: Path, deletions: bool) -> None:
+    """A word's documents and scores read in bulk (:func:`kb.search.engine.term_scores`) are
+    exactly those of Whoosh's own matcher, in scored fields (BM25F, with and without a boost) and
+    in fields without lengths; a segment with deleted documents is left to Whoosh's matcher."""
+    from whoosh import query as wq
+
+    folder = tmp_path / "index"
+    folder.mkdir()
+    first = _documents(700, seed=3)
+    create_index(folder, first)
+    if deletions:
+        change_index(folder, [d["path"] for d in first[::5]], _documents(150, seed=4))
+    ix = wi.open_dir(str(folder), indexname=INDEX_NAME)
+    compared = bulk = 0
+    with ix.searcher() as searcher:
+        context = searcher.context()
+        segments = searcher.subsearchers or [(searcher, 0)]
+        assert len(segments) == (2 if deletions else 1)
+        lengths: dict = {}
+        for sub, _base in segments:
+            deleted = sub.reader().has_deletions()
+            for fieldname in ("title", "body", "summary", "visibility", "sectors", "year"):
+                for term in sub.reader().lexicon(fieldname):
+                    for boost in (1.0, 3.0):
+                        q = wq.Term(fieldname, term.decode("utf-8"), boost=boost)
+                        matcher = q.matcher(sub, context)
+                        expected = {}
+                        while matcher.is_active():
+                            expected[matcher.id()] = matcher.score()
+                            matcher.next()
+                        found = term_scores(sub, q, context, lengths)
+                        if deleted:
+                            assert found is None
+                            continue
+                        assert found == expected, (fieldname, term, boost)
+                        compared += len(expected)
+                        bulk += 1
+            assert term_scores(sub, wq.Term("body", "nosuchwordanywhere"), context, lengths) in ({}, None)
+    assert compared > 5_000 and bulk > 100

@@ -5,6 +5,7 @@ generation's masks."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from searchkit import make_tree
@@ -13,7 +14,7 @@ from test_search_api import REQUESTS
 import kb.search.matching
 from kb.project import Project
 from kb.search.api import Searcher, SearchRequest, search
-from kb.search.store import FACET_CACHE, Store
+from kb.search.store import FACET_CACHE, ORDER_CACHE, Store
 
 
 def _live(root: Path) -> Path:
@@ -51,3 +52,40 @@ def test_saved_masks_give_the_same_counts_and_belong_to_one_generation(tmp_path,
     # A damaged or foreign file is ignored and replaced.
     (_live(tmp_path) / FACET_CACHE).write_text('{"key": ["g999", 1, 1], "masks": {}}')
     assert _answers(project)[0]["facets"] == search(project, SearchRequest()).as_json()["facets"]
+
+
+def test_saved_order_by_date_gives_the_same_answers_and_belongs_to_one_generation(tmp_path, monkeypatch):
+    """The first search sorted by date saves the documents' order (:data:`ORDER_CACHE`); a later
+    process reads it instead of every document's date and id, with the same answers. A new
+    generation does not inherit it, and a damaged or foreign file is ignored."""
+    project = Project.at(make_tree(tmp_path))
+    requests = [SearchRequest(limit=0), SearchRequest("data", sort="date", limit=0)]
+    built = [search(project, r).as_json() for r in requests]
+    first = _live(tmp_path)
+    assert (first / ORDER_CACHE).is_file(), "the order was not saved"
+    real = kb.search.matching.OpenIndex.__init__
+    read: list[str] = []
+
+    def spying(self, generation):
+        real(self, generation)
+        column_reader = self.reader.column_reader
+        self.reader.column_reader = lambda name, **kw: read.append(name) or column_reader(name, **kw)
+
+    monkeypatch.setattr(kb.search.matching.OpenIndex, "__init__", spying)
+    assert [search(project, r).as_json() for r in requests] == built
+    assert read == [], "the saved order was not used"
+
+    path = tmp_path / "reports" / "kr" / "2015-05-01-korea-smart-grid.md"
+    path.write_text(path.read_text().replace("date: 2015-05-01", "date: 2030-05-01"))
+    newest = search(project, SearchRequest(limit=1))
+    assert _live(tmp_path) != first
+    assert [hit.id for hit in newest.hits] == ["2015-05-01-korea-smart-grid"]
+    assert read == ["date", "key"]  # the new generation's order was built, not carried over
+
+    saved = json.loads((_live(tmp_path) / ORDER_CACHE).read_text())
+    not_an_order = json.dumps({"key": saved["key"], "order": [0] * len(saved["order"])})
+    for damaged in ('{"key": ["g999", 1, 1], "order": []}', '{"key": 1', "[]", not_an_order):
+        (_live(tmp_path) / ORDER_CACHE).write_text(damaged)
+        read.clear()
+        assert [h.id for h in search(project, SearchRequest(limit=1)).hits] == ["2015-05-01-korea-smart-grid"]
+        assert read == ["date", "key"]

@@ -70,3 +70,109 @@ def test_serve_regenerates_when_a_report_or_the_registry_changes(tmp_path):
         if process.stdout:
             process.stdout.close()
     assert not (Path(root) / "site_pages" / "kb" / "reports" / "unexpected.md").exists()
+
+
+def session_processes(session: int) -> dict[int, bytes]:
+    """The live processes (not zombies) of a session, with their command lines."""
+    found = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+            with open(f"/proc/{name}/cmdline", "rb") as handle:
+                cmdline = handle.read()
+        except (OSError, IndexError):
+            continue
+        if int(fields[3]) == session and fields[0] != b"Z":
+            found[int(name)] = cmdline
+    return found
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is no listener
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_stopping_serve_stops_every_process_it_started(tmp_path, stop):
+    """Stopped while it regenerates pages, kb serve takes MkDocs, the regeneration process and its
+    workers down with it before exiting, and the port is free again."""
+    root = make_tree(tmp_path)
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kb.cli", "--root", str(root), "serve", "--address", f"127.0.0.1:{port}"],
+            cwd=root,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # only for the clean-up below: the signal goes to kb alone
+        )
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        page = base + "kb/reports/2019-03-01-japan-robots/"
+        wait_for(page, "Japan: robots", process)
+        report = root / "reports" / "jp" / "2019-03-01-japan-robots.md"
+        started: dict[int, bytes] = {}
+        for attempt in range(5):  # edit until the regeneration is caught running
+            report.write_text(report.read_text().replace("robots", f"robots{attempt}", 1))
+            end = time.monotonic() + 30
+            # No page is fetched meanwhile: MkDocs answers only once the rebuild is done.
+            while time.monotonic() < end and not any(b"spawn_main" in c for c in started.values()):
+                started = {p: c for p, c in session_processes(process.pid).items() if p != process.pid}
+                time.sleep(0.01)
+            if any(b"spawn_main" in c for c in started.values()):
+                break
+        assert any(b"mkdocs" in c for c in started.values()), started
+        assert any(b"spawn_main" in c for c in started.values()), "the regeneration was never seen"
+        os.kill(process.pid, stop)
+        status = process.wait(timeout=60)
+        left = {p: c for p, c in session_processes(process.pid).items() if p in started}
+        assert left == {}
+        assert port_is_free(port)
+        assert fetch(base) is None
+        assert status == 130  # as for Ctrl-C, with its message
+        assert "interrupted" in log.read_text()
+    finally:
+        for pid in session_processes(process.pid):
+            os.kill(pid, signal.SIGKILL)
+        process.wait(timeout=30)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_stop_group_stops_a_child_and_what_it_started(tmp_path):
+    """The library side: :func:`kb.site.children.stop_group` stops a child in a group of its own and
+    the grandchild it started (which ignores SIGTERM, so only the SIGKILL after the grace ends it),
+    and reaps the child."""
+    from kb.site.children import stop_group
+
+    pid_file = tmp_path / "grandchild"
+    script = (
+        "import signal, subprocess, sys, time\n"
+        "grandchild = subprocess.Popen([sys.executable, '-c', "
+        "'import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)'])\n"
+        f"open({str(pid_file)!r}, 'w').write(str(grandchild.pid))\n"
+        "time.sleep(600)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", script], process_group=0)
+    try:
+        end = time.monotonic() + 60
+        while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < end:
+            time.sleep(0.05)
+        grandchild = int(pid_file.read_text())
+        assert child.pid in session_processes(os.getsid(0)) and grandchild in session_processes(os.getsid(0))
+        stop_group(child, grace=0.5)
+        assert child.returncode is not None
+        assert grandchild not in session_processes(os.getsid(0))
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()

@@ -24,6 +24,7 @@ from whoosh import index as wi
 from whoosh.analysis import STOP_WORDS, StandardAnalyzer, StemmingAnalyzer
 from whoosh.lang.porter import stem as porter_stem
 from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length as _BYTE_TO_LENGTH
 from whoosh.writing import PostingPool, SegmentWriter
 
 from kb.search.documents import TAG_FIELDS
@@ -351,6 +352,99 @@ def _block_ids(matcher) -> list[int]:
         ids.extend(matcher._ids[matcher._i :])
         matcher._next_block()
     return ids
+
+
+def term_scores(searcher, term, context, lengths: dict) -> dict[int, float] | None:
+    """The documents of one segment's searcher holding ``term`` (a ``whoosh.query.Term``), each
+    with the score Whoosh's matcher gives it, read a block of postings at a time and with the
+    field's lengths read in one piece (``lengths`` keeps them per segment and field while the
+    index is open). None when the case is not the plain one (another scorer, a minimum quality,
+    deleted documents, another codec): the caller then lets Whoosh's matcher score each document.
+
+    Whoosh's ``Term.matcher`` scores a document as ``BM25FScorer._score(weight, length)`` (in a
+    field without lengths, ``WeightScorer``: the weight), times the query's boost when it is not 1;
+    the same function is called here with the same values.
+    Whoosh internals (checked against :data:`CHECKED_AGAINST`): the leaf matcher's blocks
+    (``_read_ids``, ``_read_weights``, ``_ids``, ``_weights``, ``_i``, ``_next_block``), the
+    scorer's ``_score``, and the lengths column of a segment (``W3PerDocReader._cached_reader``,
+    ``_lenfield``, ``LENGTHS_COLUMN``, ``NumericColumn.Reader``'s ``_dbfile``, ``_basepos``,
+    ``_count``, ``_default``, ``_typecode``); a change fails
+    tests/test_engine.py::test_term_scores_are_whooshs.
+    """
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+    from whoosh.scoring import BM25FScorer, WeightScorer
+
+    if term.minquality or term.fieldname not in searcher.schema:
+        return None
+    try:
+        text = searcher.schema[term.fieldname].to_bytes(term.text)
+    except ValueError:
+        return None
+    reader = searcher.reader()
+    if (term.fieldname, text) not in reader:
+        return {}
+    if reader.has_deletions():
+        return None
+    weighting = context.weighting if context is not None else searcher.weighting
+    scorer = weighting.scorer(searcher, term.fieldname, text)
+    if type(scorer) not in (BM25FScorer, WeightScorer):
+        return None
+    column = _lengths_of(reader, term.fieldname, lengths) if type(scorer) is BM25FScorer else b""
+    matcher = reader.postings(term.fieldname, text)
+    if column is None or type(matcher) is not W3LeafMatcher:
+        return None
+    lengths_read: bytes = column
+    ids: list[int] = []
+    weights: list[float] = []
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        if matcher._weights is None:
+            matcher._read_weights()
+        block_ids, block_weights = matcher._ids, matcher._weights
+        if block_ids is None or block_weights is None:
+            return None
+        ids.extend(block_ids[matcher._i :])
+        weights.extend(block_weights[matcher._i :])
+        matcher._next_block()
+    boost = term.boost
+    if len(ids) != len(weights):
+        return None
+    if type(scorer) is WeightScorer:  # a field without lengths (an id, a tag): the weight is the score
+        return dict(zip(ids, weights if boost == 1.0 else [w * boost for w in weights], strict=True))
+    if not all(lengths_read[d] for d in ids):  # a length Whoosh reads as None
+        return None
+    score, to_length = scorer._score, _BYTE_TO_LENGTH
+    if boost == 1.0:
+        return {d: score(w, to_length(lengths_read[d])) for d, w in zip(ids, weights, strict=True)}
+    return {d: score(w, to_length(lengths_read[d])) * boost for d, w in zip(ids, weights, strict=True)}
+
+
+def _lengths_of(reader, fieldname: str, lengths: dict) -> bytes | None:
+    """The length bytes of every document of a segment in ``fieldname`` (see :func:`term_scores`),
+    as Whoosh's ``doc_field_length`` reads them one by one (a document past the column's end has
+    its default); None for a segment of another kind.
+
+    Whoosh internals (checked against :data:`CHECKED_AGAINST`): the segment's ``_perdoc``, its
+    ``_cached_reader``, ``_lenfield``, and the numeric column reader's ``_dbfile``, ``_basepos``,
+    ``_count``, ``_default`` and ``_typecode``; a change fails
+    tests/test_engine.py::test_term_scores_are_whooshs."""
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
+    from whoosh.columns import NumericColumn
+
+    key = (id(reader), fieldname)
+    if key in lengths:
+        return lengths[key]
+    found = None
+    perdoc = getattr(reader, "_perdoc", None)
+    if type(perdoc) is W3PerDocReader:
+        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if type(column) is NumericColumn.Reader and column._typecode == "B":
+            doccount = reader.doc_count_all()
+            count = min(column._count, doccount)
+            found = column._dbfile.get(column._basepos, count) + bytes([column._default]) * (doccount - count)
+    lengths[key] = found
+    return found
 
 
 # -- analysing -----------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 
 from kb.search.engine import FACETS, posting_ids
-from kb.search.facets import load_masks, save_masks
+from kb.search.facets import load_masks, load_order, save_masks, save_order
 from kb.search.parse import make_parser, parse_with
 from kb.search.scoring import MatchCache, bitmask
 from kb.search.snippets import Snippets
@@ -169,12 +169,16 @@ class OpenIndex:
     def _date_rank(self) -> dict[int, int]:
         """Each document's place when sorted newest first (then by id), as Whoosh sorts them."""
         if self._rank is None:
-            # The columns Whoosh sorts by (as stored: sortable numbers and bytes; both fields are
-            # sortable in the schema), read in one go.
-            dates = list(self.reader.column_reader("date", translate=False))
-            keys = list(self.reader.column_reader("key", translate=False))
-            order = sorted(range(len(dates)), key=keys.__getitem__)
-            order.sort(key=dates.__getitem__, reverse=True)  # stable: same date, by id
+            size = self.reader.doc_count_all()
+            order = load_order(self.generation, self._cache_key(), size)
+            if order is None:
+                # The columns Whoosh sorts by (as stored: sortable numbers and bytes; both fields
+                # are sortable in the schema), read in one go; saved for the next process.
+                dates = list(self.reader.column_reader("date", translate=False))
+                keys = list(self.reader.column_reader("key", translate=False))
+                order = sorted(range(len(dates)), key=keys.__getitem__)
+                order.sort(key=dates.__getitem__, reverse=True)  # stable: same date, by id
+                save_order(self.generation, self._cache_key(), order)
             self._rank = {docnum: place for place, docnum in enumerate(order)}
         return self._rank
 

@@ -15,6 +15,9 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from whoosh import query as wq
+from whoosh.matching import ListMatcher
+
+from kb.search.engine import term_scores
 
 #: Documents (with their scores) of query parts kept per open index, at most.
 LEAF_CACHE = 1_000_000
@@ -33,6 +36,7 @@ class MatchCache:
         self._size = searcher.reader().doc_count_all()
         self._leaves: OrderedDict = OrderedDict()  # query -> Found, least recently used first
         self._cached = 0
+        self._lengths: dict = {}  # (segment reader, field) -> its length bytes, read once
 
     def matches(self, q, scored: bool = True) -> Found:
         """Every document ``q`` matches, with the score Whoosh gives it (0.0 for each when not
@@ -97,13 +101,24 @@ class MatchCache:
             return found
         if isinstance(q, wq.ConstantScoreQuery):
             docs, mask = self.matches(q.child, False)
-            scores = dict.fromkeys(docs, self.constant(q))
+            if docs and not self._context.needs_current:
+                # What Whoosh's matcher for it gives each match (a list of the child's documents
+                # with this weight), without listing the child's documents again to learn it.
+                constant = ListMatcher([0], all_weights=q.score).score()
+            else:
+                constant = self.constant(q)
+            scores = dict.fromkeys(docs, constant)
         elif isinstance(q, wq.Or) and not any(isinstance(sub, wq.CompoundQuery) for sub in q.subqueries):
             scores, mask = _union([self.leaf(sub) for sub in q.subqueries])
             scores = _boosted(scores, q.boost)
         else:
             scores = {}
             for sub, base in self.segments:
+                # A word in one field: scored in bulk, as Whoosh scores it (most queries are words).
+                fast = term_scores(sub, q, self._context, self._lengths) if type(q) is wq.Term else None
+                if fast is not None:
+                    scores.update({d + base: s for d, s in fast.items()} if base else fast)
+                    continue
                 matcher = q.matcher(sub, self._context)
                 while matcher.is_active():
                     scores[matcher.id() + base] = matcher.score()

@@ -47,6 +47,8 @@ ENTITIES = "kb-entities.json"
 #: Each facet value's documents, saved in a live generation by the first search that needs them
 #: (see kb.search.matching); never copied into the next generation, whose documents differ.
 FACET_CACHE = "kb-facets.json"
+#: The documents newest first, saved likewise by the first search sorted by date (kb.search.facets).
+ORDER_CACHE = "kb-order.json"
 #: Files modified this close to a run's start are compared by content, not only by time and size.
 RACY_NS = 2_000_000_000
 #: Whoosh's own writer lock; never copied into a new generation.
@@ -234,17 +236,19 @@ def scan_digest(found: Scan, since_ns: int, schema_version: int) -> str:
     Files modified after ``since_ns - RACY_NS`` are hashed by content: their
     timestamps may not have ticked between an edit and the run that indexed them.
     """
-    digest = hashlib.sha256(f"schema {schema_version}\n".encode())
+    racy = since_ns - RACY_NS
+    lines = [f"schema {schema_version}\n"]
     for kind, files in (("R", found.reports), ("G", found.registry)):
         for key, (path, mtime, size) in sorted(files.items()):
-            if mtime >= since_ns - RACY_NS:
+            if mtime >= racy:
                 try:
-                    digest.update(f"{kind}\0{key}\0#{sha256_file(path)}\n".encode("utf-8", "surrogateescape"))
+                    lines.append(f"{kind}\0{key}\0#{sha256_file(path)}\n")
                 except OSError:
-                    digest.update(f"{kind}\0{key}\0gone\n".encode("utf-8", "surrogateescape"))
+                    lines.append(f"{kind}\0{key}\0gone\n")
             else:
-                digest.update(f"{kind}\0{key}\0{mtime}\0{size}\n".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
+                lines.append(f"{kind}\0{key}\0{mtime}\0{size}\n")
+    # One block: the same digest as hashing line by line, for a fraction of the calls.
+    return hashlib.sha256("".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def generation_state(found: Scan, schema_version: int, reports: int, documents: int) -> dict:
@@ -307,7 +311,11 @@ class Store:
         folder = Path(tempfile.mkdtemp(prefix="tmp-", dir=self.root))
         if copy_from is not None:
             for entry in os.scandir(copy_from):
-                if not entry.is_file() or entry.name in WHOOSH_LOCKS or entry.name == FACET_CACHE:
+                if (
+                    not entry.is_file()
+                    or entry.name in WHOOSH_LOCKS
+                    or entry.name in (FACET_CACHE, ORDER_CACHE)
+                ):
                     continue
                 target = folder / entry.name
                 try:

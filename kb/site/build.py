@@ -453,7 +453,19 @@ def _failure(output: str) -> str:
 
 
 def serve_site(project: Project, *, address: str = f"{SERVE_HOST}:8000", internal: bool = False) -> int:
-    """``kb serve``: generate, then serve on 127.0.0.1 and regenerate when reports change."""
+    """``kb serve``: generate, then serve on 127.0.0.1 and regenerate when reports change.
+
+    Ctrl-C, SIGTERM or SIGHUP stops it and every process it started (see :mod:`kb.site.children`),
+    then raises :class:`KeyboardInterrupt`."""
+    from kb.site.children import stopped_by_signals
+
+    with stopped_by_signals():
+        return _serve(project, address, internal)
+
+
+def _serve(project: Project, address: str, internal: bool) -> int:
+    from kb.site.children import run_in_group
+
     host, _, port = address.rpartition(":")
     if host not in (SERVE_HOST, "localhost") or not port.isascii() or not port.isdigit():
         raise UsageError(
@@ -491,4 +503,4 @@ def serve_site(project: Project, *, address: str = f"{SERVE_HOST}:8000", interna
     command = python_module(
         "mkdocs", "serve", "--dirty", "--no-strict", "-a", f"{SERVE_HOST}:{port}", "-f", str(config)
     )
-    return subprocess.call(command, cwd=project.root, env=env)
+    return run_in_group(command, cwd=project.root, env=env)

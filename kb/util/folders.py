@@ -25,11 +25,8 @@ versions, without it, are recognised by their content (``ours``).
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import os
-import secrets
-import shutil
 import stat
 import sys
 from collections.abc import Callable, Iterator
@@ -164,6 +161,8 @@ def replacing(live: Path, shown: str, made_by: str) -> Iterator[Path]:
     Call it while holding the run's lock. On any error (or Ctrl-C) the new folder
     is deleted and ``live`` is untouched.
     """
+    import shutil
+
     live = _real(live)
     recover(live, shown)
     staged = _new_sibling(live, NEW)
@@ -178,6 +177,8 @@ def replacing(live: Path, shown: str, made_by: str) -> Iterator[Path]:
 
 def swap(staged: Path, live: Path, shown: str) -> None:
     """Make ``staged`` the live folder: flush it, exchange (or rename twice), then drop the old one."""
+    import shutil
+
     _flush(staged)
     try:
         if not os.path.lexists(live):
@@ -199,6 +200,8 @@ def swap(staged: Path, live: Path, shown: str) -> None:
 
 def exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one atomic step; False where the system or file system cannot."""
+    import ctypes
+
     if not sys.platform.startswith("linux"):
         return False
     try:
@@ -216,6 +219,8 @@ def exchange(a: Path, b: Path) -> bool:
 def recover(live: Path, shown: str) -> list[Path]:
     """Undo what a killed run left: restore the old folder if the live one is missing,
     then delete leftover new and old siblings. Returns the leftovers found."""
+    import shutil
+
     leftovers = leftovers_of(live)
     if not os.path.lexists(live):
         olds = sorted((p for p in leftovers if _kind(live, p) == OLD), key=lambda p: p.stat().st_mtime)
@@ -253,6 +258,8 @@ def _kind(live: Path, path: Path) -> str | None:
 
 def _new_sibling(live: Path, kind: str, create: bool = True) -> Path:
     """``.<name>.<kind>-<random>`` next to ``live``, with the live folder's permissions."""
+    import secrets
+
     live.parent.mkdir(parents=True, exist_ok=True)
     while True:
         path = live.with_name(f".{live.name}.{kind}-{secrets.token_hex(4)}")
@@ -280,6 +287,8 @@ def _real(live: Path) -> Path:
 
 def _flush(folder: Path) -> None:
     """Get the new folder's files onto the disk before the swap makes them live (power loss)."""
+    import ctypes
+
     if not hasattr(os, "sync"):  # Windows: no folder flush to ask for
         return
     fd = os.open(folder, os.O_RDONLY)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from rapidfuzz import process
-
 
 def closest(word: str, choices: Iterable[str], limit: int = 3, cutoff: float = 60) -> list[str]:
     """The choices nearest to ``word`` (for "did you mean" hints)."""
     pool = list(dict.fromkeys(c for c in choices if c))
     if not word or not pool:
         return []
+    from rapidfuzz import process  # only when a suggestion is needed: every kb search imports this module
+
     found = process.extract(word, pool, limit=limit, score_cutoff=cutoff)
     return [choice for choice, _score, _index in found]
 

@@ -428,6 +428,45 @@ def ratio_rows(rows: list[Row]) -> list[list[str]]:
     return out
 
 
+#: Steps whose growth with the number of reports is shown (check, index and search; not the site).
+GROWTH = [
+    "kb check",
+    "kb index, full build",
+    "kb index, after one report changed",
+    "kb search, cold CLI process",
+    "kb search, warm in-process",
+]
+
+
+def growth_rows(rows: list[Row]) -> list[list[str]]:
+    """Each step's time per report at each size, and that figure against the smallest size's: 1.0x
+    is linear growth, more means the cost grows faster than the number of reports."""
+    out = []
+    for step in GROWTH:
+        measured = sorted((r.size, r.seconds) for r in rows if r.step == step and r.size and r.seconds)
+        if len(measured) < 2:
+            continue
+        first_size, first_seconds = measured[0]
+        base = first_seconds / first_size
+        previous: tuple[int, float] | None = None
+        for size, seconds in measured:
+            per_report = seconds / size
+            out.append(
+                [
+                    step,
+                    f"{size:,}",
+                    seconds_text(seconds),
+                    f"{per_report * 1e6:,.1f} µs",
+                    f"{per_report / base:.2f}x" if size != first_size else "1.00x",
+                    f"{seconds / previous[1]:.2f}x the time for {size / previous[0]:.1f}x the reports"
+                    if previous
+                    else "-",
+                ]
+            )
+            previous = (size, seconds)
+    return out
+
+
 def table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
@@ -449,6 +488,25 @@ def report(
         "",
         table(["comparison", "size", "ratio", "figures"], ratio_rows(rows)),
     ]
+    growth = growth_rows(rows)
+    if growth:
+        parts += [
+            "",
+            "Growth (time per report, against the smallest size; "
+            "1.0x is linear, more grows faster than the number of reports):",
+            "",
+            table(
+                [
+                    "step",
+                    "size",
+                    "median/time",
+                    "per report",
+                    "per report vs smallest",
+                    "from the size before",
+                ],
+                growth,
+            ),
+        ]
     return "\n".join(parts) + "\n"
 
 
