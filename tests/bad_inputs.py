@@ -410,6 +410,39 @@ CASES = [
         1,
         file_name="reports/registry/odd.yml",
     ),
+    # -- author mistakes that get a message a first-time author can act on (issue 15, item 4) --
+    Case(
+        "unquoted-comma-in-flow-mapping",
+        report("authors:\n  - {name: Energy and climate team, British Embassy Tokyo}\n"),
+        f"{P}:8:37: error [unknown-field] unknown field 'British Embassy Tokyo' in an entry of authors "
+        "(a comma inside { } ends a value: put the whole value in quotes, "
+        'name: "Energy and climate team, British Embassy Tokyo")',
+        1,
+    ),
+    *(
+        Case(
+            f"{name.lower().replace(' ', '-')}-as-country",
+            report(head=HEAD.replace("countries: [KR]", f"countries: [KR, {name}]")),
+            f"{P}:4:17: error [unknown-country] '{name}' is not an ISO 3166-1 alpha-2 code "
+            "(did you mean GB (United Kingdom)?)",
+            1,
+        )
+        for name in ("UK", "Britain", "Great Britain", "United Kingdom")
+    ),
+    Case(
+        "unknown-id-like-no-known-one",
+        report("ministries: [mohw]\n"),
+        f"{P}:7:14: error [unknown-entity] unknown ministry or agency id: 'mohw' (not in the registry: "
+        "add it to reports/registry/entities.yml as '- {id: mohw, name: <its full English name>, "
+        "kind: ministry, acronyms: [MOHW], country: KR}', then check again)",
+        1,
+    ),
+    Case(
+        "unknown-id-a-slip-from-a-known-one",
+        report("ministries: [msti]\n"),
+        f"{P}:7:14: error [unknown-entity] unknown ministry or agency id: 'msti' (did you mean msit?)",
+        1,
+    ),
 ]
 
 # -- publishing: near misses of the internal markers (each an error; the report is left out) --

@@ -77,7 +77,7 @@ def test_text_output(tree):
 @pytest.mark.parametrize(
     "args,message",
     [
-        (("show", "MSTI"), "error: unknown entity 'MSTI' (did you mean msip or msit"),
+        (("show", "MSTI"), "error: unknown entity 'MSTI' (did you mean msit or meti?)"),
         (
             ("related", "2014-07-03-korea-opn-data"),
             "error: no report '2014-07-03-korea-opn-data' (did you mean",

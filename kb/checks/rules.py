@@ -71,9 +71,21 @@ class Checker:
                 f"'{value}' is a name of {entity.label}, not an id",
                 f"write its id: {entity.id}",
             )
-        near = self.registry.suggest(value, kinds)
-        hint = f"did you mean {' or '.join(near)}?" if near else "add it to reports/registry/ first"
+        near = self.registry.suggest(value, kinds, country=report.countries[0] if report.countries else None)
+        hint = f"did you mean {' or '.join(near)}?" if near else self._add_to_registry(report, value, kinds)
         return self._problem(report, where, "error", "unknown-entity", f"unknown {what}: '{value}'", hint)
+
+    def _add_to_registry(self, report: Report, value: str, kinds: set[str] | None) -> str:
+        """The hint for an id nothing in the registry is near: where to add it, and a ready entry."""
+        kind = "ministry" if kinds and "ministry" in kinds else min(kinds) if kinds else "organisation"
+        country = report.countries[0] if kind in ("ministry", "agency") and report.countries else None
+        where = self.registry.file_for({kind}, country) or "reports/registry/entities.yml"
+        entry = f"id: {value}, name: <its full English name>, kind: {kind}"
+        if kind in ("ministry", "agency", "department", "organisation"):
+            entry += f", acronyms: [{value.upper()}]"
+        if country:
+            entry += f", country: {country}"
+        return f"not in the registry: add it to {where} as '- {{{entry}}}', then check again"
 
     def check_report(self, report: Report) -> list[Problem]:
         """Every problem of one report that needs the registry: its tags, the entities of its

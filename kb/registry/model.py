@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from kb.report.dates import FuzzyDate
-from kb.util.suggest import closest
+from kb.util.suggest import near_misses
 
 if TYPE_CHECKING:
     pass
@@ -211,20 +211,38 @@ class Registry:
                 return self.entities[other]
         return None
 
-    def suggest(self, text: str, kinds: Iterable[str] | None = None, limit: int = 3) -> list[str]:
-        """Closest entity ids to ``text``, matching on ids, names, acronyms and aliases."""
+    def suggest(
+        self, text: str, kinds: Iterable[str] | None = None, limit: int = 3, country: str | None = None
+    ) -> list[str]:
+        """Ids of the entities ``text`` is a near miss of (a typing slip or two away from an id,
+        name, acronym or alias: :func:`kb.util.suggest.near_misses`); none when nothing is close,
+        so that an id missing from the registry is not answered with an unrelated one. Among
+        equally near ones, those of ``country`` (the report's) come first."""
         kinds = set(kinds) if kinds else None
         pool: dict[str, str] = {}
-        for entity in self.entities.values():
+        for entity in sorted(
+            self.entities.values(), key=lambda e: country is not None and e.country != country
+        ):
             if kinds and entity.kind not in kinds:
                 continue
             for name in (entity.id, *entity.names()):
-                pool.setdefault(name, entity.id)
+                pool.setdefault(name.casefold(), entity.id)
         found = []
-        for name in closest(text, pool, limit=limit * 3):
+        for name in near_misses(text, pool, limit=limit * 3):
             if pool[name] not in found:
                 found.append(pool[name])
         return found[:limit]
+
+    def file_for(self, kinds: Iterable[str], country: str | None) -> str | None:
+        """The registry file that holds most entities of these kinds (of this country, if any
+        are): where a new one of them belongs."""
+        kinds = set(kinds)
+        same = [e for e in self.entities.values() if e.kind in kinds and e.path]
+        local = [e for e in same if country and e.country == country]
+        counts: dict[str, int] = defaultdict(int)
+        for entity in local or same:
+            counts[entity.path] += 1
+        return min(counts, key=lambda path: (-counts[path], path)) if counts else None
 
     def all_names(self, entity_id: str) -> list[str]:
         """Names of the entity and of its whole lineage: for search expansion."""
