@@ -804,6 +804,48 @@ REGISTRY_CASES = {
         "reports/registry/extra.yml:3:10: error [duplicate-id] disclaimer id 'standard' is already used at "
         "reports/registry/entities.yml:24 (give each disclaimer its own id; reports would show only one of them)",
     ),
+    # -- lineage with kinds (issue 15, item 1): contradictions are errors, with the way out --
+    "rename-into-two": (
+        "defaults: {kind: ministry, country: KR}\nentities:\n"
+        "  - {id: a, name: A, superseded_by: {kind: rename, by: [b, c]}}\n"
+        "  - {id: b, name: B}\n  - {id: c, name: C}\n",
+        "reports/registry/extra.yml:3:1: error [ambiguous-lineage] a: a rename gives one new name, but "
+        "superseded_by names 2: b, c (if it was divided between them, write kind: split)",
+    ),
+    "split-into-one": (
+        "defaults: {kind: ministry, country: KR}\nentities:\n"
+        "  - {id: a, name: A, superseded_by: {kind: split, by: b}}\n  - {id: b, name: B}\n",
+        "reports/registry/extra.yml:3:1: error [ambiguous-lineage] a: a split has two or more successors, "
+        "but superseded_by names b (write kind: rename (one body, new name) or merger)",
+    ),
+    "rename-and-merger-into-one": (
+        "defaults: {kind: ministry, country: KR}\nentities:\n"
+        "  - {id: a, name: A, superseded_by: {kind: rename, by: c}}\n"
+        "  - {id: b, name: B, superseded_by: {kind: merger, by: c}}\n  - {id: c, name: C}\n",
+        "reports/registry/extra.yml:3:1: error [ambiguous-lineage] a: 'c' is given as its new name "
+        "(a rename), but c also replaces b (a rename has one predecessor; if they merged, write "
+        "superseded_by: {kind: merger, by: c, date: ...} on each)",
+    ),
+    "merger-parts-disagree-on-date": (
+        "defaults: {kind: ministry, country: KR}\nentities:\n"
+        "  - {id: a, name: A, superseded_by: {kind: merger, by: c, date: 2020-09-02}}\n"
+        "  - {id: b, name: B, superseded_by: {kind: merger, by: c, date: 2020-10}}\n  - {id: c, name: C}\n",
+        "reports/registry/extra.yml:4:1: error [ambiguous-lineage] the parts of the merger into c disagree "
+        "on its date: a 2020-09-02, b 2020-10 (a merger happens on one day: give each part the same date)",
+    ),
+    "succession-dated-apart-from-valid-to": (
+        "defaults: {kind: ministry, country: KR}\nentities:\n"
+        "  - {id: a, name: A, valid_to: 2016, superseded_by: {kind: rename, by: b, date: 2017-07-26}}\n"
+        "  - {id: b, name: B}\n",
+        "reports/registry/extra.yml:3:1: error [ambiguous-lineage] a: superseded_by is dated 2017-07-26, "
+        "but valid_to is 2016 (the succession ends the body: give both the same date)",
+    ),
+    "succession-of-an-unknown-kind": (
+        "defaults: {kind: ministry, country: KR}\nentities:\n"
+        "  - {id: a, name: A, superseded_by: {kind: renamed, by: b}}\n  - {id: b, name: B}\n",
+        "reports/registry/extra.yml:3:44: error [bad-value] entities[0].superseded_by.kind 'renamed' is not "
+        "one of rename, split, merger, transfer (did you mean 'rename'?)",
+    ),
     f"{SECTOR_CHAIN}-deep-sectors": (
         "entities:\n"
         + "".join(

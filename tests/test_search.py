@@ -338,6 +338,7 @@ def test_json_shape(tree):
         "types": [],
         "since": None,
         "until": None,
+        "with_predecessors": False,
     }
     hit = data["results"][0]
     assert set(hit) == {

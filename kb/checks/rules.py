@@ -127,8 +127,16 @@ class Checker:
         if entity.valid_on(report.date):
             return None
         current = self.registry.current_on(value, report.date)
+        later = [n for n in self.registry.successors(value) if self.registry.kind_of(value, n) != "rename"]
         if current and current.id != value:
             hint = f"on {human_date(report.date)} it was {current.label}: tag {current.id}"
+        elif later and entity.valid_to and report.date > entity.valid_to.end:
+            kind = self.registry.kind_of(value, later[0])
+            done = {"split": "split into", "merger": "merged into", "transfer": "succeeded by"}.get(
+                kind or "", ""
+            )
+            pick = "the one the report means" if len(later) > 1 else later[0]
+            hint = f"it existed {entity.validity()}, then was {done} {', '.join(later)}: tag {pick}"
         else:
             hint = f"it existed {entity.validity()}"
         return self._problem(

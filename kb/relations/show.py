@@ -33,6 +33,7 @@ class EntityInfo:
     targets: list[dict]
     seen_with: list[dict]
     include_internal: bool = False
+    history: list[dict] = field(default_factory=list)  # splits, mergers, transfers: other bodies
 
     def render_text(self) -> str:
         return render_entity(self)
@@ -45,6 +46,7 @@ class EntityInfo:
             "opportunities": self.opportunities,
             "targets": self.targets,
             "seen_with": self.seen_with,
+            "history": self.history,
             "include_internal": self.include_internal,
         }
 
@@ -153,7 +155,13 @@ def _entity_info(
                 "reports": count,
             }
         )
-    return EntityInfo(entity.as_row(), names, about, opportunities, targets, seen, include_internal)
+    from kb.registry.lineage import history, history_sentence
+
+    events = [
+        {**event, "text": history_sentence(registry, event, entity.id)}
+        for event in history(registry, entity.id)
+    ]
+    return EntityInfo(entity.as_row(), names, about, opportunities, targets, seen, include_internal, events)
 
 
 #: ``kb related --format csv`` columns, and those of its table.
@@ -230,6 +238,10 @@ def render_entity(info: EntityInfo) -> str:
             span = f"{name['valid_from'] or '?'} to {name['valid_to'] or 'now'}"
             mark = "  <- this entry" if name["this"] else ""
             lines.append(f"  {span:<25} {name['name']} ({name['id']}){mark}")
+    if info.history:
+        lines.append("")
+        lines.append("history (other bodies; searched with --with-predecessors):")
+        lines.extend(f"  {event['text']}" for event in info.history)
     sections = (
         (
             f"reports ({len(info.reports)}):",
