@@ -118,8 +118,8 @@ def filter_options(func: Callable) -> Callable:
         click.option(
             "--with-predecessors",
             is_flag=True,
-            help="A body also matches reports about the bodies it was split or merged from "
-            "(BEIS for DSIT); renames are always followed.",
+            help="A body of --ministry/--organisation/--sector/--project also matches reports tagging the "
+            "bodies it was split or merged from (BEIS for DSIT); renames are always followed.",
         ),
         click.option("--include-internal", is_flag=True, help="Include internal reports and internal parts."),
         format_option(),

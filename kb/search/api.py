@@ -229,7 +229,7 @@ class Searcher:
             filters["countries"] = resolved.countries
         if resolved.types:
             filters["type"] = resolved.types
-        expanded, names = expand_entities(text, table, request.filters.with_predecessors)
+        expanded, names = expand_entities(text, table)
         spec = QuerySpec(
             text=expanded,
             filters=filters,

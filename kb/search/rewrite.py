@@ -128,31 +128,23 @@ _TOKEN = re.compile(
 MAX_NAME_WORDS = 12
 
 
-def expand_entities(text: str, table: EntityTable, with_predecessors: bool = False) -> tuple[str, set[str]]:
+def expand_entities(text: str, table: EntityTable) -> tuple[str, set[str]]:
     """The query with every entity name, acronym or alias it contains OR'ed with ``entities:<id>``,
     and the words so matched (they are not misspellings).
 
     ``MSIT`` becomes ``(MSIT OR entities:msit)``; as every report lists the
-    lineage of the entities it tags (renames only), that also finds reports tagged ``msip``.
-    ``with_predecessors`` adds the bodies each was split or merged from (``entities:beis``
-    for DSIT).
+    lineage of the entities it tags, that also finds reports tagged ``msip``.
     Quoted phrases and runs of plain words are matched, longest name first;
     field clauses, operators and wildcards are left alone.
     """
     tokens = [(m.lastgroup, m.group(0)) for m in _TOKEN.finditer(text)]
-
-    def family(ids: list[str]) -> list[str]:
-        if not with_predecessors:
-            return ids
-        return list(dict.fromkeys([*ids, *(f for e in ids for f in table.former(e))]))
-
     out: list[str] = []
     matched: set[str] = set()
     i = 0
     while i < len(tokens):
         kind, value = tokens[i]
         if kind == "phrase":
-            ids = family(table.resolve(value.split('"')[1]))
+            ids = table.resolve(value.split('"')[1])
             if ids:
                 matched.update(w.lower() for w in _WORD.findall(value))
                 value = "(" + " OR ".join([value, *(f"entities:{e}" for e in ids)]) + ")"
@@ -177,7 +169,7 @@ def expand_entities(text: str, table: EntityTable, with_predecessors: bool = Fal
             j += 2
         for size in range(len(run), 0, -1):
             words = [tokens[k][1] for k in run[:size]]
-            ids = family(table.resolve(" ".join(words)))
+            ids = table.resolve(" ".join(words))
             if ids:
                 original = "".join(v for _kind, v in tokens[i : run[size - 1] + 1])
                 matched.update(w.lower() for w in _WORD.findall(original))

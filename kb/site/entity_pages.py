@@ -177,7 +177,10 @@ def _history(site: Site, page, entity: Entity) -> str:
         return ""
     # The sentence's own words are fixed text; each body in it is a link that escapes its label.
     items = [history_sentence(site.registry, e, entity.id, name=site.entity_a) for e in events]
-    note = "<p>These are other bodies, not former names: their reports are not counted here.</p>"
+    note = (
+        "<p>These are other bodies, not former names: their reports are not counted here. "
+        "On the Find reports page, \u201cAlso include former bodies\u201d adds them to a search.</p>"
+    )
     return "\n".join([page.heading(2, "History"), _items(s[:1].upper() + s[1:] + "." for s in items), note])
 
 
