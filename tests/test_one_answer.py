@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import pytest
 from browserkit import StaticServer, browser  # noqa: F401 - a fixture
 from click.testing import CliRunner
-from findkit import new_page, open_find, titles
+from findkit import counts, new_page, open_find, titles
 
 from kb.cli import main
 
@@ -122,3 +122,25 @@ def test_ticking_former_bodies_widens_a_split_bodys_reports(sample_site, page, b
     wider = set(titles(page))
     assert alone < wider
     assert wider == cli_titles(sample_site, "", {"organisation": ["dsit"]}, True)
+
+
+@pytest.mark.parametrize("words, selected", [("", {}), ("", {"country": ["KR"]}), ("MSIT", {})])
+def test_the_cli_and_the_find_page_count_the_same_reports_per_value(sample_site, page, base, words, selected):
+    """A renamed ministry's names (MSIP, MSIT) count the reports of the one ministry, in both."""
+    args = [words] if words else []
+    for key, values in selected.items():
+        args += [OPTIONS[key], *values]
+    result = CliRunner().invoke(
+        main,
+        ["--root", str(sample_site), "search", *args, "--limit", "0", "--format", "json"],
+        catch_exceptions=False,
+    )
+    facets = json.loads(result.stdout)["facets"]
+    query = [("words", words)] if words else []
+    query += [(key, value) for key, values in selected.items() for value in values]
+    open_find(page, base, "?" + urlencode(query) if query else "")
+    shown = counts(page)
+    for cli_name, key in (("ministries", "ministry"), ("sectors", "sector"), ("countries", "country")):
+        if key in selected:
+            continue  # a ticked filter's own counts are counted without it on the page
+        assert shown[key] == {f["value"]: f["count"] for f in facets[cli_name]}, key
