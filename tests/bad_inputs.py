@@ -840,6 +840,13 @@ REGISTRY_CASES = {
         "reports/registry/extra.yml:3:1: error [ambiguous-lineage] a: superseded_by is dated 2017-07-26, "
         "but valid_to is 2016 (the succession ends the body: give both the same date)",
     ),
+    "renamed-two-ways": (
+        "defaults: {kind: ministry, country: KR}\nentities:\n"
+        "  - {id: a, name: A, superseded_by: b}\n  - {id: b, name: B}\n  - {id: c, name: C, renamed_from: a}\n",
+        "reports/registry/extra.yml:3:1: error [ambiguous-lineage] a: renamed into 2 bodies: b, c (superseded_by "
+        "here and renamed_from there) (one body takes one new name: if it was divided, write superseded_by: "
+        "{kind: split, by: [b, c]} and drop renamed_from)",
+    ),
     "succession-of-an-unknown-kind": (
         "defaults: {kind: ministry, country: KR}\nentities:\n"
         "  - {id: a, name: A, superseded_by: {kind: renamed, by: b}}\n  - {id: b, name: B}\n",

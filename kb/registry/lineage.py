@@ -91,6 +91,17 @@ def check_lineage(registry: Registry) -> list[Problem]:
     problems: list[Problem] = []
     ids = registry.entities
     for entity in ids.values():
+        renamed = registry.renamed(entity.id)
+        if len(renamed) > 1 and entity.succession != "rename":
+            problems.append(
+                _lineage_problem(
+                    entity,
+                    f"{entity.id}: renamed into {len(renamed)} bodies: {', '.join(renamed)} "
+                    "(superseded_by here and renamed_from there)",
+                    "one body takes one new name: if it was divided, write superseded_by: "
+                    f"{{kind: split, by: [{', '.join(renamed)}]}} and drop renamed_from",
+                )
+            )
         known = [n for n in entity.superseded_by if n in ids and n != entity.id]
         kind = entity.succession
         if kind == "rename" and len(known) > 1:
