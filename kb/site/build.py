@@ -280,7 +280,11 @@ def generate_locked(
         config = project.root / CONFIG
     left_out = [p for p in kb.problems if p.level == "error"]
     held = () if internal else tuple(r.shown for r in kb.reports if r.held_for_review)
-    internal_left_out = 0 if internal else sum(r.visibility != "public" for r in kb.reports)
+    internal_left_out = (
+        0
+        if internal
+        else sum(r.visibility != "public" and (country is None or country in r.countries) for r in kb.reports)
+    )
     return Generated(
         folder,
         config,
