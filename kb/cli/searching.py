@@ -154,18 +154,22 @@ def related(ctx: click.Context, report: str, limit: int, include_internal: bool,
 @format_option("kb.relations.show:SHOW_FORMATS")
 @click.pass_context
 def show(ctx: click.Context, entity: str, include_internal: bool, fmt: str) -> None:
-    """What the knowledge base knows about ENTITY (id, acronym, name or alias).
+    """What the knowledge base knows about ENTITY (id, acronym, name or alias),
+    or about an opportunity (its id).
 
-    Its registry entry and names over time, the reports that tag it under any
-    of its names, its opportunities and targets, and the entities most often
-    tagged with it.
+    An entity: its registry entry and names over time, the reports that tag it
+    under any of its names, its opportunities and targets, and the entities
+    most often tagged with it. An opportunity: its stage, partners and next
+    step, every report on it with the status and next step it gave, and the
+    opportunities sharing most with it.
 
     \b
     Examples:
       kb show MSIT
       kb show "Ministry of Science, ICT and Future Planning" --format json
+      kb show kr-health-big-data
     """
-    from kb.relations.show import entity_info, render_entity
+    from kb.relations.show import show as show_one
 
-    info = entity_info(project(ctx), entity, include_internal=include_internal)
-    emit(fmt, text=lambda: render_entity(info), data=info.as_json())
+    found = show_one(project(ctx), entity, include_internal=include_internal)
+    emit(fmt, text=found.render_text, data=found.as_json())

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from kb.errors import UsageError
 from kb.project import Project
+
+if TYPE_CHECKING:
+    from kb.tracking.history import History
 
 #: ``kb show --format``: its text has a few short sections, not one table.
 SHOW_FORMATS = ("table", "json")
@@ -39,6 +43,23 @@ class EntityInfo:
             "seen_with": self.seen_with,
             "include_internal": self.include_internal,
         }
+
+    def render_text(self) -> str:
+        return render_entity(self)
+
+
+def show(project: Project, text: str, *, include_internal: bool = False) -> EntityInfo | History:
+    """``kb show TEXT``: the entity ``text`` names (:func:`entity_info`) or, when no entity does,
+    the opportunity with that id and its history (:func:`kb.tracking.listing.find_opportunity`)."""
+    from kb.tracking.listing import find_opportunity
+
+    try:
+        return entity_info(project, text, include_internal=include_internal)
+    except UsageError as not_an_entity:
+        found = find_opportunity(project, text, include_internal=include_internal)
+        if found is None:
+            raise not_an_entity from None
+        return found
 
 
 def find_entity(registry, text: str):

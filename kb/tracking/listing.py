@@ -8,7 +8,10 @@ Filters (see :mod:`kb.registry.filters`) apply to an item's own entities first: 
 opportunity's sectors and partners, a target's owner; for a kind of entity the item does not
 name itself (e.g. a target has no sectors), the tags of the reports that mention it are used.
 ``--country`` and ``--type`` match any report mentioning the item, ``--since``/``--until`` any
-mention's date.
+mention's date. ``--partner`` (any registry entity: id, acronym or name, and its names over time)
+matches an opportunity's partners; ``--stale`` keeps the stale ones (:mod:`kb.tracking.history`).
+
+``kb opportunities`` prints the pipeline: one table per stage, in stage order.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from kb.errors import UsageError
 from kb.project import Project
 from kb.registry.filters import EntityTable, Filters, Resolved, resolve_filters
 from kb.report.model import OPPORTUNITY_STATUSES, TARGET_STATUSES
+from kb.tracking.history import STAGES, History, history, stage, stale_reason
 from kb.tracking.model import (
     OPPORTUNITY_COLUMNS,
     TARGET_COLUMNS,
@@ -37,7 +42,7 @@ if TYPE_CHECKING:
     from kb.report.model import Report
 
 #: The columns of the terminal tables (``--format table``); CSV and JSON have every column.
-OPPORTUNITY_TABLE = ("id", "status", "title", "partners", "last_seen", "latest_report")
+OPPORTUNITY_TABLE = ("id", "title", "next_step", "last_seen", "countries", "sectors", "partners", "stale")
 TARGET_TABLE = ("id", "what", "target", "deadline", "status", "state", "last_seen")
 
 
@@ -75,6 +80,7 @@ class Listing:
     items: Sequence[Opportunity | Target]
     filters: Resolved
     include_internal: bool
+    today: date | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -84,24 +90,49 @@ class Listing:
     def rows(self) -> list[dict[str, Any]]:
         return [item.as_row() for item in self.items]
 
+    def _pipeline(self, item: Opportunity | Target) -> dict[str, Any]:
+        """An opportunity's stage and, if stale, why (nothing for a target)."""
+        if not isinstance(item, Opportunity):
+            return {}
+        return {"stage": stage(item.status), "stale": stale_reason(item, self.today or date.today())}
+
     def as_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "filters": self.filters.as_dict(),
             "include_internal": self.include_internal,
             "total": len(self.items),
-            self.kind: [item.as_json() for item in self.items],
+            self.kind: [{**item.as_json(), **self._pipeline(item)} for item in self.items],
         }
 
     def render_text(self) -> str:
-        """The terminal table: a few columns of each row, and the latest report."""
+        """The terminal table: a few columns of each row (opportunities: one table per stage)."""
         from kb.util.tables import render_table
 
+        if self.kind == "opportunities":
+            return self._render_pipeline()
         rows = self.rows()
         for row in rows:
             row["latest_report"] = row["reports"][-1]
             row["target"] = " ".join(str(row[k]) for k in ("value", "unit") if row.get(k) is not None)
-        return render_table(rows, list(OPPORTUNITY_TABLE if self.kind == "opportunities" else TARGET_TABLE))
+        return render_table(rows, list(TARGET_TABLE))
+
+    def _render_pipeline(self) -> str:
+        from kb.util.tables import render_table
+
+        out = []
+        for name in STAGES:
+            rows = []
+            for item in self.items:
+                extra = self._pipeline(item)
+                if extra["stage"] != name:
+                    continue
+                row = item.as_row()
+                row["stale"] = "stale" if extra["stale"] else ""
+                rows.append(row)
+            if rows:
+                out.append(f"{name} ({len(rows)}):\n" + render_table(rows, list(OPPORTUNITY_TABLE)))
+        return "\n\n".join(out) if out else "(no opportunities)"
 
 
 def _load(project: Project, include_internal: bool) -> tuple[list[Report], EntityTable]:
@@ -113,23 +144,69 @@ def _load(project: Project, include_internal: bool) -> tuple[list[Report], Entit
     return reports, table
 
 
+def resolve_partners(values: Collection[str], table: EntityTable) -> set[str]:
+    """The registry ids ``--partner`` names (any kind of entity), with their names over time."""
+    ids: set[str] = set()
+    for value in values:
+        found = table.resolve(value)
+        if not found:
+            near = table.suggest(value)
+            hint = f"did you mean {' or '.join(near)}?" if near else "see the known ones with: kb entities"
+            raise UsageError(f"unknown partner '{value}' in --partner", hint=hint)
+        for entity_id in found:
+            ids.update(table.lineage(entity_id) or [entity_id])
+    return ids
+
+
 def list_opportunities(
-    project: Project, filters: Filters, *, statuses: Collection[str] = (), include_internal: bool = False
+    project: Project,
+    filters: Filters,
+    *,
+    statuses: Collection[str] = (),
+    partners: Collection[str] = (),
+    stale: bool = False,
+    include_internal: bool = False,
+    today: date | None = None,
 ) -> Listing:
     """Every opportunity matching ``filters`` whose latest status is one of ``statuses`` (any if
-    none), the latest reported first."""
+    none), with one of ``partners`` (any if none), only the stale ones if ``stale``; the latest
+    reported first."""
     for status in statuses:
         one_of(status, OPPORTUNITY_STATUSES, "--status")
+    today = today or date.today()
     reports, table = _load(project, include_internal)
     resolved = resolve_filters(filters, table)
+    wanted = resolve_partners(partners, table)
     items = [
         o
         for o in track_opportunities(reports)
         if (not statuses or o.status in statuses)
+        and (not wanted or wanted & set(o.partners))
+        and (not stale or stale_reason(o, today) is not None)
         and _matches(resolved, table, o.mentions, (*o.sectors, *o.partners))
     ]
     items.sort(key=lambda o: (-o.last_seen.toordinal(), o.id))
-    return Listing("opportunities", items, resolved, include_internal)
+    return Listing("opportunities", items, resolved, include_internal, today)
+
+
+def find_opportunity(
+    project: Project, text: str, *, include_internal: bool = False, today: date | None = None
+) -> History | None:
+    """The history of the opportunity with id ``text`` (``kb show <opportunity-id>``); None if
+    no visible report mentions that id. An internal one without ``include_internal`` is refused."""
+    from kb.checks.knowledgebase import load
+
+    kb = load(project, mentions=False)
+    wanted = text.strip()
+    everything = track_opportunities(kb.visible(include_internal))
+    found = next((o for o in everything if o.id == wanted), None)
+    if found is None:
+        if not include_internal and any(o.id == wanted for o in track_opportunities(kb.visible(True))):
+            raise UsageError(
+                f"opportunity '{wanted}' is internal", hint="add --include-internal to include it"
+            )
+        return None
+    return history(found, everything, today or date.today(), include_internal=include_internal)
 
 
 def list_targets(
