@@ -70,6 +70,7 @@ def test_public_site_has_no_internal_content_in_any_file(tree):
     )
     assert "sitemap.xml.gz" in files and "kb/spelling/6b.json" in files, "the words for did-you-mean too"
     assert any(p.startswith("pagefind/fragment/") for p in files), "the Find page's index was searched"
+    assert "kb/opportunities/kr-health/index.html" in files, "the opportunities' pages were searched"
     assert leaks(files) == []
 
 
@@ -129,6 +130,12 @@ def test_public_counts_and_statuses_ignore_internal_reports(tree):
     assert [(o["id"], o["status"]) for o in opportunities] == [("kr-health", "agreed")]  # internally "closed"
     staff = json.loads((tree / "site-internal" / "kb" / "api" / "opportunities.json").read_text())
     assert ("kr-health", "closed") in [(o["id"], o["status"]) for o in staff]
+    page = (tree / "site" / "kb" / "opportunities" / "kr-health" / "index.html").read_text()
+    assert "agreed" in page and "closed" not in page
+    assert not (tree / "site" / "kb" / "opportunities" / "zqxleak-internal-opp").exists()
+    staff_page = (tree / "site-internal" / "kb" / "opportunities" / "kr-health" / "index.html").read_text()
+    assert "closed" in staff_page and "zqxleak-update-next" in staff_page
+    assert (tree / "site-internal" / "kb" / "opportunities" / "zqxleak-internal-opp" / "index.html").is_file()
     energy = (tree / "site" / "kb" / "entities" / "sector" / "energy" / "index.html").read_text()
     assert "Reports (2)" in energy
 

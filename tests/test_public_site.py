@@ -43,6 +43,7 @@ KINDS = {
     "sectors": "kb/sectors/",
     "entities": "kb/entities/",
     "opportunities": "kb/opportunities/",
+    "opportunity": "kb/opportunities/kr-health-big-data/",
     "targets": "kb/targets/",
     "find": "kb/find/",
     "find-search": "kb/find/?words=offshre+wind",

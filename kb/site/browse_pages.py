@@ -15,6 +15,7 @@ from kb.site.charts import bar_chart
 from kb.site.context import LATEST, STATE_LABELS, Site, country_label, front_matter, kind_label, type_label
 from kb.site.entity_pages import opportunity_table, target_table
 from kb.site.html import attribute, text
+from kb.site.opportunity_pages import opportunity_a
 from kb.site.page import (
     COUNTRIES_TAB,
     OPPORTUNITIES_TAB,
@@ -142,7 +143,7 @@ def _latest_opportunities(site: Site) -> str:
         report = opportunity.mentions[-1].report
         countries = ", ".join(attribute(country_label(c)) for c in opportunity.countries)
         items.append(
-            f"<li><strong>{attribute(opportunity.title)}</strong> ({attribute(opportunity.status)}"
+            f"<li><strong>{opportunity_a(site, opportunity)}</strong> ({attribute(opportunity.status)}"
             + (f"; {countries}" if countries else "")
             + f"): {human_date(report.date)}, {site.report_a(report)}</li>"
         )

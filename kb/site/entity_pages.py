@@ -220,9 +220,11 @@ def reports_cell(site: Site, reports: list) -> str:
 
 
 def opportunity_table(site: Site, opportunities: list[Opportunity]) -> str:
+    from kb.site.opportunity_pages import opportunity_a
+
     rows = [
         (
-            attribute(o.title),
+            opportunity_a(site, o),
             attribute(o.status),
             site.entities_a(o.partners),
             ", ".join(site.country_a(c) for c in o.countries),

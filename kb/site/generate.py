@@ -34,6 +34,7 @@ from kb.site.context import Site
 from kb.site.entity_pages import entities_index, entity_page
 from kb.site.feeds import feeds
 from kb.site.find import find_page
+from kb.site.opportunity_pages import OpportunityPages
 from kb.site.prerender import PageRenderer
 from kb.site.report_pages import report_page
 from kb.site.spelling import spelling_files
@@ -78,6 +79,7 @@ def _other_files(site: Site) -> dict[str, str | bytes]:
         out[paths.entity(entity.kind, entity.id)] = entity_page(site, entity)
     for code in site.countries():
         out[paths.country(code)] = country_page(site, code)
+    out.update(OpportunityPages(site).files())
     renderer = PageRenderer(site.base_path)
     kept = site.renderer.cache  # kb serve keeps rendered pages between rebuilds, as it keeps bodies
     for path, page in out.items():

@@ -41,6 +41,10 @@ def report(report_id: str) -> str:
     return f"kb/reports/{report_id}.md"
 
 
+def opportunity(opportunity_id: str) -> str:
+    return f"kb/opportunities/{opportunity_id}.md"
+
+
 def entity(kind: str, entity_id: str) -> str:
     return f"kb/entities/{kind}/{entity_id}.md"
 
