@@ -5,6 +5,7 @@ a reader from a report page to the opportunity and on to every partner and repor
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from kb.checks.knowledgebase import load
 from kb.project import Project
 from kb.site.context import Site
 from kb.site.opportunity_pages import OpportunityPages
+from kb.tracking.history import STAGES
+from kb.tracking.model import track_opportunities
 
 REPORT = "2014-07-03-south-korea-innovation-and-openness"
 OPPORTUNITY = "kr-health-big-data"
@@ -137,3 +140,56 @@ def test_from_a_report_one_click_reaches_the_opportunity_and_its_partners_and_re
             tab.go_back()
     finally:
         tab.close()
+
+
+# -- the board ------------------------------------------------------------------------------------
+def test_the_board_has_one_entry_per_opportunity_grouped_by_stage(sample_site):
+    html = (sample_site / "site" / "kb" / "opportunities" / "index.html").read_text(encoding="utf-8")
+    entries = re.findall(r'<li class="kb-board-entry"(.*?)</li>', html, re.DOTALL)
+    knowledge = load(Project.at(sample_site), mentions=False)
+    tracked = track_opportunities(knowledge.visible(False))
+    assert len(entries) == len(tracked)
+    stages = re.findall(r'<section class="kb-board-stage" data-stage="([a-z]+)"', html)
+    assert stages == [s for s in STAGES if any(o.status == s for o in tracked)]
+    health = next(e for e in entries if TITLE in e)
+    for fact in ("Countries:", "Sectors:", "Partners:", "Last report:", "Next step:"):
+        assert fact in health
+    assert "20 September 2016" in health and 'class="kb-stale"' in health  # stale today
+    assert '<form class="kb-board-filters" hidden' in html  # shown by the script only
+
+
+@pytest.mark.browser
+def test_the_board_filters_without_a_server_and_shows_everything_without_script(browser, base):
+    tab = browser.new_page(viewport={"width": 375, "height": 800})
+    try:
+        tab.goto(base + "kb/opportunities/")
+        tab.wait_for_load_state("load")
+        entries = tab.locator(".kb-board-entry")
+        total = entries.count()
+        assert total > 5
+        assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        filters = tab.locator(".kb-board-filters")
+        assert filters.is_visible()
+        tab.select_option("select[data-filter=countries]", "VN")
+        visible = tab.locator(".kb-board-entry:visible")
+        assert 0 < visible.count() < total
+        assert all("Vietnam" in visible.nth(i).inner_text() for i in range(visible.count()))
+        tab.select_option("select[data-filter=partners]", "msit")  # MSIT: none in Vietnam
+        assert tab.locator(".kb-board-entry:visible").count() == 0
+        assert tab.locator(".kb-board-stage:visible").count() == 0
+        tab.select_option("select[data-filter=countries]", "")
+        shown = [t.inner_text() for t in tab.locator(".kb-board-entry:visible a.kb-opportunity-link").all()]
+        # MSIT was MSIP: the opportunities with MSIP as partner answer to it too
+        assert TITLE in shown and "Research cooperation on evaluating advanced AI models" in shown
+        assert f"{len(shown)} of {total} opportunities shown" in filters.inner_text()
+        assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        tab.close()
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        plain = context.new_page()
+        plain.goto(base + "kb/opportunities/")
+        assert plain.locator(".kb-board-entry:visible").count() == total
+        assert not plain.locator(".kb-board-filters").is_visible()
+    finally:
+        context.close()

@@ -18,7 +18,6 @@ from kb.site.html import attribute, text
 from kb.site.opportunity_pages import opportunity_a
 from kb.site.page import (
     COUNTRIES_TAB,
-    OPPORTUNITIES_TAB,
     REPORTS_TAB,
     SECTORS_TAB,
     TARGETS_TAB,
@@ -364,43 +363,6 @@ def sectors_index(site: Site) -> str:
     rows([s for s in sectors if s.id not in shown])  # in a parent cycle (an error in kb check): listed anyway
     out.append(html_table(("Sector", "Reports", "Opportunities", "Feed"), table, "Sectors"))
     return "\n".join(out) + "\n"
-
-
-def opportunities_page(site: Site) -> str:
-    page = paths.OPPORTUNITIES
-    statuses = Counter(o.status for o in site.opportunities)
-    out = [
-        front_matter("Opportunities", tab=OPPORTUNITIES_TAB),
-        breadcrumbs(site, OPPORTUNITIES_TAB, ("Opportunities", None)),
-        "# Opportunities\n",
-        f"{_plural(len(site.opportunities), 'opportunity', 'opportunities')}"
-        + (": " + ", ".join(f"{n} {text(s)}" for s, n in sorted(statuses.items())) if statuses else "")
-        + ". When several reports discuss the same opportunity, the latest report's status is shown "
-        f"and every report is linked. Download: [JSON]({paths.link(page, paths.API + '/opportunities.json')}), "
-        f"[CSV]({paths.link(page, paths.API + '/opportunities.csv')}).\n",
-    ]
-    out.append(pipeline_chart(site))
-    out.append("## By sector\n")
-    by_sector: dict[str, list] = {}
-    for opportunity in site.opportunities:
-        for sector in opportunity.sectors or ("",):
-            by_sector.setdefault(sector, []).append(opportunity)
-    names = {s: entity.name if (entity := site.registry.get(s)) else s for s in by_sector}
-    for sector in sorted(by_sector, key=lambda s: (s == "", names[s].casefold())):
-        heading = site.entity_link(page, sector) if sector else "No sector given"
-        out.append(f"### {heading}\n")
-        out.append(opportunity_table(site, by_sector[sector]))
-    out.append("## By country\n")
-    by_country: dict[str, list] = {}
-    for opportunity in site.opportunities:
-        for code in opportunity.countries:
-            by_country.setdefault(code, []).append(opportunity)
-    for code in sorted(by_country, key=lambda c: country_label(c).casefold()):
-        out.append(f"### {site.country_link(page, code)}\n")
-        out.append(opportunity_table(site, by_country[code]))
-    if not site.opportunities:
-        out.append("No opportunities recorded yet.\n")
-    return "\n".join(out)
 
 
 def targets_page(site: Site) -> str:

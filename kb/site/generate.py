@@ -18,12 +18,12 @@ from kb.export import files as open_data_files
 from kb.export import tables
 from kb.site import paths
 from kb.site.about import about_page
+from kb.site.board import board_page
 from kb.site.bodycache import page_key
 from kb.site.browse_pages import (
     countries_index,
     country_page,
     home_page,
-    opportunities_page,
     reports_index,
     sectors_index,
     targets_page,
@@ -68,7 +68,7 @@ def _other_files(site: Site) -> dict[str, str | bytes]:
         paths.COUNTRIES_INDEX: countries_index(site),
         paths.SECTORS_INDEX: sectors_index(site),
         paths.ENTITIES_INDEX: entities_index(site),
-        paths.OPPORTUNITIES: opportunities_page(site),
+        paths.OPPORTUNITIES: board_page(site),
         paths.TARGETS: targets_page(site),
         paths.FIND: find_page(site),
         paths.ABOUT: about_page(site),
