@@ -71,6 +71,7 @@ def test_public_site_has_no_internal_content_in_any_file(tree):
     assert "sitemap.xml.gz" in files and "kb/spelling/6b.json" in files, "the words for did-you-mean too"
     assert any(p.startswith("pagefind/fragment/") for p in files), "the Find page's index was searched"
     assert "kb/opportunities/kr-health/index.html" in files, "the opportunities' pages were searched"
+    assert "kb/targets/kr-health-pilots/index.html" in files, "the targets' pages were searched"
     assert leaks(files) == []
 
 
@@ -136,6 +137,10 @@ def test_public_counts_and_statuses_ignore_internal_reports(tree):
     staff_page = (tree / "site-internal" / "kb" / "opportunities" / "kr-health" / "index.html").read_text()
     assert "closed" in staff_page and "zqxleak-update-next" in staff_page
     assert (tree / "site-internal" / "kb" / "opportunities" / "zqxleak-internal-opp" / "index.html").is_file()
+    target = (tree / "site" / "kb" / "targets" / "kr-health-pilots" / "index.html").read_text()
+    assert "On track" in target and "Missed" not in target
+    staff_target = (tree / "site-internal" / "kb" / "targets" / "kr-health-pilots" / "index.html").read_text()
+    assert "Missed or dropped" in staff_target
     energy = (tree / "site" / "kb" / "entities" / "sector" / "energy" / "index.html").read_text()
     assert "Reports (2)" in energy
 

@@ -87,7 +87,7 @@ def test_targets_group_by_id_and_sort_by_deadline(tree):
     assert [(t.id, t.state) for t in tracked] == [
         ("kr-open-sets", "met"),
         ("jp-old", "past"),  # its deadline, June 2018, is over; a 2019 report still says "announced"
-        ("kr-health-pilots", "due"),
+        ("kr-health-pilots", "on-track"),  # reported on track, deadline 2099
         ("jp-robots", "unknown"),
     ]
     open_sets = tracked[0]

@@ -99,8 +99,8 @@ def targets(
     """Every quantified target across reports, by deadline, with its state today.
 
     A target is met or closed (missed, dropped) as its latest report says;
-    otherwise due until its whole deadline has passed (2016 runs to the end of
-    2016), then overdue when no report since the deadline mentions it, past
+    otherwise on-track (if its latest report says so) or due until its whole
+    deadline has passed (2016 runs to the end of 2016), then overdue when no report since the deadline mentions it, past
     when one does; unknown without a deadline. The site and the published
     targets.csv say the same, in the same columns as --format csv.
 

@@ -372,7 +372,8 @@ def targets_page(site: Site) -> str:
         front_matter("Targets", tab=TARGETS_TAB),
         breadcrumbs(site, TARGETS_TAB, ("Targets", None)),
         "# Targets\n",
-        "Quantified targets partners announced, by deadline. **Due**: the deadline is still ahead; "
+        "Quantified targets partners announced, by deadline. **On track**: the deadline is still ahead "
+        "and the latest report says the target is on track; **due**: the deadline is still ahead; "
         "**overdue**: it has passed and no report since says what happened; **past deadline**: it has "
         "passed, and a later report still speaks of the target without saying it was met; **met**: "
         "reported met; **missed or dropped**: reported so; **no deadline**: none was given.\n",

@@ -236,6 +236,8 @@ def opportunity_table(site: Site, opportunities: list[Opportunity]) -> str:
 
 
 def target_table(site: Site, targets: list[Target]) -> str:
+    from kb.site.target_pages import progress_bar, target_a
+
     rows = []
     for t in targets:
         value = " ".join(x for x in (number(t.value), attribute(t.unit or "")) if x)
@@ -243,8 +245,9 @@ def target_table(site: Site, targets: list[Target]) -> str:
         rows.append(
             (
                 fuzzy(t.deadline),
-                attribute(t.what),
+                target_a(site, t),
                 value,
+                progress_bar(t.progress.value if t.progress else None, t.value, t.unit),
                 owner,
                 STATE_LABELS[t.state],
                 attribute(t.status or ""),
@@ -252,7 +255,9 @@ def target_table(site: Site, targets: list[Target]) -> str:
             )
         )
     return html_table(
-        ("Deadline", "Target", "Value", "Set by", "State", "Reported status", "Reports"), rows, "Targets"
+        ("Deadline", "Target", "Value", "Progress", "Set by", "State", "Reported status", "Reports"),
+        rows,
+        "Targets",
     )
 
 

@@ -38,6 +38,7 @@ from kb.site.opportunity_pages import OpportunityPages
 from kb.site.prerender import PageRenderer
 from kb.site.report_pages import report_page
 from kb.site.spelling import spelling_files
+from kb.site.target_pages import target_files
 from kb.util.workers import can_fork
 
 #: Generated pages MkDocs renders from Markdown; every other one is HTML (see kb.site.prerender).
@@ -80,6 +81,7 @@ def _other_files(site: Site) -> dict[str, str | bytes]:
     for code in site.countries():
         out[paths.country(code)] = country_page(site, code)
     out.update(OpportunityPages(site).files())
+    out.update(target_files(site))
     renderer = PageRenderer(site.base_path)
     kept = site.renderer.cache  # kb serve keeps rendered pages between rebuilds, as it keeps bodies
     for path, page in out.items():

@@ -45,6 +45,10 @@ def opportunity(opportunity_id: str) -> str:
     return f"kb/opportunities/{opportunity_id}.md"
 
 
+def target(target_id: str) -> str:
+    return f"kb/targets/{target_id}.md"
+
+
 def entity(kind: str, entity_id: str) -> str:
     return f"kb/entities/{kind}/{entity_id}.md"
 

@@ -244,7 +244,8 @@ def _targets_table(page: HtmlPage, report: Report) -> str:
         if state:
             status = f"{status} ({STATE_LABELS[state].lower()})" if status else STATE_LABELS[state]
         owner = page.entity(target.owner) if target.owner else ""
-        rows.append((attribute(target.what), value, fuzzy(target.deadline), owner, status, progress))
+        what = f'<a class="kb-target-link" href="{page.href(paths.target(target.id))}">{attribute(target.what)}</a>'
+        rows.append((what, value, fuzzy(target.deadline), owner, status, progress))
     return html_table(
         ("Target", "Value", "Deadline", "Set by", "Status", "Progress"), rows, "Targets in this report"
     ).rstrip("\n")

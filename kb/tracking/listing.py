@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 #: The columns of the terminal tables (``--format table``); CSV and JSON have every column.
 OPPORTUNITY_TABLE = ("id", "title", "next_step", "last_seen", "countries", "sectors", "partners", "stale")
-TARGET_TABLE = ("id", "what", "target", "deadline", "status", "state", "last_seen")
+TARGET_TABLE = ("id", "what", "target", "baseline", "progress", "deadline", "status", "state", "last_seen")
 
 
 def _matches(
@@ -115,6 +115,9 @@ class Listing:
         for row in rows:
             row["latest_report"] = row["reports"][-1]
             row["target"] = " ".join(str(row[k]) for k in ("value", "unit") if row.get(k) is not None)
+            for name in ("baseline", "progress"):  # the figure, and when it was measured
+                if row.get(name) is not None and row.get(f"{name}_as_of"):
+                    row[name] = f"{row[name]} ({row[f'{name}_as_of']})"
         return render_table(rows, list(TARGET_TABLE))
 
     def _render_pipeline(self) -> str:
