@@ -72,6 +72,8 @@ def test_public_site_has_no_internal_content_in_any_file(tree):
     assert any(p.startswith("pagefind/fragment/") for p in files), "the Find page's index was searched"
     assert "kb/opportunities/kr-health/index.html" in files, "the opportunities' pages were searched"
     assert "kb/targets/kr-health-pilots/index.html" in files, "the targets' pages were searched"
+    assert "kb/feeds/opportunity-kr-health.xml" in files, "the opportunities' feeds were searched"
+    assert not any("zqxleak-internal-opp" in p for p in files)
     assert leaks(files) == []
 
 

@@ -5,9 +5,11 @@ a reader from a report page to the opportunity and on to every partner and repor
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from browserkit import StaticServer, browser  # noqa: F401 - a fixture
@@ -17,6 +19,7 @@ from sitekit import make_tree, page
 from kb.checks.knowledgebase import load
 from kb.project import Project
 from kb.site.context import Site
+from kb.site.feeds import opportunity_feeds
 from kb.site.opportunity_pages import OpportunityPages
 from kb.tracking.history import STAGES
 from kb.tracking.model import track_opportunities
@@ -193,3 +196,34 @@ def test_the_board_filters_without_a_server_and_shows_everything_without_script(
         assert not plain.locator(".kb-board-filters").is_visible()
     finally:
         context.close()
+
+
+# -- the feed -------------------------------------------------------------------------------------
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_each_opportunity_has_an_atom_feed_linked_from_its_page(sample_site):
+    site = sample_site / "site"
+    feed = ElementTree.parse(site / "kb" / "feeds" / f"opportunity-{OPPORTUNITY}.xml").getroot()
+    entries = feed.findall(f"{ATOM}entry")
+    links = {e.find(f"{ATOM}link").get("href").rsplit("/kb/", 1)[1] for e in entries}
+    assert links == {f"reports/{REPORT}/", "reports/2016-09-20-korea-health-big-data-collaboration/"}
+    summaries = sorted(e.findtext(f"{ATOM}summary") for e in entries)
+    assert summaries[0].startswith("Status: active. Next step: Report results")
+    assert summaries[1].startswith("Status: agreed. Next step: Agree with MSIP")
+    html = (site / "kb" / "opportunities" / OPPORTUNITY / "index.html").read_text(encoding="utf-8")
+    assert f'class="kb-feed" href="/kb/feeds/opportunity-{OPPORTUNITY}.xml"' in html
+    assert re.search(
+        rf'rel="alternate" type="application/atom\+xml"[^>]*href="\.\./\.\./feeds/opportunity-{OPPORTUNITY}\.xml"',
+        html,
+    )
+
+
+def test_the_feed_drops_characters_xml_refuses(tree):
+    knowledge = load(Project.at(tree), mentions=False)
+    site = Site(knowledge.registry, knowledge.visible(False), False, date(2024, 1, 1), "http://x/")
+    opportunity = dataclasses.replace(site.opportunities[0], title="Health\x1b[31m big\x00 data")
+    site.opportunities = [opportunity]
+    xml = opportunity_feeds(site)["kb/feeds/opportunity-kr-health.xml"]
+    title = ElementTree.fromstring(xml).findtext(f"{ATOM}title")
+    assert title.endswith("Health[31m big data")

@@ -32,7 +32,7 @@ from kb.site.browse_pages import (
 )
 from kb.site.context import Site
 from kb.site.entity_pages import entities_index, entity_page
-from kb.site.feeds import feeds
+from kb.site.feeds import feeds, opportunity_feeds
 from kb.site.find import find_page
 from kb.site.opportunity_pages import OpportunityPages
 from kb.site.prerender import PageRenderer
@@ -100,6 +100,7 @@ def _other_files(site: Site) -> dict[str, str | bytes]:
                 rendered = kept[key] = site.renderer.added[key] = renderer.render(path, text)
             out[path] = rendered
     out.update(feeds(site))
+    out.update(opportunity_feeds(site))
     if not site.offline:  # the offline copy has no Find page (see kb.site.offline)
         out.update(spelling_files(site))
     data = tables(site.reports, site.registry, site.today, include_internal=site.internal)

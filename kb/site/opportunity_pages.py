@@ -16,7 +16,7 @@ from collections import defaultdict
 from kb.report.dates import human_date
 from kb.site import paths
 from kb.site.context import Site
-from kb.site.html import attribute
+from kb.site.html import attribute, yaml_string
 from kb.site.page import HTML_PAGE, OPPORTUNITIES_TAB, HtmlPage, breadcrumbs, front, html_table
 from kb.tracking.history import Relative, events, progress_line, related, stage, stale_reason
 from kb.tracking.model import Opportunity
@@ -75,12 +75,21 @@ class OpportunityPages:
         out.append(page.heading(2, "History"))
         out.append(f'<p class="kb-progress">{attribute(progress_line(opportunity))}</p>')
         out.append(self._history(opportunity))
+        feed = site.href(paths.opportunity_feed(opportunity.id))
+        out.append(
+            f'<p>Follow this opportunity: <a class="kb-feed" href="{feed}">Atom feed of the reports on it</a>.</p>'
+        )
         relatives = self.related(opportunity)
         if relatives:
             out.append(page.heading(2, "Related opportunities"))
             out.append(self._related(relatives))
         return (
-            front(opportunity.title, OPPORTUNITIES_TAB, f"{HTML_PAGE}: true")
+            front(
+                opportunity.title,
+                OPPORTUNITIES_TAB,
+                f"{HTML_PAGE}: true",
+                f"feed: {yaml_string(paths.opportunity_feed(opportunity.id))}",
+            )
             + '<div class="kb-page kb-opportunity-page">\n'
             + "\n".join(p for p in out if p)
             + "\n</div>\n"

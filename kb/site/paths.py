@@ -65,6 +65,10 @@ def sector_feed(sector_id: str) -> str:
     return f"kb/feeds/sector-{sector_id}.xml"
 
 
+def opportunity_feed(opportunity_id: str) -> str:
+    return f"kb/feeds/opportunity-{opportunity_id}.xml"
+
+
 def country_feed(code: str) -> str:
     return f"kb/feeds/country-{code.lower()}.xml"
 
