@@ -155,6 +155,8 @@ def test_cli_json_and_csv(tree):
         "ID",
         "WHAT",
         "TARGET",
+        "BASELINE",
+        "PROGRESS",
         "DEADLINE",
         "STATUS",
         "STATE",
