@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from browserkit import StaticServer, browser  # noqa: F401 - a fixture
 from searchkit import cli
 from sitekit import make_tree, page
 
@@ -80,3 +81,33 @@ def test_kb_targets_table_has_baseline_and_progress_columns(sample_site):
     assert header[:5] == ["ID", "WHAT", "TARGET", "BASELINE", "PROGRESS"]
     row = next(line for line in out.output.splitlines() if "5000 people" in line)
     assert "300 (2014-07)" in row
+
+
+@pytest.mark.browser
+def test_the_tracker_filters_its_rows_without_a_server(browser, sample_site):
+    with StaticServer(sample_site / "site") as server:
+        tab = browser.new_page(viewport={"width": 375, "height": 800})
+        try:
+            tab.goto(server.url + "kb/targets/")
+            tab.wait_for_load_state("load")
+            rows = tab.locator("table[aria-label=Targets] tbody tr")
+            total = rows.count()
+            assert total > 5 and tab.locator(".kb-board-filters").is_visible()
+            tab.select_option("select[data-filter=countries]", "VN")
+            shown = tab.locator("table[aria-label=Targets] tbody tr:visible")
+            assert 0 < shown.count() < total
+            tab.select_option("select[data-filter=countries]", "")
+            tab.select_option("select[data-filter=partners]", "msip")
+            names = [t.inner_text() for t in tab.locator("tbody tr:visible a.kb-target-link").all()]
+            assert WHAT in names
+            assert f"{len(names)} of {total} targets shown" in tab.locator(".kb-board-filters").inner_text()
+            assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        finally:
+            tab.close()
+        context = browser.new_context(java_script_enabled=False)
+        try:
+            plain = context.new_page()
+            plain.goto(server.url + "kb/targets/")
+            assert plain.locator("table[aria-label=Targets] tbody tr:visible").count() == total
+        finally:
+            context.close()

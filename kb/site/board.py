@@ -5,7 +5,8 @@ next step, and marked when stale (:func:`kb.tracking.history.stale_reason`).
 Filters without a server: each entry carries its sector, country and partner ids in ``data-``
 attributes, and the filter form is in the page, ``hidden``. ``javascripts/board.js`` (loaded
 on this page only: front matter ``kb_board``, see ``overrides/main.html``) shows the form and
-hides the entries and stages that do not match. Without JavaScript the form stays hidden and
+hides the entries and stages that do not match. The targets tracker uses the same form and
+script over its table's rows (:func:`filter_form`, :func:`entry_data`). Without JavaScript the form stays hidden and
 every entry shows. Written as one HTML block (every value escaped here), like report pages.
 """
 
@@ -14,21 +15,13 @@ from __future__ import annotations
 from kb.report.dates import human_date
 from kb.site import paths
 from kb.site.browse_pages import pipeline_chart
-from kb.site.context import Site, country_label
+from kb.site.context import Site
+from kb.site.filters import BOARD_PAGE, FILTERS, entry_data, filter_form
 from kb.site.html import attribute
 from kb.site.opportunity_pages import opportunity_a
 from kb.site.page import HTML_PAGE, OPPORTUNITIES_TAB, HtmlPage, breadcrumbs, front
 from kb.tracking.history import STAGES, stage, stale_reason
 from kb.tracking.model import Opportunity
-
-#: Front matter key of the board: overrides/main.html loads javascripts/board.js for it.
-BOARD_PAGE = "kb_board"
-#: The filters: (data attribute, label, what "any" says).
-FILTERS = (
-    ("sectors", "Sector", "Any sector"),
-    ("countries", "Country", "Any country"),
-    ("partners", "Partner", "Any partner"),
-)
 
 
 def _ids(opportunity: Opportunity, name: str) -> tuple[str, ...]:
@@ -37,14 +30,6 @@ def _ids(opportunity: Opportunity, name: str) -> tuple[str, ...]:
         "countries": opportunity.countries,
         "partners": opportunity.partners,
     }[name]
-
-
-def _matched(site: Site, opportunity: Opportunity, name: str) -> tuple[str, ...]:
-    """The ids an entry answers to: a partner under any of its names over time (MSIT is MSIP renamed)."""
-    ids = _ids(opportunity, name)
-    if name != "partners":
-        return ids
-    return tuple(dict.fromkeys(i for p in ids for i in (site.registry.lineage(p) or [p])))
 
 
 def board_page(site: Site) -> str:
@@ -98,40 +83,13 @@ def board_page(site: Site) -> str:
 
 
 def _filters(site: Site) -> str:
-    """The filter form, hidden until board.js shows it (progressive enhancement)."""
-    fields = []
-    for name, label, anything in FILTERS:
-        values = sorted(
-            {v for o in site.opportunities for v in _ids(o, name)},
-            key=lambda v: (_label(site, name, v).casefold(), v),
-        )
-        options = "".join(
-            f'<option value="{attribute(v)}">{attribute(_label(site, name, v))}</option>' for v in values
-        )
-        fields.append(
-            f'<label class="kb-board-filter">{label} '
-            f'<select data-filter="{name}"><option value="">{anything}</option>{options}</select></label>'
-        )
-    return (
-        '<form class="kb-board-filters" hidden aria-label="Filter the opportunities" data-search-exclude>\n'
-        + "\n".join(fields)
-        + '\n<p class="kb-board-count" aria-live="polite"></p>\n</form>'
-    )
-
-
-def _label(site: Site, name: str, value: str) -> str:
-    if name == "countries":
-        return country_label(value)
-    entity = site.registry.get(value)
-    return entity.label if entity else value
+    values = {name: {v for o in site.opportunities for v in _ids(o, name)} for name, _label, _any in FILTERS}
+    return filter_form(site, values, "opportunities")
 
 
 def _entry(site: Site, opportunity: Opportunity, stale: bool) -> str:
     latest = opportunity.latest.report
-    data = " ".join(
-        f'data-{name}="{attribute(" ".join(_matched(site, opportunity, name)))}"'
-        for name, _label, _any in FILTERS
-    )
+    data = entry_data(site, opportunity.sectors, opportunity.countries, opportunity.partners)
     facts = [
         ("Countries", ", ".join(site.country_a(c) for c in opportunity.countries)),
         ("Sectors", site.entities_a(opportunity.sectors)),

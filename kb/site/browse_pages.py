@@ -14,6 +14,7 @@ from kb.site import paths
 from kb.site.charts import bar_chart
 from kb.site.context import LATEST, STATE_LABELS, Site, country_label, front_matter, kind_label, type_label
 from kb.site.entity_pages import opportunity_table, target_table
+from kb.site.filters import BOARD_PAGE, filter_form
 from kb.site.html import attribute, text
 from kb.site.opportunity_pages import opportunity_a
 from kb.site.page import (
@@ -369,7 +370,7 @@ def targets_page(site: Site) -> str:
     page = paths.TARGETS
     states = Counter(t.state for t in site.targets)
     out = [
-        front_matter("Targets", tab=TARGETS_TAB),
+        front_matter("Targets", tab=TARGETS_TAB, extra=(f"{BOARD_PAGE}: true",)),
         breadcrumbs(site, TARGETS_TAB, ("Targets", None)),
         "# Targets\n",
         "Quantified targets partners announced, by deadline. **On track**: the deadline is still ahead "
@@ -382,6 +383,12 @@ def targets_page(site: Site) -> str:
         f"[CSV]({paths.link(page, paths.API + '/targets.csv')}).\n",
     ]
     if site.targets:
+        values: dict[str, set[str]] = {"sectors": set(), "countries": set(), "partners": set()}
+        for t in site.targets:
+            values["sectors"].update(s for r in t.reports for s in r.tags.get("sectors", ()))
+            values["countries"].update(t.countries)
+            values["partners"].update((t.owner,) if t.owner else ())
+        out.append(filter_form(site, values, "targets") + "\n")
         out.append(target_table(site, site.targets))
     else:
         out.append("No targets recorded yet.\n")

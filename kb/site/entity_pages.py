@@ -236,10 +236,15 @@ def opportunity_table(site: Site, opportunities: list[Opportunity]) -> str:
 
 
 def target_table(site: Site, targets: list[Target]) -> str:
+    from kb.site.filters import entry_data
     from kb.site.target_pages import progress_bar, target_a
 
     rows = []
+    marks = []  # what the tracker's filters read (kb.site.board)
     for t in targets:
+        sectors = (s for r in t.reports for s in r.tags.get("sectors", ()))
+        owners = (t.owner,) if t.owner else ()
+        marks.append('class="kb-board-entry" ' + entry_data(site, sectors, t.countries, owners))
         value = " ".join(x for x in (number(t.value), attribute(t.unit or "")) if x)
         owner = site.entity_a(t.owner) if t.owner else ""
         rows.append(
@@ -258,6 +263,7 @@ def target_table(site: Site, targets: list[Target]) -> str:
         ("Deadline", "Target", "Value", "Progress", "Set by", "State", "Reported status", "Reports"),
         rows,
         "Targets",
+        marks,
     )
 
 

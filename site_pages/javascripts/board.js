@@ -1,4 +1,5 @@
-// The Opportunities board's filters (kb/site/board.py writes the page): show the filter form,
+// The Opportunities board's and the targets tracker's filters (kb/site/board.py writes the
+// form): show the filter form,
 // and on each change hide the entries, and the stages, that do not match. Without this script
 // the form stays hidden and every entry shows. Data: each entry's data-sectors, data-countries
 // and data-partners (ids separated by spaces).
@@ -32,7 +33,8 @@
     stages.forEach(function (stage) {
       stage.hidden = !stage.querySelector(".kb-board-entry:not([hidden])");
     });
-    count.textContent = shown + " of " + entries.length + " opportunities shown";
+    var noun = form.getAttribute("data-noun") || "entries";
+    count.textContent = shown + " of " + entries.length + " " + noun + " shown";
   }
 
   form.hidden = false;
