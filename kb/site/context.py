@@ -37,6 +37,7 @@ KIND_LABELS = {
 }
 KIND_ORDER = tuple(KIND_LABELS)
 STATE_LABELS = {
+    "on-track": "On track",
     "due": "Due",
     "overdue": "Overdue",
     "past": "Past deadline",

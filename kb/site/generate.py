@@ -18,12 +18,12 @@ from kb.export import files as open_data_files
 from kb.export import tables
 from kb.site import paths
 from kb.site.about import about_page
+from kb.site.board import board_page
 from kb.site.bodycache import page_key
 from kb.site.browse_pages import (
     countries_index,
     country_page,
     home_page,
-    opportunities_page,
     reports_index,
     sectors_index,
     targets_page,
@@ -32,11 +32,13 @@ from kb.site.browse_pages import (
 )
 from kb.site.context import Site
 from kb.site.entity_pages import entities_index, entity_page
-from kb.site.feeds import feeds
+from kb.site.feeds import feeds, opportunity_feeds
 from kb.site.find import find_page
+from kb.site.opportunity_pages import OpportunityPages
 from kb.site.prerender import PageRenderer
 from kb.site.report_pages import report_page
 from kb.site.spelling import spelling_files
+from kb.site.target_pages import target_files
 from kb.util.workers import can_fork
 
 #: Generated pages MkDocs renders from Markdown; every other one is HTML (see kb.site.prerender).
@@ -67,7 +69,7 @@ def _other_files(site: Site) -> dict[str, str | bytes]:
         paths.COUNTRIES_INDEX: countries_index(site),
         paths.SECTORS_INDEX: sectors_index(site),
         paths.ENTITIES_INDEX: entities_index(site),
-        paths.OPPORTUNITIES: opportunities_page(site),
+        paths.OPPORTUNITIES: board_page(site),
         paths.TARGETS: targets_page(site),
         paths.FIND: find_page(site),
         paths.ABOUT: about_page(site),
@@ -78,6 +80,8 @@ def _other_files(site: Site) -> dict[str, str | bytes]:
         out[paths.entity(entity.kind, entity.id)] = entity_page(site, entity)
     for code in site.countries():
         out[paths.country(code)] = country_page(site, code)
+    out.update(OpportunityPages(site).files())
+    out.update(target_files(site))
     renderer = PageRenderer(site.base_path)
     kept = site.renderer.cache  # kb serve keeps rendered pages between rebuilds, as it keeps bodies
     for path, page in out.items():
@@ -96,6 +100,7 @@ def _other_files(site: Site) -> dict[str, str | bytes]:
                 rendered = kept[key] = site.renderer.added[key] = renderer.render(path, text)
             out[path] = rendered
     out.update(feeds(site))
+    out.update(opportunity_feeds(site))
     if not site.offline:  # the offline copy has no Find page (see kb.site.offline)
         out.update(spelling_files(site))
     data = tables(site.reports, site.registry, site.today, include_internal=site.internal)

@@ -41,6 +41,14 @@ def report(report_id: str) -> str:
     return f"kb/reports/{report_id}.md"
 
 
+def opportunity(opportunity_id: str) -> str:
+    return f"kb/opportunities/{opportunity_id}.md"
+
+
+def target(target_id: str) -> str:
+    return f"kb/targets/{target_id}.md"
+
+
 def entity(kind: str, entity_id: str) -> str:
     return f"kb/entities/{kind}/{entity_id}.md"
 
@@ -55,6 +63,10 @@ def year(number: int) -> str:
 
 def sector_feed(sector_id: str) -> str:
     return f"kb/feeds/sector-{sector_id}.xml"
+
+
+def opportunity_feed(opportunity_id: str) -> str:
+    return f"kb/feeds/opportunity-{opportunity_id}.xml"
 
 
 def country_feed(code: str) -> str:
