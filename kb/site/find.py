@@ -142,6 +142,12 @@ def search_data(site: Site, report: Report, body_html: str) -> str:
         f'<span data-pagefind-sort="date[data-kb-sort]" data-kb-sort="{attribute(sort_key(report))}" '
         f'data-pagefind-index-attrs="data-kb-every" data-kb-every="{EVERY_REPORT}"></span>'
     )
+    # What kb search matches in the report, as index words (kb.site.words; find.js asks for them).
+    spans.append(
+        '<span data-pagefind-index-attrs="data-kb-words" data-kb-words="'
+        + attribute(site.find_words.index_words(report, site.registry))
+        + '"></span>'
+    )
     names = entity_names(site, report)
     if names:
         spans.append(
@@ -199,7 +205,7 @@ def find_page(site: Site) -> str:
         f"Search {_reports(total)} by words and names, and narrow them with the filters: reports must match "
         "one of the ticked values of each filter. A search for a ministry's acronym or a former name also "
         "finds the reports that use its full or current name.\n",
-        _form(groups, results, total, former) + "\n",
+        _form(groups, results, total, former, site.find_words.attributes()) + "\n",
         # Raw HTML: root-relative links, which MkDocs and Zensical both leave alone (see paths.rooted).
         f"<noscript><p>Searching needs JavaScript. Browse the reports "
         f'<a href="{paths.rooted(site.base_path, paths.YEARS_INDEX)}">year by year</a>, '
@@ -297,13 +303,13 @@ def former_bodies(site: Site, ids: set[str]) -> dict[str, list[str]]:
     return out
 
 
-def _form(groups: list[str], results: list[str], total: int, former: dict[str, list[str]]) -> str:
+def _form(groups: list[str], results: list[str], total: int, former: dict[str, list[str]], words: str) -> str:
     """One raw HTML block (no blank lines, so Markdown leaves it alone)."""
     more = total - len(results)
     former_json = json.dumps(former, separators=(",", ":"), sort_keys=True)
     lines = [
         f'<form class="kb-find" data-kb-find data-kb-page-size="{PAGE_SIZE}" data-kb-every="{EVERY_REPORT}" '
-        f'data-kb-former="{attribute(former_json)}" '
+        f'data-kb-former="{attribute(former_json)}" {words} '
         'role="search" aria-label="Find reports" autocomplete="off" action="" method="get">',
         '<div class="kb-find__query">',
         '<label for="kb-find-q">Words or names</label>',
