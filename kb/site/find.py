@@ -12,7 +12,9 @@ block on each report page gives Pagefind
 - every name of every entity the report tags, over its whole rename lineage
   (``Registry.all_names``), so a search for an acronym or a former name finds the report as
   ``kb search`` does (``MSIP`` finds a report tagged with its successor ``msit``);
-- a word every report holds (:data:`EVERY_REPORT`), searched for when no words are typed.
+- a word every report holds (:data:`EVERY_REPORT`), searched for when no words are typed;
+- the index words of what ``kb search`` matches in the report (:mod:`kb.site.words`), which
+  find.js asks for, so that words match by ``kb search``'s rule and not Pagefind's.
 
 The Find page is written showing the newest reports and every filter value with its count,
 as find.js would show them with nothing typed or ticked, so it opens without downloading any
@@ -205,7 +207,7 @@ def find_page(site: Site) -> str:
         f"Search {_reports(total)} by words and names, and narrow them with the filters: reports must match "
         "one of the ticked values of each filter. A search for a ministry's acronym or a former name also "
         "finds the reports that use its full or current name.\n",
-        _form(groups, results, total, former, site.find_words.attributes()) + "\n",
+        _form(groups, results, total, former) + "\n",
         # Raw HTML: root-relative links, which MkDocs and Zensical both leave alone (see paths.rooted).
         f"<noscript><p>Searching needs JavaScript. Browse the reports "
         f'<a href="{paths.rooted(site.base_path, paths.YEARS_INDEX)}">year by year</a>, '
@@ -303,13 +305,13 @@ def former_bodies(site: Site, ids: set[str]) -> dict[str, list[str]]:
     return out
 
 
-def _form(groups: list[str], results: list[str], total: int, former: dict[str, list[str]], words: str) -> str:
+def _form(groups: list[str], results: list[str], total: int, former: dict[str, list[str]]) -> str:
     """One raw HTML block (no blank lines, so Markdown leaves it alone)."""
     more = total - len(results)
     former_json = json.dumps(former, separators=(",", ":"), sort_keys=True)
     lines = [
         f'<form class="kb-find" data-kb-find data-kb-page-size="{PAGE_SIZE}" data-kb-every="{EVERY_REPORT}" '
-        f'data-kb-former="{attribute(former_json)}" {words} '
+        f'data-kb-former="{attribute(former_json)}" '
         'role="search" aria-label="Find reports" autocomplete="off" action="" method="get">',
         '<div class="kb-find__query">',
         '<label for="kb-find-q">Words or names</label>',

@@ -36,7 +36,6 @@ from collections.abc import Iterable
 
 from kb.registry.model import Registry
 from kb.report.model import Report
-from kb.site.html import attribute
 
 #: The fields ``kb search`` stems for free text (:data:`kb.search.engine.TEXT_FIELDS` but people).
 STEMMED = ("title", "summary", "body", "opportunities", "targets")
@@ -142,16 +141,11 @@ class Vocabulary:
         )
         return " ".join(out)
 
-    def attributes(self) -> str:
-        """The Find form's attributes find.js makes a query's index words with: the names, the
-        people's words and the stop words."""
+    def file(self) -> str:
+        """``kb/find-words.json``, what find.js makes a query's index words with (fetched at the
+        first search, not with the page): the names, the people's words and the stop words."""
         from kb.search.engine import STOP_WORDS
 
-        def data(values: Iterable[str]) -> str:
-            return attribute(json.dumps(sorted(values), ensure_ascii=False, separators=(",", ":")))
-
         people = {w for group in self.people.values() for w in group}
-        return (
-            f'data-kb-names="{data(self.names)}" data-kb-people="{data(people)}" '
-            f'data-kb-stops="{data(STOP_WORDS)}"'
-        )
+        data = {"names": sorted(self.names), "people": sorted(people), "stops": sorted(STOP_WORDS)}
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

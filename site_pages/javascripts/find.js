@@ -62,9 +62,8 @@ function start(form) {
   // Every report page holds this word: searching for it lists them all, from one index chunk.
   const everyReport = form.dataset.kbEvery;
   // kb search's entity names (case-folded), the people's words and the stop words, for the
-  // index words of a query (words.js).
-  const vocabulary = Object.fromEntries(["names", "people", "stops"].map((key) => [key,
-    new Set(JSON.parse(form.dataset[`kb${key[0].toUpperCase()}${key.slice(1)}`] || "[]"))]));
+  // index words of a query (words.js): kb/find-words.json, fetched with Pagefind.
+  let vocabulary = null;
   // This file is <site>/javascripts/find.js: the site root is one folder up, wherever it is served.
   const root = new URL("..", import.meta.url);
 
@@ -80,7 +79,11 @@ function start(form) {
   function pagefind() {
     if (!engine) {
       engine = (async () => {
-        const loaded = await import(new URL("pagefind/pagefind.js", root).href);
+        const [loaded, known] = await Promise.all([
+          import(new URL("pagefind/pagefind.js", root).href),
+          fetch(new URL("kb/find-words.json", root)).then((response) => response.json()).catch(() => null),
+        ]);
+        if (known) vocabulary = Object.fromEntries(Object.entries(known).map(([key, values]) => [key, new Set(values)]));
         await loaded.options({ baseUrl: root.pathname });
         filtersLoaded = loaded.filters();
         return loaded;
@@ -294,8 +297,8 @@ function start(form) {
   // or `term` itself when it uses search syntax. No word kb search keeps (only stop words):
   // an index word no report holds, so nothing is found, as in kb search.
   function matchingWords(term) {
-    const exact = indexWords(term, vocabulary);
-    if (exact === null) return term;
+    const exact = vocabulary && indexWords(term, vocabulary); // without it: Pagefind's rule
+    if (!exact) return term;
     return exact.length ? exact.join(" ") : NOTHING;
   }
 
