@@ -64,25 +64,28 @@ def name_word(key: str) -> str:
     return _word(NAME, key)
 
 
-def stems(text: str) -> set[str]:
-    """The terms ``kb search`` indexes for ``text`` in a stemmed field."""
+def stems(text: str, cache: dict[str, str] | None = None) -> set[str]:
+    """The terms ``kb search`` indexes for ``text`` in a stemmed field (``cache``: word -> stem)."""
     from kb.search.engine import term_positions
 
-    return set(term_positions(text, {}))
+    return set(term_positions(text, {} if cache is None else cache))
 
 
 class Words:
     """What ``kb search`` matches in one report (a view: what its page shows): the stems of its
     text and the words of its people."""
 
-    def __init__(self, report: Report, registry: Registry, internal: bool) -> None:
+    def __init__(
+        self, report: Report, registry: Registry, internal: bool, cache: dict[str, str] | None = None
+    ) -> None:
         from kb.search.documents import report_document
         from kb.search.engine import plain_terms
 
         document = report_document(report, registry, report.id)
         #: Each field's stems (a staff search also reads ``private``).
         self.fields = [
-            stems(str(document.get(name) or "")) for name in (*STEMMED, *([PRIVATE] if internal else []))
+            stems(str(document.get(name) or ""), cache)
+            for name in (*STEMMED, *([PRIVATE] if internal else []))
         ]
         self.stems: set[str] = set().union(*self.fields)
         self.people = plain_terms(str(document.get(PEOPLE) or ""))
@@ -106,9 +109,11 @@ class Vocabulary:
 
     def __init__(self, registry: Registry, reports: Iterable[Report], internal: bool) -> None:
         from kb.registry.filters import EntityTable
+        from kb.search.documents import people_text
         from kb.search.engine import plain_terms, porter_stem
 
         self.table = EntityTable.from_registry(registry)
+        self.stem_cache: dict[str, str] = {}  # word -> Porter stem, for every page of the build
         self.internal = internal
         # Each name's words, as a query reads them: split at spaces, each word into its terms.
         self.names = {
@@ -118,27 +123,43 @@ class Vocabulary:
             )
             for key, ids in self.table.names().items()
         }
+        # Where to look for the names a report may match: by entity, and by one of the words
+        # a name needs (its first part's first term, as stem or as word).
+        self.by_entity: dict[str, list[str]] = defaultdict(list)
+        self.by_stem: dict[str, list[str]] = defaultdict(list)
+        self.by_word: dict[str, list[str]] = defaultdict(list)
+        for key, (ids, parts) in self.names.items():
+            for entity_id in ids:
+                self.by_entity[entity_id].append(key)
+            # The longest term of the last part: often the rarest ("Ministry of Science and ICT").
+            last = next((part for part in reversed(parts) if part), None)
+            if last:  # a name of stop words alone has no words: only its entities match (as in a query)
+                word, stem = max(last, key=lambda term: (len(term[0]), term))
+                self.by_stem[stem].append(key)
+                self.by_word[word].append(key)
         self.people: dict[str, list[str]] = defaultdict(list)  # stem -> the people's words with it
         for report in reports:
-            for word in Words(report, registry, internal).people:
+            # Only what a page shows: on the public site, views without internal people.
+            for word in plain_terms(people_text(report)):
                 if word not in self.people[porter_stem(word)]:
                     self.people[porter_stem(word)].append(word)
 
     def index_words(self, report: Report, registry: Registry) -> str:
         """The hidden index words of a report page, space-separated, in a stable order."""
-        words = Words(report, registry, self.internal)
+        words = Words(report, registry, self.internal, self.stem_cache)
         out = sorted(stem_word(s) for s in words.stems)
         people = set(words.people)
         for stem in words.stems:
             people.update(self.people.get(stem, ()))
         out += sorted(person_word(w) for w in people)
         tagged = {other for entity_id in report.entity_ids() for other in self.table.lineage(entity_id)}
-        out += sorted(
-            name_word(key)
-            for key, (ids, parts) in self.names.items()
-            # A name of stop words alone has no words: only its entities match (as in a query).
-            if not tagged.isdisjoint(ids) or (any(parts) and all(words.match(p) for p in parts if p))
-        )
+        names = {key for entity_id in tagged for key in self.by_entity.get(entity_id, ())}
+        maybe = {key for stem in words.stems for key in self.by_stem.get(stem, ())}
+        maybe.update(key for word in words.people for key in self.by_word.get(word, ()))
+        for key in maybe - names:
+            if all(words.match(part) for part in self.names[key][1] if part):
+                names.add(key)
+        out += sorted(name_word(key) for key in names)
         return " ".join(out)
 
     def file(self) -> str:
