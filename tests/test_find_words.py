@@ -127,3 +127,16 @@ def test_search_syntax_is_left_to_pagefind(page, base):
     for query in ('"health data"', "solar OR wind", "hydro*", "title:solar", "energy -coal", "(a b)"):
         assert page.evaluate("q => window.kbIndexWords(q, {names: [], people: [], stops: []})", query) is None
     assert page.evaluate("q => window.kbIndexWords(q, {names: [], people: [], stops: ['the']})", "the") == []
+
+
+@pytest.mark.parametrize("words", ["MSIT", "Newton Fund", "health", "5G", "Innovate UK"])
+def test_snippets_never_show_index_words(page, base, words):
+    """Pagefind copies the index words into each page's text: a snippet near them leaves them out."""
+    from urllib.parse import quote
+
+    from findkit import titles
+
+    open_find(page, base, f"?words={quote(words)}")
+    assert titles(page), words
+    for snippet in page.locator(".kb-find__snippet").all_inner_texts():
+        assert not re.search(r"\b(?:[kgp](?:[0-9a-f]{2})+z|kbeveryreport)\b", snippet), snippet

@@ -123,15 +123,15 @@ class Vocabulary:
             )
             for key, ids in self.table.names().items()
         }
-        # Where to look for the names a report may match: by entity, and by one of the words
-        # a name needs (its first part's first term, as stem or as word).
+        # Where to look for the names a report may match: by entity, and by one term every
+        # match needs (the longest of the name's last word), as a stem or as a people's word.
         self.by_entity: dict[str, list[str]] = defaultdict(list)
         self.by_stem: dict[str, list[str]] = defaultdict(list)
         self.by_word: dict[str, list[str]] = defaultdict(list)
         for key, (ids, parts) in self.names.items():
             for entity_id in ids:
                 self.by_entity[entity_id].append(key)
-            # The longest term of the last part: often the rarest ("Ministry of Science and ICT").
+            # Often the rarest ("ICT" of "Ministry of Science and ICT"), so few names are tried.
             last = next((part for part in reversed(parts) if part), None)
             if last:  # a name of stop words alone has no words: only its entities match (as in a query)
                 word, stem = max(last, key=lambda term: (len(term[0]), term))

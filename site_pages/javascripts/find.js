@@ -521,7 +521,7 @@ function start(form) {
 const NOTHING = "kz";
 // kb build's index words (kb/site/words.py) and the word every report holds: Pagefind reads
 // them from attributes into each page's text, so a snippet near them would show them.
-const INDEX_WORD = /(?:^|\s)(?:[kg](?:[0-9a-f]{2})*z|kbeveryreport)\b\.?(?=\s|$)/g;
+const INDEX_WORD = /(?:^|\s)(?:[kgp](?:[0-9a-f]{2})*z|kbeveryreport)\b\.?(?=\s|$)/g;
 
 function withoutIndexWords(excerpt) {
   return excerpt.replace(INDEX_WORD, "");
