@@ -10,6 +10,7 @@ by publishing nothing.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -54,10 +55,19 @@ def tree(tmp_path_factory) -> Path:
     return root
 
 
+#: The Find page's index words (kb/site/words.py): a stem or a name, in hexadecimal UTF-8.
+INDEX_WORD = re.compile(r"\b[kg]((?:[0-9a-f]{2})+)z\b")
+
+
+def index_words(text: str) -> str:
+    """The stems and names hidden in ``text`` as index words, decoded."""
+    return " ".join(bytes.fromhex(m.group(1)).decode("utf-8", "replace") for m in INDEX_WORD.finditer(text))
+
+
 def leaks(files: dict[str, str]) -> list[str]:
     found = []
     for path, text in files.items():
-        if MARKER in path.lower() or MARKER in text.lower():
+        if MARKER in path.lower() or MARKER in text.lower() or MARKER in index_words(text):
             found.append(path)
     return found
 
@@ -94,6 +104,8 @@ def test_find_page_index_has_only_public_reports_and_staff_index_has_all(tree):
     assert f"/kb/reports/{INTERNAL_ID}/" in [f["url"] for f in staff_fragments]
     text = "\n".join(staff.values()).lower()
     assert "zqxleak-internal-body" in text and "zqxleak-internal-section" in text
+    assert MARKER in index_words(text), "the staff index words hold internal words: the decoding works"
+    assert "data" in index_words("\n".join(public.values())), "the public index words were decoded"
 
 
 def test_generated_public_tree_has_no_internal_content(tree):

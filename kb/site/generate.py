@@ -103,6 +103,8 @@ def _other_files(site: Site) -> dict[str, str | bytes]:
     out.update(opportunity_feeds(site))
     if not site.offline:  # the offline copy has no Find page (see kb.site.offline)
         out.update(spelling_files(site))
+        if site.reports:  # a Find page without reports has no search (kb.site.find)
+            out[paths.FIND_WORDS] = site.find_words.file()
     data = tables(site.reports, site.registry, site.today, include_internal=site.internal)
     for name, text in open_data_files(data).items():
         out[f"{paths.API}/{name}"] = text

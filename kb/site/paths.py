@@ -35,6 +35,8 @@ ALL_FEED = "kb/feeds/all.xml"
 FEEDS_SITEMAP = "kb/feeds/sitemap.xml"
 #: Words of the public reports, one file per first letter, for "did you mean" (kb.site.spelling).
 SPELLING = "kb/spelling"
+#: What find.js turns a query into index words with (kb.site.words), fetched at the first search.
+FIND_WORDS = "kb/find-words.json"
 
 
 def report(report_id: str) -> str:
