@@ -144,3 +144,24 @@ def test_the_cli_and_the_find_page_count_the_same_reports_per_value(sample_site,
         if key in selected:
             continue  # a ticked filter's own counts are counted without it on the page
         assert shown[key] == {f["value"]: f["count"] for f in facets[cli_name]}, key
+
+
+def _succession_bodies() -> list[tuple[str, str]]:
+    """(Find page key, id) of every body in a rename, split or merger of the sample registry
+    (the same list tests/test_lineage.py checks through the CLI)."""
+    from test_lineage import BODIES, KINDS, REGISTRY
+
+    return [("ministry" if KINDS[REGISTRY[i]["kind"]] == "ministries" else "organisation", i) for i in BODIES]
+
+
+def test_every_body_of_a_succession_gives_the_same_reports_on_the_find_page(sample_site, page, base):
+    """The issue's done-when: for every rename, split and merger in the sample registry, a body
+    filter on the Find page gives the reports kb search gives, with and without former bodies."""
+    bodies = _succession_bodies()
+    assert len(bodies) >= 10
+    for key, entity_id in bodies:
+        for former in (False, True):
+            expected = cli_titles(sample_site, "", {key: [entity_id]}, former)
+            query = [(key, entity_id)] + ([("former", "1")] if former else [])
+            open_find(page, base, "?" + urlencode(query))
+            assert set(titles(page)) == expected, (entity_id, former)

@@ -190,7 +190,8 @@ def find_page(site: Site) -> str:
             counts[key].update(values)
     total = len(site.reports)
     groups = [_group(site, key, legend, counts[key]) for key, legend in FILTERS if counts[key]]
-    former = former_bodies(site, {v for key in TAG_LISTS for v in counts[key]})
+    # Every body, not only those with a box: a shared link may name one no public report tags (BEIS).
+    former = former_bodies(site, set(site.registry.entities))
     newest = sorted(site.reports, key=sort_key, reverse=True)[:PAGE_SIZE]
     results = [_result(site, report) for report in newest]
     out = [

@@ -103,10 +103,16 @@ function start(form) {
     };
   }
 
+  // Values of a shared link with no box to tick (a body no public report tags, such as one
+  // that was split): kept, so that the link still filters (to what kb search finds, often
+  // nothing) instead of silently showing every report.
+  let unboxed = {};
+
   function fromForm() {
     const selected = {};
     for (const g of groups) {
-      selected[g] = [...form.querySelectorAll(`input[type=checkbox][name="${g}"]:checked`)].map((box) => box.value);
+      const ticked = [...form.querySelectorAll(`input[type=checkbox][name="${g}"]:checked`)].map((box) => box.value);
+      selected[g] = [...ticked, ...(unboxed[g] || [])];
     }
     return { q: query.value, sort: sort.value, selected, former: Boolean(formerBox && formerBox.checked) };
   }
@@ -118,9 +124,12 @@ function start(form) {
   function show(state) {
     query.value = state.q;
     sort.value = state.sort;
+    const boxed = new Set();
     for (const box of form.querySelectorAll("input[type=checkbox]")) {
       box.checked = box === formerBox ? state.former : (state.selected[box.name] || []).includes(box.value);
+      boxed.add(`${box.name}\n${box.value}`);
     }
+    unboxed = Object.fromEntries(groups.map((g) => [g, state.selected[g].filter((v) => !boxed.has(`${g}\n${v}`))]));
   }
 
   function address(state) {
@@ -438,6 +447,7 @@ function start(form) {
   });
   form.addEventListener("reset", () => {
     stopTyping();
+    unboxed = {};
     setTimeout(() => { // after the browser has reset the controls
       update("push");
       query.focus();
