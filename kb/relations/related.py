@@ -147,6 +147,17 @@ class Relations:
                 self._df[term] += 1
                 self._by_term[term].append(report)
 
+    def terms(self, report_id: str) -> Counter:
+        """The words a report is compared by (its most frequent ones, with their counts)."""
+        return self._terms.get(report_id, Counter())
+
+    def rare(self, term: str) -> bool:
+        """Whether a word is rare enough to bring candidates to :meth:`related` (see there)."""
+        return self._df[term] <= max(3, len(self.reports) // 20)
+
+    def reports_with_term(self, term: str) -> list[Report]:
+        return self._by_term.get(term, [])
+
     def canonical(self, entity_id: str) -> str:
         if entity_id not in self._canonical:
             lineage = self.registry.lineage(entity_id) if self.registry.get(entity_id) else []
@@ -179,9 +190,7 @@ class Relations:
         mine = self._entities.get(report.id, set())
         vector = self._vector(report.id) if report.id in self._terms else {}
         rare_terms = [
-            t
-            for t in sorted(vector, key=lambda term: vector[term], reverse=True)[:10]
-            if self._df[t] <= max(3, len(self.reports) // 20)
+            t for t in sorted(vector, key=lambda term: vector[term], reverse=True)[:10] if self.rare(t)
         ]
         if max_candidates is None:
             candidates: dict[str, Report] = {}

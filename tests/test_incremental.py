@@ -1,0 +1,146 @@
+"""``kb serve``'s incremental regeneration (:mod:`kb.site.incremental`): after an edit to one
+report, only the pages it can change are made again, and the tree is byte for byte the one a
+full generation from scratch writes."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from kb.project import Project
+from kb.site.build import generate
+from kb.site.incremental import Preview
+
+TODAY = date(2026, 1, 1)
+ENERGY = "reports/vn/2023-07-12-vietnam-energy-transition.md"
+ENERGY_TITLE = "Vietnam: energy transition partnership and the new power plan"
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    shutil.copytree(REPO / "reports", tmp_path / "reports")
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    return Project.at(tmp_path)
+
+
+def tree(project: Project) -> dict[str, bytes]:
+    docs = project.docs_dir
+    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
+
+
+def replace(project: Project, relative: str, old: str, new: str) -> None:
+    path = project.root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def edited_then_compared(project: Project, edit: Callable[[Project], None]) -> dict[str, bytes]:
+    """Generate in full, edit, regenerate incrementally: the tree must be the one a full
+    generation from scratch (kb build's) gives; returns it."""
+    preview = Preview(project, today=TODAY)
+    preview.update()
+    assert preview.last == "full"
+    before = tree(project)
+    edit(project)
+    result = preview.update()
+    assert preview.last == "incremental"
+    after = tree(project)
+    assert after != before, "the edit changed nothing"
+    assert result.written < len(after) / 2, "an incremental update rewrote most files"
+    full = generate(project, today=TODAY)  # rewrites what differs, deletes what is extra
+    assert (full.written, full.removed) == (0, 0)
+    assert tree(project) == after
+    return after
+
+
+def add_report(project: Project) -> None:
+    source = project.root / ENERGY
+    text = source.read_text(encoding="utf-8").replace(
+        ENERGY_TITLE, "Vietnam: a second look at the power plan"
+    )
+    text = text.replace("date: 2023-07-12", "date: 2024-02-01").replace(
+        "countries: [VN]", "countries: [VN, TH]"
+    )
+    text = text.replace("id: vn-offshore-wind-planning", "id: vn-grid-planning")
+    for target in ("vn-offshore-wind-2030", "vn-jetp-finance", "vn-renewables-share-2030"):
+        text = text.replace(f"id: {target}", f"id: {target}-b")
+    (source.parent / "2024-02-01-vietnam-power-plan-second-look.md").write_text(text, encoding="utf-8")
+
+
+EDITS: dict[str, Callable[[Project], None]] = {
+    "title": lambda p: replace(p, ENERGY, ENERGY_TITLE, "Vietnam: the power plan, revised"),
+    "body": lambda p: (p.root / ENERGY).write_text(
+        (p.root / ENERGY).read_text(encoding="utf-8") + "\nA closing paragraph about grid batteries.\n",
+        encoding="utf-8",
+    ),
+    "sector": lambda p: replace(
+        p,
+        ENERGY,
+        "sectors: [energy, offshore-wind, financial-and-professional-services]",
+        "sectors: [energy, offshore-wind, education-and-training]",
+    ),
+    "opportunity status": lambda p: replace(p, ENERGY, "    status: discussed", "    status: agreed"),
+    "target owner": lambda p: replace(p, ENERGY, "    owner: vn-moit", "    owner: vn-jetp"),
+    "date": lambda p: replace(p, ENERGY, "date: 2023-07-12", "date: 2022-11-02"),
+    "made internal": lambda p: replace(p, ENERGY, "visibility: public", "visibility: internal"),
+    "deleted": lambda p: (p.root / ENERGY).unlink(),
+    "added": add_report,
+    "broken": lambda p: replace(p, ENERGY, "date: 2023-07-12", "date: someday"),
+}
+
+
+@pytest.mark.parametrize("kind", list(EDITS))
+def test_an_incremental_update_writes_what_a_full_generation_writes(project, kind):
+    edited_then_compared(project, EDITS[kind])
+
+
+def test_renaming_a_sector_in_one_report_updates_the_old_and_the_new_sector_page(project):
+    old_page = "kb/entities/sector/financial-and-professional-services.md"
+    new_page = "kb/entities/sector/education-and-training.md"
+    preview = Preview(project, today=TODAY)
+    preview.update()
+    assert ENERGY_TITLE.encode() in tree(project)[old_page]
+    assert ENERGY_TITLE.encode() not in tree(project)[new_page]
+    EDITS["sector"](project)
+    preview.update()
+    assert preview.last == "incremental"
+    pages = tree(project)
+    assert ENERGY_TITLE.encode() not in pages[old_page]
+    assert ENERGY_TITLE.encode() in pages[new_page]
+
+
+def test_a_report_made_internal_vanishes_from_every_public_file(project):
+    pages = edited_then_compared(project, EDITS["made internal"])
+    slug = Path(ENERGY).stem
+    for path, content in pages.items():
+        assert slug.encode() not in content, path
+        assert b"energy transition partnership and the new power plan" not in content, path
+
+
+def test_several_edits_in_a_row_stay_equal_to_a_full_generation(project):
+    preview = Preview(project, today=TODAY)
+    preview.update()
+    for kind in ("title", "sector", "opportunity status", "added", "body", "made internal"):
+        EDITS[kind](project)
+        preview.update()
+        assert preview.last == "incremental", kind
+    kept = tree(project)
+    generate(project, today=TODAY)
+    assert tree(project) == kept
+
+
+def test_no_change_writes_nothing_and_a_registry_change_regenerates_everything(project):
+    preview = Preview(project, today=TODAY)
+    preview.update()
+    result = preview.update()
+    assert (preview.last, result.written, result.removed) == ("unchanged", 0, 0)
+    registry = next((project.reports_dir / "registry").glob("*.yml"))
+    registry.write_text(registry.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    preview.update()
+    assert preview.last == "full"
