@@ -4,7 +4,10 @@ full generation from scratch writes."""
 
 from __future__ import annotations
 
+import random
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -144,3 +147,57 @@ def test_no_change_writes_nothing_and_a_registry_change_regenerates_everything(p
     registry.write_text(registry.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     preview.update()
     assert preview.last == "full"
+
+
+def _frequent_word(path: Path) -> str:
+    """A word the report already uses most: repeating it moves its counts, not its words."""
+    from kb.relations.related import _terms
+    from kb.report.parse import parse_report
+
+    report = parse_report(path, path.name).report
+    assert report is not None
+    return _terms(report).most_common(1)[0][0]
+
+
+def test_random_edits_of_a_generated_corpus_stay_equal_to_a_full_generation(tmp_path):
+    """Related reports are where an edit reaches furthest: on 80 generated reports (sharing
+    sectors and words), edits of every kind, each followed by a comparison with a full generation."""
+    corpus = tmp_path / "kb"
+    subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "gen_corpus"), "--reports", "80", "--out", str(corpus)],
+        check=True,
+        capture_output=True,
+    )
+    project = Project.at(corpus)
+    preview = Preview(project, today=TODAY)
+    preview.update()
+    rng = random.Random(18)
+    sectors = ["hydrogen", "solar", "smart-grids", "automotive", "electric-vehicles"]
+    edits = ["counts", "counts", "new words", "title", "sector", "internal", "delete", "counts", "date"]
+    for step, kind in enumerate(edits):
+        reports = sorted(p for p in project.reports_dir.rglob("*.md") if "registry" not in p.parts)
+        path = rng.choice([p for p in reports if "visibility: public" in p.read_text(encoding="utf-8")])
+        text = path.read_text(encoding="utf-8")
+        if kind == "counts":
+            word = _frequent_word(path)
+            text += f"\n{word.capitalize()} and {word} again.\n"
+        elif kind == "new words":
+            text += f"\nQuillwort{step} marshland{step} survey{step}.\n"
+        elif kind == "title":
+            text = text.replace('title: "', f'title: "Step {step}: ', 1)
+        elif kind == "sector":
+            text = text.replace("sectors: [", f"sectors: [{rng.choice(sectors)}, ", 1)
+        elif kind == "internal":
+            text = text.replace("visibility: public", "visibility: internal", 1)
+        elif kind == "date":
+            text = text.replace("\ndate: 20", "\ndate: 19", 1)
+        if kind == "delete":
+            path.unlink()
+        else:
+            path.write_text(text, encoding="utf-8")
+        preview.update()
+        assert preview.last == "incremental", kind
+        kept = tree(project)
+        full = generate(project, today=TODAY)
+        assert (full.written, full.removed) == (0, 0), kind
+        assert tree(project) == kept, kind

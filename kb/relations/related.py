@@ -122,8 +122,17 @@ def _terms(report: Report) -> Counter:
 class Relations:
     """Precomputed relations over a set of reports (build once per command or site build)."""
 
-    def __init__(self, reports: list[Report], registry: Registry) -> None:
+    def __init__(
+        self,
+        reports: list[Report],
+        registry: Registry,
+        kept_terms: dict[tuple[str, str, str], Counter] | None = None,
+    ) -> None:
+        """``kept_terms``: each report's terms by its title, summary and body, kept between the
+        rebuilds of ``kb serve``."""
         self.reports = reports
+        self._related: dict[tuple[str, int, int | None], list[Related]] = {}
+        self._candidates: dict[str, frozenset[str]] = {}
         self.registry = registry
         # An entity and all its names over time count as one: a 2014 report on MSIP
         # and a 2019 report on MSIT are about the same ministry.
@@ -141,11 +150,22 @@ class Relations:
         self._df: Counter = Counter()
         self._by_term: dict[str, list[Report]] = defaultdict(list)
         for report in reports:
-            terms = _terms(report)
+            key = (report.title, report.summary or "", report.body)
+            terms = kept_terms.get(key) if kept_terms is not None else None
+            if terms is None:
+                terms = _terms(report)
+                if kept_terms is not None:
+                    kept_terms[key] = terms
             self._terms[report.id] = terms
             for term in terms:
                 self._df[term] += 1
                 self._by_term[term].append(report)
+
+    def candidates(self, report_id: str) -> frozenset[str] | None:
+        """The reports scored by the last :meth:`related` of this report with ``max_candidates``
+        (None when there was none): they depend only on its own words and on which reports name
+        which entities and words, and when, never on the other reports' word counts."""
+        return self._candidates.get(report_id)
 
     def terms(self, report_id: str) -> Counter:
         """The words a report is compared by (its most frequent ones, with their counts)."""
@@ -179,6 +199,14 @@ class Relations:
         return found
 
     def related(self, report: Report, limit: int = 5, *, max_candidates: int | None = None) -> list[Related]:
+        """The reports most like ``report`` (see :meth:`_find_related`), found once per report."""
+        key = (report.id, limit, max_candidates)
+        found = self._related.get(key)
+        if found is None:
+            found = self._related[key] = self._find_related(report, limit, max_candidates)
+        return list(found)
+
+    def _find_related(self, report: Report, limit: int, max_candidates: int | None) -> list[Related]:
         """Reports sharing entities (weighted by rarity) and distinctive words with ``report``.
 
         Every report sharing an entity or a rarer word is scored, which costs O(n)
@@ -202,6 +230,7 @@ class Relations:
                     candidates[other.id] = other
         else:
             candidates = self._bounded_candidates(report, mine, vector, rare_terms, max_candidates)
+            self._candidates[report.id] = frozenset(candidates)
         candidates.pop(report.id, None)
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         scored = []

@@ -129,9 +129,12 @@ def finish_pages(site: Site, pages: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def data_files(site: Site, spelling: dict[str, str] | None = None) -> dict[str, str | bytes]:
-    """Feeds, the spelling word lists (``spelling``: already made) and the open data."""
-    out: dict[str, str | bytes] = dict(feeds(site))
+def data_files(
+    site: Site, spelling: dict[str, str] | None = None, feeds_of: tuple[set[str], set[str]] | None = None
+) -> dict[str, str | bytes]:
+    """Feeds, the spelling word lists (``spelling``: already made) and the open data. ``feeds_of``:
+    only the feeds of these sectors and countries (and of all reports)."""
+    out: dict[str, str | bytes] = dict(feeds(site, *feeds_of) if feeds_of else feeds(site))
     if not site.offline:  # the offline copy has no Find page (see kb.site.offline)
         out.update(spelling if spelling is not None else spelling_files(site))
     data = tables(site.reports, site.registry, site.today, include_internal=site.internal)

@@ -51,6 +51,7 @@ from kb.site.context import Site
 from kb.site.settings import read_settings, settings_path
 
 Related = dict[str, tuple[str, ...]]
+Candidates = dict[str, frozenset[str]]
 
 
 @dataclass
@@ -62,6 +63,7 @@ class _Kept:
     site: Site
     files: dict[str, str | bytes]
     related: Related
+    candidates: Candidates  # each report's candidates for related reports
 
 
 @dataclass
@@ -76,6 +78,7 @@ class Preview:
     parsed: dict[Path, tuple[tuple[int, ...], Parsed]] = field(default_factory=dict)
     bodies: dict[str, str] = field(default_factory=dict)
     words: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
+    terms: dict = field(default_factory=dict)
     #: How the last update went: "full", "incremental" or "unchanged" (for tests and the log).
     last: str = ""
 
@@ -106,6 +109,7 @@ class Preview:
             site_url=site_url,
             settings=settings,
             body_cache=self.bodies,
+            kept_terms=self.terms,
         )
         files: dict[str, str | bytes] | None = None
         related: Related | None = None
@@ -125,7 +129,14 @@ class Preview:
         result = self._write(folder, files)
         if self.last == "incremental" and not result.written and not result.removed:
             self.last = "unchanged"
-        self.kept = _Kept(inputs, today, site, files, related)
+        candidates = dict(kept.candidates) if kept is not None and self.last != "full" else {}
+        for report_id in related:
+            chosen = site.relations.candidates(report_id)
+            if chosen is not None:
+                candidates[report_id] = chosen
+        self.kept = _Kept(
+            inputs, today, site, files, related, {k: candidates[k] for k in related if k in candidates}
+        )
         left_out: list[Problem] = [p for p in kb.problems if p.level == "error"]
         held = () if self.internal else tuple(r.shown for r in kb.reports if r.held_for_review)
         return Generated(
@@ -204,7 +215,7 @@ def _incremental(
     related = dict(kept.related)
     for report_id in changed - after.keys():
         related.pop(report_id, None)
-    for report_id in _related_to_redo(kept, site, changed, touched):
+    for report_id in _related_to_redo(kept, site, changed):
         report = after.get(report_id)
         if report is None:
             continue
@@ -221,13 +232,16 @@ def _incremental(
     made.update(browse_pages(site, wanted_years, sorted(with_lineage), wanted_countries))
     files: dict[str, str | bytes] = dict(finish_pages(site, made))
     files.update(report_pages(site, [after[i] for i in sorted(pages)]))
-    files.update(data_files(site, None if site.offline else spelling_files(site, words)))
+    spelling = None if site.offline else spelling_files(site, words)
+    files.update(data_files(site, spelling, (with_lineage, countries)))
 
     # Every file a full generation would write, from the kept ones where not made again.
     expected = {paths.report(r.id) for r in site.reports}
     expected.update(paths.year(y) for y in site.by_year)
     expected.update(paths.entity(e.kind, e.id) for e in site.registry.entities.values())
     expected.update(paths.country(c) for c in site.countries())
+    expected.update(paths.country_feed(c) for c in site.countries())
+    expected.update(paths.sector_feed(e.id) for e in site.sectors())
     out: dict[str, str | bytes] = {}
     for path in expected:
         content = files.get(path, kept.files.get(path))
@@ -279,11 +293,14 @@ def _reach(
     return with_lineage, countries, years, pages
 
 
-def _related_to_redo(kept: _Kept, site: Site, changed: set[str], touched: list[Report]) -> set[str]:
-    """The reports whose related reports can differ after the edit: every report when the set of
-    reports, a changed report's date or the set of words it is compared by changed (the weight of
-    every word, and the candidates of every report, may move); else those sharing an entity (by
-    any name) with a changed report before or after, or a rare word with one, or listing one."""
+def _related_to_redo(kept: _Kept, site: Site, changed: set[str]) -> set[str]:
+    """The reports whose related reports can differ after the edit (see
+    :meth:`kb.relations.related.Relations.related`): every report when the set of reports, a
+    changed report's date or the set of words it is compared by changed (the weight of every
+    word, and the candidates of every report, may move). Else the changed reports, those listing
+    one, those naming an entity a changed report gained or lost (by any of its names), and, when
+    a changed report's word counts moved, those it was a candidate of (see
+    :meth:`kb.relations.related.Relations.candidates`)."""
     old, relations = kept.site.relations, site.relations
     before, after = kept.site.by_id, site.by_id
     everyone = set(after)
@@ -295,12 +312,14 @@ def _related_to_redo(kept: _Kept, site: Site, changed: set[str], touched: list[R
         if old.terms(report_id).keys() != relations.terms(report_id).keys():
             return everyone
     redo = set(changed)
-    for report in touched:
-        for entity in report.entity_ids():
-            canonical = relations.canonical(entity)
-            redo.update(r.id for r in relations.reports_about(canonical))
-        for term in relations.terms(report.id):
-            if relations.rare(term) or old.rare(term):
-                redo.update(r.id for r in relations.reports_with_term(term))
+    for report_id in changed:
+        was = {old.canonical(e) for e in before[report_id].entity_ids()}
+        now = {relations.canonical(e) for e in after[report_id].entity_ids()}
+        for entity in was ^ now:
+            redo.update(r.id for r in old.reports_about(entity))
+            redo.update(r.id for r in relations.reports_about(entity))
+        if old.terms(report_id) != relations.terms(report_id):
+            # Its words' counts moved, not which words: the others' candidates are the same.
+            redo.update(other for other, chosen in kept.candidates.items() if report_id in chosen)
     redo.update(i for i, ids in kept.related.items() if changed.intersection(ids))
     return redo & everyone
