@@ -9,9 +9,10 @@ a plain ``mkdocs build`` or ``zensical build`` of the generated tree.
 
 A rebuild renders only the pages whose files generation rewrote (``--dirty``), so the
 built pages of files generation deleted (a report removed or made internal), which kb lists
-in ``.kb/serve-removed``, are deleted here. Pagefind runs in the background on the generated report pages (as in ``kb build``,
-see :mod:`kb.site.pagefind`) and its bundle replaces the served one when done, so a
-rebuild never waits for it: the Find page follows a few seconds behind the pages. A
+in ``.kb/serve-removed``, are deleted here. After each rebuild, Pagefind runs in the
+background on the generated report pages (as in ``kb build``, see :mod:`kb.site.pagefind`)
+and its bundle replaces the served one when done, so a rebuild never waits for it: the Find
+page follows a few seconds behind the pages. A
 rebuild stops the previous rebuild's Pagefind if it still runs.
 """
 
@@ -27,11 +28,10 @@ INDEXING = "_kb_indexing"
 
 
 def on_pre_build(config, **_kwargs) -> None:
-    """Delete the built pages of docs files kb serve deleted, then index the report pages."""
+    """Delete the built pages of docs files kb serve deleted."""
     from pathlib import Path
 
     from kb.project import Project
-    from kb.site.build import INTERNAL_DOCS
     from kb.site.serve import serve_removed_file
 
     root = os.environ.get("KB_SITE_ROOT")
@@ -51,7 +51,6 @@ def on_pre_build(config, **_kwargs) -> None:
     for relative in removed:
         if relative:
             _remove_built(site_dir, relative)
-    _index(config, project, project.state_dir / INTERNAL_DOCS if internal else project.docs_dir)
 
 
 def _index(config, project, docs_dir) -> None:
@@ -64,11 +63,22 @@ def _index(config, project, docs_dir) -> None:
 
 
 def on_post_build(config, **_kwargs) -> None:
-    """Let Pagefind finish in the background, then put its bundle into the served site."""
+    """Start Pagefind on the report pages once the pages are built (not beside MkDocs, which it
+    would slow down on two cores), let it finish in the background, then put its bundle into the
+    served site."""
     import threading
     from pathlib import Path
 
-    indexing = config.get(INDEXING) if os.environ.get("KB_SITE_ROOT") else None
+    from kb.project import Project
+    from kb.site.build import INTERNAL_DOCS
+
+    root = os.environ.get("KB_SITE_ROOT")
+    if not root:
+        return
+    project = Project.at(root)
+    internal = os.environ.get("KB_SITE_INTERNAL") == "1"
+    _index(config, project, project.state_dir / INTERNAL_DOCS if internal else project.docs_dir)
+    indexing = config.get(INDEXING)
     if indexing is not None:
         threading.Thread(target=_finish, args=(indexing, Path(config["site_dir"])), daemon=True).start()
 

@@ -35,7 +35,7 @@ from pathlib import Path
 from kb.problems import Problem
 from kb.project import Project
 from kb.report.model import Parsed, Report
-from kb.site import paths
+from kb.site import bodycache, paths
 from kb.site.build import (
     CONFIG,
     INTERNAL_DOCS,
@@ -100,7 +100,12 @@ class Preview:
         site_url = mkdocs_setting(project, "site_url") or "http://127.0.0.1:8000/"
         kept = self.kept
         if kept is None or kept.inputs != inputs or kept.today != today:
-            self.bodies.clear()  # rendered with another registry or address, perhaps
+            # Rendered with another registry or address, perhaps: start from the bodies saved
+            # for this registry and address, if any (see kb.site.bodycache).
+            self.bodies.clear()
+            self.bodies.update(
+                bodycache.load(self._bodies_file(), bodycache.fingerprint(project.registry_dir, site_url))
+            )
         site = Site(
             kb.registry,
             kb.visible(self.internal),
@@ -127,6 +132,11 @@ class Preview:
         else:
             folder = project.docs_dir
         result = self._write(folder, files)
+        if self.last == "full":
+            wanted = {bodycache.body_key(r.body) for r in site.reports} | site.page_keys
+            project.state_dir.mkdir(parents=True, exist_ok=True)
+            key = bodycache.fingerprint(project.registry_dir, site_url)
+            bodycache.save(self._bodies_file(), key, self.bodies, wanted)
         if self.last == "incremental" and not result.written and not result.removed:
             self.last = "unchanged"
         candidates = dict(kept.candidates) if kept is not None and self.last != "full" else {}
@@ -152,6 +162,9 @@ class Preview:
             project.show(project.registry_dir).replace("\\", "/") + "/",
             settings,
         )
+
+    def _bodies_file(self) -> Path:
+        return bodycache.cache_file(self.project.state_dir, self.internal)
 
     def _full(self, site: Site) -> tuple[dict[str, str | bytes], Related]:
         from kb.site.generate import site_files
