@@ -410,6 +410,39 @@ CASES = [
         1,
         file_name="reports/registry/odd.yml",
     ),
+    # -- author mistakes that get a message a first-time author can act on (issue 15, item 4) --
+    Case(
+        "unquoted-comma-in-flow-mapping",
+        report("authors:\n  - {name: Energy and climate team, British Embassy Tokyo}\n"),
+        f"{P}:8:37: error [unknown-field] unknown field 'British Embassy Tokyo' in an entry of authors "
+        "(a comma inside { } ends a value: put the whole value in quotes, "
+        'name: "Energy and climate team, British Embassy Tokyo")',
+        1,
+    ),
+    *(
+        Case(
+            f"{name.lower().replace(' ', '-')}-as-country",
+            report(head=HEAD.replace("countries: [KR]", f"countries: [KR, {name}]")),
+            f"{P}:4:17: error [unknown-country] '{name}' is not an ISO 3166-1 alpha-2 code "
+            "(did you mean GB (United Kingdom)?)",
+            1,
+        )
+        for name in ("UK", "Britain", "Great Britain", "United Kingdom")
+    ),
+    Case(
+        "unknown-id-like-no-known-one",
+        report("ministries: [mohw]\n"),
+        f"{P}:7:14: error [unknown-entity] unknown ministry or agency id: 'mohw' (not in the registry: "
+        "add it to reports/registry/entities.yml as '- {id: mohw, name: <its full English name>, "
+        "kind: ministry, acronyms: [MOHW], country: KR}', then check again)",
+        1,
+    ),
+    Case(
+        "unknown-id-a-slip-from-a-known-one",
+        report("ministries: [msti]\n"),
+        f"{P}:7:14: error [unknown-entity] unknown ministry or agency id: 'msti' (did you mean msit?)",
+        1,
+    ),
 ]
 
 # -- publishing: near misses of the internal markers (each an error; the report is left out) --
@@ -770,6 +803,55 @@ REGISTRY_CASES = {
         "entities: []\ndisclaimers:\n  - {id: standard, title: Again, text: Replaces the first.}\n",
         "reports/registry/extra.yml:3:10: error [duplicate-id] disclaimer id 'standard' is already used at "
         "reports/registry/entities.yml:24 (give each disclaimer its own id; reports would show only one of them)",
+    ),
+    # -- lineage with kinds (issue 15, item 1): contradictions are errors, with the way out --
+    "rename-into-two": (
+        "defaults: {kind: ministry, country: KR}\nentities:\n"
+        "  - {id: a, name: A, superseded_by: {kind: rename, by: [b, c]}}\n"
+        "  - {id: b, name: B}\n  - {id: c, name: C}\n",
+        "reports/registry/extra.yml:3:1: error [ambiguous-lineage] a: a rename gives one new name, but "
+        "superseded_by names 2: b, c (if it was divided between them, write kind: split)",
+    ),
+    "split-into-one": (
+        "defaults: {kind: ministry, country: KR}\nentities:\n"
+        "  - {id: a, name: A, superseded_by: {kind: split, by: b}}\n  - {id: b, name: B}\n",
+        "reports/registry/extra.yml:3:1: error [ambiguous-lineage] a: a split has two or more successors, "
+        "but superseded_by names b (write kind: rename (one body, new name) or merger)",
+    ),
+    "rename-and-merger-into-one": (
+        "defaults: {kind: ministry, country: KR}\nentities:\n"
+        "  - {id: a, name: A, superseded_by: {kind: rename, by: c}}\n"
+        "  - {id: b, name: B, superseded_by: {kind: merger, by: c}}\n  - {id: c, name: C}\n",
+        "reports/registry/extra.yml:3:1: error [ambiguous-lineage] a: 'c' is given as its new name "
+        "(a rename), but c also replaces b (a rename has one predecessor; if they merged, write "
+        "superseded_by: {kind: merger, by: c, date: ...} on each)",
+    ),
+    "merger-parts-disagree-on-date": (
+        "defaults: {kind: ministry, country: KR}\nentities:\n"
+        "  - {id: a, name: A, superseded_by: {kind: merger, by: c, date: 2020-09-02}}\n"
+        "  - {id: b, name: B, superseded_by: {kind: merger, by: c, date: 2020-10}}\n  - {id: c, name: C}\n",
+        "reports/registry/extra.yml:4:1: error [ambiguous-lineage] the parts of the merger into c disagree "
+        "on its date: a 2020-09-02, b 2020-10 (a merger happens on one day: give each part the same date)",
+    ),
+    "succession-dated-apart-from-valid-to": (
+        "defaults: {kind: ministry, country: KR}\nentities:\n"
+        "  - {id: a, name: A, valid_to: 2016, superseded_by: {kind: rename, by: b, date: 2017-07-26}}\n"
+        "  - {id: b, name: B}\n",
+        "reports/registry/extra.yml:3:1: error [ambiguous-lineage] a: superseded_by is dated 2017-07-26, "
+        "but valid_to is 2016 (the succession ends the body: give both the same date)",
+    ),
+    "renamed-two-ways": (
+        "defaults: {kind: ministry, country: KR}\nentities:\n"
+        "  - {id: a, name: A, superseded_by: b}\n  - {id: b, name: B}\n  - {id: c, name: C, renamed_from: a}\n",
+        "reports/registry/extra.yml:3:1: error [ambiguous-lineage] a: renamed into 2 bodies: b, c (superseded_by "
+        "here and renamed_from there) (one body takes one new name: if it was divided, write superseded_by: "
+        "{kind: split, by: [b, c]} and drop renamed_from)",
+    ),
+    "succession-of-an-unknown-kind": (
+        "defaults: {kind: ministry, country: KR}\nentities:\n"
+        "  - {id: a, name: A, superseded_by: {kind: renamed, by: b}}\n  - {id: b, name: B}\n",
+        "reports/registry/extra.yml:3:44: error [bad-value] entities[0].superseded_by.kind 'renamed' is not "
+        "one of rename, split, merger, transfer (did you mean 'rename'?)",
     ),
     f"{SECTOR_CHAIN}-deep-sectors": (
         "entities:\n"

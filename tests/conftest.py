@@ -115,7 +115,7 @@ def sample_site(tmp_path_factory) -> Path:
     root = make_tree(tmp_path_factory.mktemp("sample"))
     shutil.rmtree(root / "reports")
     shutil.copytree(REPO / "reports", root / "reports")
-    result = CliRunner().invoke(main, ["--root", str(root), "build"], catch_exceptions=False)
+    result = CliRunner().invoke(main, ["--root", str(root), "build", "--strict"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert (root / "site" / "pagefind" / "pagefind.js").is_file()
     return root

@@ -35,9 +35,13 @@ class Expected:
         self.reports = knowledge.visible(False)
         assert len({r.date for r in self.reports}) == len(self.reports), "dates are distinct: order is exact"
 
-    @staticmethod
-    def facets(report) -> dict[str, set[str]]:
-        out = {key: set(report.tags.get(tag_list, ())) for key, tag_list in TAG_LISTS.items()}
+    def facets(self, report) -> dict[str, set[str]]:
+        """Each filter's values of a report: an entity's with every name of its renames (a report
+        tagged msip is found by ticking MSIT), never a split's or merger's other bodies."""
+        out = {
+            key: {o for e in report.tags.get(tag_list, ()) for o in self.registry.lineage(e) or [e]}
+            for key, tag_list in TAG_LISTS.items()
+        }
         out["country"] = set(report.countries)
         out["type"] = {report.type}
         out["year"] = {str(report.date.year)}

@@ -370,3 +370,28 @@ def test_year_zero_in_front_matter_and_registry_is_one_error_each(run, kb_tree):
         "reports/registry/more.yml:2:48: error [bad-date] entities[0].valid_from: '0000' is not a real date "
         "(there is no year 0) (use YYYY, YYYY-MM or YYYY-MM-DD)",
     ]
+
+
+# -- "did you mean" has a floor: near misses only (issue 15, item 4) ------------------------------
+@pytest.mark.parametrize(
+    "typed,expected",
+    [
+        ("msti", ["msit", "meti"]),  # two letters swapped; the report's country first, see below
+        ("mtei", ["meti"]),
+        ("metti", ["meti"]),
+        ("MOTEI", ["motie"]),
+        ("fcdoo", ["fcdo"]),
+        ("helth-data", ["health-data"]),
+        ("mohw", []),  # not in the registry at all: never 'me' (environment)
+        ("mosf", ["mof", "moef", "vn-most"]),  # each one slip away (MOEF, MOST are acronyms)
+        ("zzz", []),
+        ("Ministry of Helth", []),
+    ],
+)
+def test_registry_suggests_only_near_misses(typed, expected):
+    from conftest import REPO
+
+    from kb.registry.loading import load_registry
+
+    registry, _problems = load_registry(REPO / "reports" / "registry")
+    assert registry.suggest(typed, country="KR") == expected

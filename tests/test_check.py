@@ -108,14 +108,16 @@ CASES = [
         "ministries: [msip, nia]\n",
         "ministries: [msip, nia]\nopportunities:\n  - {id: x, title: y, status: agreed, partners: [zzz]}\n",
         f"{PATH}:9:50: error [unknown-entity] unknown partner in opportunity x: 'zzz' "
-        "(add it to reports/registry/ first)",
+        "(not in the registry: add it to reports/registry/entities.yml as '- {id: zzz, "
+        "name: <its full English name>, kind: organisation, acronyms: [ZZZ]}', then check again)",
         id="opportunity-entity",
     ),
     pytest.param(
         "ministries: [msip, nia]\n",
         "ministries: [msip, nia]\ntargets:\n  - {what: data sets, value: 60, owner: mosp}\n",
         f"{PATH}:9:41: error [unknown-entity] unknown owner of target 2014-07-03-korea-open-data-t1: 'mosp' "
-        "(did you mean msip or open-data-institute?)",
+        "(not in the registry: add it to reports/registry/entities.yml as '- {id: mosp, "
+        "name: <its full English name>, kind: organisation, acronyms: [MOSP]}', then check again)",
         id="target-entity",
     ),
     pytest.param(

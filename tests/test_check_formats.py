@@ -110,7 +110,8 @@ def test_a_report_with_one_error_gives_one_annotation_on_its_line(run, kb_tree):
     assert result.exit_code == 1
     assert result.stdout == (
         f"::error file={added},line=8,col=11,title=kb check [unknown-entity]"
-        "::unknown sector id: 'wind'%0Aadd it to reports/registry/ first\n"
+        "::unknown sector id: 'wind'%0Anot in the registry: add it to reports/registry/entities.yml as "
+        "'- {id: wind, name: <its full English name>, kind: sector}', then check again\n"
     )
     assert result.stderr == "1 error, 0 warnings in 2 reports\n"
 

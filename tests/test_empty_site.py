@@ -101,3 +101,35 @@ def test_empty_sites_pages_open_without_script_errors(built):
     finally:
         browser.close()
         playwright.stop()
+
+
+LEFT_OUT = {
+    "all-internal": "left out: 1 internal report(s) (visibility: internal)",
+    "none": "left out: nothing",
+    "all-with-errors": (
+        "left out: 1 report(s) with errors (reports/kr/2014-07-03-korea-open-data.md:5: "
+        "type 'nonsense' is not one of country-update, visit-report, ministerial-visit, "
+        "joint-statement, trade-mission, meeting-note, briefing)"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", NO_PUBLIC_REPORT)
+def test_build_ends_with_what_was_left_out_and_why(built, name):
+    _root, result = built[name]
+    assert result.stderr.splitlines()[-1] == LEFT_OUT[name]
+
+
+def test_strict_build_fails_on_a_report_with_errors_and_keeps_the_site(built):
+    root, _result = built["all-with-errors"]
+    before = (root / "site" / "index.html").read_bytes()
+    strict = kb(root, "build", "--strict")
+    assert strict.exit_code == 1
+    assert strict.stderr == (
+        "reports/kr/2014-07-03-korea-open-data.md:5: error: --strict: 1 report(s) would be left out "
+        "of the site; nothing was built (fix the problems kb check lists (or resolve the review "
+        "points), then build again)\n"
+    )
+    assert (root / "site" / "index.html").read_bytes() == before
+    internal_only, _ = built["all-internal"]
+    assert kb(internal_only, "build", "--strict").exit_code == 0, "internal reports are left out on purpose"

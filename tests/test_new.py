@@ -77,3 +77,23 @@ def test_new_rejects_bad_input_without_traceback(run):
         "2024-01-01",
     )
     assert result.exit_code == 2 and "ends (2024-01-01) before it starts" in result.stderr
+
+
+def test_new_says_which_visibility_it_chose_and_how_to_change_it(run, kb_tree):
+    internal = run("new", "--title", "Japan: hydrogen", "--date", "2024-05-02", "--country", "JP")
+    assert internal.exit_code == 0, internal.output
+    assert internal.stdout == "reports/jp/2024-05-02-japan-hydrogen.md\n"  # the path alone, for scripts
+    assert internal.stderr == (
+        "visibility: internal (staff only: not on the public site); "
+        "to publish it, change the front-matter line to 'visibility: public'\n"
+    )
+    assert "visibility: internal\n" in (kb_tree / internal.stdout.strip()).read_text()
+    public = run(
+        "new", "--title", "Japan: ports", "--date", "2024-05-03", "--country", "JP", "--visibility", "public"
+    )
+    assert public.exit_code == 0, public.output
+    assert public.stderr == (
+        "visibility: public (published on the site by the next kb build); "
+        "to keep it for staff only, change the front-matter line to 'visibility: internal'\n"
+    )
+    assert "visibility: public\n" in (kb_tree / public.stdout.strip()).read_text()

@@ -25,15 +25,21 @@ def kb(root: Path, *args: str):
 def offline(tmp_path_factory) -> Path:
     """One tree with its whole offline copy and South Korea's."""
     root = make_tree(tmp_path_factory.mktemp("offline"))
-    for args, folder, count in (
-        (("--offline",), "site-offline", 4),
-        (("--offline", "--country", "kr"), "site-offline-kr", 2),
+    for args, folder, count, left_out in (
+        (("--offline",), "site-offline", 4, "left out: 1 internal report(s) (visibility: internal)\n"),
+        (
+            ("--offline", "--country", "kr"),
+            "site-offline-kr",
+            2,
+            "left out: 1 internal report(s) (visibility: internal)\n",
+        ),
     ):
         result = kb(root, "build", *args)
         assert result.exit_code == 0, result.output
-        assert result.output.endswith(
+        assert result.stdout.endswith(
             f"built {folder} and {folder}.zip: {count} reports; open {folder}/index.html\n"
         ), result.output
+        assert result.stderr == left_out
     return root
 
 

@@ -45,7 +45,8 @@ def two_reports(kb_tree: Path) -> None:
 
 
 ERROR = (
-    f"{CHANGED}:8:11: error [unknown-entity] unknown sector id: 'wind' (add it to reports/registry/ first)"
+    f"{CHANGED}:8:11: error [unknown-entity] unknown sector id: 'wind' (not in the registry: add it to "
+    "reports/registry/entities.yml as '- {id: wind, name: <its full English name>, kind: sector}', then check again)"
 )
 
 

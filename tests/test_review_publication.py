@@ -38,3 +38,12 @@ def test_a_public_report_with_open_review_points_is_held_back_from_the_public_si
     assert kb.reports and kb.visible(False) == []
     assert generate(project).held_for_review == (shown,)
     assert generate(project, internal=True).held_for_review == ()
+    generated = generate(project)
+    assert generated.left_out_line() == f"left out: 1 public report(s) with open review points ({shown})"
+    strict = runner.invoke(main, ["--root", str(tmp_path), "build", "--strict"])
+    assert strict.exit_code == 1
+    assert strict.stderr == (
+        f"{shown}: error: --strict: 1 report(s) would be left out of the site; nothing was built "
+        "(fix the problems kb check lists (or resolve the review points), then build again)\n"
+    )
+    assert not (tmp_path / "site").exists()

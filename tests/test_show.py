@@ -77,7 +77,7 @@ def test_text_output(tree):
 @pytest.mark.parametrize(
     "args,message",
     [
-        (("show", "MSTI"), "error: unknown entity 'MSTI' (did you mean msip or msit"),
+        (("show", "MSTI"), "error: unknown entity 'MSTI' (did you mean msit or meti?)"),
         (
             ("related", "2014-07-03-korea-opn-data"),
             "error: no report '2014-07-03-korea-opn-data' (did you mean",
@@ -108,3 +108,69 @@ def test_related_reports_share_entities(tree):
     assert [r["score"] for r in staff["related"]] == sorted(
         (r["score"] for r in staff["related"]), reverse=True
     )
+
+
+# -- countries (issue 15, item 3) ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    "name", ["KR", "kr", "Korea", "korea", "South Korea", "south korea", "ROK", "Republic of Korea"]
+)
+def test_a_country_by_code_or_common_name(tree, name):
+    data = show(tree, name)
+    assert data["country"] == {"code": "KR", "name": "South Korea"}
+    assert data["reports"] == show(tree, "KR")["reports"]
+
+
+def test_a_countrys_reports_bodies_opportunities_targets_and_years(tree):
+    data = show(tree, "Korea")
+    kb = load(Project.at(tree))
+    # The public view: internal items of public reports are not shown either.
+    korean = sorted((r for r in kb.visible(False) if "KR" in r.countries), key=lambda r: r.date)
+    assert korean, "the tree has public reports about Korea"
+    assert [(r["date"], r["title"]) for r in data["reports"]] == [
+        (r.date.isoformat(), r.title) for r in korean
+    ]
+    assert data["years"] == sorted({r.date.year for r in korean})
+    tagged = Counter(e for r in korean for e in set(r.entity_ids()))
+    bodies = ("ministry", "agency", "department", "organisation")
+    own = {e.id for e in kb.registry.entities.values() if e.country == "KR" and e.kind in bodies}
+    assert {b["id"] for b in data["bodies"]} == own
+    assert {b["id"]: b["reports"] for b in data["bodies"]}["msit"] == tagged["msit"] > 0
+    others = {
+        i for i in tagged if kb.registry.get(i) and kb.registry.entities[i].kind in bodies and i not in own
+    }
+    assert {b["id"] for b in data["also_tagged"]} == others
+    assert {o["id"] for o in data["opportunities"]} == {o.id for r in korean for o in r.opportunities}
+    assert {t["id"] for t in data["targets"]} == {t.id for r in korean for t in r.targets}
+    assert "kr-zqxsecret-deal" not in {o["id"] for o in data["opportunities"]}
+    japan = {r.id for r in kb.visible(False) if "JP" in r.countries}
+    assert {r["id"] for r in show(tree, "Japan")["reports"]} == japan != {r["id"] for r in data["reports"]}
+
+
+def test_a_countrys_internal_reports_only_with_the_flag(tree):
+    public = {r["id"] for r in show(tree, "JP")["reports"]}
+    staff = {r["id"] for r in show(tree, "JP", "--include-internal")["reports"]}
+    assert staff - public == {"2020-01-15-japan-health-internal"}
+
+
+def test_a_country_as_text(tree):
+    result = cli(tree)("show", "ROK")
+    assert result.exit_code == 0, result.stderr
+    years = show(tree, "KR")["years"]
+    assert result.stdout.startswith(
+        f"South Korea (KR)\nkind: country\nyears covered: {years[0]} to {years[-1]} "
+        f"({', '.join(map(str, years))})\n\nreports ("
+    )
+    for heading in (
+        "bodies of South Korea (",
+        "other bodies its reports tag (",
+        "opportunities (",
+        "targets (",
+    ):
+        assert "\n" + heading in result.stdout
+
+
+def test_an_entity_name_wins_over_a_country_and_a_non_country_is_refused(tree):
+    assert "entity" in show(tree, "msit")
+    result = cli(tree)("show", "Narnia")
+    assert result.exit_code == 2
+    assert result.stderr == "error: unknown entity 'Narnia' (list them with: kb entities)\n"

@@ -46,7 +46,8 @@ def test_workflows_check_pull_requests_and_publish_two_sites_apart():
     runs = {name: [s.get("run", "") for s in job.get("steps", [])] for name, job in jobs.items()}
     assert "kb check --format github" in runs["check"]
     assert any("kb changes" in r and "--format github" in r for r in runs["check"])
-    assert "kb build" in runs["public-site"] and "kb build --internal" not in runs["public-site"]
+    # --strict: a report left out by mistake (errors, open review points) fails the publication.
+    assert "kb build --strict" in runs["public-site"] and "kb build --internal" not in runs["public-site"]
     assert "kb build --internal" in runs["staff-site"]
     assert any("site-internal/" in r for r in runs["staff-site"])
     assert [
@@ -57,7 +58,7 @@ def test_workflows_check_pull_requests_and_publish_two_sites_apart():
     gitlab = yaml.safe_load((EXAMPLES / "gitlab-ci.yml").read_text(encoding="utf-8"))
     assert gitlab["check"]["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
     assert gitlab["check"]["script"] == ["kb check --format gitlab > gl-code-quality-report.json"]
-    assert "mv site public" in gitlab["pages"]["script"]
+    assert "mv site public" in gitlab["pages"]["script"] and "kb build --strict" in gitlab["pages"]["script"]
     assert "kb build --internal" in gitlab["staff-site"]["script"]
     assert gitlab["staff-site"]["environment"]["name"] == "staff"
 

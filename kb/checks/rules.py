@@ -71,9 +71,21 @@ class Checker:
                 f"'{value}' is a name of {entity.label}, not an id",
                 f"write its id: {entity.id}",
             )
-        near = self.registry.suggest(value, kinds)
-        hint = f"did you mean {' or '.join(near)}?" if near else "add it to reports/registry/ first"
+        near = self.registry.suggest(value, kinds, country=report.countries[0] if report.countries else None)
+        hint = f"did you mean {' or '.join(near)}?" if near else self._add_to_registry(report, value, kinds)
         return self._problem(report, where, "error", "unknown-entity", f"unknown {what}: '{value}'", hint)
+
+    def _add_to_registry(self, report: Report, value: str, kinds: set[str] | None) -> str:
+        """The hint for an id nothing in the registry is near: where to add it, and a ready entry."""
+        kind = "ministry" if kinds and "ministry" in kinds else min(kinds) if kinds else "organisation"
+        country = report.countries[0] if kind in ("ministry", "agency") and report.countries else None
+        where = self.registry.file_for({kind}, country) or "reports/registry/entities.yml"
+        entry = f"id: {value}, name: <its full English name>, kind: {kind}"
+        if kind in ("ministry", "agency", "department", "organisation"):
+            entry += f", acronyms: [{value.upper()}]"
+        if country:
+            entry += f", country: {country}"
+        return f"not in the registry: add it to {where} as '- {{{entry}}}', then check again"
 
     def check_report(self, report: Report) -> list[Problem]:
         """Every problem of one report that needs the registry: its tags, the entities of its
@@ -115,8 +127,16 @@ class Checker:
         if entity.valid_on(report.date):
             return None
         current = self.registry.current_on(value, report.date)
+        later = [n for n in self.registry.successors(value) if self.registry.kind_of(value, n) != "rename"]
         if current and current.id != value:
             hint = f"on {human_date(report.date)} it was {current.label}: tag {current.id}"
+        elif later and entity.valid_to and report.date > entity.valid_to.end:
+            kind = self.registry.kind_of(value, later[0])
+            done = {"split": "split into", "merger": "merged into", "transfer": "succeeded by"}.get(
+                kind or "", ""
+            )
+            pick = "the one the report means" if len(later) > 1 else later[0]
+            hint = f"it existed {entity.validity()}, then was {done} {', '.join(later)}: tag {pick}"
         else:
             hint = f"it existed {entity.validity()}"
         return self._problem(

@@ -99,7 +99,7 @@ def new(
       kb new --title "India: health data" --country IN --visibility public \\
              --visit-start 2024-03-04 --visit-end 2024-03-06 --place Delhi
     """
-    from kb.report.scaffold import NewReport, create
+    from kb.report.scaffold import NewReport, create, visibility_note
 
     if not countries:
         answer = click.prompt("Partner countries (ISO codes, comma-separated)")
@@ -116,6 +116,7 @@ def new(
     )
     where = project(ctx)
     click.echo(where.show(create(where, spec)))
+    click.echo(visibility_note(spec), err=True)
 
 
 @main.command(context_settings=CONTEXT)

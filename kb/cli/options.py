@@ -116,6 +116,12 @@ def filter_options(func: Callable) -> Callable:
         click.option("--type", "types", multiple=True, help="Report type, e.g. visit-report (repeatable)."),
         click.option("--since", help="From this date: YYYY, YYYY-MM or YYYY-MM-DD."),
         click.option("--until", help="Up to this date: YYYY, YYYY-MM or YYYY-MM-DD."),
+        click.option(
+            "--with-predecessors",
+            is_flag=True,
+            help="A body of --ministry/--organisation/--sector/--project also matches reports tagging the "
+            "bodies it was split or merged from (BEIS for DSIT); renames are always followed.",
+        ),
         click.option("--include-internal", is_flag=True, help="Include internal reports and internal parts."),
         format_option(),
     ]
@@ -125,7 +131,17 @@ def filter_options(func: Callable) -> Callable:
 
 
 # The parameter names of filter_options' options, in the order of Filters' fields.
-_FILTER_NAMES = ("sectors", "countries", "ministries", "organisations", "projects", "types", "since", "until")
+_FILTER_NAMES = (
+    "sectors",
+    "countries",
+    "ministries",
+    "organisations",
+    "projects",
+    "types",
+    "since",
+    "until",
+    "with_predecessors",
+)
 
 
 def filters(
@@ -137,6 +153,7 @@ def filters(
     types: tuple[str, ...],
     since: str | None,
     until: str | None,
+    with_predecessors: bool = False,
 ) -> Filters:
     from kb.registry.filters import Filters
 
@@ -149,6 +166,7 @@ def filters(
         types=types,
         since=since,
         until=until,
+        with_predecessors=with_predecessors,
     )
 
 

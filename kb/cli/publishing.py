@@ -32,17 +32,25 @@ if TYPE_CHECKING:
     default=None,
     help="With --offline: only the reports about this country (ISO code, e.g. KR), into site-offline-kr/.",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 1, nothing built) if a report would be left out by mistake: errors, open review points.",
+)
 @click.pass_context
-def build(ctx: click.Context, internal: bool, offline: bool, country: str | None) -> None:
+def build(ctx: click.Context, internal: bool, offline: bool, country: str | None, strict: bool) -> None:
     """Generate the site's pages from reports/ and build the site (strict: any warning fails).
 
     The public build (default) goes to site/ and contains no internal report,
     section or field, in any page, feed, search index or data file. Pages are
     generated into site_pages/kb/ first, so `zensical build` can build the same tree.
+    It ends with a line saying which reports were left out, and why; --strict (for CI)
+    fails instead of leaving out a report with errors or open review points.
 
     \b
     Examples:
       kb build                        # public site into site/
+      kb build --strict               # in CI: a report left out by mistake fails the build
       kb build --internal             # staff site into site-internal/
       kb build --offline              # public site to read from disk: site-offline/ and .zip
       kb build --offline --country KR # the same, reports about South Korea only
@@ -61,20 +69,22 @@ def build(ctx: click.Context, internal: bool, offline: bool, country: str | None
     if offline:
         from kb.site.offline import build_offline
 
-        copy = build_offline(where, country=country)
+        copy = build_offline(where, country=country, strict=strict)
         _warn_left_out(copy.generated)
         click.echo(
             f"built {where.show(copy.folder)} and {where.show(copy.archive)}: "
             f"{copy.generated.reports} reports; open {where.show(copy.folder / 'index.html')}"
         )
+        click.echo(copy.generated.left_out_line(), err=True)
         return
-    result = build_site(where, internal=internal)
+    result = build_site(where, internal=internal, strict=strict)
     generated = result.generated
     _warn_left_out(generated)
     click.echo(
         f"built {where.show(result.site_dir)}: {generated.reports} reports, "
         f"{generated.files} generated files ({generated.written} changed)"
     )
+    click.echo(generated.left_out_line(), err=True)
 
 
 def _warn_left_out(generated: Generated) -> None:

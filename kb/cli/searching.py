@@ -159,18 +159,21 @@ def related(ctx: click.Context, report: str, limit: int, include_internal: bool,
 @format_option("kb.relations.show:SHOW_FORMATS")
 @click.pass_context
 def show(ctx: click.Context, entity: str, include_internal: bool, fmt: str) -> None:
-    """What the knowledge base knows about ENTITY (id, acronym, name or alias).
+    """What the knowledge base knows about ENTITY (id, acronym, name or alias) or a country.
 
     Its registry entry and names over time, the reports that tag it under any
     of its names, its opportunities and targets, and the entities most often
-    tagged with it.
+    tagged with it. A country (KR, Korea, South Korea, ROK...) gives its
+    reports, its bodies and those its reports tag, its opportunities and
+    targets, and the years covered.
 
     \b
     Examples:
       kb show MSIT
+      kb show KR                     # or: kb show "South Korea"
       kb show "Ministry of Science, ICT and Future Planning" --format json
     """
-    from kb.relations.show import entity_info, render_entity
+    from kb.relations.show import show as show_one
 
-    info = entity_info(project(ctx), entity, include_internal=include_internal)
-    emit(fmt, text=lambda: render_entity(info), data=info.as_json())
+    info = show_one(project(ctx), entity, include_internal=include_internal)
+    emit(fmt, text=info.render_text, data=info.as_json())

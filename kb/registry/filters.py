@@ -2,8 +2,11 @@
 
 Values are OR'ed within one filter and AND'ed across filters, as GOV.UK's
 finders do. An entity filter takes an id, acronym, name or alias, and follows
-renames: ``--ministry msit`` also matches reports tagged with its predecessor
-``msip``. An unknown value is a usage error naming the closest registry ids.
+renames: ``--ministry msit`` also matches reports tagged with its former name
+``msip``. Splits and mergers are followed only with ``with_predecessors``
+(``--with-predecessors``): ``--organisation dsit`` then also matches BEIS (split into
+DSIT), and BIS and DECC (merged into BEIS). An unknown value is a usage error naming the
+closest registry ids.
 
 The :class:`EntityTable` is the registry reduced to what filters need; a
 search reads it from the index (no YAML parsing on the fast path), the other
@@ -65,6 +68,7 @@ class EntityTable:
                 "label": e.label,
                 "names": list(e.names()),
                 "lineage": registry.lineage(e.id) or [e.id],
+                "former": registry.former_bodies(e.id),
             }
             for e in registry.entities.values()
         }
@@ -83,6 +87,16 @@ class EntityTable:
     def lineage(self, entity_id: str) -> list[str]:
         info = self.entities.get(entity_id)
         return list(info["lineage"]) if info else [entity_id]
+
+    def former(self, entity_id: str) -> list[str]:
+        """The bodies it was split or merged from (:meth:`Registry.former_bodies`)."""
+        info = self.entities.get(entity_id)
+        return list(info.get("former", ())) if info else []
+
+    def family(self, entity_id: str, with_predecessors: bool) -> list[str]:
+        """The ids a search for ``entity_id`` matches: its names over time, and its former
+        bodies when asked for."""
+        return self.lineage(entity_id) + (self.former(entity_id) if with_predecessors else [])
 
     def suggest(self, text: str, tag_list: str | None = None, limit: int = 3) -> list[str]:
         from kb.util.suggest import closest
@@ -112,6 +126,7 @@ class Filters:
     types: tuple[str, ...] = ()
     since: str | None = None
     until: str | None = None
+    with_predecessors: bool = False
 
 
 @dataclass(frozen=True)
@@ -124,6 +139,7 @@ class Resolved:
     types: tuple[str, ...] = ()
     start: date | None = None
     end: date | None = None
+    with_predecessors: bool = False
 
     def as_dict(self) -> dict:
         return {
@@ -132,6 +148,7 @@ class Resolved:
             "types": list(self.types),
             "since": self.start.isoformat() if self.start else None,
             "until": self.end.isoformat() if self.end else None,
+            "with_predecessors": self.with_predecessors,
         }
 
 
@@ -149,7 +166,9 @@ def resolve_filters(filters: Filters, table: EntityTable) -> Resolved:
             chosen[name] = tuple(ids)
             lineage: list[str] = []
             for entity_id in ids:
-                lineage.extend(i for i in table.lineage(entity_id) if i not in lineage)
+                lineage.extend(
+                    i for i in table.family(entity_id, filters.with_predecessors) if i not in lineage
+                )
             expanded[name] = tuple(lineage)
     countries = tuple(dict.fromkeys(_country(value, table) for value in filters.countries))
     types = tuple(dict.fromkeys(_report_type(value, table) for value in filters.types))
@@ -157,7 +176,7 @@ def resolve_filters(filters: Filters, table: EntityTable) -> Resolved:
     end = _day(filters.until, "--until", first=False)
     if start and end and start > end:
         raise UsageError(f"--since {filters.since} is after --until {filters.until}", hint="swap the dates")
-    return Resolved(chosen, expanded, countries, types, start, end)
+    return Resolved(chosen, expanded, countries, types, start, end, filters.with_predecessors)
 
 
 def _entity(value: str, name: str, option: str, what: str, kind: str, table: EntityTable) -> list[str]:

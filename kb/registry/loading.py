@@ -13,8 +13,18 @@ from typing import TYPE_CHECKING
 
 from kb.errors import InputError, ProjectError
 from kb.problems import Problem
-from kb.registry.model import ENTITY_FIELDS, KINDS, Disclaimer, Entity, Registry
+from kb.registry.lineage import check_lineage
+from kb.registry.model import (
+    ENTITY_FIELDS,
+    KINDS,
+    SUCCESSION_FIELDS,
+    SUCCESSION_KINDS,
+    Disclaimer,
+    Entity,
+    Registry,
+)
 from kb.report.countries import country_problem
+from kb.report.dates import FuzzyDate
 from kb.report.fields import Reader
 from kb.report.yamlstrict import load
 from kb.util.files import read_text
@@ -176,7 +186,13 @@ def _read_entity(reader: Reader, where: tuple, defaults: dict) -> Entity | None:
     links = {
         name_: tuple(_as_list(reader, where + (name_,), "[msit]"))
         for name_ in ("superseded_by", "renamed_from")
+        if not isinstance(reader.get(where + (name_,)), dict)
     }
+    succession, succession_date = None, None
+    if isinstance(reader.get(where + ("superseded_by",)), dict):
+        links["superseded_by"], succession, succession_date = _read_succession(
+            reader, where + ("superseded_by",)
+        )
     if not entity_id or not name or kind is None:
         return None
     line = reader.located.line_of(where)[0]
@@ -192,9 +208,28 @@ def _read_entity(reader: Reader, where: tuple, defaults: dict) -> Entity | None:
         description=description,
         path=reader.path,
         line=line,
+        succession=succession,
+        succession_date=succession_date,
         **lists,
         **links,
     )
+
+
+def _read_succession(reader: Reader, where: tuple) -> tuple[tuple[str, ...], str | None, FuzzyDate | None]:
+    """``superseded_by: {kind: split, by: [dbt, dsit, desnz], date: 2023-02-07}``."""
+    reader.known_fields(where, SUCCESSION_FIELDS, "superseded_by")
+    reader.required(
+        where,
+        ("kind", "by"),
+        "superseded_by",
+        {
+            "kind": f"one of: {', '.join(SUCCESSION_KINDS)}",
+            "by": "the id(s) of the successor(s), e.g. by: [msit]",
+        },
+    )
+    kind = reader.choice(where + ("kind",), SUCCESSION_KINDS) if reader.has(where + ("kind",)) else None
+    by = tuple(_as_list(reader, where + ("by",), "[msit]")) if reader.has(where + ("by",)) else ()
+    return by, kind, reader.fuzzy_date(where + ("date",))
 
 
 def _check_links(registry: Registry) -> list[Problem]:
@@ -255,6 +290,8 @@ def _check_links(registry: Registry) -> list[Problem]:
                 "a successor cannot also be a predecessor",
             )
         )
+
+    problems.extend(check_lineage(registry))
 
     def parents(entity_id: str) -> list[str]:
         parent = ids[entity_id].parent

@@ -1,8 +1,16 @@
 """The registry as data: every entity reports talk about, with its names over time.
 
-Renames are first-class: ``superseded_by`` on the old entity or ``renamed_from`` on the new one
-links them both ways, so the tool knows which name was current on a date and search can follow
-a ministry across its names.
+Successions are first-class, with a kind (:data:`SUCCESSION_KINDS`): ``superseded_by`` on the old
+entity (or ``renamed_from`` on the new one) links them both ways. Only a **rename** makes one body
+of two entities (MSIP then MSIT: :meth:`Registry.lineage`), so the tool knows which name was current
+on a date and search, filters, counts and related reports follow a ministry across its names. A
+**split** (BEIS into DBT, DSIT and DESNZ), a **merger** (FCO and DFID into FCDO) or a **transfer**
+of functions links different bodies: shown as history (:meth:`Registry.former_bodies`), and
+searched together only on request (``--with-predecessors``).
+
+How a plain ``superseded_by`` (no ``kind``) is read, so that older registry files keep working:
+several ids are a split; one id is a rename, unless that successor has other predecessors too,
+when it is read as a merger (and ``kb check`` warns, asking for the explicit form).
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from kb.report.dates import FuzzyDate
-from kb.util.suggest import closest
+from kb.util.suggest import near_misses
 
 if TYPE_CHECKING:
     pass
@@ -33,6 +41,11 @@ KINDS = {
     "person": "people",
 }
 
+
+#: The kinds of succession ``superseded_by: {kind: ..., by: [...], date: ...}`` may give.
+SUCCESSION_KINDS = ("rename", "split", "merger", "transfer")
+#: The fields of that mapping.
+SUCCESSION_FIELDS = ("kind", "by", "date")
 
 ENTITY_FIELDS = (
     "id",
@@ -65,6 +78,8 @@ class Entity:
     valid_to: FuzzyDate | None = None
     superseded_by: tuple[str, ...] = ()
     renamed_from: tuple[str, ...] = ()
+    succession: str | None = None  # the kind given with superseded_by; None: read from its shape
+    succession_date: FuzzyDate | None = None
     website: str | None = None
     description: str | None = None
     keywords: tuple[str, ...] = ()
@@ -104,6 +119,8 @@ class Entity:
             "valid_to": str(self.valid_to) if self.valid_to else None,
             "superseded_by": list(self.superseded_by),
             "renamed_from": list(self.renamed_from),
+            "succession": self.succession,
+            "succession_date": str(self.succession_date) if self.succession_date else None,
             "website": self.website,
             "description": self.description,
         }
@@ -136,20 +153,48 @@ class Registry:
 
     def _index(self) -> None:
         self._lineages: dict[str, tuple[str, ...]] = {}
+        self._former: dict[str, tuple[str, ...]] = {}
+        self._kinds: dict[tuple[str, str], str] = {}
+        self._inferred: set[tuple[str, str]] = set()  # links whose kind was read from a plain list
         self._successors.clear()
         self._predecessors.clear()
         self._by_name.clear()
+        explicit: dict[tuple[str, str], str] = {}
+        several: set[tuple[str, str]] = set()
         for entity in self.entities.values():
             for successor in entity.superseded_by:
                 if successor in self.entities:
                     self._link(entity.id, successor)
+                    if entity.succession:
+                        explicit[(entity.id, successor)] = entity.succession
+                    elif len(entity.superseded_by) > 1:
+                        several.add((entity.id, successor))
             for predecessor in entity.renamed_from:
                 if predecessor in self.entities:
                     self._link(predecessor, entity.id)
+                    if len(entity.renamed_from) == 1 and (predecessor, entity.id) not in explicit:
+                        explicit.setdefault((predecessor, entity.id), "rename")
             for name in {entity.id, *entity.names()}:
                 key = name.casefold()
                 if entity.id not in self._by_name[key]:
                     self._by_name[key].append(entity.id)
+        self._read_kinds(explicit, several)
+
+    def _read_kinds(self, explicit: dict[tuple[str, str], str], several: set[tuple[str, str]]) -> None:
+        """Each link's kind: as given; else a split when one of several ids, else a rename when
+        the successor has no other predecessor, else a merger (see the module docstring)."""
+        for old, successors in self._successors.items():
+            for new in successors:
+                link = (old, new)
+                if link in explicit:
+                    kind = explicit[link]
+                elif link in several:
+                    kind = "split"
+                else:
+                    kind = "rename" if len(self._predecessors[new]) == 1 else "merger"
+                if link not in explicit:
+                    self._inferred.add(link)
+                self._kinds[link] = kind
 
     def _link(self, old: str, new: str) -> None:
         if new not in self._successors[old]:
@@ -177,8 +222,21 @@ class Registry:
     def predecessors(self, entity_id: str) -> list[str]:
         return list(self._predecessors.get(entity_id, []))
 
+    def kind_of(self, old: str, new: str) -> str | None:
+        """The kind of the succession from ``old`` to ``new`` (:data:`SUCCESSION_KINDS`), or None."""
+        return self._kinds.get((old, new))
+
+    def inferred(self, old: str, new: str) -> bool:
+        """Whether that kind was read from a plain ``superseded_by`` (no ``kind`` given)."""
+        return (old, new) in self._inferred
+
+    def renamed(self, entity_id: str) -> list[str]:
+        """The names this entity took next (renames only)."""
+        return [n for n in self.successors(entity_id) if self._kinds.get((entity_id, n)) == "rename"]
+
     def lineage(self, entity_id: str) -> list[str]:
-        """Every entity linked to this one by renames, in either direction, oldest first."""
+        """Every entity linked to this one by renames, in either direction, oldest first: the
+        names of one body over time. Splits, mergers and transfers are not followed."""
         # Asked for every tag of every report: computed once per entity (see _index).
         cached = self._lineages.get(entity_id)
         if cached is None:
@@ -193,9 +251,34 @@ class Registry:
             if current in seen or current not in self.entities:
                 continue
             seen.append(current)
-            todo.extend(self._successors.get(current, []))
-            todo.extend(self._predecessors.get(current, []))
+            todo.extend(
+                n for n in self._successors.get(current, []) if self._kinds.get((current, n)) == "rename"
+            )
+            todo.extend(
+                o for o in self._predecessors.get(current, []) if self._kinds.get((o, current)) == "rename"
+            )
         return sorted(seen, key=lambda i: (self._start(i), i))
+
+    def former_bodies(self, entity_id: str) -> list[str]:
+        """The bodies this one (under any of its names) came from by a split, merger or transfer,
+        and theirs in turn, each with its own names over time; oldest first. What
+        ``--with-predecessors`` adds to a search, and what entity pages show as history."""
+        cached = self._former.get(entity_id)
+        if cached is None:
+            own = self.lineage(entity_id) or [entity_id]
+            found: list[str] = []
+            todo = list(own)
+            seen = set(own)
+            while todo:
+                current = todo.pop()
+                for old in self._predecessors.get(current, []):
+                    for other in self.lineage(old) or [old]:
+                        if other not in seen:
+                            seen.add(other)
+                            found.append(other)
+                            todo.append(other)
+            cached = self._former[entity_id] = tuple(sorted(found, key=lambda i: (self._start(i), i)))
+        return list(cached)
 
     def _start(self, entity_id: str) -> date:
         start = self.entities[entity_id].valid_from
@@ -211,20 +294,38 @@ class Registry:
                 return self.entities[other]
         return None
 
-    def suggest(self, text: str, kinds: Iterable[str] | None = None, limit: int = 3) -> list[str]:
-        """Closest entity ids to ``text``, matching on ids, names, acronyms and aliases."""
+    def suggest(
+        self, text: str, kinds: Iterable[str] | None = None, limit: int = 3, country: str | None = None
+    ) -> list[str]:
+        """Ids of the entities ``text`` is a near miss of (a typing slip or two away from an id,
+        name, acronym or alias: :func:`kb.util.suggest.near_misses`); none when nothing is close,
+        so that an id missing from the registry is not answered with an unrelated one. Among
+        equally near ones, those of ``country`` (the report's) come first."""
         kinds = set(kinds) if kinds else None
         pool: dict[str, str] = {}
-        for entity in self.entities.values():
+        for entity in sorted(
+            self.entities.values(), key=lambda e: country is not None and e.country != country
+        ):
             if kinds and entity.kind not in kinds:
                 continue
             for name in (entity.id, *entity.names()):
-                pool.setdefault(name, entity.id)
+                pool.setdefault(name.casefold(), entity.id)
         found = []
-        for name in closest(text, pool, limit=limit * 3):
+        for name in near_misses(text, pool, limit=limit * 3):
             if pool[name] not in found:
                 found.append(pool[name])
         return found[:limit]
+
+    def file_for(self, kinds: Iterable[str], country: str | None) -> str | None:
+        """The registry file that holds most entities of these kinds (of this country, if any
+        are): where a new one of them belongs."""
+        kinds = set(kinds)
+        same = [e for e in self.entities.values() if e.kind in kinds and e.path]
+        local = [e for e in same if country and e.country == country]
+        counts: dict[str, int] = defaultdict(int)
+        for entity in local or same:
+            counts[entity.path] += 1
+        return min(counts, key=lambda path: (-counts[path], path)) if counts else None
 
     def all_names(self, entity_id: str) -> list[str]:
         """Names of the entity and of its whole lineage: for search expansion."""

@@ -17,6 +17,8 @@ from kb.errors import UsageError
 from kb.project import Project
 
 if TYPE_CHECKING:
+    from kb.checks.knowledgebase import KnowledgeBase
+    from kb.relations.country import CountryInfo
     from kb.util.tables import Terminal
 
 #: ``kb show --format``: its text has a few short sections, not one table.
@@ -32,6 +34,10 @@ class EntityInfo:
     targets: list[dict]
     seen_with: list[dict]
     include_internal: bool = False
+    history: list[dict] = field(default_factory=list)  # splits, mergers, transfers: other bodies
+
+    def render_text(self) -> str:
+        return render_entity(self)
 
     def as_json(self) -> dict:
         return {
@@ -41,24 +47,53 @@ class EntityInfo:
             "opportunities": self.opportunities,
             "targets": self.targets,
             "seen_with": self.seen_with,
+            "history": self.history,
             "include_internal": self.include_internal,
         }
 
 
 def find_entity(registry, text: str):
     """The entity named ``text`` (id, acronym, name or alias); UsageError with suggestions if none."""
+    entity = _named_entity(registry, text)
+    if entity:
+        return entity
+    near = registry.suggest(text)
+    hint = f"did you mean {' or '.join(near)}?" if near else "list them with: kb entities"
+    raise UsageError(f"unknown entity '{text}'", hint=hint)
+
+
+def _named_entity(registry, text: str):
     entity = registry.get(text.strip())
     if entity:
         return entity
     found = registry.resolve(text)
-    if len(found) == 1:
-        return found[0]
     if len(found) > 1:
         options = ", ".join(f"{e.id} ({e.name})" for e in found)
         raise UsageError(f"'{text}' names more than one entity: {options}", hint="give the id")
-    near = registry.suggest(text)
-    hint = f"did you mean {' or '.join(near)}?" if near else "list them with: kb entities"
-    raise UsageError(f"unknown entity '{text}'", hint=hint)
+    return found[0] if found else None
+
+
+def show(
+    project: Project, text: str, *, include_internal: bool = False, today: date | None = None
+) -> EntityInfo | CountryInfo:
+    """``kb show``: an entity (id, acronym, name or alias) or, if no entity has that name, a
+    country (``KR``, ``Korea``, ``South Korea``, ``ROK``...: :func:`kb.report.countries.country_code`)."""
+    from kb.checks.knowledgebase import load
+    from kb.relations.country import country_info
+    from kb.report.countries import country_code, country_name
+
+    kb = load(project, mentions=False)  # warnings are not needed here, and that check is slow
+    entity = _named_entity(kb.registry, text)
+    if entity is None:
+        code = country_code(text)
+        if code is not None:
+            reports = kb.visible(include_internal)
+            name = country_name(code) or code
+            return country_info(
+                code, name, reports, kb.registry, include_internal=include_internal, today=today
+            )
+        entity = find_entity(kb.registry, text)
+    return _entity_info(kb, entity, include_internal=include_internal, today=today)
 
 
 def _report_row(report, tagged_as: list[str]) -> dict:
@@ -77,12 +112,19 @@ def entity_info(
     project: Project, text: str, *, include_internal: bool = False, today: date | None = None, limit: int = 10
 ) -> EntityInfo:
     from kb.checks.knowledgebase import load
+
+    kb = load(project, mentions=False)  # warnings are not needed here, and that check is slow
+    entity = find_entity(kb.registry, text)
+    return _entity_info(kb, entity, include_internal=include_internal, today=today, limit=limit)
+
+
+def _entity_info(
+    kb: KnowledgeBase, entity, *, include_internal: bool, today: date | None, limit: int = 10
+) -> EntityInfo:
     from kb.relations.related import Relations
     from kb.tracking.model import track_opportunities, track_targets
 
-    kb = load(project, mentions=False)  # warnings are not needed here, and that check is slow
     registry = kb.registry
-    entity = find_entity(registry, text)
     lineage = registry.lineage(entity.id) or [entity.id]
     names = [
         {
@@ -114,7 +156,13 @@ def entity_info(
                 "reports": count,
             }
         )
-    return EntityInfo(entity.as_row(), names, about, opportunities, targets, seen, include_internal)
+    from kb.registry.lineage import history, history_sentence
+
+    events = [
+        {**event, "text": history_sentence(registry, event, entity.id)}
+        for event in history(registry, entity.id)
+    ]
+    return EntityInfo(entity.as_row(), names, about, opportunities, targets, seen, include_internal, events)
 
 
 #: ``kb related --format csv`` columns, and those of its table.
@@ -191,6 +239,10 @@ def render_entity(info: EntityInfo) -> str:
             span = f"{name['valid_from'] or '?'} to {name['valid_to'] or 'now'}"
             mark = "  <- this entry" if name["this"] else ""
             lines.append(f"  {span:<25} {name['name']} ({name['id']}){mark}")
+    if info.history:
+        lines.append("")
+        lines.append("history (other bodies; searched with --with-predecessors):")
+        lines.extend(f"  {event['text']}" for event in info.history)
     sections = (
         (
             f"reports ({len(info.reports)}):",

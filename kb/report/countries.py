@@ -8,6 +8,55 @@ import pycountry
 
 from kb.util.suggest import closest
 
+#: Names people write for a country that are not its ISO code nor found by pycountry's own
+#: search (``UK`` is reserved, not assigned; ``Korea`` matches both Koreas), lower case.
+COMMON_NAMES = {
+    "uk": "GB",
+    "u.k.": "GB",
+    "britain": "GB",
+    "great britain": "GB",
+    "united kingdom": "GB",
+    "england": "GB",
+    "korea": "KR",
+    "south korea": "KR",
+    "rok": "KR",
+    "republic of korea": "KR",
+    "s. korea": "KR",
+    "north korea": "KP",
+    "dprk": "KP",
+    "usa": "US",
+    "u.s.": "US",
+    "america": "US",
+    "united states": "US",
+    "united states of america": "US",
+    "vietnam": "VN",
+    "viet nam": "VN",
+    "russia": "RU",
+    "taiwan": "TW",
+    "uae": "AE",
+}
+
+
+def country_code(text: str) -> str | None:
+    """The alpha-2 code ``text`` names: a code in any case, a common name (``UK``, ``Korea``,
+    ``ROK``), or a country's name or official name in pycountry's table; None if none."""
+    key = " ".join(text.split()).casefold()
+    if not key:
+        return None
+    if len(key) == 2 and country_name(key.upper()):
+        return key.upper()
+    if key in COMMON_NAMES:
+        return COMMON_NAMES[key] if country_name(COMMON_NAMES[key]) else None
+    if len(key) == 3:
+        found = pycountry.countries.get(alpha_3=key.upper())
+        if found:
+            return found.alpha_2
+    for country in pycountry.countries:
+        names = (country.name, getattr(country, "common_name", ""), getattr(country, "official_name", ""))
+        if key in {n.casefold() for n in names if n}:
+            return country.alpha_2
+    return None
+
 
 @lru_cache(maxsize=512)
 def country_name(code: str) -> str | None:
@@ -24,6 +73,12 @@ def country_problem(code: str) -> tuple[str, str] | None:
         return None
     if len(code) == 2 and country_name(code.upper()):
         return f"country code '{code}' must be upper case", f"write {code.upper()}"
+    common = COMMON_NAMES.get(" ".join(code.split()).casefold())
+    if common and country_name(common):
+        return (
+            f"'{code}' is not an ISO 3166-1 alpha-2 code",
+            f"did you mean {common} ({country_name(common)})?",
+        )
     if len(code) == 3 and code.isalpha():
         alpha_3 = pycountry.countries.get(alpha_3=code.upper())
         if alpha_3:

@@ -154,12 +154,15 @@ class Reader:
         value = self.get(where)
         if not isinstance(value, dict):
             return
+        previous = None
         for key in value:
             if key not in allowed:
-                hint = did_you_mean(key, allowed) or f"allowed: {', '.join(allowed)}"
+                hint = _comma_hint(previous, value, key) or did_you_mean(key, allowed)
+                hint = hint or f"allowed: {', '.join(allowed)}"
                 self.report(
                     where + (key,), "unknown-field", f"unknown field '{key}' in {what}", hint, key=True
                 )
+            previous = key
 
     def required(self, where: Path_, names: Iterable[str], what: str, hints: dict[str, str]) -> None:
         value = self.get(where)
@@ -324,3 +327,16 @@ class Reader:
             )
             return None
         return value
+
+
+def _comma_hint(previous: object, mapping: dict, key: object) -> str | None:
+    """In ``{name: Energy team, British Embassy Tokyo}`` the comma ends the value and the rest
+    becomes a key with no value: say to quote the whole value (field names have no spaces)."""
+    if mapping[key] is not None or not isinstance(key, str) or " " not in key.strip():
+        return None
+    if not isinstance(previous, str) or not isinstance(mapping[previous], str):
+        return None
+    return (
+        f"a comma inside {{ }} ends a value: put the whole value in quotes, "
+        f'{previous}: "{mapping[previous]}, {key.strip()}"'
+    )

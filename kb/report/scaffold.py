@@ -128,6 +128,19 @@ def target_path(project: Project, spec: NewReport) -> Path:
     return folder / f"{spec.date.isoformat()}-{slugify(spec.title)}.md"
 
 
+def visibility_note(spec: NewReport) -> str:
+    """What ``kb new`` tells the author about the visibility it wrote, and how to change it."""
+    if spec.visibility == "public":
+        return (
+            "visibility: public (published on the site by the next kb build); "
+            "to keep it for staff only, change the front-matter line to 'visibility: internal'"
+        )
+    return (
+        "visibility: internal (staff only: not on the public site); "
+        "to publish it, change the front-matter line to 'visibility: public'"
+    )
+
+
 def create(project: Project, spec: NewReport) -> Path:
     """Write the new report and return its path; raises if the file exists."""
     project.require_reports()

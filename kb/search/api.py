@@ -239,6 +239,7 @@ class Searcher:
             sort=sort,
             limit=request.limit or None,
             spell_words=tuple(w for w in spell_words(text) if w.lower() not in names),
+            families=self._labels.families(),
         )
         raw = self._open.run(spec)
         hits = [_hit(h.fields, h.snippet, h.score) for h in raw.hits]
@@ -316,6 +317,24 @@ class _Labels:
     def __init__(self, table: EntityTable):
         self._table = table
         self._known: dict[tuple[str, str], tuple[str, str]] = {}
+        self._families: dict[str, dict[str, tuple[str, ...]]] | None = None
+
+    def families(self) -> dict[str, dict[str, tuple[str, ...]]]:
+        """Entity facet -> id -> every name of its body, for ids with renames (see QuerySpec)."""
+        if self._families is None:
+            renamed = {
+                entity_id: tuple(self._table.lineage(entity_id))
+                for entity_id in self._table.entities
+                if len(self._table.lineage(entity_id)) > 1
+            }
+            lists = {"sectors": "sectors", "ministries": "ministries"}
+            self._families = {
+                facet: {
+                    i: names for i, names in renamed.items() if self._table.entities[i]["list"] == tag_list
+                }
+                for facet, tag_list in lists.items()
+            }
+        return self._families
 
     def __call__(self, name: str, value: str) -> tuple[str, str]:
         found = self._known.get((name, value))

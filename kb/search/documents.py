@@ -141,6 +141,7 @@ def entity_snapshot(registry: Registry, country_codes: Iterable[str], previous: 
                 "label": e.label,
                 "names": list(e.names()),
                 "lineage": registry.lineage(e.id) or [e.id],
+                "former": registry.former_bodies(e.id),
             }
             for e in registry.entities.values()
         },

@@ -30,7 +30,7 @@ from whoosh.writing import PostingPool, SegmentWriter
 from kb.search.documents import TAG_FIELDS
 
 #: Bump when the schema, the documents or the engine change: the next run rebuilds the index.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: The Whoosh every use of its internals below was read against (the ``whoosh3`` distribution).
 CHECKED_AGAINST = "whoosh3 3.54.0"
 #: Free text is searched in these fields; the boosts rank a title match first.

@@ -56,6 +56,9 @@ class QuerySpec:
     sort: str = "relevance"
     limit: int | None = 20
     spell_words: tuple[str, ...] = ()
+    #: Facet field -> value -> every name of its body (renames): a value is counted over them
+    #: all, so that MSIP and MSIT count the reports of one ministry (only values that have some).
+    families: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -162,7 +165,7 @@ class OpenIndex:
                 snippet = _shorten(stored.get("summary") or stored.get("body", ""))
             snippet = _SPACE.sub(" ", snippet).strip().replace("** **", " ")
             hits.append(RawHit(stored, None if score is None else round(score, 4), snippet))
-        facets = self._facets(matched, matched_mask)
+        facets = self._facets(matched, matched_mask, spec.families)
         suggestions = spelling_suggestions(self, spec.spell_words, staff) if spec.spell_words else {}
         return RawResults(len(matched), hits, facets, suggestions)
 
@@ -183,8 +186,12 @@ class OpenIndex:
         return self._rank
 
     # -- facets ------------------------------------------------------------------------------
-    def _facets(self, matched, wanted: int) -> dict[str, dict[str, int]]:
-        """Matching documents per value of each facet field, over every match (not only those shown)."""
+    def _facets(
+        self, matched, wanted: int, families: dict[str, dict[str, tuple[str, ...]]] | None = None
+    ) -> dict[str, dict[str, int]]:
+        """Matching documents per value of each facet field, over every match (not only those
+        shown); a value with a family (``families``) counts the documents holding any of its names."""
+        families = families or {}
         facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
         self._searches += 1
         if self._facet_masks is None and self._searches == 1 and len(matched) <= FEW_MATCHES:
@@ -192,14 +199,20 @@ class OpenIndex:
                 stored = self.searcher.stored_fields(docnum)
                 for name in FACETS:
                     counts = facets[name]
-                    for value in (stored.get(name) or "").split():
-                        value = value.lower()
+                    family = families.get(name, {})
+                    values = {v.lower() for v in (stored.get(name) or "").split()}
+                    for value in values | {o for v in values for o in family.get(v, ())}:
                         counts[value] = counts.get(value, 0) + 1
             return facets
         masks = self.facet_masks()
         for name in FACETS:
             counts = facets[name]
-            for value, mask in masks[name].items():
+            family = families.get(name, {})
+            by_value = masks[name]
+            for value in {*by_value, *(o for v in by_value if v in family for o in family[v])}:
+                mask = by_value.get(value, 0)
+                for other in family.get(value, ()):
+                    mask |= by_value.get(other, 0)
                 number = (mask & wanted).bit_count()
                 if number:
                     counts[value] = number

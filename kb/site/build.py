@@ -49,12 +49,51 @@ class Generated:
     held_for_review: tuple[str, ...] = ()  # public reports left out because review points are open
     registry_prefix: str = "reports/registry/"
     settings: SiteSettings = field(default_factory=SiteSettings)
+    internal_left_out: int = 0  # internal reports, which the public site leaves out on purpose
 
     def left_out_files(self) -> tuple[list[str], list[str]]:
         """The report files and the registry files that have errors, each sorted."""
         files = sorted({p.path for p in self.left_out})
         registry = [f for f in files if f.replace("\\", "/").startswith(self.registry_prefix)]
         return [f for f in files if f not in registry], registry
+
+    def first_problems(self) -> list[Problem]:
+        """The first error of each report file left out (registry files are not reports)."""
+        reports = set(self.left_out_files()[0])
+        first: dict[str, Problem] = {}
+        for problem in sorted(self.left_out, key=lambda p: (p.path, p.line, p.column)):
+            if problem.path in reports:
+                first.setdefault(problem.path, problem)
+        return list(first.values())
+
+    def left_out_line(self) -> str:
+        """The line ``kb build`` ends with: which reports the site leaves out, and why."""
+        parts = []
+        if self.internal_left_out:
+            parts.append(f"{self.internal_left_out} internal report(s) (visibility: internal)")
+        errors = self.first_problems()
+        if errors:
+            named = "; ".join(f"{p.path}:{p.line}: {p.message}" for p in errors)
+            parts.append(f"{len(errors)} report(s) with errors ({named})")
+        if self.held_for_review:
+            parts.append(
+                f"{len(self.held_for_review)} public report(s) with open review points "
+                f"({', '.join(self.held_for_review)})"
+            )
+        return "left out: " + ("; ".join(parts) if parts else "nothing")
+
+    def refuse_left_out(self) -> None:
+        """``kb build --strict``: a report left out by mistake (errors, open review points) fails
+        the build before anything is replaced; internal reports are left out on purpose."""
+        errors = self.first_problems()
+        if errors or self.held_for_review:
+            count = len(errors) + len(self.held_for_review)
+            raise BuildError(
+                f"--strict: {count} report(s) would be left out of the site; nothing was built",
+                path=errors[0].path if errors else self.held_for_review[0],
+                line=errors[0].line if errors else None,
+                hint="fix the problems kb check lists (or resolve the review points), then build again",
+            )
 
 
 @dataclass(frozen=True)
@@ -240,6 +279,11 @@ def generate_locked(
         config = project.root / CONFIG
     left_out = [p for p in kb.problems if p.level == "error"]
     held = () if internal else tuple(r.shown for r in kb.reports if r.held_for_review)
+    internal_left_out = (
+        0
+        if internal
+        else sum(r.visibility != "public" and (country is None or country in r.countries) for r in kb.reports)
+    )
     return Generated(
         folder,
         config,
@@ -252,6 +296,7 @@ def generate_locked(
         held,
         project.show(project.registry_dir).replace("\\", "/") + "/",
         settings,
+        internal_left_out,
     )
 
 
@@ -302,12 +347,15 @@ def sources_fingerprint(project: Project) -> str:
     return digest.hexdigest()
 
 
-def build_site(project: Project, *, internal: bool = False, today: date | None = None) -> BuildResult:
+def build_site(
+    project: Project, *, internal: bool = False, today: date | None = None, strict: bool = False
+) -> BuildResult:
     """``kb build``: generate, build with ``mkdocs build --strict`` and index with Pagefind into a
     new folder, then swap it in for site/ (or site-internal/) as a whole (see :mod:`kb.util.folders`).
 
     The lock is held from generation to swap; a killed or failed build leaves the
-    previous site live and whole.
+    previous site live and whole. ``strict``: a report left out by mistake fails the build
+    (:meth:`Generated.refuse_left_out`), before the site is touched.
     """
     from kb.site.pagefind import Indexing
     from kb.util.folders import check_ownership, replacing
@@ -317,6 +365,8 @@ def build_site(project: Project, *, internal: bool = False, today: date | None =
     check_ownership(out, made_by, project.show(out), ours=_older_site)
     with lock_outputs(project, internal):
         generated = generate_locked(project, internal, today)
+        if strict:
+            generated.refuse_left_out()
         with replacing(out, project.show(out), made_by) as staged:
             # MkDocs builds while Pagefind indexes the generated report pages (kb.site.pagefind).
             mkdocs = start_mkdocs_build(project, generated, staged, internal)

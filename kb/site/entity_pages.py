@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from kb.registry.lineage import history, history_sentence
 from kb.registry.model import Entity
 from kb.report.dates import FuzzyDate, human_date
 from kb.site import paths
@@ -54,6 +55,7 @@ def entity_page(site: Site, entity: Entity) -> str:
         *_introduction(site, entity, feed),
     ]
     out.append(_names_over_time(site, page, entity))
+    out.append(_history(site, page, entity))
 
     own = site.reports_tagging(entity.id)
     if entity.kind == "sector":
@@ -156,13 +158,30 @@ def _names_over_time(site: Site, page, entity: Entity) -> str:
         names_timeline(site, lineage, entity),
         html_table(("Name", "Acronyms", "From", "To"), rows, "Names over time"),
     ]
-    before = site.registry.predecessors(entity.id)
-    after = site.registry.successors(entity.id)
+    before = [
+        o for o in site.registry.predecessors(entity.id) if site.registry.kind_of(o, entity.id) == "rename"
+    ]
+    after = site.registry.renamed(entity.id)
     if before:
         lines.append(f"<p>Renamed from {site.entities_a(before, ' and ')}.</p>")
     if after:
         lines.append(f"<p>Renamed to {site.entities_a(after, ' and ')}.</p>")
     return "\n".join(line.rstrip("\n") for line in lines)
+
+
+def _history(site: Site, page, entity: Entity) -> str:
+    """Splits, mergers and transfers of this body (under any of its names): other bodies, so
+    linked as history, never counted as this one's reports."""
+    events = history(site.registry, entity.id)
+    if not events:
+        return ""
+    # The sentence's own words are fixed text; each body in it is a link that escapes its label.
+    items = [history_sentence(site.registry, e, entity.id, name=site.entity_a) for e in events]
+    note = (
+        "<p>These are other bodies, not former names: their reports are not counted here. "
+        "On the Find reports page, \u201cAlso include former bodies\u201d adds them to a search.</p>"
+    )
+    return "\n".join([page.heading(2, "History"), _items(s[:1].upper() + s[1:] + "." for s in items), note])
 
 
 def names_timeline(site: Site, lineage: list[str], entity: Entity) -> str:

@@ -24,9 +24,11 @@ the whole state in the address.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections import Counter
 
+from kb.registry.model import Registry
 from kb.report.dates import human_date
 from kb.report.model import Report
 from kb.site import paths
@@ -64,9 +66,20 @@ _TAG = re.compile(r"<[^>]+>")
 NAMES_WEIGHT = "0.5"
 
 
-def filter_values(report: Report) -> dict[str, tuple[str, ...]]:
-    """Filter key -> the report's values: tagged ids (not their renames), country codes, type, year."""
-    values = {key: tuple(report.tags.get(tag_list, ())) for key, tag_list in TAG_LISTS.items()}
+def filter_values(report: Report, registry: Registry) -> dict[str, tuple[str, ...]]:
+    """Filter key -> the report's values: tagged ids with every name of their renames (as
+    ``kb search --ministry msit`` matches a report tagged ``msip``; never a split's or merger's
+    other bodies), country codes, type, year."""
+    values = {
+        key: tuple(
+            dict.fromkeys(
+                other
+                for entity_id in report.tags.get(tag_list, ())
+                for other in registry.lineage(entity_id) or [entity_id]
+            )
+        )
+        for key, tag_list in TAG_LISTS.items()
+    }
     values["country"] = tuple(report.countries)
     values["type"] = (report.type,)
     values["year"] = (str(report.year),)
@@ -112,7 +125,7 @@ def search_data(site: Site, report: Report, body_html: str) -> str:
     """The hidden block of a report page that feeds the Pagefind index (inside its body)."""
     spans = [
         f'<span data-pagefind-filter="{key}:{attribute(value)}"></span>'
-        for key, values in filter_values(report).items()
+        for key, values in filter_values(report, site.registry).items()
         for value in values
     ]
     meta = {
@@ -165,10 +178,11 @@ def find_page(site: Site) -> str:
         return _offline_find_page(site)
     counts: dict[str, Counter] = {key: Counter() for key, _legend in FILTERS}
     for report in site.reports:
-        for key, values in filter_values(report).items():
+        for key, values in filter_values(report, site.registry).items():
             counts[key].update(values)
     total = len(site.reports)
     groups = [_group(site, key, legend, counts[key]) for key, legend in FILTERS if counts[key]]
+    former = former_bodies(site, {v for key in TAG_LISTS for v in counts[key]})
     newest = sorted(site.reports, key=sort_key, reverse=True)[:PAGE_SIZE]
     results = [_result(site, report) for report in newest]
     out = [
@@ -185,7 +199,7 @@ def find_page(site: Site) -> str:
         f"Search {_reports(total)} by words and names, and narrow them with the filters: reports must match "
         "one of the ticked values of each filter. A search for a ministry's acronym or a former name also "
         "finds the reports that use its full or current name.\n",
-        _form(groups, results, total) + "\n",
+        _form(groups, results, total, former) + "\n",
         # Raw HTML: root-relative links, which MkDocs and Zensical both leave alone (see paths.rooted).
         f"<noscript><p>Searching needs JavaScript. Browse the reports "
         f'<a href="{paths.rooted(site.base_path, paths.YEARS_INDEX)}">year by year</a>, '
@@ -271,11 +285,25 @@ def _group(site: Site, key: str, legend: str, counts: Counter) -> str:
     )
 
 
-def _form(groups: list[str], results: list[str], total: int) -> str:
+def former_bodies(site: Site, ids: set[str]) -> dict[str, list[str]]:
+    """Filter value -> the bodies it was split or merged from (:meth:`Registry.former_bodies`),
+    for those of ``ids`` that have some: what "Also include former bodies" adds to a ticked value,
+    as ``kb search --with-predecessors`` does. Registry ids only (the registry is public)."""
+    out = {}
+    for entity_id in sorted(ids):
+        former = site.registry.former_bodies(entity_id)
+        if former:
+            out[entity_id] = former
+    return out
+
+
+def _form(groups: list[str], results: list[str], total: int, former: dict[str, list[str]]) -> str:
     """One raw HTML block (no blank lines, so Markdown leaves it alone)."""
     more = total - len(results)
+    former_json = json.dumps(former, separators=(",", ":"), sort_keys=True)
     lines = [
         f'<form class="kb-find" data-kb-find data-kb-page-size="{PAGE_SIZE}" data-kb-every="{EVERY_REPORT}" '
+        f'data-kb-former="{attribute(former_json)}" '
         'role="search" aria-label="Find reports" autocomplete="off" action="" method="get">',
         '<div class="kb-find__query">',
         '<label for="kb-find-q">Words or names</label>',
@@ -295,6 +323,17 @@ def _form(groups: list[str], results: list[str], total: int) -> str:
         '<div class="kb-find__panel-bar"><h2 class="kb-find__heading">Filters</h2>'
         '<button type="button" class="kb-find__done md-button md-button--primary">Show results</button></div>',
         *groups,
+        *(
+            [
+                '<div class="kb-find__former"><input type="checkbox" id="kb-find-former" name="former" value="1" '
+                'aria-describedby="kb-find-former-hint"><label for="kb-find-former">Also include former bodies'
+                "</label>",
+                '<p id="kb-find-former-hint" class="kb-find__hint">A ticked ministry or organisation also finds the '
+                "reports about the bodies it was split or merged from. Former names are always included.</p></div>",
+            ]
+            if former
+            else []
+        ),
         '<button type="reset" class="kb-find__clear md-button">Clear search and filters</button>',
         "</div>",
         "</div>",

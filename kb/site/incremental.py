@@ -161,6 +161,7 @@ class Preview:
             held,
             project.show(project.registry_dir).replace("\\", "/") + "/",
             settings,
+            0 if self.internal else sum(r.visibility != "public" for r in kb.reports),
         )
 
     def _bodies_file(self) -> Path:

@@ -74,7 +74,7 @@ def country_code(value: str | None) -> str | None:
 
 
 def build_offline(
-    project: Project, *, country: str | None = None, today: date | None = None
+    project: Project, *, country: str | None = None, today: date | None = None, strict: bool = False
 ) -> OfflineResult:
     """Generate and build the offline copy into its folder (replaced as a whole), then zip it."""
     from kb.util.folders import check_ownership, replacing
@@ -90,6 +90,8 @@ def build_offline(
                 f"no public report is about {code}: there is nothing to take offline",
                 hint="check the code, or build the whole site with kb build --offline",
             )
+        if strict:
+            generated.refuse_left_out()
         with replacing(out, project.show(out), made_by) as staged:
             build.start_mkdocs_build(
                 project, generated, staged, False, purpose="offline", extra=PLUGINS

@@ -385,7 +385,15 @@ def _entity_lines(entity: Entity) -> list[str]:
         ("parent", entity.parent),
         ("valid_from", entity.valid_from),
         ("valid_to", entity.valid_to),
-        ("superseded_by", entity.superseded_by and flow(entity.superseded_by)),
+        (
+            "superseded_by",
+            entity.superseded_by
+            and (
+                f"{{kind: {entity.succession}, by: {flow(entity.superseded_by)}}}"
+                if entity.succession
+                else flow(entity.superseded_by)
+            ),
+        ),
         ("renamed_from", entity.renamed_from and flow(entity.renamed_from)),
         ("website", entity.website),
         ("keywords", entity.keywords and flow([q(k) for k in entity.keywords])),

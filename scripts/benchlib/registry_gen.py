@@ -25,6 +25,7 @@ from .tables import (
     UK_DEPARTMENTS,
     UK_ORGANISATIONS,
     UK_ROLES,
+    UK_SUCCESSION_KINDS,
 )
 
 REPORT_FIRST = date(2010, 1, 1)
@@ -44,6 +45,7 @@ class Entity:
     valid_to: str | None = None
     superseded_by: list[str] = field(default_factory=list)
     renamed_from: list[str] = field(default_factory=list)
+    succession: str | None = None  # the kind written with superseded_by (None: a plain list)
     description: str | None = None
     keywords: list[str] = field(default_factory=list)
     website: str | None = None
@@ -209,6 +211,7 @@ def build_registry(rng: random.Random) -> Registry:
                 valid_from=start,
                 valid_to=end,
                 superseded_by=list(successors),
+                succession=UK_SUCCESSION_KINDS.get(dep_id),
                 website=f"https://www.gov.uk/government/organisations/{slug(name)}",
                 description=f"UK government body: {name}.",
             )
@@ -439,5 +442,10 @@ def _ministry_slots(
                     description=f"{demonym} ministry created from part of the {first.name}.",
                 )
             )
+            # Both bodies succeed it: a plain list of two is read as a split (not a rename of
+            # the first of them, which the registry would make one body with the old ministry).
+            if first.id in nxt.renamed_from:
+                nxt.renamed_from.remove(first.id)
+                first.superseded_by.append(nxt.id)
             first.superseded_by.append(other.id)
             country.slots.append([Link(other.id, change, None)])

@@ -284,6 +284,17 @@ PARTNER_ROLES = [
     "Governor",
 ]
 
+#: The kind of each UK succession that is not a plain rename (the real ones, as in the sample).
+UK_SUCCESSION_KINDS = {
+    "fco": "merger",
+    "dfid": "merger",
+    "ukti": "merger",
+    "dit": "merger",
+    "bis": "merger",
+    "decc": "merger",
+    "beis": "split",
+}
+
 #: UK departments and bodies: id, name, acronyms, valid_from, valid_to, superseded_by.
 UK_DEPARTMENTS = [
     ("fco", "Foreign and Commonwealth Office", ["FCO"], "1968", "2020-09-01", ["fcdo"]),

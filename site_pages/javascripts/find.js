@@ -45,6 +45,11 @@ function start(form) {
   const chosen = form.querySelector(".kb-find__chosen");
   const groups = [...form.querySelectorAll("[data-kb-filter]")].map((g) => g.dataset.kbFilter);
   const pageSize = Number(form.dataset.kbPageSize) || 10;
+  // "Also include former bodies" (kb search --with-predecessors): a ticked body's value also
+  // matches the bodies it was split or merged from (kb/site/find.py, former_bodies).
+  const formerBox = form.querySelector("#kb-find-former");
+  const formerOf = JSON.parse(form.dataset.kbFormer || "{}");
+  const FORMER = "former";
   // Every report page holds this word: searching for it lists them all, from one index chunk.
   const everyReport = form.dataset.kbEvery;
   // This file is <site>/javascripts/find.js: the site root is one folder up, wherever it is served.
@@ -78,6 +83,7 @@ function start(form) {
       q: params.get(WORDS) || "",
       sort: order === "newest" || order === "oldest" ? order : "",
       selected: Object.fromEntries(groups.map((g) => [g, params.getAll(g)])),
+      former: params.get(FORMER) === "1",
     };
   }
 
@@ -86,18 +92,18 @@ function start(form) {
     for (const g of groups) {
       selected[g] = [...form.querySelectorAll(`input[type=checkbox][name="${g}"]:checked`)].map((box) => box.value);
     }
-    return { q: query.value, sort: sort.value, selected };
+    return { q: query.value, sort: sort.value, selected, former: Boolean(formerBox && formerBox.checked) };
   }
 
   function isDefault(state) {
-    return !state.q.trim() && !state.sort && groups.every((g) => !state.selected[g].length);
+    return !state.q.trim() && !state.sort && !state.former && groups.every((g) => !state.selected[g].length);
   }
 
   function show(state) {
     query.value = state.q;
     sort.value = state.sort;
     for (const box of form.querySelectorAll("input[type=checkbox]")) {
-      box.checked = (state.selected[box.name] || []).includes(box.value);
+      box.checked = box === formerBox ? state.former : (state.selected[box.name] || []).includes(box.value);
     }
   }
 
@@ -106,6 +112,7 @@ function start(form) {
     if (state.q.trim()) params.set(WORDS, state.q.trim());
     for (const g of groups) for (const value of state.selected[g]) params.append(g, value);
     if (state.sort) params.set("sort", state.sort);
+    if (state.former) params.set(FORMER, "1");
     const search = params.toString();
     return location.pathname + (search ? `?${search}` : "");
   }
@@ -121,9 +128,13 @@ function start(form) {
     typingEntry = how === "typing";
   }
 
-  function pagefindFilters(selected) {
+  function pagefindFilters(selected, former) {
     const filters = {};
-    for (const g of groups) if (selected[g].length) filters[g] = { any: selected[g] };
+    for (const g of groups) {
+      if (!selected[g].length) continue;
+      const values = former ? selected[g].flatMap((v) => [v, ...(formerOf[v] || [])]) : selected[g];
+      filters[g] = { any: [...new Set(values)] };
+    }
     return filters;
   }
 
@@ -142,7 +153,7 @@ function start(form) {
     try {
       const engine = await pagefind();
       const term = state.q.trim() || null;
-      const filters = pagefindFilters(state.selected);
+      const filters = pagefindFilters(state.selected, state.former);
       const search = await engine.search(term || everyReport, searchOptions(state, filters));
       if (mine !== generation) return;
       const items = await resultItems(search.results.slice(0, pageSize), term);
@@ -221,7 +232,7 @@ function start(form) {
   // when the value itself is scrolled away in a long list or folded away on a phone.
   function showChosen() {
     const items = [];
-    for (const box of form.querySelectorAll("input[type=checkbox]:checked")) {
+    for (const box of form.querySelectorAll("fieldset input[type=checkbox]:checked")) {
       const legend = box.closest("fieldset").querySelector("legend").textContent;
       const name = box.labels[0].firstChild.textContent.trim();
       const item = document.createElement("li");
