@@ -201,3 +201,15 @@ def test_random_edits_of_a_generated_corpus_stay_equal_to_a_full_generation(tmp_
         full = generate(project, today=TODAY)
         assert (full.written, full.removed) == (0, 0), kind
         assert tree(project) == kept, kind
+
+
+def test_a_kept_page_of_a_kind_the_rules_do_not_know_makes_a_full_regeneration(project):
+    """Fail safe: a page kind added to the site but not to the rules of kb.site.incremental is
+    regenerated in full rather than dropped or left stale."""
+    preview = Preview(project, today=TODAY)
+    preview.update()
+    assert preview.kept is not None
+    preview.kept.files["kb/boards/new-kind.md"] = "a page of a kind added later\n"
+    EDITS["title"](project)
+    preview.update()
+    assert preview.last == "full"

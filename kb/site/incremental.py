@@ -263,7 +263,25 @@ def _incremental(
             return None  # a page the rules above did not make: unsure, so regenerate it all
         out[path] = content
     out.update(files)
+    # A kept file neither made again nor expected must be a page of something gone (a report, a
+    # year, a country); any other (a page kind these rules do not know) is not dropped unseen.
+    if any(not path.startswith(_MAY_GO) for path in kept.files.keys() - out.keys()):
+        return None
     return out, related
+
+
+#: Folders of pages that go when what they are about goes (see _incremental's last step).
+_MAY_GO = tuple(
+    f"{folder}/"
+    for folder in (
+        paths.report("x").rsplit("/", 1)[0],
+        paths.year(2000).rsplit("/", 1)[0],
+        paths.country("XX").rsplit("/", 1)[0],
+        paths.FEEDS,
+        paths.SPELLING,  # made whole every time, as the open data
+        paths.API,
+    )
+)
 
 
 def _reach(
