@@ -84,7 +84,11 @@ class Preview:
 
     def update(self) -> Generated:
         with lock_outputs(self.project, self.internal):
-            return self._update()
+            try:
+                return self._update()
+            except BaseException:
+                self.kept = None  # the files may be half written: the next update is a full one
+                raise
 
     def _update(self) -> Generated:
         from kb.checks.knowledgebase import load
@@ -116,9 +120,12 @@ class Preview:
             body_cache=self.bodies,
             kept_terms=self.terms,
         )
+        folder = project.state_dir / INTERNAL_DOCS if self.internal else project.docs_dir
         files: dict[str, str | bytes] | None = None
         related: Related | None = None
+        first: dict[str, str] = {}
         if kept is not None and kept.inputs == inputs and kept.today == today:
+            first = _first_pages(kept, site, folder)
             found = _incremental(kept, site, self.words)
             if found is not None:
                 files, related = found
@@ -128,10 +135,7 @@ class Preview:
             self.last = "full"
         if self.internal:
             files.update(_handwritten(project))
-            folder = project.state_dir / INTERNAL_DOCS
-        else:
-            folder = project.docs_dir
-        result = self._write(folder, files)
+        result = self._write(folder, files, first)
         if self.last == "full":
             wanted = {bodycache.body_key(r.body) for r in site.reports} | site.page_keys
             project.state_dir.mkdir(parents=True, exist_ok=True)
@@ -173,16 +177,38 @@ class Preview:
         files = site_files(site, workers=self.workers, words=self.words)
         return files, {r.id: _related_ids(site, r) for r in site.reports}
 
-    def _write(self, folder: Path, files: dict[str, str | bytes]):
+    def _write(self, folder: Path, files: dict[str, str | bytes], first: dict[str, str]):
+        import dataclasses
+
         from kb.site.generate import apply_changes, sync
 
         kept = self.kept
         managed = (lambda _relative: True) if self.internal else _is_generated
         if kept is None or self.last == "full":
             return sync(folder, files, managed=managed)
-        changed = {k: v for k, v in files.items() if kept.files.get(k) != v}
+        changed = {k: v for k, v in files.items() if kept.files.get(k) != v and first.get(k) != v}
         removed = [k for k in kept.files if k not in files]
-        return apply_changes(folder, changed, removed)
+        result = apply_changes(folder, changed, removed)
+        return dataclasses.replace(result, written=result.written + len(first), total=len(files))
+
+
+#: An edit of at most this many reports has their own pages written first (see _first_pages).
+FIRST_AT_MOST = 3
+
+
+def _first_pages(kept: _Kept, site: Site, folder: Path) -> dict[str, str]:
+    """The pages of the few reports just edited or added, written at once: the page being
+    previewed shows while the other pages the edit changes are made (MkDocs rebuilds again when
+    they are written). Each is the page the whole update makes (the same site, the same
+    related reports), so the tree at the end is the same."""
+    from kb.site.generate import apply_changes, report_pages
+
+    changed = [r for r in site.reports if kept.site.by_id.get(r.id) != r]
+    if not changed or len(changed) > FIRST_AT_MOST:
+        return {}
+    pages = {k: v for k, v in report_pages(site, changed).items() if kept.files.get(k) != v}
+    apply_changes(folder, dict(pages), [])
+    return pages
 
 
 def _inputs(project: Project) -> str:
