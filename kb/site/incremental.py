@@ -341,6 +341,7 @@ def _reach(
                 if target.owner:
                     entities.add(target.owner)
                 countries.update(target.countries)
+                pages.update(r.id for r in target.reports)
     registry = site.registry
     with_lineage = {
         other for e in entities for other in (e, *registry.lineage(e)) if other in registry.entities
