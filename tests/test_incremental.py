@@ -149,14 +149,28 @@ def test_no_change_writes_nothing_and_a_registry_change_regenerates_everything(p
     assert preview.last == "full"
 
 
-def _frequent_word(path: Path) -> str:
-    """A word the report already uses most: repeating it moves its counts, not its words."""
+def _terms_of(path: Path):
     from kb.relations.related import _terms
     from kb.report.parse import parse_report
 
     report = parse_report(path, path.name).report
     assert report is not None
-    return _terms(report).most_common(1)[0][0]
+    return _terms(report)
+
+
+def _frequent_word(path: Path) -> str:
+    """A word the report already uses most: repeating it moves its counts, not its words."""
+    return _terms_of(path).most_common(1)[0][0]
+
+
+def _borrowed_words(path: Path, other: Path) -> str:
+    """Words another report is compared by and this one is not, each said often enough to be
+    among the words this one is compared by: the weight of each changes for every report
+    holding it."""
+    mine = _terms_of(path)
+    words = [w for w in _terms_of(other) if w not in mine][:4]
+    assert words
+    return "\n" + " ".join(f"{w.capitalize()} {w} {w} {w} {w} {w} {w}." for w in words) + "\n"
 
 
 def test_random_edits_of_a_generated_corpus_stay_equal_to_a_full_generation(tmp_path):
@@ -173,7 +187,18 @@ def test_random_edits_of_a_generated_corpus_stay_equal_to_a_full_generation(tmp_
     preview.update()
     rng = random.Random(18)
     sectors = ["hydrogen", "solar", "smart-grids", "automotive", "electric-vehicles"]
-    edits = ["counts", "counts", "new words", "title", "sector", "internal", "delete", "counts", "date"]
+    edits = [
+        "counts",
+        "borrowed",
+        "new words",
+        "title",
+        "borrowed",
+        "sector",
+        "internal",
+        "delete",
+        "counts",
+        "date",
+    ]
     for step, kind in enumerate(edits):
         reports = sorted(p for p in project.reports_dir.rglob("*.md") if "registry" not in p.parts)
         path = rng.choice([p for p in reports if "visibility: public" in p.read_text(encoding="utf-8")])
@@ -181,6 +206,8 @@ def test_random_edits_of_a_generated_corpus_stay_equal_to_a_full_generation(tmp_
         if kind == "counts":
             word = _frequent_word(path)
             text += f"\n{word.capitalize()} and {word} again.\n"
+        elif kind == "borrowed":
+            text += _borrowed_words(path, rng.choice([p for p in reports if p != path]))
         elif kind == "new words":
             text += f"\nQuillwort{step} marshland{step} survey{step}.\n"
         elif kind == "title":

@@ -354,31 +354,36 @@ def _reach(
 
 def _related_to_redo(kept: _Kept, site: Site, changed: set[str]) -> set[str]:
     """The reports whose related reports can differ after the edit (see
-    :meth:`kb.relations.related.Relations.related`): every report when the set of reports, a
-    changed report's date or the set of words it is compared by changed (the weight of every
-    word, and the candidates of every report, may move). Else the changed reports, those listing
-    one, those naming an entity a changed report gained or lost (by any of its names), and, when
-    a changed report's word counts moved, those it was a candidate of (see
-    :meth:`kb.relations.related.Relations.candidates`)."""
+    :meth:`kb.relations.related.Relations.related`): every report when the set of reports or a
+    changed report's date changed (every word's weight, or the candidates of any report, may
+    move). Else the changed reports; those listing one; those naming an entity a changed report
+    gained or lost (by any of its names); those whose words' weights moved (holding a word a
+    changed report gained or lost: its number of reports changed), and every report one of those
+    was a candidate of (see :meth:`kb.relations.related.Relations.candidates`: the candidates of
+    a report whose words' weights did not move are the same)."""
     old, relations = kept.site.relations, site.relations
     before, after = kept.site.by_id, site.by_id
     everyone = set(after)
     if before.keys() != after.keys():
         return everyone
+    redo = set(changed)
+    moved: set[str] = set()  # reports whose words' weights moved
     for report_id in changed:
         if before[report_id].date != after[report_id].date:
             return everyone
-        if old.terms(report_id).keys() != relations.terms(report_id).keys():
-            return everyone
-    redo = set(changed)
-    for report_id in changed:
+        was_terms, now_terms = old.terms(report_id), relations.terms(report_id)
+        for term in was_terms.keys() ^ now_terms.keys():
+            moved.update(r.id for r in old.reports_with_term(term))
+            moved.update(r.id for r in relations.reports_with_term(term))
+        if was_terms != now_terms:
+            moved.add(report_id)
         was = {old.canonical(e) for e in before[report_id].entity_ids()}
         now = {relations.canonical(e) for e in after[report_id].entity_ids()}
         for entity in was ^ now:
             redo.update(r.id for r in old.reports_about(entity))
             redo.update(r.id for r in relations.reports_about(entity))
-        if old.terms(report_id) != relations.terms(report_id):
-            # Its words' counts moved, not which words: the others' candidates are the same.
-            redo.update(other for other, chosen in kept.candidates.items() if report_id in chosen)
+    redo |= moved
+    if moved:
+        redo.update(other for other, chosen in kept.candidates.items() if not chosen.isdisjoint(moved))
     redo.update(i for i, ids in kept.related.items() if changed.intersection(ids))
     return redo & everyone
