@@ -240,3 +240,20 @@ def test_a_kept_page_of_a_kind_the_rules_do_not_know_makes_a_full_regeneration(p
     EDITS["title"](project)
     preview.update()
     assert preview.last == "full"
+
+
+def test_the_staff_site_is_regenerated_incrementally_too(project):
+    """kb serve --internal: the staff tree (generated pages and copies of the hand-written ones)
+    after an edit is the one a full staff generation writes, internal reports included."""
+    folder = project.state_dir / "site-internal-docs"
+    preview = Preview(project, internal=True, today=TODAY)
+    preview.update()
+    EDITS["made internal"](project)
+    preview.update()
+    assert preview.last == "incremental"
+    kept = {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+    assert any(ENERGY_TITLE.encode() in content for content in kept.values())
+    full = generate(project, internal=True, today=TODAY)
+    assert (full.written, full.removed) == (0, 0)

@@ -17,10 +17,12 @@ made internal or left out for an error all count), and regenerates:
 * every page made from all reports (home, indexes, the opportunities and targets pages, feeds,
   spelling lists, open data).
 
-Only files whose content changed are written, and files no longer generated are deleted, so
-MkDocs' dirty rebuild renders little. A change to the registry, ``reports/site.yml``,
-``mkdocs.yml``, the date, or anything the rules above do not cover (a page missing from the
-kept files) makes a full regeneration: correctness over speed. ``tests/test_incremental.py``
+The pages of the (at most :data:`FIRST_AT_MOST`) reports just edited are written first, so the
+page being previewed does not wait for the rest. Only files whose content changed are written,
+and files no longer generated are deleted, so MkDocs' dirty rebuild renders little. A change to
+the registry, ``reports/site.yml``, ``mkdocs.yml``, the date, or anything the rules above do not
+cover (a page missing from the kept files, or a kept page of a kind they do not make) makes a
+full regeneration: correctness over speed, and an update that fails makes the next one full. ``tests/test_incremental.py``
 checks, after several kinds of edits, that the tree is byte for byte what a full generation
 from scratch writes.
 """
@@ -64,6 +66,7 @@ class _Kept:
     files: dict[str, str | bytes]
     related: Related
     candidates: Candidates  # each report's candidates for related reports
+    handwritten: frozenset[str] = frozenset()  # the staff tree's copies of hand-written pages
 
 
 @dataclass
@@ -133,8 +136,8 @@ class Preview:
         if files is None or related is None:
             files, related = self._full(site)
             self.last = "full"
-        if self.internal:
-            files.update(_handwritten(project))
+        handwritten = _handwritten(project) if self.internal else {}
+        files.update(handwritten)
         result = self._write(folder, files, first)
         if self.last == "full":
             wanted = {bodycache.body_key(r.body) for r in site.reports} | site.page_keys
@@ -149,7 +152,13 @@ class Preview:
             if chosen is not None:
                 candidates[report_id] = chosen
         self.kept = _Kept(
-            inputs, today, site, files, related, {k: candidates[k] for k in related if k in candidates}
+            inputs,
+            today,
+            site,
+            files,
+            related,
+            {k: candidates[k] for k in related if k in candidates},
+            frozenset(handwritten),
         )
         left_out: list[Problem] = [p for p in kb.problems if p.level == "error"]
         held = () if self.internal else tuple(r.shown for r in kb.reports if r.held_for_review)
@@ -291,7 +300,7 @@ def _incremental(
     out.update(files)
     # A kept file neither made again nor expected must be a page of something gone (a report, a
     # year, a country); any other (a page kind these rules do not know) is not dropped unseen.
-    if any(not path.startswith(_MAY_GO) for path in kept.files.keys() - out.keys()):
+    if any(not path.startswith(_MAY_GO) for path in kept.files.keys() - out.keys() - kept.handwritten):
         return None
     return out, related
 
