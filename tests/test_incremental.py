@@ -246,6 +246,9 @@ def test_the_staff_site_is_regenerated_incrementally_too(project):
     """kb serve --internal: the staff tree (generated pages and copies of the hand-written ones)
     after an edit is the one a full staff generation writes, internal reports included."""
     folder = project.state_dir / "site-internal-docs"
+    handwritten = project.docs_dir / "about-this-site.md"
+    handwritten.parent.mkdir(parents=True, exist_ok=True)
+    handwritten.write_text("# About this site\n\nWritten by hand.\n", encoding="utf-8")
     preview = Preview(project, internal=True, today=TODAY)
     preview.update()
     EDITS["made internal"](project)
@@ -255,5 +258,6 @@ def test_the_staff_site_is_regenerated_incrementally_too(project):
         p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
     }
     assert any(ENERGY_TITLE.encode() in content for content in kept.values())
+    assert kept["about-this-site.md"] == handwritten.read_bytes()
     full = generate(project, internal=True, today=TODAY)
     assert (full.written, full.removed) == (0, 0)
