@@ -24,7 +24,6 @@ import os
 log = logging.getLogger("mkdocs.plugins.kb")
 #: Where the serve process keeps the id of the Pagefind process it started last.
 PAGEFIND_PID = "serve-pagefind.pid"
-INDEXING = "_kb_indexing"
 
 
 def on_pre_build(config, **_kwargs) -> None:
@@ -53,19 +52,10 @@ def on_pre_build(config, **_kwargs) -> None:
             _remove_built(site_dir, relative)
 
 
-def _index(config, project, docs_dir) -> None:
-    from kb.errors import KbError
-
-    try:
-        config[INDEXING] = _start_indexing(project, docs_dir)
-    except KbError as exc:
-        log.warning("kb: search index not built: %s", exc.render())
-
-
 def on_post_build(config, **_kwargs) -> None:
-    """Start Pagefind on the report pages once the pages are built (not beside MkDocs, which it
-    would slow down on two cores), let it finish in the background, then put its bundle into the
-    served site."""
+    """Index the report pages with Pagefind once the pages are built, in the background (writing
+    the pages Pagefind reads takes seconds at 5,000 reports, and the server answers only once
+    this returns), then put its bundle into the served site."""
     import threading
     from pathlib import Path
 
@@ -77,10 +67,24 @@ def on_post_build(config, **_kwargs) -> None:
         return
     project = Project.at(root)
     internal = os.environ.get("KB_SITE_INTERNAL") == "1"
-    _index(config, project, project.state_dir / INTERNAL_DOCS if internal else project.docs_dir)
-    indexing = config.get(INDEXING)
-    if indexing is not None:
-        threading.Thread(target=_finish, args=(indexing, Path(config["site_dir"])), daemon=True).start()
+    docs_dir = project.state_dir / INTERNAL_DOCS if internal else project.docs_dir
+    # Pagefind is started, and waited for, in that thread: a child started by a thread that ends
+    # is killed with it (see kb.site.children).
+    threading.Thread(target=_index, args=(project, docs_dir, Path(config["site_dir"])), daemon=True).start()
+
+
+def _index(project, docs_dir, site_dir) -> None:
+    from kb.errors import KbError
+
+    try:
+        indexing = _start_indexing(project, docs_dir)
+    except KbError as exc:
+        log.warning("kb: search index not built: %s", exc.render())
+        return
+    except OSError as exc:  # a newer rebuild's indexing removed the folder meanwhile
+        log.debug("kb: search index not started: %s", exc)
+        return
+    _finish(indexing, site_dir)
 
 
 def _remove_built(site_dir, relative: str) -> None:
