@@ -1,4 +1,6 @@
-"""Open data: the knowledge base as tables of reports, entities, opportunities and targets.
+"""Open data: the knowledge base as tables of reports, entities, opportunities, targets and the
+opportunities' histories (``opportunity_events``: one row per report that mentions an opportunity,
+with the status and next step it gave; see :mod:`kb.tracking.history`).
 
 The site publishes these tables as JSON and CSV under ``kb/api/`` and ``kb export``
 writes the same files locally. Opportunities and targets are tracked across
@@ -19,10 +21,13 @@ from pathlib import Path
 
 from kb.registry.model import Registry
 from kb.report.model import TAG_LISTS, Report
+from kb.tracking.history import EVENT_COLUMNS, event_rows
 from kb.tracking.model import OPPORTUNITY_COLUMNS, TARGET_COLUMNS, track_opportunities, track_targets
 from kb.util.formats import csv_text, to_json
 
-TABLES = ("reports", "entities", "opportunities", "targets")
+#: The tables every export has had from the start: a folder holding all of them is an export.
+CORE_TABLES = ("reports", "entities", "opportunities", "targets")
+TABLES = (*CORE_TABLES, "opportunity_events")
 #: The values of ``kb export --format``: the JSON and CSV tables, or one OpenSearch bulk file.
 EXPORT_FORMATS = ("tables", "opensearch")
 #: The OpenSearch (and Elasticsearch) ``_bulk`` request body: newline-delimited JSON.
@@ -84,25 +89,37 @@ def entity_row(entity, report_count: int) -> dict:
 def tables(
     reports: list[Report], registry: Registry, today: date, *, include_internal: bool = False
 ) -> dict[str, list[dict]]:
-    """The four tables, each a list of rows (plain JSON-ready dicts)."""
+    """The tables (:data:`TABLES`), each a list of rows (plain JSON-ready dicts)."""
     counts: Counter = Counter()
     for report in reports:
         counts.update(report.entity_ids())
+    opportunities = track_opportunities(reports)
     return {
         "reports": [report_row(r, include_internal) for r in sorted(reports, key=lambda r: (r.date, r.id))],
         "entities": [
             entity_row(e, counts[e.id]) for e in sorted(registry.entities.values(), key=lambda e: e.id)
         ],
         # The rows of kb opportunities/targets --format csv too: one model, the same columns.
-        "opportunities": [o.as_row() for o in track_opportunities(reports)],
+        "opportunities": [o.as_row() for o in opportunities],
         "targets": [t.as_row() for t in track_targets(reports, today)],
+        # Made from the same (public or staff) reports: an internal report gives no event publicly.
+        "opportunity_events": event_rows(opportunities),
     }
+
+
+def row_id(row: dict) -> str:
+    """A row's key in its table: its id; an event's is ``opportunity@report``."""
+    return str(row["id"]) if "id" in row else f"{row['opportunity']}@{row['report']}"
 
 
 def files(all_tables: dict[str, list[dict]]) -> dict[str, str]:
     """File name -> text, e.g. ``reports.json`` and ``reports.csv`` for every table, written by
     the project's one JSON and one CSV writer (:mod:`kb.util.formats`: cells safe in a spreadsheet)."""
-    known = {"opportunities": list(OPPORTUNITY_COLUMNS), "targets": list(TARGET_COLUMNS)}
+    known = {
+        "opportunities": list(OPPORTUNITY_COLUMNS),
+        "targets": list(TARGET_COLUMNS),
+        "opportunity_events": list(EVENT_COLUMNS),
+    }
     out = {}
     for name, rows in all_tables.items():
         out[f"{name}.json"] = to_json(rows, indent=1) + "\n"
@@ -123,7 +140,7 @@ def opensearch_bulk(all_tables: dict[str, list[dict]], include_internal: bool) -
     for name, rows in all_tables.items():
         index = bulk_index_name(name, include_internal)
         for row in rows:
-            lines.append(to_json({"index": {"_index": index, "_id": str(row["id"])}}, indent=None))
+            lines.append(to_json({"index": {"_index": index, "_id": row_id(row)}}, indent=None))
             lines.append(to_json(row, indent=None))
     return "".join(line + "\n" for line in lines)
 

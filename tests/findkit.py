@@ -2,12 +2,12 @@
 
 :class:`Expected` computes every result list and count from the reports themselves
 (``KnowledgeBase.visible(False)``), not from the site: tags, countries, types and years for
-the filters, and the reports' text plus every name of the entities they tag for the words.
+the filters; for the words, the reports ``kb search`` finds for them (public reports only):
+the Find page matches words by its rule (kb/site/words.py).
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -30,6 +30,8 @@ class Expected:
         from kb.checks.knowledgebase import load
         from kb.project import Project
 
+        self.root = root
+        self._found: dict[str, set[str]] = {}  # words -> ids of the reports kb search finds
         knowledge = load(Project.at(root))
         self.registry = knowledge.registry
         self.reports = knowledge.visible(False)
@@ -55,6 +57,16 @@ class Expected:
                 found.extend(self.registry.get(other).names())
         return found
 
+    def found(self, words: str) -> set[str]:
+        """Ids of the public reports ``kb search WORDS`` finds (every one, whatever the order)."""
+        if words not in self._found:
+            from kb.project import Project
+            from kb.search.api import SearchRequest, search
+
+            result = search(Project.at(self.root), SearchRequest(words, limit=0))
+            self._found[words] = {hit.id for hit in result.hits}
+        return self._found[words]
+
     def own_text(self, report) -> str:
         from kb.report.countries import country_name
 
@@ -75,12 +87,12 @@ class Expected:
         return "\n".join(parts)
 
     def matching(self, words: str = "", **selected: list[str]) -> list:
-        """Newest first: reports containing every word (as a word start, in their own text or in the
-        names of what they tag), with, for each filter, one of its selected values."""
+        """Newest first: reports ``kb search`` finds for the words, with, for each filter, one of
+        its selected values."""
         out = []
+        found = self.found(words) if words.strip() else None
         for report in self.reports:
-            text = self.own_text(report) + "\n" + "\n".join(self.names(report))
-            if not all(re.search(rf"(?<!\w){re.escape(w)}", text, re.IGNORECASE) for w in words.split()):
+            if found is not None and report.id not in found:
                 continue
             facets = self.facets(report)
             if all(facets[key] & set(values) for key, values in selected.items() if values):

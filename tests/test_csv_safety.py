@@ -124,7 +124,7 @@ def test_every_csv_was_written_and_holds_rows(csvs):
             *(
                 f"{where}:{t}.csv"
                 for where in ("site", "export")
-                for t in ("entities", "opportunities", "reports", "targets")
+                for t in ("entities", "opportunities", "opportunity_events", "reports", "targets")
             ),
             "cli:search",
             "cli:opportunities",

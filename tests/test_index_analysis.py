@@ -7,10 +7,10 @@ from __future__ import annotations
 from conftest import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from whoosh.analysis import StemmingAnalyzer
+from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import TEXT
 
-from kb.search.engine import StemmedText, make_schema
+from kb.search.engine import StemmedText, make_schema, plain_terms
 
 WHOOSH = TEXT(analyzer=StemmingAnalyzer())
 #: Characters that stress the tokenizer: case folding that changes length (İ, ẞ), the
@@ -88,3 +88,29 @@ def test_the_schema_uses_it_for_every_stemmed_field() -> None:
     }
     # Queries and highlighting still analyse with Whoosh's chain.
     assert schema["body"].analyzer == StemmingAnalyzer()
+
+
+def _plain(text: str) -> None:
+    assert plain_terms(text) == {t.text for t in StandardAnalyzer()(text)}
+
+
+def test_sample_reports_people_words_are_as_whoosh_makes_them() -> None:
+    """The Find page's words of people (kb/site/words.py) are the ``authors`` field's terms."""
+    for path in sorted((REPO / "reports").rglob("*.md")):
+        _plain(path.read_text(encoding="utf-8"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TRICKY, max_size=40).map("".join))
+def test_tricky_people_words_are_as_whoosh_makes_them(text: str) -> None:
+    _plain(text)
+
+
+def test_the_find_pages_words_come_from_the_fields_kb_search_reads() -> None:
+    from kb.search.engine import TEXT_FIELDS
+    from kb.site import words
+
+    assert (*words.STEMMED, words.PEOPLE) == TEXT_FIELDS
+    schema = make_schema()
+    assert all(isinstance(schema[name], StemmedText) for name in (*words.STEMMED, words.PRIVATE))
+    assert not isinstance(schema[words.PEOPLE], StemmedText)

@@ -10,6 +10,7 @@ by publishing nothing.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -54,10 +55,19 @@ def tree(tmp_path_factory) -> Path:
     return root
 
 
+#: The Find page's index words (kb/site/words.py): a stem or a name, in hexadecimal UTF-8.
+INDEX_WORD = re.compile(r"\b[kg]((?:[0-9a-f]{2})+)z\b")
+
+
+def index_words(text: str) -> str:
+    """The stems and names hidden in ``text`` as index words, decoded."""
+    return " ".join(bytes.fromhex(m.group(1)).decode("utf-8", "replace") for m in INDEX_WORD.finditer(text))
+
+
 def leaks(files: dict[str, str]) -> list[str]:
     found = []
     for path, text in files.items():
-        if MARKER in path.lower() or MARKER in text.lower():
+        if MARKER in path.lower() or MARKER in text.lower() or MARKER in index_words(text):
             found.append(path)
     return found
 
@@ -70,6 +80,10 @@ def test_public_site_has_no_internal_content_in_any_file(tree):
     )
     assert "sitemap.xml.gz" in files and "kb/spelling/6b.json" in files, "the words for did-you-mean too"
     assert any(p.startswith("pagefind/fragment/") for p in files), "the Find page's index was searched"
+    assert "kb/opportunities/kr-health/index.html" in files, "the opportunities' pages were searched"
+    assert "kb/targets/kr-health-pilots/index.html" in files, "the targets' pages were searched"
+    assert "kb/feeds/opportunity-kr-health.xml" in files, "the opportunities' feeds were searched"
+    assert not any("zqxleak-internal-opp" in p for p in files)
     assert leaks(files) == []
 
 
@@ -90,6 +104,8 @@ def test_find_page_index_has_only_public_reports_and_staff_index_has_all(tree):
     assert f"/kb/reports/{INTERNAL_ID}/" in [f["url"] for f in staff_fragments]
     text = "\n".join(staff.values()).lower()
     assert "zqxleak-internal-body" in text and "zqxleak-internal-section" in text
+    assert MARKER in index_words(text), "the staff index words hold internal words: the decoding works"
+    assert "data" in index_words("\n".join(public.values())), "the public index words were decoded"
 
 
 def test_generated_public_tree_has_no_internal_content(tree):
@@ -100,7 +116,8 @@ def test_generated_public_tree_has_no_internal_content(tree):
 
 def test_public_export_has_no_internal_content(tree):
     files = every_file_text(tree / "public-data")
-    assert len(files) == 9  # JSON and CSV of four tables, and the marker saying kb export made the folder
+    assert len(files) == 11  # JSON and CSV of five tables, and the marker saying kb export made the folder
+    assert "opportunity_events.csv" in files and "opportunity_events.json" in files
     assert files[".kb-output"] == "kb export\n"
     assert leaks(files) == []
     rows = json.loads(files["reports.json"])
@@ -128,8 +145,33 @@ def test_public_counts_and_statuses_ignore_internal_reports(tree):
     assert [(o["id"], o["status"]) for o in opportunities] == [("kr-health", "agreed")]  # internally "closed"
     staff = json.loads((tree / "site-internal" / "kb" / "api" / "opportunities.json").read_text())
     assert ("kr-health", "closed") in [(o["id"], o["status"]) for o in staff]
+    page = (tree / "site" / "kb" / "opportunities" / "kr-health" / "index.html").read_text()
+    assert "agreed" in page and "closed" not in page
+    assert not (tree / "site" / "kb" / "opportunities" / "zqxleak-internal-opp").exists()
+    staff_page = (tree / "site-internal" / "kb" / "opportunities" / "kr-health" / "index.html").read_text()
+    assert "closed" in staff_page and "zqxleak-update-next" in staff_page
+    assert (tree / "site-internal" / "kb" / "opportunities" / "zqxleak-internal-opp" / "index.html").is_file()
+    target = (tree / "site" / "kb" / "targets" / "kr-health-pilots" / "index.html").read_text()
+    assert "On track" in target and "Missed" not in target
+    staff_target = (tree / "site-internal" / "kb" / "targets" / "kr-health-pilots" / "index.html").read_text()
+    assert "Missed or dropped" in staff_target
     energy = (tree / "site" / "kb" / "entities" / "sector" / "energy" / "index.html").read_text()
     assert "Reports (2)" in energy
+
+
+@pytest.mark.parametrize("where", ["site/kb/api", "public-data"])
+def test_public_opportunity_events_come_from_public_reports_only(tree, where):
+    """The history table: the internal report's "closed" and its next step are staff-only."""
+    events = json.loads((tree / where / "opportunity_events.json").read_text())
+    health = [(e["report"], e["status"], e["next_step"]) for e in events if e["opportunity"] == "kr-health"]
+    assert [status for _report, status, _next in health] == ["identified", "agreed"]
+    assert INTERNAL_ID not in {e["report"] for e in events}
+    assert "zqxleak" not in (tree / where / "opportunity_events.csv").read_text().lower()
+    staff = "site-internal/kb/api" if where.startswith("site") else "staff-data"
+    staff_events = json.loads((tree / staff / "opportunity_events.json").read_text())
+    assert (INTERNAL_ID, "closed", "zqxleak-update-next") in [
+        (e["report"], e["status"], e["next_step"]) for e in staff_events if e["opportunity"] == "kr-health"
+    ]
 
 
 def test_site_refuses_unredacted_reports_for_a_public_build(tree):

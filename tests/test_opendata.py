@@ -32,7 +32,7 @@ def tree(tmp_path) -> Path:
 def test_export_writes_json_and_csv_that_round_trip(tree):
     result = kb(tree, "export", "--out", str(tree / "data"))
     assert result.exit_code == 0, result.output
-    assert "wrote 8 files" in result.stdout and "4 reports" in result.stdout
+    assert "wrote 10 files" in result.stdout and "4 reports" in result.stdout
     knowledge = load(Project.at(tree))
     expected = tables(knowledge.visible(False), knowledge.registry, date.today())
     for name, rows in expected.items():
@@ -87,7 +87,7 @@ def test_targets_group_by_id_and_sort_by_deadline(tree):
     assert [(t.id, t.state) for t in tracked] == [
         ("kr-open-sets", "met"),
         ("jp-old", "past"),  # its deadline, June 2018, is over; a 2019 report still says "announced"
-        ("kr-health-pilots", "due"),
+        ("kr-health-pilots", "on-track"),  # reported on track, deadline 2099
         ("jp-robots", "unknown"),
     ]
     open_sets = tracked[0]
@@ -119,6 +119,21 @@ def test_site_publishes_the_same_files_as_export(tree):
     generate(Project.at(tree), today=date.today())
     assert kb(tree, "export", "--out", str(tree / "data")).exit_code == 0
     exported = sorted(p for p in (tree / "data").iterdir() if p.name != ".kb-output")  # the folder's marker
-    assert len(exported) == 8
+    assert len(exported) == 10  # JSON and CSV of five tables
     for path in exported:
         assert (tree / "site_pages" / "kb" / "api" / path.name).read_text() == path.read_text(), path.name
+
+
+def test_opportunity_events_table_has_one_row_per_report_with_status_and_next_step(tree):
+    assert kb(tree, "export", "--out", str(tree / "events")).exit_code == 0
+    text = (tree / "events" / "opportunity_events.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0] == '"opportunity","report","date","status","next_step"'
+    rows = json.loads((tree / "events" / "opportunity_events.json").read_text())
+    knowledge = load(Project.at(tree))
+    expected = [
+        (o.id, m.report.id, m.report.date.isoformat(), m.entry.status, m.entry.next_step)
+        for o in sorted(track_opportunities(knowledge.visible(False)), key=lambda o: o.id)
+        for m in o.mentions
+    ]
+    assert expected and [tuple(r.values()) for r in rows] == expected
+    assert len(text.splitlines()) == len(expected) + 1

@@ -14,7 +14,7 @@ import pytest
 from sitekit import INTERNAL_ID, make_tree
 
 from kb.checks.knowledgebase import load
-from kb.export import BULK_FILE, TABLES, export, opensearch_bulk, tables
+from kb.export import BULK_FILE, TABLES, export, opensearch_bulk, row_id, tables
 from kb.project import Project
 
 
@@ -58,7 +58,7 @@ def test_bulk_file_holds_every_public_row_once(tree):
     knowledge = load(Project.at(tree))
     expected = tables(knowledge.visible(False), knowledge.registry, date(2015, 1, 1))
     assert [(a["index"]["_index"], a["index"]["_id"], d) for a, d in pairs] == [
-        (f"kb-{name}", str(row["id"]), row) for name in TABLES for row in expected[name]
+        (f"kb-{name}", row_id(row), row) for name in TABLES for row in expected[name]
     ]
     assert INTERNAL_ID not in {a["index"]["_id"] for a, _d in pairs}
 

@@ -43,6 +43,8 @@ KINDS = {
     "sectors": "kb/sectors/",
     "entities": "kb/entities/",
     "opportunities": "kb/opportunities/",
+    "opportunity": "kb/opportunities/kr-health-big-data/",
+    "target": "kb/targets/kr-data-scientists-trained/",
     "targets": "kb/targets/",
     "find": "kb/find/",
     "find-search": "kb/find/?words=offshre+wind",

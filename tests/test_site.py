@@ -85,15 +85,22 @@ def test_renamed_entities_link_both_ways_and_list_reports_under_other_names(site
 
 def test_each_opportunity_links_to_its_reports_with_the_latest_status(site):
     board = (site / "kb" / "opportunities" / "index.html").read_text()
-    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", board, re.DOTALL)
-    health = [r for r in rows if "Health big data" in r]
-    assert len(health) == 2, "the opportunity is on the board once by sector, once by country"
+    entries = re.findall(r'<li class="kb-board-entry"(.*?)</li>', board, re.DOTALL)
+    health = [e for e in entries if "Health big data" in e]
+    assert len(health) == 1, "one entry per opportunity on the board"
+    assert 'data-partners="msip msit"' in health[0], "a partner answers to its names over time"
     resolver = Page("", "kb/opportunities")
-    for row in health:
-        links = [resolver.resolve(h) for h in re.findall(r'href="([^"]+)"', row)]
-        assert ids_in(links, "kb/reports") == {"2014-07-03-korea-open-data", "2018-05-01-korea-health-data"}
-        assert re.search(r"<td[^>]*>agreed</td>", row)
-    assert "by-sector" in board and "by-country" in board
+    links = [resolver.resolve(h) for h in re.findall(r'href="([^"]+)"', health[0])]
+    assert "kb/opportunities/kr-health/" in links
+    assert ids_in(links, "kb/reports") == {"2018-05-01-korea-health-data"}  # its last report
+    opportunity = page(site, "kb/opportunities/kr-health")
+    assert ids_in(opportunity.targets, "kb/reports") == {
+        "2014-07-03-korea-open-data",
+        "2018-05-01-korea-health-data",
+    }
+    assert re.search(
+        r"<td[^>]*>agreed</td>", str((site / "kb/opportunities/kr-health/index.html").read_text())
+    )
     report = page(site, "kb/reports/2014-07-03-korea-open-data")
     assert "Latest status: agreed" in " ".join(report.text.split())
 
@@ -150,7 +157,7 @@ def test_targets_tracker_sorted_by_deadline_with_states(site):
     states = {c[1]: c for c in cells}
     assert "Met" in states["Open data sets"]  # reported met in 2018, after its 2016 deadline
     assert "Past deadline" in states["Factory robots"]
-    assert "Due" in states["Health data pilots"]
+    assert "On track" in states["Health data pilots"]  # deadline 2099, reported on track
     assert "No deadline" in cells[-1]
 
 

@@ -155,8 +155,8 @@ def test_cli_json_and_csv(tree):
         "ID",
         "WHAT",
         "TARGET",
+        "PROGRESS",
         "DEADLINE",
-        "STATUS",
         "STATE",
         "LAST",
         "SEEN",
@@ -231,7 +231,8 @@ def test_the_latest_report_by_date_then_id_gives_the_status(updates):
         ("dropped", "2030", "2015-01-01", "closed"),  # ended before its deadline
         (None, None, "2015-01-01", "unknown"),
         ("announced", None, "2023-01-01", "unknown"),
-        ("on-track", "2024", "2015-01-01", "due"),  # all of 2024 is the deadline
+        ("on-track", "2024", "2015-01-01", "on-track"),  # all of 2024 is the deadline, and said on track
+        ("on-track", None, "2023-01-01", "unknown"),  # on track towards no deadline: nobody can tell
         ("announced", "2024-03", "2015-01-01", "due"),  # today is in March 2024
         ("announced", "2024-02-29", "2015-01-01", "overdue"),
         ("on-track", "2016", "2016-12-31", "overdue"),  # the last report is of the deadline's last day
@@ -248,7 +249,7 @@ def test_target_state(status, deadline, last_seen, state):
 def test_every_state_is_named_and_the_site_has_a_label_for_each():
     from kb.site.context import STATE_LABELS
 
-    assert TARGET_STATES == ("due", "overdue", "past", "met", "closed", "unknown")
+    assert TARGET_STATES == ("on-track", "due", "overdue", "past", "met", "closed", "unknown")
     assert tuple(STATE_LABELS) == TARGET_STATES
 
 
@@ -263,13 +264,13 @@ def test_state_and_flagged_options(tree):
     bad = run("targets", "--state", "overdeu")
     assert bad.exit_code == 2
     assert bad.stderr == (
-        "error: --state 'overdeu' is not one of due, overdue, past, met, closed, unknown "
+        "error: --state 'overdeu' is not one of on-track, due, overdue, past, met, closed, unknown "
         "(did you mean 'overdue' or 'due'?)\n"
     )
     far = run("targets", "--state", "xyzzy")
     assert far.stderr == (
-        "error: --state 'xyzzy' is not one of due, overdue, past, met, closed, unknown "
-        "(one of: due, overdue, past, met, closed, unknown)\n"
+        "error: --state 'xyzzy' is not one of on-track, due, overdue, past, met, closed, unknown "
+        "(one of: on-track, due, overdue, past, met, closed, unknown)\n"
     )
 
 

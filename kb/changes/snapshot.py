@@ -14,13 +14,20 @@ from datetime import date
 from pathlib import Path
 
 from kb.checks.knowledgebase import KnowledgeBase, load
-from kb.export import tables
+from kb.export import row_id, tables
 from kb.project import Project
 from kb.report.model import Report
 
-#: A page: (kind, id), kind one of report, entity, opportunity, target (the export's tables).
+#: A page: (kind, id), kind one of report, entity, opportunity, target, and an opportunity's
+#: event (one report's status and next step for it: ``opportunity@report``), the export's tables.
 PageKey = tuple[str, str]
-PAGE_KINDS = {"reports": "report", "entities": "entity", "opportunities": "opportunity", "targets": "target"}
+PAGE_KINDS = {
+    "reports": "report",
+    "entities": "entity",
+    "opportunities": "opportunity",
+    "targets": "target",
+    "opportunity_events": "opportunity-event",
+}
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _SPACE = re.compile(r"\s+")
@@ -85,7 +92,7 @@ def _snapshot_of(base: KnowledgeBase, today: date) -> Snapshot:
     shot = Snapshot()
     for name, rows in tables(public, base.registry, today).items():
         for row in rows:
-            shot.pages[(PAGE_KINDS[name], str(row["id"]))] = row
+            shot.pages[(PAGE_KINDS[name], row_id(row))] = row
     for report in public:
         shot.public_texts[report.id] = list(dict.fromkeys(report_texts(report)))
     for report in base.reports:

@@ -174,7 +174,7 @@ def export(ctx: click.Context, out: Path | None, include_internal: bool, fmt: st
 
     where = project(ctx)
     result = run_export(where, out, include_internal=include_internal, fmt=fmt)
-    counts = ", ".join(f"{n} {name}" for name, n in result.counts.items())
+    counts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in result.counts.items())
     click.echo(f"wrote {len(result.written)} files to {where.show(result.folder)}: {counts}")
 
 

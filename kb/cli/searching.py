@@ -159,19 +159,23 @@ def related(ctx: click.Context, report: str, limit: int, include_internal: bool,
 @format_option("kb.relations.show:SHOW_FORMATS")
 @click.pass_context
 def show(ctx: click.Context, entity: str, include_internal: bool, fmt: str) -> None:
-    """What the knowledge base knows about ENTITY (id, acronym, name or alias) or a country.
+    """What the knowledge base knows about ENTITY (id, acronym, name or alias),
+    a country, or an opportunity (its id).
 
-    Its registry entry and names over time, the reports that tag it under any
-    of its names, its opportunities and targets, and the entities most often
-    tagged with it. A country (KR, Korea, South Korea, ROK...) gives its
+    An entity: its registry entry and names over time, the reports that tag it
+    under any of its names, its opportunities and targets, and the entities
+    most often tagged with it. A country (KR, Korea, South Korea, ROK...): its
     reports, its bodies and those its reports tag, its opportunities and
-    targets, and the years covered.
+    targets, and the years covered. An opportunity: its stage, partners and
+    next step, every report on it with the status and next step it gave, and
+    the opportunities sharing most with it.
 
     \b
     Examples:
       kb show MSIT
       kb show KR                     # or: kb show "South Korea"
       kb show "Ministry of Science, ICT and Future Planning" --format json
+      kb show kr-health-big-data
     """
     from kb.relations.show import show as show_one
 

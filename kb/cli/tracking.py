@@ -22,6 +22,13 @@ if TYPE_CHECKING:
     type=OneOf("kb.report.model:OPPORTUNITY_STATUSES"),
     help="Latest status (repeatable).",
 )
+@click.option(
+    "--partner",
+    "partners",
+    multiple=True,
+    help="Partner body: id, acronym or name, any of its names over time (repeatable: OR).",
+)
+@click.option("--stale", is_flag=True, help="Only stale opportunities; see below.")
 @click.pass_context
 def opportunities(
     ctx: click.Context,
@@ -29,17 +36,24 @@ def opportunities(
     include_internal: bool,
     fmt: str,
     statuses: tuple[str, ...],
+    partners: tuple[str, ...],
+    stale: bool,
 ) -> None:
-    """Every cooperation opportunity across reports, with its latest status.
+    """Every cooperation opportunity across reports: the pipeline by stage.
 
     An opportunity id seen in several reports is listed once, as the latest
-    report describes it, the latest reported first. Filters match its own
-    sectors and partners first. CSV has the columns of the published
-    opportunities.csv.
+    report describes it, under its stage (identified, discussed, agreed,
+    active, closed), the latest reported first. An open one is stale when no
+    report has mentioned it for 18 months, or when its next step names a date
+    more than 6 months past. Filters match its own sectors and partners
+    first. CSV has the columns of the published opportunities.csv; JSON adds
+    each one's stage and why it is stale. kb show OPPORTUNITY-ID prints one
+    opportunity's history.
 
     \b
     Examples:
       kb opportunities --sector health-data --since 2014
+      kb opportunities --country KR --partner MSIT --stale
       kb opportunities --country KR --status active --format csv > kr.csv
     """
     from kb.tracking.listing import list_opportunities
@@ -48,6 +62,8 @@ def opportunities(
         project(ctx),
         selection,
         statuses=statuses,
+        partners=partners,
+        stale=stale,
         include_internal=include_internal,
     )
     emit(
@@ -89,8 +105,8 @@ def targets(
     """Every quantified target across reports, by deadline, with its state today.
 
     A target is met or closed (missed, dropped) as its latest report says;
-    otherwise due until its whole deadline has passed (2016 runs to the end of
-    2016), then overdue when no report since the deadline mentions it, past
+    otherwise on-track (if its latest report says so) or due until its whole
+    deadline has passed (2016 runs to the end of 2016), then overdue when no report since the deadline mentions it, past
     when one does; unknown without a deadline. The site and the published
     targets.csv say the same, in the same columns as --format csv.
 

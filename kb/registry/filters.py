@@ -84,6 +84,10 @@ class EntityTable:
     def resolve(self, text: str) -> list[str]:
         return list(self._by_name.get(text.strip().casefold(), []))
 
+    def names(self) -> dict[str, list[str]]:
+        """Every name :meth:`resolve` knows (case-folded) -> the ids it resolves to."""
+        return {key: list(ids) for key, ids in self._by_name.items()}
+
     def lineage(self, entity_id: str) -> list[str]:
         info = self.entities.get(entity_id)
         return list(info["lineage"]) if info else [entity_id]

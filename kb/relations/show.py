@@ -19,6 +19,7 @@ from kb.project import Project
 if TYPE_CHECKING:
     from kb.checks.knowledgebase import KnowledgeBase
     from kb.relations.country import CountryInfo
+    from kb.tracking.history import History
     from kb.util.tables import Terminal
 
 #: ``kb show --format``: its text has a few short sections, not one table.
@@ -75,12 +76,15 @@ def _named_entity(registry, text: str):
 
 def show(
     project: Project, text: str, *, include_internal: bool = False, today: date | None = None
-) -> EntityInfo | CountryInfo:
-    """``kb show``: an entity (id, acronym, name or alias) or, if no entity has that name, a
-    country (``KR``, ``Korea``, ``South Korea``, ``ROK``...: :func:`kb.report.countries.country_code`)."""
+) -> EntityInfo | CountryInfo | History:
+    """``kb show``: an entity (id, acronym, name or alias); if no entity has that name, a country
+    (``KR``, ``Korea``, ``South Korea``, ``ROK``...: :func:`kb.report.countries.country_code`);
+    if none is, the opportunity with that id and its history
+    (:func:`kb.tracking.listing.opportunity_history`)."""
     from kb.checks.knowledgebase import load
     from kb.relations.country import country_info
     from kb.report.countries import country_code, country_name
+    from kb.tracking.listing import opportunity_history
 
     kb = load(project, mentions=False)  # warnings are not needed here, and that check is slow
     entity = _named_entity(kb.registry, text)
@@ -92,7 +96,10 @@ def show(
             return country_info(
                 code, name, reports, kb.registry, include_internal=include_internal, today=today
             )
-        entity = find_entity(kb.registry, text)
+        found = opportunity_history(kb, text, include_internal=include_internal, today=today)
+        if found is not None:
+            return found
+        entity = find_entity(kb.registry, text)  # no such entity: an error with suggestions
     return _entity_info(kb, entity, include_internal=include_internal, today=today)
 
 

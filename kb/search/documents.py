@@ -53,20 +53,24 @@ def _lineage(view: Report, registry: Registry) -> list[str]:
     return found
 
 
+def people_text(view: Report) -> str:
+    """The ``authors`` field: each author's and visitor's name, role and organisation."""
+    return "\n".join(
+        " ".join(filter(None, (p.name, p.role, p.organisation))) for p in (*view.authors, *view.visitors)
+    )
+
+
 def _text(view: Report) -> dict[str, str]:
     body = _clean(view.body)
     if view.internal_notes:
         body += "\n\n" + view.internal_notes
-    people = [
-        " ".join(filter(None, (p.name, p.role, p.organisation))) for p in (*view.authors, *view.visitors)
-    ]
     return {
         "body": body,
         "opportunities": "\n".join(
             " ".join(filter(None, (o.id, o.title, o.next_step, o.description))) for o in view.opportunities
         ),
         "targets": "\n".join(f"{t.id} {t.what}" for t in view.targets),
-        "authors": "\n".join(people),
+        "authors": people_text(view),
     }
 
 

@@ -211,6 +211,12 @@ def term_positions(text: str, stems: dict[str, str]) -> dict[str, list[int]]:
     return found
 
 
+def plain_terms(text: str) -> set[str]:
+    """The terms ``StandardAnalyzer()`` makes of ``text`` (the ``authors`` field): as
+    :func:`term_positions`, without stemming."""
+    return {w for w in (word.lower() for word in _WORD.findall(text)) if len(w) >= 2 and w not in STOP_WORDS}
+
+
 def make_schema() -> wf.Schema:
     ids: dict[str, Any] = dict(stored=True, lowercase=True, scorable=False, commas=False)
     return wf.Schema(

@@ -6,7 +6,9 @@
 - :mod:`kb.site.find`: the Find reports page, and what report pages tell the search index.
 - :mod:`kb.site.generate`: every generated file, and syncing them into a docs tree.
 - :mod:`kb.site.context`: what the page generators share, computed once.
-- :mod:`kb.site.report_pages`, :mod:`kb.site.entity_pages`, :mod:`kb.site.browse_pages`: the pages.
+- :mod:`kb.site.report_pages`, :mod:`kb.site.entity_pages`, :mod:`kb.site.opportunity_pages`,
+  :mod:`kb.site.target_pages`, :mod:`kb.site.board` (the board; its filters: :mod:`kb.site.filters`),
+  :mod:`kb.site.browse_pages`: the pages.
 - :mod:`kb.site.prerender`: generated Markdown pages made HTML; :mod:`kb.site.passthrough`: the
   MkDocs hook that passes HTML pages through.
 - :mod:`kb.site.pagefind`: Pagefind. :mod:`kb.site.hooks`, :mod:`kb.site.bodycache`: ``kb serve``.

@@ -8,6 +8,7 @@ itself (what is published, the open data files); the hand-written public pages a
 
 from __future__ import annotations
 
+from kb.export import TABLES
 from kb.site import paths
 from kb.site.context import Site, front_matter
 from kb.site.html import text
@@ -82,12 +83,14 @@ def about_page(site: Site) -> str:
     tables = [
         f"[{name}]({paths.link(page, f'{paths.API}/{name}.json')}) "
         f"([CSV]({paths.link(page, f'{paths.API}/{name}.csv')}))"
-        for name in ("reports", "entities", "opportunities", "targets")
+        for name in TABLES
     ]
     out.append(
         "The knowledge base is published as JSON and CSV, one file per table: "
         + ", ".join(tables)
-        + ". In the JSON, lists are lists; in the CSV they are joined with `; `.\n"
+        + ". In the JSON, lists are lists; in the CSV they are joined with `; `. "
+        "`opportunity_events` is each opportunity's history: one row per report that mentions it, "
+        "with the date, the status and the next step that report gave.\n"
     )
     out.append("## What is published\n")
     out.append(

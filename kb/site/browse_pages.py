@@ -14,10 +14,11 @@ from kb.site import paths
 from kb.site.charts import bar_chart
 from kb.site.context import LATEST, STATE_LABELS, Site, country_label, front_matter, kind_label, type_label
 from kb.site.entity_pages import opportunity_table, target_table
+from kb.site.filters import BOARD_PAGE, filter_form
 from kb.site.html import attribute, text
+from kb.site.opportunity_pages import opportunity_a
 from kb.site.page import (
     COUNTRIES_TAB,
-    OPPORTUNITIES_TAB,
     REPORTS_TAB,
     SECTORS_TAB,
     TARGETS_TAB,
@@ -142,7 +143,7 @@ def _latest_opportunities(site: Site) -> str:
         report = opportunity.mentions[-1].report
         countries = ", ".join(attribute(country_label(c)) for c in opportunity.countries)
         items.append(
-            f"<li><strong>{attribute(opportunity.title)}</strong> ({attribute(opportunity.status)}"
+            f"<li><strong>{opportunity_a(site, opportunity)}</strong> ({attribute(opportunity.status)}"
             + (f"; {countries}" if countries else "")
             + f"): {human_date(report.date)}, {site.report_a(report)}</li>"
         )
@@ -365,51 +366,15 @@ def sectors_index(site: Site) -> str:
     return "\n".join(out) + "\n"
 
 
-def opportunities_page(site: Site) -> str:
-    page = paths.OPPORTUNITIES
-    statuses = Counter(o.status for o in site.opportunities)
-    out = [
-        front_matter("Opportunities", tab=OPPORTUNITIES_TAB),
-        breadcrumbs(site, OPPORTUNITIES_TAB, ("Opportunities", None)),
-        "# Opportunities\n",
-        f"{_plural(len(site.opportunities), 'opportunity', 'opportunities')}"
-        + (": " + ", ".join(f"{n} {text(s)}" for s, n in sorted(statuses.items())) if statuses else "")
-        + ". When several reports discuss the same opportunity, the latest report's status is shown "
-        f"and every report is linked. Download: [JSON]({paths.link(page, paths.API + '/opportunities.json')}), "
-        f"[CSV]({paths.link(page, paths.API + '/opportunities.csv')}).\n",
-    ]
-    out.append(pipeline_chart(site))
-    out.append("## By sector\n")
-    by_sector: dict[str, list] = {}
-    for opportunity in site.opportunities:
-        for sector in opportunity.sectors or ("",):
-            by_sector.setdefault(sector, []).append(opportunity)
-    names = {s: entity.name if (entity := site.registry.get(s)) else s for s in by_sector}
-    for sector in sorted(by_sector, key=lambda s: (s == "", names[s].casefold())):
-        heading = site.entity_link(page, sector) if sector else "No sector given"
-        out.append(f"### {heading}\n")
-        out.append(opportunity_table(site, by_sector[sector]))
-    out.append("## By country\n")
-    by_country: dict[str, list] = {}
-    for opportunity in site.opportunities:
-        for code in opportunity.countries:
-            by_country.setdefault(code, []).append(opportunity)
-    for code in sorted(by_country, key=lambda c: country_label(c).casefold()):
-        out.append(f"### {site.country_link(page, code)}\n")
-        out.append(opportunity_table(site, by_country[code]))
-    if not site.opportunities:
-        out.append("No opportunities recorded yet.\n")
-    return "\n".join(out)
-
-
 def targets_page(site: Site) -> str:
     page = paths.TARGETS
     states = Counter(t.state for t in site.targets)
     out = [
-        front_matter("Targets", tab=TARGETS_TAB),
+        front_matter("Targets", tab=TARGETS_TAB, extra=(f"{BOARD_PAGE}: true",)),
         breadcrumbs(site, TARGETS_TAB, ("Targets", None)),
         "# Targets\n",
-        "Quantified targets partners announced, by deadline. **Due**: the deadline is still ahead; "
+        "Quantified targets partners announced, by deadline. **On track**: the deadline is still ahead "
+        "and the latest report says the target is on track; **due**: the deadline is still ahead; "
         "**overdue**: it has passed and no report since says what happened; **past deadline**: it has "
         "passed, and a later report still speaks of the target without saying it was met; **met**: "
         "reported met; **missed or dropped**: reported so; **no deadline**: none was given.\n",
@@ -418,6 +383,12 @@ def targets_page(site: Site) -> str:
         f"[CSV]({paths.link(page, paths.API + '/targets.csv')}).\n",
     ]
     if site.targets:
+        values: dict[str, set[str]] = {"sectors": set(), "countries": set(), "partners": set()}
+        for t in site.targets:
+            values["sectors"].update(s for r in t.reports for s in r.tags.get("sectors", ()))
+            values["countries"].update(t.countries)
+            values["partners"].update((t.owner,) if t.owner else ())
+        out.append(filter_form(site, values, "targets") + "\n")
         out.append(target_table(site, site.targets))
     else:
         out.append("No targets recorded yet.\n")

@@ -304,7 +304,7 @@ def refuse_outputs_in_docs(project: Project) -> None:
     """Fail closed on what kb writes elsewhere (an index, an export, anything with kb's output
     marker) found in the site's pages folder (``site_pages/``), outside the pages generated into
     its ``kb/``: MkDocs would publish it, and it may be the staff index or the staff export."""
-    from kb.export import TABLES
+    from kb.export import CORE_TABLES
     from kb.search.store import MANIFEST, STATE
     from kb.util.folders import MARKER, read_marker
 
@@ -320,7 +320,7 @@ def refuse_outputs_in_docs(project: Project) -> None:
             found = f"the output of {read_marker(Path(dirpath)) or 'kb'}"
         elif {MANIFEST, STATE} & set(filenames):  # a generation of an index
             found = "a search index"
-        elif all(f"{table}.json" in filenames for table in TABLES):
+        elif all(f"{table}.json" in filenames for table in CORE_TABLES):
             found = "an open data export"
         else:
             continue

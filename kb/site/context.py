@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from kb.registry.mentions import MentionFinder
@@ -24,6 +26,9 @@ from kb.site.html import BodyRenderer, attribute, text
 from kb.site.settings import SiteSettings
 from kb.tracking.model import Opportunity, Target, track_opportunities, track_targets
 
+if TYPE_CHECKING:
+    from kb.site.words import Vocabulary
+
 KIND_LABELS = {
     "ministry": ("Ministry", "Ministries"),
     "agency": ("Agency", "Agencies"),
@@ -37,6 +42,7 @@ KIND_LABELS = {
 }
 KIND_ORDER = tuple(KIND_LABELS)
 STATE_LABELS = {
+    "on-track": "On track",
     "due": "Due",
     "overdue": "Overdue",
     "past": "Past deadline",
@@ -68,6 +74,13 @@ class Site:
     opportunities: list[Opportunity] = field(init=False)
     targets: list[Target] = field(init=False)
     renderer: BodyRenderer = field(init=False)
+
+    @cached_property
+    def find_words(self) -> Vocabulary:
+        """The names and people's words the Find page turns a query into index words with."""
+        from kb.site.words import Vocabulary
+
+        return Vocabulary(self.registry, self.reports, self.internal)
 
     def __post_init__(self) -> None:
         if not self.internal:

@@ -239,9 +239,11 @@ def reports_cell(site: Site, reports: list) -> str:
 
 
 def opportunity_table(site: Site, opportunities: list[Opportunity]) -> str:
+    from kb.site.opportunity_pages import opportunity_a
+
     rows = [
         (
-            attribute(o.title),
+            opportunity_a(site, o),
             attribute(o.status),
             site.entities_a(o.partners),
             ", ".join(site.country_a(c) for c in o.countries),
@@ -253,15 +255,23 @@ def opportunity_table(site: Site, opportunities: list[Opportunity]) -> str:
 
 
 def target_table(site: Site, targets: list[Target]) -> str:
+    from kb.site.filters import entry_data
+    from kb.site.target_pages import progress_bar, target_a
+
     rows = []
+    marks = []  # what the tracker's filters read (kb.site.board)
     for t in targets:
+        sectors = (s for r in t.reports for s in r.tags.get("sectors", ()))
+        owners = (t.owner,) if t.owner else ()
+        marks.append('class="kb-board-entry" ' + entry_data(site, sectors, t.countries, owners))
         value = " ".join(x for x in (number(t.value), attribute(t.unit or "")) if x)
         owner = site.entity_a(t.owner) if t.owner else ""
         rows.append(
             (
                 fuzzy(t.deadline),
-                attribute(t.what),
+                target_a(site, t),
                 value,
+                progress_bar(t.progress.value if t.progress else None, t.value, t.unit),
                 owner,
                 STATE_LABELS[t.state],
                 attribute(t.status or ""),
@@ -269,7 +279,10 @@ def target_table(site: Site, targets: list[Target]) -> str:
             )
         )
     return html_table(
-        ("Deadline", "Target", "Value", "Set by", "State", "Reported status", "Reports"), rows, "Targets"
+        ("Deadline", "Target", "Value", "Progress", "Set by", "State", "Reported status", "Reports"),
+        rows,
+        "Targets",
+        marks,
     )
 
 

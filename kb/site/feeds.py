@@ -1,4 +1,5 @@
-"""Atom feeds: all reports, and one per sector and per country, so a reader can follow a topic.
+"""Atom feeds: all reports, one per sector and per country, so a reader can follow a topic, and
+one per opportunity (:func:`opportunity_feeds`): each report that mentions it is an entry.
 
 Feeds are static files in the generated tree (``kb/feeds/``), so every builder
 copies them. Entry ids are the reports' page URLs (stable as long as the report
@@ -16,6 +17,8 @@ from feedgen.feed import FeedGenerator
 from kb.report.model import Report
 from kb.site import paths
 from kb.site.context import FEED_ENTRIES, Site, country_label
+from kb.tracking.model import Opportunity
+from kb.util.characters import remove
 
 
 def _moment(report: Report) -> datetime:
@@ -112,3 +115,38 @@ def feeds(
             f"Reports about {country_label(code)}",
         )
     return out
+
+
+def opportunity_feeds(site: Site) -> dict[str, bytes]:
+    """Docs path -> Atom XML of each opportunity's feed: an entry per report that mentions it (the
+    latest :data:`FEED_ENTRIES`), with the status and next step that report gave. Text is checked
+    when reports are read; what is written here is also rid of the characters XML refuses
+    (:func:`kb.util.characters.remove`), which lxml would stop on."""
+    return {paths.opportunity_feed(o.id): _opportunity_feed(site, o) for o in site.opportunities}
+
+
+def _opportunity_feed(site: Site, opportunity: Opportunity) -> bytes:
+    feed_path = paths.opportunity_feed(opportunity.id)
+    generator = FeedGenerator()
+    generator.id(paths.absolute(site.site_url, feed_path))
+    generator.title(remove(f"{site.site_name}: {opportunity.title}"))
+    generator.subtitle(remove(f"Reports on the opportunity {opportunity.title}"))
+    generator.link(href=paths.absolute(site.site_url, paths.opportunity(opportunity.id)), rel="alternate")
+    generator.link(href=paths.absolute(site.site_url, feed_path), rel="self")
+    generator.language("en")
+    mentions = opportunity.mentions[-FEED_ENTRIES:]
+    generator.updated(_moment(mentions[-1].report))
+    for mention in mentions:  # oldest first: feedgen puts each new entry first
+        report, entry = mention.report, mention.entry
+        url = paths.absolute(site.site_url, paths.report(report.id))
+        item = generator.add_entry()
+        item.id(url)
+        item.title(remove(report.title))
+        item.link(href=url, rel="alternate")
+        item.updated(_moment(report))
+        item.published(_moment(report))
+        said = f"Status: {entry.status}." + (f" Next step: {entry.next_step}" if entry.next_step else "")
+        item.summary(remove(said))
+        for name in [p.name for p in report.authors] or [site.site_name]:
+            item.author(name=remove(name))
+    return generator.atom_str(pretty=True)

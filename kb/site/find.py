@@ -12,7 +12,9 @@ block on each report page gives Pagefind
 - every name of every entity the report tags, over its whole rename lineage
   (``Registry.all_names``), so a search for an acronym or a former name finds the report as
   ``kb search`` does (``MSIP`` finds a report tagged with its successor ``msit``);
-- a word every report holds (:data:`EVERY_REPORT`), searched for when no words are typed.
+- a word every report holds (:data:`EVERY_REPORT`), searched for when no words are typed;
+- the index words of what ``kb search`` matches in the report (:mod:`kb.site.words`), which
+  find.js asks for, so that words match by ``kb search``'s rule and not Pagefind's.
 
 The Find page is written showing the newest reports and every filter value with its count,
 as find.js would show them with nothing typed or ticked, so it opens without downloading any
@@ -141,6 +143,12 @@ def search_data(site: Site, report: Report, body_html: str) -> str:
     spans.append(
         f'<span data-pagefind-sort="date[data-kb-sort]" data-kb-sort="{attribute(sort_key(report))}" '
         f'data-pagefind-index-attrs="data-kb-every" data-kb-every="{EVERY_REPORT}"></span>'
+    )
+    # What kb search matches in the report, as index words (kb.site.words; find.js asks for them).
+    spans.append(
+        '<span data-pagefind-index-attrs="data-kb-words" data-kb-words="'
+        + attribute(site.find_words.index_words(report, site.registry))
+        + '"></span>'
     )
     names = entity_names(site, report)
     if names:

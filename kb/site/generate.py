@@ -19,12 +19,12 @@ from kb.export import tables
 from kb.report.model import Report
 from kb.site import paths
 from kb.site.about import about_page
+from kb.site.board import board_page
 from kb.site.bodycache import page_key
 from kb.site.browse_pages import (
     countries_index,
     country_page,
     home_page,
-    opportunities_page,
     reports_index,
     sectors_index,
     targets_page,
@@ -33,11 +33,13 @@ from kb.site.browse_pages import (
 )
 from kb.site.context import Site
 from kb.site.entity_pages import entities_index, entity_page
-from kb.site.feeds import feeds
+from kb.site.feeds import feeds, opportunity_feeds
 from kb.site.find import find_page
+from kb.site.opportunity_pages import OpportunityPages
 from kb.site.prerender import PageRenderer
 from kb.site.report_pages import report_page
 from kb.site.spelling import spelling_files
+from kb.site.target_pages import target_files
 from kb.util.workers import can_fork
 
 #: Generated pages MkDocs renders from Markdown; every other one is HTML (see kb.site.prerender).
@@ -68,6 +70,7 @@ def _other_files(
 ) -> dict[str, str | bytes]:
     pages = listing_pages(site)
     pages.update(browse_pages(site, site.by_year, site.registry.entities, site.countries()))
+    pages.update(tracked_pages(site))
     out: dict[str, str | bytes] = dict(finish_pages(site, pages))
     out.update(data_files(site, None if site.offline else spelling_files(site, words)))
     return out
@@ -83,7 +86,7 @@ def listing_pages(site: Site) -> dict[str, str]:
         paths.COUNTRIES_INDEX: countries_index(site),
         paths.SECTORS_INDEX: sectors_index(site),
         paths.ENTITIES_INDEX: entities_index(site),
-        paths.OPPORTUNITIES: opportunities_page(site),
+        paths.OPPORTUNITIES: board_page(site),
         paths.TARGETS: targets_page(site),
         paths.FIND: find_page(site),
         paths.ABOUT: about_page(site),
@@ -104,6 +107,12 @@ def browse_pages(
     for code in countries:
         out[paths.country(code)] = country_page(site, code)
     return out
+
+
+def tracked_pages(site: Site) -> dict[str, str]:
+    """The page of every opportunity and every target, as generated Markdown (a few hundred; made
+    whole after every edit by ``kb serve``)."""
+    return {**OpportunityPages(site).files(), **target_files(site)}
 
 
 def finish_pages(site: Site, pages: dict[str, str]) -> dict[str, str]:
@@ -132,11 +141,15 @@ def finish_pages(site: Site, pages: dict[str, str]) -> dict[str, str]:
 def data_files(
     site: Site, spelling: dict[str, str] | None = None, feeds_of: tuple[set[str], set[str]] | None = None
 ) -> dict[str, str | bytes]:
-    """Feeds, the spelling word lists (``spelling``: already made) and the open data. ``feeds_of``:
-    only the feeds of these sectors and countries (and of all reports)."""
+    """Feeds, the spelling word lists (``spelling``: already made), the Find page's words and the
+    open data. ``feeds_of``: only the feeds of these sectors and countries (and of all reports,
+    and every opportunity's)."""
     out: dict[str, str | bytes] = dict(feeds(site, *feeds_of) if feeds_of else feeds(site))
+    out.update(opportunity_feeds(site))
     if not site.offline:  # the offline copy has no Find page (see kb.site.offline)
         out.update(spelling if spelling is not None else spelling_files(site))
+        if site.reports:  # a Find page without reports has no search (kb.site.find)
+            out[paths.FIND_WORDS] = site.find_words.file()
     data = tables(site.reports, site.registry, site.today, include_internal=site.internal)
     for name, text in open_data_files(data).items():
         out[f"{paths.API}/{name}"] = text

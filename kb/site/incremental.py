@@ -249,7 +249,14 @@ def _incremental(
     kept: _Kept, site: Site, words: dict[tuple[str, str, str], tuple[str, ...]]
 ) -> tuple[dict[str, str | bytes], Related] | None:
     """The files after an edit, regenerating only what it can change; None when unsure."""
-    from kb.site.generate import browse_pages, data_files, finish_pages, listing_pages, report_pages
+    from kb.site.generate import (
+        browse_pages,
+        data_files,
+        finish_pages,
+        listing_pages,
+        report_pages,
+        tracked_pages,
+    )
     from kb.site.spelling import spelling_files
 
     old = kept.site
@@ -278,6 +285,7 @@ def _incremental(
     wanted_years = [y for y in sorted(years) if y in site.by_year]
     wanted_countries = [c for c in site.countries() if c in countries]
     made = listing_pages(site)
+    made.update(tracked_pages(site))
     made.update(browse_pages(site, wanted_years, sorted(with_lineage), wanted_countries))
     files: dict[str, str | bytes] = dict(finish_pages(site, made))
     files.update(report_pages(site, [after[i] for i in sorted(pages)]))
@@ -313,10 +321,13 @@ _MAY_GO = tuple(
         paths.year(2000).rsplit("/", 1)[0],
         paths.country("XX").rsplit("/", 1)[0],
         paths.FEEDS,
-        paths.SPELLING,  # made whole every time, as the open data
+        # Made whole every time: what is not made again is gone.
+        paths.opportunity("x").rsplit("/", 1)[0],
+        paths.target("x").rsplit("/", 1)[0],
+        paths.SPELLING,
         paths.API,
     )
-)
+) + (paths.FIND_WORDS,)
 
 
 def _reach(

@@ -80,22 +80,26 @@ def paragraphs(value: object) -> str:
     return "\n".join(f"<p>{attribute(p)}</p>" for p in _BLANK_LINE.split(str(value)) if p.strip())
 
 
-def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], label: str) -> str:
+def html_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], label: str, row_attributes: Sequence[str] = ()
+) -> str:
     """A table as one raw HTML block (cells already HTML): see Site.report_list for why.
 
     Responsive: on a wide screen a table as wide as the text; on a phone each row becomes a card
     of "header: value" lines (``data-label``, see kb.css), so the page never scrolls sideways. The
     explicit roles keep it a table for screen readers when CSS changes how its parts display.
+    ``row_attributes``: HTML attributes of each row (written escaped by the caller), or none.
     """
     head = '<tr role="row">\n' + "".join(f'<th role="columnheader" scope="col">{h}</th>\n' for h in headers)
     labels = [attribute(_TAGS.sub("", h)) for h in headers]
+    extra = [f" {a}" if a else "" for a in row_attributes] or [""] * len(rows)
     body = "\n".join(
-        '<tr role="row">\n'
+        f'<tr role="row"{more}>\n'
         + "".join(
             f'<td role="cell" data-label="{name}">{c}</td>\n' for name, c in zip(labels, row, strict=True)
         )
         + "</tr>"
-        for row in rows
+        for row, more in zip(rows, extra, strict=True)
     )
     return (
         f'<div class="kb-table-wrap">\n<table class="kb-table" role="table" aria-label="{attribute(label)}">\n'

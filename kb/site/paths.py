@@ -35,10 +35,20 @@ ALL_FEED = "kb/feeds/all.xml"
 FEEDS_SITEMAP = "kb/feeds/sitemap.xml"
 #: Words of the public reports, one file per first letter, for "did you mean" (kb.site.spelling).
 SPELLING = "kb/spelling"
+#: What find.js turns a query into index words with (kb.site.words), fetched at the first search.
+FIND_WORDS = "kb/find-words.json"
 
 
 def report(report_id: str) -> str:
     return f"kb/reports/{report_id}.md"
+
+
+def opportunity(opportunity_id: str) -> str:
+    return f"kb/opportunities/{opportunity_id}.md"
+
+
+def target(target_id: str) -> str:
+    return f"kb/targets/{target_id}.md"
 
 
 def entity(kind: str, entity_id: str) -> str:
@@ -55,6 +65,10 @@ def year(number: int) -> str:
 
 def sector_feed(sector_id: str) -> str:
     return f"kb/feeds/sector-{sector_id}.xml"
+
+
+def opportunity_feed(opportunity_id: str) -> str:
+    return f"kb/feeds/opportunity-{opportunity_id}.xml"
 
 
 def country_feed(code: str) -> str:

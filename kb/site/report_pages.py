@@ -218,15 +218,16 @@ def _opportunity(page: HtmlPage, report: Report, opportunity: OpportunityEntry) 
         shown = others[-OTHER_REPORTS:]
         links = ", ".join(f"{page.report(m.report)} ({human_date(m.report.date)})" for m in shown)
         more = (
-            f' and {len(others) - len(shown)} more on the <a href="{page.href(paths.OPPORTUNITIES)}">'
-            "opportunities board</a>"
+            f' and {len(others) - len(shown)} more on <a href="{page.href(paths.opportunity(opportunity.id))}">'
+            "its page</a>"
             if len(others) > len(shown)
             else ""
         )
         block.append(f"<p><strong>Also in:</strong> {links}{more}</p>")
-    return _admonition(
-        "tip", "kb-opportunity", f"Opportunity: {attribute(opportunity.title)}", "\n".join(block)
-    )
+    title = attribute(opportunity.title)
+    if tracked:  # its page: history, partners, related opportunities (kb.site.opportunity_pages)
+        title = f'<a class="kb-opportunity-link" href="{page.href(paths.opportunity(opportunity.id))}">{title}</a>'
+    return _admonition("tip", "kb-opportunity", f"Opportunity: {title}", "\n".join(block))
 
 
 def _targets_table(page: HtmlPage, report: Report) -> str:
@@ -243,7 +244,8 @@ def _targets_table(page: HtmlPage, report: Report) -> str:
         if state:
             status = f"{status} ({STATE_LABELS[state].lower()})" if status else STATE_LABELS[state]
         owner = page.entity(target.owner) if target.owner else ""
-        rows.append((attribute(target.what), value, fuzzy(target.deadline), owner, status, progress))
+        what = f'<a class="kb-target-link" href="{page.href(paths.target(target.id))}">{attribute(target.what)}</a>'
+        rows.append((what, value, fuzzy(target.deadline), owner, status, progress))
     return html_table(
         ("Target", "Value", "Deadline", "Set by", "Status", "Progress"), rows, "Targets in this report"
     ).rstrip("\n")

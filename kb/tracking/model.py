@@ -23,7 +23,7 @@ from kb.report.model import Measure, OpportunityEntry, Report, TargetEntry
 Entry = TypeVar("Entry", OpportunityEntry, TargetEntry)
 
 #: A target's state on the tracker, in the order the site lists them; see :func:`target_state`.
-TARGET_STATES = ("due", "overdue", "past", "met", "closed", "unknown")
+TARGET_STATES = ("on-track", "due", "overdue", "past", "met", "closed", "unknown")
 
 #: Reported statuses that end a target: nobody needs to ask what became of it.
 _CLOSING_STATUSES = ("missed", "dropped")
@@ -69,15 +69,16 @@ def target_state(status: str | None, deadline: FuzzyDate | None, last_seen: date
     - ``met``: the latest status is ``met``;
     - ``closed``: the latest status is ``missed`` or ``dropped``: it ended without being met;
     - ``unknown``: no deadline was given;
-    - ``due``: the deadline is still running (all of it: a deadline of ``2016`` runs to the end
-      of 2016);
+    - ``on-track``: the deadline is still running (all of it: a deadline of ``2016`` runs to the
+      end of 2016) and the latest reported status is ``on-track``;
+    - ``due``: the deadline is still running, and no report says it is on track;
     - ``overdue``: the deadline is over and no report since it mentions the target: nobody has
       said what happened (``kb targets --flagged`` lists these);
     - ``past``: the deadline is over, and a later report still speaks of the target without
       saying it was met, missed or dropped.
 
-    A new state (say, ``on-track`` from progress figures) is a new rule here, at its place in
-    the order, and a name in :data:`TARGET_STATES`.
+    A new state (say, "behind" from progress figures) is a new rule here, at its place in the
+    order, and a name in :data:`TARGET_STATES`.
     """
     if status == "met":
         return "met"
@@ -86,7 +87,7 @@ def target_state(status: str | None, deadline: FuzzyDate | None, last_seen: date
     if deadline is None:
         return "unknown"
     if today <= deadline.end:
-        return "due"
+        return "on-track" if status == "on-track" else "due"
     return "overdue" if last_seen <= deadline.end else "past"
 
 

@@ -14,6 +14,15 @@
 // CLI's): one edit away, else two, same first letter, the word in most reports, then the first
 // alphabetically. The words and their counts are written by `kb build` (kb/site/spelling.py),
 // one file per first character, fetched only for the letters typed.
+//
+// Words match as in kb search (words.js, kb/site/words.py): a report matches a plain query when
+// it holds each word's Porter stem, or is tagged with the entity a run of words names. Pagefind
+// matches word starts ("health" finds "healthcare"), so for a plain query the page asks
+// Pagefind for the index words kb build wrote on each report page: that search gives the
+// reports and the counts; a search for the words as typed ranks them ("Best match") and makes
+// the snippets. A query with search syntax (quotes, OR, fields, wildcards) is Pagefind's alone.
+
+import { indexWords } from "./words.js";
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
   "September", "October", "November", "December"];
@@ -52,6 +61,9 @@ function start(form) {
   const FORMER = "former";
   // Every report page holds this word: searching for it lists them all, from one index chunk.
   const everyReport = form.dataset.kbEvery;
+  // kb search's entity names (case-folded), the people's words and the stop words, for the
+  // index words of a query (words.js): kb/find-words.json, fetched with Pagefind.
+  let vocabulary = null;
   // This file is <site>/javascripts/find.js: the site root is one folder up, wherever it is served.
   const root = new URL("..", import.meta.url);
 
@@ -67,7 +79,11 @@ function start(form) {
   function pagefind() {
     if (!engine) {
       engine = (async () => {
-        const loaded = await import(new URL("pagefind/pagefind.js", root).href);
+        const [loaded, known] = await Promise.all([
+          import(new URL("pagefind/pagefind.js", root).href),
+          fetch(new URL("kb/find-words.json", root)).then((response) => response.json()).catch(() => null),
+        ]);
+        if (known) vocabulary = Object.fromEntries(Object.entries(known).map(([key, values]) => [key, new Set(values)]));
         await loaded.options({ baseUrl: root.pathname });
         filtersLoaded = loaded.filters();
         return loaded;
@@ -154,19 +170,26 @@ function start(form) {
       const engine = await pagefind();
       const term = state.q.trim() || null;
       const filters = pagefindFilters(state.selected, state.former);
-      const search = await engine.search(term || everyReport, searchOptions(state, filters));
+      const matching = term ? matchingWords(term) : everyReport;
+      const options = searchOptions(state, filters);
+      const [search, ranked] = await Promise.all([
+        engine.search(matching, options),
+        // Best match among the reports that match: Pagefind's ranking of the words as typed.
+        term && matching !== term && !options.sort ? engine.search(term, options) : null,
+      ]);
       if (mine !== generation) return;
-      const items = await resultItems(search.results.slice(0, pageSize), term);
+      const found = inRankOrder(search.results, ranked && ranked.results);
+      const items = await resultItems(found.slice(0, pageSize), term);
       if (mine !== generation) return;
       words = term;
-      results = search.results;
+      results = found;
       list.replaceChildren(...items);
       shown = items.length;
       showMoreButton();
       status.textContent = summary(results.length, term);
       done.textContent = results.length ? `Show ${results.length.toLocaleString("en-GB")} report${results.length === 1 ? "" : "s"}` : "Show results";
       if (term) suggest(term, mine);
-      showCounts(await countValues(engine, term, filters, state.selected));
+      showCounts(await countValues(engine, matching, filters, state.selected));
     } catch (error) {
       if (mine !== generation) return;
       if (!filtersLoaded) { // Pagefind itself did not load
@@ -184,9 +207,8 @@ function start(form) {
   // Filter -> value -> count. Without ticked values a filter's counts come with the search
   // itself; with some, from the same search without that filter (OR: its values don't narrow
   // each other). Every chunk these searches need is already loaded.
-  async function countValues(engine, term, filters, selected) {
+  async function countValues(engine, word, filters, selected) {
     await filtersLoaded;
-    const word = term || everyReport;
     const all = await engine.search(word, { filters });
     const counts = {};
     for (const g of groups) {
@@ -271,9 +293,28 @@ function start(form) {
     if (items.length) items[0].querySelector("a").focus();
   }
 
+  // What Pagefind is asked for the reports matching `term`: its index words (kb search's rule),
+  // or `term` itself when it uses search syntax. No word kb search keeps (only stop words):
+  // an index word no report holds, so nothing is found, as in kb search.
+  function matchingWords(term) {
+    const exact = vocabulary && indexWords(term, vocabulary); // without it: Pagefind's rule
+    if (!exact) return term;
+    return exact.length ? exact.join(" ") : NOTHING;
+  }
+
+  // The matching reports, those the words search ranked first in its order (each with its
+  // snippet of the words), then the others (Pagefind's stemmer missed them) in their own.
+  function inRankOrder(matching, ranked) {
+    if (!ranked) return matching;
+    const ids = new Set(matching.map((result) => result.id));
+    const first = ranked.filter((result) => ids.has(result.id));
+    const firstIds = new Set(first.map((result) => result.id));
+    return [...first, ...matching.filter((result) => !firstIds.has(result.id)).map(withoutSnippet)];
+  }
+
   async function resultItems(batch, term) {
     const data = await Promise.all(batch.map((result) => result.data()));
-    return data.map((one) => resultItem(one, term));
+    return data.map((one, i) => resultItem(one, batch[i].kbNoSnippet ? null : term));
   }
 
   // The same markup as kb/site/find.py writes for the page as it arrives.
@@ -302,7 +343,7 @@ function start(form) {
     if (term) {
       const plain = (data.plain_excerpt || "").trim();
       const content = data.content || "";
-      snippet.append(plain && !content.startsWith(plain) ? "… " : "", ...marked(data.excerpt || ""),
+      snippet.append(plain && !content.startsWith(plain) ? "… " : "", ...marked(withoutIndexWords(data.excerpt || "")),
         plain && !content.trimEnd().endsWith(plain) ? " …" : "");
     } else {
       snippet.textContent = meta.summary || "";
@@ -375,7 +416,11 @@ function start(form) {
     // letters, whose chunks are seldom the word's own (a wasted download).
     const term = query.value.trim();
     if (term.split(/\s+/).pop().length >= PRELOAD_FROM) {
-      pagefind().then((engine) => engine.preload(term)).catch(() => {});
+      pagefind().then((engine) => {
+        engine.preload(term);
+        const matching = matchingWords(term);
+        if (matching !== term) engine.preload(matching);
+      }).catch(() => {});
     }
     stopTyping();
     typingTimer = setTimeout(() => {
@@ -470,6 +515,22 @@ function start(form) {
   form.classList.add("kb-find--ready");
   markScrolling();
   if (!isDefault(arrived)) update(null);
+}
+
+// An index word no report holds (that of an empty stem): a query of stop words finds nothing.
+const NOTHING = "kz";
+// kb build's index words (kb/site/words.py) and the word every report holds: Pagefind reads
+// them from attributes into each page's text, so a snippet near them would show them.
+const INDEX_WORD = /(?:^|\s)(?:[kgp](?:[0-9a-f]{2})*z|kbeveryreport)\b\.?(?=\s|$)/g;
+
+function withoutIndexWords(excerpt) {
+  return excerpt.replace(INDEX_WORD, "");
+}
+
+// A matching report the words search did not rank: its excerpt would be of the index words,
+// so it shows its summary (as with no words).
+function withoutSnippet(result) {
+  return { id: result.id, score: result.score, data: () => result.data(), kbNoSnippet: true };
 }
 
 // The rule of kb/util/spelling.py, line for line (a browser test compares them).
