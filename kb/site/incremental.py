@@ -21,8 +21,8 @@ The pages of the (at most :data:`FIRST_AT_MOST`) reports just edited are written
 page being previewed does not wait for the rest. Only files whose content changed are written,
 and files no longer generated are deleted, so MkDocs' dirty rebuild renders little. A change to
 the registry, ``reports/site.yml``, ``mkdocs.yml``, the date, or anything the rules above do not
-cover (a page missing from the kept files, or a kept page of a kind they do not make) makes a
-full regeneration: correctness over speed, and an update that fails makes the next one full. ``tests/test_incremental.py``
+cover (a page missing from the kept files, a kept page of a kind they do not make, or a change
+to the people's words, which every report page's Find index words use) makes a full regeneration: correctness over speed, and an update that fails makes the next one full. ``tests/test_incremental.py``
 checks, after several kinds of edits, that the tree is byte for byte what a full generation
 from scratch writes.
 """
@@ -264,6 +264,8 @@ def _incremental(
     changed = {i for i in before.keys() | after.keys() if before.get(i) != after.get(i)}
     if not changed:
         return dict(kept.files), dict(kept.related)
+    if not site.offline and old.find_words.people != site.find_words.people:
+        return None  # the people's words feed every report page's index words (kb.site.words)
     touched = [before[i] for i in changed if i in before] + [after[i] for i in changed if i in after]
 
     with_lineage, countries, years, pages = _reach(old, site, changed, touched)
