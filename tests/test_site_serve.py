@@ -64,6 +64,13 @@ def test_serve_regenerates_when_a_report_or_the_registry_changes(tmp_path):
         registry = root / "reports" / "registry" / "extra.yml"
         registry.write_text(registry.read_text().replace("Expo 2025 Osaka", "Expo 2025 Osaka Kansai"))
         wait_for(base + "kb/entities/event/expo-2025/", "Expo 2025 Osaka Kansai", process)
+        # A deleted report's page is gone from the served site (the hook deletes its built page).
+        report.unlink()
+        end = time.monotonic() + 90
+        while fetch(base + "kb/reports/2019-03-01-japan-robots/") is not None:
+            assert time.monotonic() < end, "the deleted report's page is still served"
+            time.sleep(0.5)
+        assert "Japan: cobots" not in (fetch(base + "kb/reports/") or "Japan: cobots")
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
@@ -103,8 +110,8 @@ def port_is_free(port: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_stopping_serve_stops_every_process_it_started(tmp_path, stop):
-    """Stopped while it regenerates pages, kb serve takes MkDocs, the regeneration process and its
-    workers down with it before exiting, and the port is free again."""
+    """Stopped while it rebuilds after an edit, kb serve takes MkDocs and the Pagefind it started
+    down with it before exiting, and the port is free again."""
     root = make_tree(tmp_path)
     port = free_port()
     log = tmp_path / "serve.log"
@@ -122,17 +129,17 @@ def test_stopping_serve_stops_every_process_it_started(tmp_path, stop):
         wait_for(page, "Japan: robots", process)
         report = root / "reports" / "jp" / "2019-03-01-japan-robots.md"
         started: dict[int, bytes] = {}
-        for attempt in range(5):  # edit until the regeneration is caught running
+        for attempt in range(5):  # edit until the rebuild's Pagefind is caught running
             report.write_text(report.read_text().replace("robots", f"robots{attempt}", 1))
             end = time.monotonic() + 30
             # No page is fetched meanwhile: MkDocs answers only once the rebuild is done.
-            while time.monotonic() < end and not any(b"spawn_main" in c for c in started.values()):
+            while time.monotonic() < end and not any(b"pagefind" in c for c in started.values()):
                 started = {p: c for p, c in session_processes(process.pid).items() if p != process.pid}
                 time.sleep(0.01)
-            if any(b"spawn_main" in c for c in started.values()):
+            if any(b"pagefind" in c for c in started.values()):
                 break
         assert any(b"mkdocs" in c for c in started.values()), started
-        assert any(b"spawn_main" in c for c in started.values()), "the regeneration was never seen"
+        assert any(b"pagefind" in c for c in started.values()), "the rebuild's Pagefind was never seen"
         os.kill(process.pid, stop)
         status = process.wait(timeout=60)
         left = {p: c for p, c in session_processes(process.pid).items() if p in started}

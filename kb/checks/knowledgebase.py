@@ -72,12 +72,15 @@ def load(
     checks: bool = True,
     progress: Callable[[str, int, int], None] | None = None,
     mentions: bool = True,
+    kept: dict[Path, tuple[tuple[int, ...], Parsed]] | None = None,
 ) -> KnowledgeBase:
     """Read the registry and every report; collect all problems (never raises for bad content).
 
     ``progress("reading", done, total)`` is called after each report, for long runs.
     ``mentions=False`` skips the untagged-mention check, which can only warn (see
     :class:`kb.checks.rules.Checker`): the set of usable reports is the same, and it is faster.
+    ``kept``: the files parsed by an earlier call (``kb serve``), reused while a file's ``stat``
+    (size, times, inode) is the same; the checks across reports always run again.
     """
     with collector_paused():
         registry, problems = project_registry(project)
@@ -85,7 +88,7 @@ def load(
         parsed = []
         roots = project.readable_roots
         for done, (path, shown) in enumerate(zip(files, shown_paths(project, files), strict=True), start=1):
-            parsed.append(parse_report(path, shown, inside=roots))
+            parsed.append(_parse(path, shown, roots, kept))
             if progress:
                 progress("reading", done, len(files))
         reports = [p.report for p in parsed if p.report is not None]
@@ -98,6 +101,23 @@ def load(
         bad = {p.path for p in problems if p.level == "error"}
         usable = [r for r in reports if r.shown not in bad]
         return KnowledgeBase(project, registry, usable, problems, parsed)
+
+
+def _parse(path: Path, shown: str, roots, kept: dict[Path, tuple[tuple[int, ...], Parsed]] | None) -> Parsed:
+    if kept is None:
+        return parse_report(path, shown, inside=roots)
+    try:
+        info = os.lstat(path)
+        stamp: tuple[int, ...] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    except OSError:
+        stamp = ()
+    found = kept.get(path)
+    if stamp and found is not None and found[0] == stamp and found[1].shown == shown:
+        return found[1]
+    result = parse_report(path, shown, inside=roots)
+    if stamp:
+        kept[path] = (stamp, result)
+    return result
 
 
 @dataclass

@@ -126,9 +126,13 @@ def serve(ctx: click.Context, address: str, internal: bool) -> None:
       kb serve --address 127.0.0.1:8001
       kb serve --internal
     """
-    from kb.site.build import serve_site
+    from kb.site.serve import serve_site
 
-    ctx.exit(serve_site(project(ctx), address=address, internal=internal))
+    ctx.exit(
+        serve_site(
+            project(ctx), address=address, internal=internal, notify=lambda line: click.echo(line, err=True)
+        )
+    )
 
 
 @main.command(context_settings=CONTEXT)

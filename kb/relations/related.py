@@ -122,8 +122,17 @@ def _terms(report: Report) -> Counter:
 class Relations:
     """Precomputed relations over a set of reports (build once per command or site build)."""
 
-    def __init__(self, reports: list[Report], registry: Registry) -> None:
+    def __init__(
+        self,
+        reports: list[Report],
+        registry: Registry,
+        kept_terms: dict[tuple[str, str, str], Counter] | None = None,
+    ) -> None:
+        """``kept_terms``: each report's terms by its title, summary and body, kept between the
+        rebuilds of ``kb serve``."""
         self.reports = reports
+        self._related: dict[tuple[str, int, int | None], list[Related]] = {}
+        self._candidates: dict[str, frozenset[str]] = {}
         self.registry = registry
         # An entity and all its names over time count as one: a 2014 report on MSIP
         # and a 2019 report on MSIT are about the same ministry.
@@ -141,11 +150,33 @@ class Relations:
         self._df: Counter = Counter()
         self._by_term: dict[str, list[Report]] = defaultdict(list)
         for report in reports:
-            terms = _terms(report)
+            key = (report.title, report.summary or "", report.body)
+            terms = kept_terms.get(key) if kept_terms is not None else None
+            if terms is None:
+                terms = _terms(report)
+                if kept_terms is not None:
+                    kept_terms[key] = terms
             self._terms[report.id] = terms
             for term in terms:
                 self._df[term] += 1
                 self._by_term[term].append(report)
+
+    def candidates(self, report_id: str) -> frozenset[str] | None:
+        """The reports scored by the last :meth:`related` of this report with ``max_candidates``
+        (None when there was none): they depend only on its own words and on which reports name
+        which entities and words, and when, never on the other reports' word counts."""
+        return self._candidates.get(report_id)
+
+    def terms(self, report_id: str) -> Counter:
+        """The words a report is compared by (its most frequent ones, with their counts)."""
+        return self._terms.get(report_id, Counter())
+
+    def rare(self, term: str) -> bool:
+        """Whether a word is rare enough to bring candidates to :meth:`related` (see there)."""
+        return self._df[term] <= max(3, len(self.reports) // 20)
+
+    def reports_with_term(self, term: str) -> list[Report]:
+        return self._by_term.get(term, [])
 
     def canonical(self, entity_id: str) -> str:
         if entity_id not in self._canonical:
@@ -168,6 +199,14 @@ class Relations:
         return found
 
     def related(self, report: Report, limit: int = 5, *, max_candidates: int | None = None) -> list[Related]:
+        """The reports most like ``report`` (see :meth:`_find_related`), found once per report."""
+        key = (report.id, limit, max_candidates)
+        found = self._related.get(key)
+        if found is None:
+            found = self._related[key] = self._find_related(report, limit, max_candidates)
+        return list(found)
+
+    def _find_related(self, report: Report, limit: int, max_candidates: int | None) -> list[Related]:
         """Reports sharing entities (weighted by rarity) and distinctive words with ``report``.
 
         Every report sharing an entity or a rarer word is scored, which costs O(n)
@@ -179,9 +218,7 @@ class Relations:
         mine = self._entities.get(report.id, set())
         vector = self._vector(report.id) if report.id in self._terms else {}
         rare_terms = [
-            t
-            for t in sorted(vector, key=lambda term: vector[term], reverse=True)[:10]
-            if self._df[t] <= max(3, len(self.reports) // 20)
+            t for t in sorted(vector, key=lambda term: vector[term], reverse=True)[:10] if self.rare(t)
         ]
         if max_candidates is None:
             candidates: dict[str, Report] = {}
@@ -193,6 +230,7 @@ class Relations:
                     candidates[other.id] = other
         else:
             candidates = self._bounded_candidates(report, mine, vector, rare_terms, max_candidates)
+            self._candidates[report.id] = frozenset(candidates)
         candidates.pop(report.id, None)
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         scored = []

@@ -1,6 +1,8 @@
 """The static site: pages generated from the knowledge base, built with MkDocs.
 
-- :mod:`kb.site.build`: ``kb build`` and ``kb serve`` (generate, then MkDocs beside Pagefind).
+- :mod:`kb.site.build`: ``kb build`` (generate, then MkDocs beside Pagefind).
+- :mod:`kb.site.serve`: ``kb serve``; :mod:`kb.site.incremental`: regenerating only the pages an
+  edit can change, kept in the serving process.
 - :mod:`kb.site.find`: the Find reports page, and what report pages tell the search index.
 - :mod:`kb.site.generate`: every generated file, and syncing them into a docs tree.
 - :mod:`kb.site.context`: what the page generators share, computed once.

@@ -14,14 +14,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from kb.errors import BuildError, UsageError
+from kb.errors import BuildError
 from kb.problems import Problem
 from kb.project import Project
 from kb.site import paths
@@ -335,8 +334,7 @@ def refuse_outputs_in_docs(project: Project) -> None:
 
 def sources_fingerprint(project: Project) -> str:
     """What generation reads, by name, time and size of each file: reports, registry and the
-    site configuration. ``kb serve`` regenerates only when it changed (MkDocs also rebuilds when
-    generation itself rewrote pages; nothing needs generating then)."""
+    site configuration. ``kb serve`` regenerates when it changed."""
     import hashlib
 
     digest = hashlib.sha256()
@@ -347,34 +345,6 @@ def sources_fingerprint(project: Project) -> str:
             continue
         digest.update(f"{path}\0{info.st_mtime_ns}\0{info.st_size}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
-
-
-def serve_sources_file(project: Project, internal: bool) -> Path:
-    return project.state_dir / f"serve-sources{'-internal' if internal else ''}"
-
-
-def generate_apart(project: Project, *, internal: bool = False) -> Generated:
-    """:func:`generate` in a new process, for ``kb serve``'s hook: the server process runs other
-    threads, so it may not fork the processes that make report pages; a process started afresh
-    (``spawn``) may. Errors come back as the same :class:`BuildError` message."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        status, value = pool.submit(_generate_reporting, str(project.root), internal).result()
-    if status == "error":
-        raise BuildError(str(value))
-    assert isinstance(value, Generated)
-    return value
-
-
-def _generate_reporting(root: str, internal: bool) -> tuple[str, object]:
-    from kb.errors import KbError
-
-    try:
-        return "ok", generate(Project.at(root), internal=internal, keep_bodies=True)
-    except KbError as exc:
-        return "error", exc.render()
 
 
 def build_site(
@@ -500,57 +470,3 @@ def _failure(output: str) -> str:
         if line.startswith(("WARNING", "ERROR")) or "Error" in line:
             return re.sub(r"\s+", " ", line)
     return lines[-1] if lines else "no output"
-
-
-def serve_site(project: Project, *, address: str = f"{SERVE_HOST}:8000", internal: bool = False) -> int:
-    """``kb serve``: generate, then serve on 127.0.0.1 and regenerate when reports change.
-
-    Ctrl-C, SIGTERM or SIGHUP stops it and every process it started (see :mod:`kb.site.children`),
-    then raises :class:`KeyboardInterrupt`."""
-    from kb.site.children import stopped_by_signals
-
-    with stopped_by_signals():
-        return _serve(project, address, internal)
-
-
-def _serve(project: Project, address: str, internal: bool) -> int:
-    from kb.site.children import run_in_group
-
-    host, _, port = address.rpartition(":")
-    if host not in (SERVE_HOST, "localhost") or not port.isascii() or not port.isdigit():
-        raise UsageError(
-            f"cannot serve on '{address}'",
-            hint=f"the site is served on this machine only: use {SERVE_HOST}:PORT",
-        )
-    if not 1 <= int(port) <= 65535:
-        raise UsageError(
-            f"cannot serve on '{address}': port {int(port)} is not between 1 and 65535",
-            hint=f"use {SERVE_HOST}:8000, or another free port",
-        )
-    for leftover in project.state_dir.glob("pagefind-serve-*"):  # of a server stopped while indexing
-        shutil.rmtree(leftover, ignore_errors=True)
-    sources = sources_fingerprint(project)
-    generated = generate(project, internal=internal, keep_bodies=True)
-    _write_if_changed(serve_sources_file(project, internal), sources)
-    config = _hooked_config(
-        project,
-        generated,
-        "serve",
-        ("hooks",),
-        f"watch:\n  - {_quoted(project.reports_dir)}\n",
-        internal=internal,
-    )
-    env = dict(
-        os.environ,
-        NO_MKDOCS_2_WARNING="1",
-        KB_SITE_ROOT=str(project.root),
-        KB_SITE_INTERNAL="1" if internal else "0",
-    )
-    # --dirty: a rebuild renders only the pages whose file generation just rewrote (see
-    # docs/site.md, "Serving"); kb.site.hooks removes the pages of files it deleted. MkDocs warns
-    # about every dirty build, so the preview is not strict: warnings show in the terminal, and
-    # kb build, always strict, stops on them.
-    command = python_module(
-        "mkdocs", "serve", "--dirty", "--no-strict", "-a", f"{SERVE_HOST}:{port}", "-f", str(config)
-    )
-    return run_in_group(command, cwd=project.root, env=env)

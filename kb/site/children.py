@@ -15,9 +15,9 @@ thread, and MkDocs' ``serve`` runs its builds (and kb's hooks, which start Pagef
 
 Stopping ``kb serve`` (Ctrl-C, SIGTERM, SIGHUP) must stop everything it started, on any system and
 whatever the child was doing: ``mkdocs serve`` runs in a process group of its own
-(:func:`run_in_group`), and everything it starts (the regeneration process and its workers,
-Pagefind) stays in that group; when kb is asked to stop, it sends SIGTERM to the whole group, waits
-for it, and kills what is left.
+(:func:`start_in_group`), and everything it starts (Pagefind) stays in that group; when kb is
+asked to stop, it sends SIGTERM to the whole group, waits for it, and kills what is left. Pages
+are regenerated in the kb process itself (:mod:`kb.site.incremental`), which stops with it.
 """
 
 from __future__ import annotations
@@ -81,11 +81,17 @@ def run_in_group(command: list[str], *, cwd: Path, env: dict[str, str]) -> int:
     """Run ``command`` in a new process group and wait for it; its exit status. However the wait
     ends (the child exits, Ctrl-C, or a signal turned into one by :func:`stopped_by_signals`), the
     whole group is stopped and the child reaped before this returns or raises."""
-    process = subprocess.Popen(command, cwd=cwd, env=env, **_new_group())
+    process = start_in_group(command, cwd=cwd, env=env)
     try:
         return process.wait()
     finally:
         stop_group(process)
+
+
+def start_in_group(command: list[str], *, cwd: Path, env: dict[str, str]) -> subprocess.Popen:
+    """Start ``command`` in a new process group; the caller stops it with :func:`stop_group`
+    however its wait ends (``kb serve`` regenerates pages meanwhile)."""
+    return subprocess.Popen(command, cwd=cwd, env=env, **_new_group())
 
 
 def _new_group() -> dict:

@@ -66,6 +66,7 @@ class Site:
     #: The copy for reading from disk (kb build --offline): the theme's own search, over reports too.
     offline: bool = False
     body_cache: dict[str, str] | None = None  # see kb.site.bodycache (kb serve only)
+    kept_terms: dict | None = None  # each report's terms for Relations (kb serve only)
     relations: Relations = field(init=False)
     tagged: dict[str, list[Report]] = field(init=False)
     by_country: dict[str, list[Report]] = field(init=False)
@@ -86,7 +87,7 @@ class Site:
             self._refuse_internal_content()
         self.reports = sorted(self.reports, key=lambda r: (r.date, r.id))
         self.base_path = urlparse(self.site_url).path or "/"
-        self.relations = Relations(self.reports, self.registry)
+        self.relations = Relations(self.reports, self.registry, self.kept_terms)
         self.tagged = defaultdict(list)
         self.by_country = defaultdict(list)
         self.by_year = defaultdict(list)

@@ -9,6 +9,7 @@ id is), and ``updated`` is the report's date: feeds only change when reports do.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import UTC, datetime, time
 
 from feedgen.feed import FeedGenerator
@@ -73,8 +74,11 @@ EMPTY_SITEMAP = (
 )
 
 
-def feeds(site: Site) -> dict[str, bytes]:
-    """Docs path -> Atom XML for every feed (and the empty sitemap beside them)."""
+def feeds(
+    site: Site, sectors: Collection[str] | None = None, countries: Collection[str] | None = None
+) -> dict[str, bytes]:
+    """Docs path -> Atom XML for every feed (and the empty sitemap beside them); or, given
+    ``sectors`` and ``countries``, the feed of all reports and the feeds of those only."""
     out = {
         paths.FEEDS_SITEMAP: EMPTY_SITEMAP,
         paths.ALL_FEED: _feed(
@@ -87,6 +91,8 @@ def feeds(site: Site) -> dict[str, bytes]:
         ),
     }
     for sector in site.sectors():
+        if sectors is not None and sector.id not in sectors:
+            continue
         path = paths.sector_feed(sector.id)
         out[path] = _feed(
             site,
@@ -97,6 +103,8 @@ def feeds(site: Site) -> dict[str, bytes]:
             f"Reports on the sector {sector.name}",
         )
     for code in site.countries():
+        if countries is not None and code not in countries:
+            continue
         path = paths.country_feed(code)
         out[path] = _feed(
             site,

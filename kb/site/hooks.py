@@ -1,16 +1,18 @@
-"""MkDocs hooks used by ``kb serve`` only: regenerate the pages before every rebuild, and
-index the report pages for the Find page beside it.
+"""MkDocs hooks used by ``kb serve`` only: delete the built pages of docs files kb deleted,
+and index the report pages for the Find page beside it.
 
-``kb serve`` runs ``mkdocs serve --dirty`` with a derived config that watches reports/
-and loads this file; the project root and build kind come in the environment
-(KB_SITE_ROOT, KB_SITE_INTERNAL). ``kb build`` never loads it, and neither does
+``kb serve`` regenerates pages in its own process (:mod:`kb.site.incremental`) and runs
+``mkdocs serve --dirty`` with a derived config that loads this file; MkDocs rebuilds when
+generation rewrites files of its docs folder. The project root and build kind come in the
+environment (KB_SITE_ROOT, KB_SITE_INTERNAL). ``kb build`` never loads it, and neither does
 a plain ``mkdocs build`` or ``zensical build`` of the generated tree.
 
 A rebuild renders only the pages whose files generation rewrote (``--dirty``), so the
-built pages of files generation deleted (a report removed or made internal) are deleted
-here. Pagefind runs in the background on the generated report pages (as in ``kb build``,
-see :mod:`kb.site.pagefind`) and its bundle replaces the served one when done, so a
-rebuild never waits for it: the Find page follows a few seconds behind the pages. A
+built pages of files generation deleted (a report removed or made internal), which kb lists
+in ``.kb/serve-removed``, are deleted here. After each rebuild, Pagefind runs in the
+background on the generated report pages (as in ``kb build``, see :mod:`kb.site.pagefind`)
+and its bundle replaces the served one when done, so a rebuild never waits for it: the Find
+page follows a few seconds behind the pages. A
 rebuild stops the previous rebuild's Pagefind if it still runs.
 """
 
@@ -22,16 +24,14 @@ import os
 log = logging.getLogger("mkdocs.plugins.kb")
 #: Where the serve process keeps the id of the Pagefind process it started last.
 PAGEFIND_PID = "serve-pagefind.pid"
-INDEXING = "_kb_indexing"
 
 
 def on_pre_build(config, **_kwargs) -> None:
+    """Delete the built pages of docs files kb serve deleted."""
     from pathlib import Path
 
-    from kb.errors import KbError
     from kb.project import Project
-    from kb.site.build import generate_apart, serve_sources_file, sources_fingerprint
-    from kb.site.pagefind import PAGEFIND_DIR
+    from kb.site.serve import serve_removed_file
 
     root = os.environ.get("KB_SITE_ROOT")
     if not root:
@@ -39,48 +39,52 @@ def on_pre_build(config, **_kwargs) -> None:
     project = Project.at(root)
     internal = os.environ.get("KB_SITE_INTERNAL") == "1"
     site_dir = Path(config["site_dir"])
-    sources, recorded = sources_fingerprint(project), serve_sources_file(project, internal)
+    listed = serve_removed_file(project, internal)
+    taken = listed.with_name(f"{listed.name}.{os.getpid()}")
     try:
-        unchanged = recorded.read_text(encoding="utf-8") == sources
+        os.replace(listed, taken)  # kb appends to a new file meanwhile
+        removed = taken.read_text(encoding="utf-8").splitlines()
+        taken.unlink()
     except OSError:
-        unchanged = False
-    if unchanged:  # a rebuild for pages generation just wrote, or for a hand-written page
-        docs_dir = project.state_dir / "site-internal-docs" if internal else project.docs_dir
-        if not (site_dir / PAGEFIND_DIR).is_dir():
-            _index(config, project, docs_dir)
-        return
-    try:
-        result = generate_apart(project, internal=internal)
-    except KbError as exc:
-        log.warning("kb: pages not regenerated: %s", exc.render())
-        return
-    recorded.write_text(sources, encoding="utf-8")
-    for problem in result.left_out:
-        log.warning("kb: left out: %s", problem.render())
-    if result.written or result.removed:
-        log.info("kb: %d pages updated, %d removed", result.written, result.removed)
-    for relative in result.removed_files:
-        _remove_built(site_dir, relative)
-    _index(config, project, result.docs_dir)
-
-
-def _index(config, project, docs_dir) -> None:
-    from kb.errors import KbError
-
-    try:
-        config[INDEXING] = _start_indexing(project, docs_dir)
-    except KbError as exc:
-        log.warning("kb: search index not built: %s", exc.render())
+        removed = []
+    for relative in removed:
+        if relative:
+            _remove_built(site_dir, relative)
 
 
 def on_post_build(config, **_kwargs) -> None:
-    """Let Pagefind finish in the background, then put its bundle into the served site."""
+    """Index the report pages with Pagefind once the pages are built, in the background (writing
+    the pages Pagefind reads takes seconds at 5,000 reports, and the server answers only once
+    this returns), then put its bundle into the served site."""
     import threading
     from pathlib import Path
 
-    indexing = config.get(INDEXING) if os.environ.get("KB_SITE_ROOT") else None
-    if indexing is not None:
-        threading.Thread(target=_finish, args=(indexing, Path(config["site_dir"])), daemon=True).start()
+    from kb.project import Project
+    from kb.site.build import INTERNAL_DOCS
+
+    root = os.environ.get("KB_SITE_ROOT")
+    if not root:
+        return
+    project = Project.at(root)
+    internal = os.environ.get("KB_SITE_INTERNAL") == "1"
+    docs_dir = project.state_dir / INTERNAL_DOCS if internal else project.docs_dir
+    # Pagefind is started, and waited for, in that thread: a child started by a thread that ends
+    # is killed with it (see kb.site.children).
+    threading.Thread(target=_index, args=(project, docs_dir, Path(config["site_dir"])), daemon=True).start()
+
+
+def _index(project, docs_dir, site_dir) -> None:
+    from kb.errors import KbError
+
+    try:
+        indexing = _start_indexing(project, docs_dir)
+    except KbError as exc:
+        log.warning("kb: search index not built: %s", exc.render())
+        return
+    except OSError as exc:  # a newer rebuild's indexing removed the folder meanwhile
+        log.debug("kb: search index not started: %s", exc)
+        return
+    _finish(indexing, site_dir)
 
 
 def _remove_built(site_dir, relative: str) -> None:

@@ -20,12 +20,23 @@ from kb.site.context import Site
 from kb.util.spelling import words
 
 
-def spelling_files(site: Site) -> dict[str, str]:
-    """Docs path -> JSON ``{word: number of reports}`` for each first character."""
+def spelling_files(
+    site: Site, kept: dict[tuple[str, str, str], tuple[str, ...]] | None = None
+) -> dict[str, str]:
+    """Docs path -> JSON ``{word: number of reports}`` for each first character. ``kept``: each
+    report's words by its title, summary and body, kept between the rebuilds of ``kb serve``."""
     counts: Counter[str] = Counter()
     for report in site.reports:
-        text = "\n".join((report.title, report.summary or "", replace_comments(report.body, lambda _c: " ")))
-        counts.update(words(text))
+        key = (report.title, report.summary or "", report.body)
+        found = kept.get(key) if kept is not None else None
+        if found is None:
+            text = "\n".join(
+                (report.title, report.summary or "", replace_comments(report.body, lambda _c: " "))
+            )
+            found = tuple(words(text))
+            if kept is not None:
+                kept[key] = found
+        counts.update(found)
     shards: dict[str, dict[str, int]] = {}
     for word in sorted(counts):
         shards.setdefault(shard_name(word), {})[word] = counts[word]
