@@ -12,6 +12,8 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import pytest
+
 KEYS = ("sector", "country", "ministry", "organisation", "project", "type", "year")
 TAG_LISTS = {
     "sector": "sectors",
@@ -123,6 +125,16 @@ def new_page(browser, base: str, viewport: dict = DESKTOP):
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.on("dialog", lambda dialog: (page.errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
     return page
+
+
+@pytest.fixture
+def page(browser, base):
+    """A fresh page on the module's ``base`` server; fails the test on a script error or dialog."""
+    page = new_page(browser, base)
+    yield page
+    errors = page.errors
+    page.context.close()
+    assert errors == [], "no script errors and no dialogs"
 
 
 def settle(page) -> None:

@@ -27,6 +27,7 @@ from findkit import (
     found,
     new_page,
     open_find,
+    page,  # noqa: F401 - a fixture
     search_words,
     settle,
     state,
@@ -66,15 +67,6 @@ def expected(sample) -> Expected:
 def base(sample):
     with StaticServer(sample / "site") as server:
         yield server.url
-
-
-@pytest.fixture
-def page(browser, base):
-    page = new_page(browser, base)
-    yield page
-    errors = page.errors
-    page.context.close()
-    assert errors == [], "no script errors and no dialogs"
 
 
 # -- tests ------------------------------------------------------------------------------------------

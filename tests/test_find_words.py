@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from browserkit import StaticServer, browser  # noqa: F401 - a fixture
 from conftest import REPO
-from findkit import new_page, open_find
+from findkit import new_page, open_find, page  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.browser
 
@@ -56,15 +56,6 @@ def base(sample_site, browser):
         yield server.url
 
 
-@pytest.fixture
-def page(browser, base):
-    page = new_page(browser, base)
-    yield page
-    errors = page.errors
-    page.context.close()
-    assert errors == [], "no script errors and no dialogs"
-
-
 def test_the_find_pages_stemmer_is_whooshs(page, base):
     from whoosh.lang.porter import stem
 
@@ -79,10 +70,10 @@ def test_the_find_pages_stemmer_is_whooshs(page, base):
 def index_words_of_pages(site: Path) -> dict[str, set[str]]:
     """Report id -> the index words ``kb build`` wrote on its page."""
     out = {}
-    for page in (site / "kb" / "reports").glob("*/index.html"):
-        found = re.search(r'data-kb-words="([^"]*)"', page.read_text(encoding="utf-8"))
-        assert found, page
-        out[page.parent.name] = set(html.unescape(found.group(1)).split())
+    for report_page in (site / "kb" / "reports").glob("*/index.html"):
+        found = re.search(r'data-kb-words="([^"]*)"', report_page.read_text(encoding="utf-8"))
+        assert found, report_page
+        out[report_page.parent.name] = set(html.unescape(found.group(1)).split())
     return out
 
 

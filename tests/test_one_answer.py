@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import pytest
 from browserkit import StaticServer, browser  # noqa: F401 - a fixture
 from click.testing import CliRunner
-from findkit import counts, new_page, open_find, titles
+from findkit import counts, new_page, open_find, page, titles  # noqa: F401 - a fixture
 
 from kb.cli import main
 
@@ -78,15 +78,6 @@ def cli_titles(root: Path, words: str, selected: dict[str, list[str]], former: b
 def base(sample_site, browser):
     with StaticServer(sample_site / "site") as server:
         yield server.url
-
-
-@pytest.fixture
-def page(browser, base):
-    page = new_page(browser, base)
-    yield page
-    errors = page.errors
-    page.context.close()
-    assert errors == [], "no script errors and no dialogs"
 
 
 def test_the_former_bodies_choice_is_on_the_find_page(page, base):
