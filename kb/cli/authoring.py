@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from kb.cli.main import CONTEXT, main
-from kb.cli.options import OneOf, emit, format_option, iso_date, project, terminal
+from kb.cli.options import OneOf, emit_listing, format_option, iso_date, project, terminal
 
 
 @main.command(context_settings=CONTEXT)
@@ -135,13 +135,7 @@ def entities(ctx: click.Context, kind: str | None, fmt: str) -> None:
     from kb.registry.listing import list_entities
 
     listing = list_entities(project(ctx), kind)
-    emit(
-        fmt,
-        text=lambda: listing.render_text(terminal()),
-        data=listing.as_json(),
-        rows=listing.rows(),
-        columns=listing.columns,
-    )
+    emit_listing(fmt, listing)
 
 
 @main.command("import", context_settings=CONTEXT)

@@ -249,6 +249,18 @@ def emit(
         click.echo(text())
 
 
+def emit_listing(fmt: str, listing: Any) -> None:
+    """:func:`emit` for a library listing (entities, opportunities, targets): its table drawn for
+    the :func:`terminal`, its JSON, or its rows and columns as CSV."""
+    emit(
+        fmt,
+        text=lambda: listing.render_text(terminal()),
+        data=listing.as_json(),
+        rows=listing.rows(),
+        columns=listing.columns,
+    )
+
+
 def names(paths: list[str], shown: int = 5) -> str:
     """The first few file names of a list, each kept on the line (see kb.util.characters.quote_name)."""
     from kb.util.characters import quote_name

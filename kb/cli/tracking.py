@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kb.cli.main import CONTEXT, main
-from kb.cli.options import OneOf, emit, filter_options, project, terminal
+from kb.cli.options import OneOf, emit_listing, filter_options, project
 
 if TYPE_CHECKING:
     from kb.registry.filters import Filters
@@ -66,13 +66,7 @@ def opportunities(
         stale=stale,
         include_internal=include_internal,
     )
-    emit(
-        fmt,
-        text=lambda: listing.render_text(terminal()),
-        data=listing.as_json(),
-        rows=listing.rows(),
-        columns=listing.columns,
-    )
+    emit_listing(fmt, listing)
 
 
 @main.command(context_settings=CONTEXT)
@@ -124,10 +118,4 @@ def targets(
         states=(*states, "overdue") if flagged else states,
         include_internal=include_internal,
     )
-    emit(
-        fmt,
-        text=lambda: listing.render_text(terminal()),
-        data=listing.as_json(),
-        rows=listing.rows(),
-        columns=listing.columns,
-    )
+    emit_listing(fmt, listing)
