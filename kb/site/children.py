@@ -124,6 +124,20 @@ def stop_group(process: subprocess.Popen, grace: float = STOP_GRACE) -> None:
     finally:
         _signal_group(group, signal.SIGKILL)
         process.wait()
+        _wait_for_group_end(group, process)
+
+
+#: Seconds to wait, after SIGKILL, for the kernel to end what was killed.
+KILL_SETTLE = 5.0
+
+
+def _wait_for_group_end(group: int, leader: subprocess.Popen) -> None:
+    """Wait (up to :data:`KILL_SETTLE` seconds) until no process of ``group`` runs. SIGKILL is
+    delivered asynchronously: on a loaded machine a killed grandchild was seen still running just
+    after ``killpg`` returned, and the caller's promise is that nothing it started is left."""
+    end = time.monotonic() + KILL_SETTLE
+    while _group_alive(group, leader) and time.monotonic() < end:
+        time.sleep(0.01)
 
 
 def _signal_group(group: int, number: int) -> bool:
