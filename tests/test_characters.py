@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import REGISTRY, write
+from hypothesis import given
+from hypothesis import strategies as st
 from sitekit import copy_site_files, every_file_text
 
 from kb.cli import main
@@ -282,3 +284,36 @@ def test_the_rule_names_each_refused_class():
     ]
     assert len(nonchars) == 66
     assert characters.shown("a\x1bb\ufffe") == "a\\x1bb\\ufffe"
+
+
+# -- the fast search (characters.find) against the rule's one pattern ----------------------------
+
+#: Around every boundary of the rule: the last allowed and first refused code points, both planes.
+_EDGES = [
+    *(chr(c) for c in (0x00, 0x08, 0x09, 0x0A, 0x0B, 0x1F, 0x20, 0x7E, 0x7F, 0x9F, 0xA0)),
+    *(chr(c) for c in (0xD7FF, 0xD800, 0xDFFF, 0xE000, 0xFDCF, 0xFDD0, 0xFDEF, 0xFDF0, 0xFFFD)),
+    *(chr(c) for c in (0xFFFE, 0xFFFF, 0x10000, 0x1F600, 0x1FFFD, 0x1FFFE, 0x1FFFF, 0x20000)),
+    *(chr(c) for c in (0x10FFFD, 0x10FFFE, 0x10FFFF)),
+    "a",
+    "é",
+    "\u2019",
+    "\n",
+]
+
+
+@given(st.lists(st.one_of(st.sampled_from(_EDGES), st.characters()), max_size=40).map("".join))
+def test_find_gives_the_first_refused_character_as_the_rule_s_pattern_does(text):
+    fast, rule = characters.find(text), characters.FORBIDDEN.search(text)
+    assert (fast and (fast.start(), fast.group(0))) == (rule and (rule.start(), rule.group(0)))
+    assert characters.remove(text) == characters.FORBIDDEN.sub("", text)
+
+
+def test_find_over_every_code_point_agrees_with_the_rule():
+    """Each code point alone, and after a character beyond the first plane (the other path)."""
+    for code in range(0x110000):
+        char = chr(code)
+        assert bool(characters.find(char)) == bool(characters.FORBIDDEN.search(char)), hex(code)
+    for code in (*range(0x110000)[::97], 0x1FFFE, 0x10FFFF, 0xFFFE):
+        text = "\U0001f600x" + chr(code)
+        fast, rule = characters.find(text), characters.FORBIDDEN.search(text)
+        assert (fast and fast.start()) == (rule and rule.start()), hex(code)

@@ -191,7 +191,7 @@ class Reader:
     def text_allowed(self, where: Path_, value: str) -> bool:
         """False, with an error, when ``value`` holds a character :mod:`kb.util.characters` refuses
         (they corrupt terminals, feeds, CSV and pages)."""
-        bad = characters.FORBIDDEN.search(value)
+        bad = characters.find(value)
         if bad:
             self.report(
                 where,

@@ -95,7 +95,7 @@ def render(spec: NewReport) -> str:
 def validate(spec: NewReport) -> None:
     # The rule of kb check (kb.util.characters), so that kb new never writes a file check refuses.
     for option, value in (("--title", spec.title), *(("--place", place) for place in spec.places)):
-        refused = characters.FORBIDDEN.search(value)
+        refused = characters.find(value)
         if refused:
             raise UsageError(
                 f"{option} contains {characters.describe(refused.group(0))}", hint=characters.HINT

@@ -113,6 +113,8 @@ def _refused_characters(text: str, line_offset: int) -> list[YamlProblem]:
     """One error for each line holding a character :mod:`kb.util.characters` refuses, written as it is
     (an escape such as ``"\\e"`` in a quoted value is refused by the field's reader instead)."""
     found: list[YamlProblem] = []
+    if not characters.find(text):
+        return found
     last_line = -1
     for match in characters.FORBIDDEN.finditer(text):
         line = text.count("\n", 0, match.start())
