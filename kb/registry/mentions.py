@@ -7,7 +7,6 @@ Used by ``kb check`` (an entity named in the body but not tagged), by the site
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -124,7 +123,7 @@ class MentionFinder:
         ``countries`` (e.g. a report's partner countries) decides between
         entities that share a name or acronym.
         """
-        found: list[Mention] = []
+        spans_found: list[tuple[int, int, str, list[str]]] = []
         name_spans = self._name_spans(text)
         # Matches of one pattern never overlap each other: only acronyms can overlap a name.
         name_starts = [start for start, _end in name_spans]
@@ -138,17 +137,17 @@ class MentionFinder:
                     if i >= 0 and name_spans[i][1] > start:
                         continue
                 matched = text[start:end]
-                candidates = table[matched.casefold() if fold else matched]
-                found.append(
-                    Mention(self._pick(candidates, countries), matched, start, end, 0, tuple(candidates))
-                )
-        found.sort(key=lambda m: m.start)
+                spans_found.append((start, end, matched, table[matched.casefold() if fold else matched]))
+        spans_found.sort(key=lambda found: found[0])
         # Line numbers counted once along the text, not from its start for every mention.
+        found: list[Mention] = []
         line, counted = 1, 0
-        for index, mention in enumerate(found):
-            line += text.count("\n", counted, mention.start)
-            counted = mention.start
-            found[index] = dataclasses.replace(mention, line=line)
+        for start, end, matched, candidates in spans_found:
+            line += text.count("\n", counted, start)
+            counted = start
+            found.append(
+                Mention(self._pick(candidates, countries), matched, start, end, line, tuple(candidates))
+            )
         return found
 
     def _name_spans(self, text: str) -> list[tuple[int, int]]:
