@@ -26,6 +26,37 @@ log = logging.getLogger("mkdocs.plugins.kb")
 PAGEFIND_PID = "serve-pagefind.pid"
 
 
+#: Where a serving MkDocs keeps the theme's compiled templates between rebuilds.
+TEMPLATE_CACHE = "serve-templates"
+
+
+def on_config(config, **_kwargs):
+    """A preview renders no sitemap: it lists every page, on every rebuild (about a tenth of a
+    second at 1,000 reports), and nobody reads a preview's. ``kb build`` never loads this file:
+    the published site keeps its sitemap."""
+    if os.environ.get("KB_SITE_ROOT"):
+        config.theme.static_templates.discard("sitemap.xml")
+    return config
+
+
+def on_env(env, config, **_kwargs):
+    """Keep the theme's compiled templates between rebuilds: each rebuild makes a new Jinja
+    environment, which compiled every template again (0.3 s of a 1 s rebuild at 1,000 reports).
+    Jinja checks each template's source against the cached one, so an edited override is
+    compiled again."""
+    root = os.environ.get("KB_SITE_ROOT")
+    if not root:
+        return env
+    from jinja2 import FileSystemBytecodeCache
+
+    from kb.project import Project
+
+    folder = Project.at(root).state_dir / TEMPLATE_CACHE
+    folder.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    return env
+
+
 def on_pre_build(config, **_kwargs) -> None:
     """Delete the built pages of docs files kb serve deleted."""
     from pathlib import Path
