@@ -159,6 +159,25 @@ def test_no_change_writes_nothing_and_a_registry_change_regenerates_everything(p
     assert preview.last == "full"
 
 
+def test_an_entity_renamed_in_the_registry_shows_its_new_name_on_every_page(project):
+    """The preview keeps the registry it read (and what the site made of it: the mention finder,
+    the Find page's names) while its files are unchanged; an edit of a registry file is read, and
+    the tree is a full generation's."""
+    preview = Preview(project, today=TODAY)
+    preview.update()
+    replace(
+        project,
+        "reports/registry/in-government.yml",
+        "name: Department of Biotechnology",
+        "name: Department of Biotechnology and Bioeconomy",
+    )
+    preview.update()
+    kept = tree(project)
+    assert any(b"Department of Biotechnology and Bioeconomy" in content for content in kept.values())
+    generate(project, today=TODAY)
+    assert tree(project) == kept
+
+
 def _terms_of(path: Path):
     from kb.relations.related import _terms
     from kb.report.parse import parse_report

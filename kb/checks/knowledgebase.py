@@ -73,6 +73,7 @@ def load(
     progress: Callable[[str, int, int], None] | None = None,
     mentions: bool = True,
     kept: dict[Path, tuple[tuple[int, ...], Parsed]] | None = None,
+    registry_read: tuple[Registry, list[Problem]] | None = None,
 ) -> KnowledgeBase:
     """Read the registry and every report; collect all problems (never raises for bad content).
 
@@ -81,9 +82,12 @@ def load(
     :class:`kb.checks.rules.Checker`): the set of usable reports is the same, and it is faster.
     ``kept``: the files parsed by an earlier call (``kb serve``), reused while a file's ``stat``
     (size, times, inode) is the same; the checks across reports always run again.
+    ``registry_read``: the registry and its problems as :func:`project_registry` read them, by a
+    caller that knows its files are unchanged (``kb serve``); reused, never changed.
     """
     with collector_paused():
-        registry, problems = project_registry(project)
+        registry, problems = registry_read or project_registry(project)
+        problems = list(problems)
         files = report_paths(project, extra_paths)
         parsed = []
         roots = project.readable_roots

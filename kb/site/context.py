@@ -27,7 +27,24 @@ from kb.site.settings import SiteSettings
 from kb.tracking.model import Opportunity, Target, track_opportunities, track_targets
 
 if TYPE_CHECKING:
-    from kb.site.words import Vocabulary
+    from kb.site.words import Names, Vocabulary
+
+
+@dataclass(frozen=True)
+class RegistryParts:
+    """What a site makes from its registry alone: ``kb serve`` keeps it between updates while the
+    registry's files are unchanged (about a tenth of a second at each edit)."""
+
+    registry: Registry
+    finder: MentionFinder
+    names: Names
+
+    @classmethod
+    def of(cls, registry: Registry) -> RegistryParts:
+        from kb.site.words import Names
+
+        return cls(registry, MentionFinder(registry), Names(registry))
+
 
 KIND_LABELS = {
     "ministry": ("Ministry", "Ministries"),
@@ -67,6 +84,8 @@ class Site:
     offline: bool = False
     body_cache: dict[str, str] | None = None  # see kb.site.bodycache (kb serve only)
     kept_terms: dict | None = None  # each report's terms for Relations (kb serve only)
+    #: Made from this registry by an earlier site (kb serve only); made here when None.
+    registry_parts: RegistryParts | None = None
     relations: Relations = field(init=False)
     tagged: dict[str, list[Report]] = field(init=False)
     by_country: dict[str, list[Report]] = field(init=False)
@@ -80,7 +99,7 @@ class Site:
         """The names and people's words the Find page turns a query into index words with."""
         from kb.site.words import Vocabulary
 
-        return Vocabulary(self.registry, self.reports, self.internal)
+        return Vocabulary(self.registry, self.reports, self.internal, self.parts.names)
 
     def __post_init__(self) -> None:
         if not self.internal:
@@ -119,7 +138,13 @@ class Site:
         for entity in self.registry.entities.values():
             if entity.parent:
                 self.children[entity.parent].append(entity)
-        self.renderer = BodyRenderer(MentionFinder(self.registry), cache=self.body_cache)
+        parts = self.registry_parts
+        self.parts = (
+            parts
+            if parts is not None and parts.registry is self.registry
+            else RegistryParts.of(self.registry)
+        )
+        self.renderer = BodyRenderer(self.parts.finder, cache=self.body_cache)
 
     def _refuse_internal_content(self) -> None:
         """Fail closed: a public build given anything but redacted public reports stops."""

@@ -36,6 +36,8 @@ from pathlib import Path
 
 from kb.problems import Problem
 from kb.project import Project
+from kb.registry.loading import project_registry
+from kb.registry.model import Registry
 from kb.report.model import Parsed, Report
 from kb.site import bodycache, paths
 from kb.site.build import (
@@ -49,7 +51,7 @@ from kb.site.build import (
     mkdocs_setting,
     refuse_outputs_in_docs,
 )
-from kb.site.context import Site
+from kb.site.context import RegistryParts, Site
 from kb.site.settings import read_settings, settings_path
 
 Related = dict[str, tuple[str, ...]]
@@ -82,6 +84,8 @@ class Preview:
     bodies: dict[str, str] = field(default_factory=dict)
     words: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
     terms: dict = field(default_factory=dict)
+    #: The registry read for the inputs digest (see _inputs), its problems and its parts.
+    registry_kept: tuple[str, tuple[Registry, list[Problem]], RegistryParts] | None = None
     #: How the last update went: "full", "incremental" or "unchanged" (for tests and the log).
     last: str = ""
 
@@ -103,7 +107,13 @@ class Preview:
         settings = read_settings(
             project.reports_dir, project.show(settings_path(project.reports_dir)), project.readable_roots
         )
-        kb = load(project, mentions=False, kept=self.parsed)
+        # The registry is read again only when its files changed (inputs covers them).
+        parts: RegistryParts | None = None
+        if self.registry_kept is not None and self.registry_kept[0] == inputs:
+            _inputs_read, registry_read, parts = self.registry_kept
+        else:
+            registry_read = project_registry(project)
+        kb = load(project, mentions=False, kept=self.parsed, registry_read=registry_read)
         site_url = mkdocs_setting(project, "site_url") or "http://127.0.0.1:8000/"
         kept = self.kept
         if kept is None or kept.inputs != inputs or kept.today != today:
@@ -122,7 +132,9 @@ class Preview:
             settings=settings,
             body_cache=self.bodies,
             kept_terms=self.terms,
+            registry_parts=parts,
         )
+        self.registry_kept = (inputs, registry_read, site.parts)
         folder = project.state_dir / INTERNAL_DOCS if self.internal else project.docs_dir
         files: dict[str, str | bytes] | None = None
         related: Related | None = None

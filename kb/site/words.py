@@ -102,19 +102,16 @@ class Words:
         )
 
 
-class Vocabulary:
-    """The site's words a query is turned into index words with: every entity name ``kb search``
-    resolves (case-folded, as :meth:`EntityTable.resolve` reads them), with the ids it resolves
-    to and its words; every word of the people of the site's reports."""
+class Names:
+    """Every entity name ``kb search`` resolves (case-folded, as :meth:`EntityTable.resolve` reads
+    them), with the ids it resolves to and its words: made from the registry alone, so that
+    ``kb serve`` keeps it while the registry is unchanged."""
 
-    def __init__(self, registry: Registry, reports: Iterable[Report], internal: bool) -> None:
+    def __init__(self, registry: Registry) -> None:
         from kb.registry.filters import EntityTable
-        from kb.search.documents import people_text
         from kb.search.engine import plain_terms, porter_stem
 
         self.table = EntityTable.from_registry(registry)
-        self.stem_cache: dict[str, str] = {}  # word -> Porter stem, for every page of the build
-        self.internal = internal
         # Each name's words, as a query reads them: split at spaces, each word into its terms.
         self.names = {
             key: (
@@ -137,6 +134,24 @@ class Vocabulary:
                 word, stem = max(last, key=lambda term: (len(term[0]), term))
                 self.by_stem[stem].append(key)
                 self.by_word[word].append(key)
+
+
+class Vocabulary:
+    """The site's words a query is turned into index words with: the registry's :class:`Names`
+    and every word of the people of the site's reports."""
+
+    def __init__(
+        self, registry: Registry, reports: Iterable[Report], internal: bool, names: Names | None = None
+    ) -> None:
+        from kb.search.documents import people_text
+        from kb.search.engine import plain_terms, porter_stem
+
+        known = names or Names(registry)
+        self.table = known.table
+        self.names = known.names
+        self.by_entity, self.by_stem, self.by_word = known.by_entity, known.by_stem, known.by_word
+        self.stem_cache: dict[str, str] = {}  # word -> Porter stem, for every page of the build
+        self.internal = internal
         self.people: dict[str, list[str]] = defaultdict(list)  # stem -> the people's words with it
         for report in reports:
             # Only what a page shows: on the public site, views without internal people.
