@@ -41,12 +41,30 @@ class KnowledgeBase:
     def report(self, report_id: str) -> Report | None:
         return self._by_id.get(report_id)
 
-    def visible(self, include_internal: bool) -> list[Report]:
+    def visible(
+        self, include_internal: bool, views: dict[int, tuple[Report, Report]] | None = None
+    ) -> list[Report]:
         """Reports a reader may see: every report in full for staff, else the
-        public reports with their internal parts removed (:func:`kb.report.public.redact`)."""
+        public reports with their internal parts removed (:func:`kb.report.public.redact`).
+
+        ``views``: the public views made by an earlier call (``kb serve``, whose unchanged
+        reports are the same objects from one update to the next), by ``id`` of the report,
+        with the report itself so that a reused id is never mistaken; updated to this call's."""
         if include_internal:
             return list(self.reports)
-        public = [redact(r) for r in self.reports if r.is_public]
+        if views is None:
+            public = [redact(r) for r in self.reports if r.is_public]
+        else:
+            made = {}
+            for report in self.reports:
+                if report.is_public:
+                    kept = views.get(id(report))
+                    made[id(report)] = (
+                        kept if kept is not None and kept[0] is report else (report, redact(report))
+                    )
+            views.clear()
+            views.update(made)
+            public = [view for _report, view in made.values()]
         # kb check refuses a public report that supersedes an internal one; should one get
         # here all the same, the internal report's id is still not published.
         ids = {r.id for r in public}

@@ -84,6 +84,7 @@ class Site:
     offline: bool = False
     body_cache: dict[str, str] | None = None  # see kb.site.bodycache (kb serve only)
     kept_terms: dict | None = None  # each report's terms for Relations (kb serve only)
+    kept_people: dict | None = None  # each report's people's words for the Find page (kb serve only)
     #: Made from this registry by an earlier site (kb serve only); made here when None.
     registry_parts: RegistryParts | None = None
     relations: Relations = field(init=False)
@@ -99,7 +100,7 @@ class Site:
         """The names and people's words the Find page turns a query into index words with."""
         from kb.site.words import Vocabulary
 
-        return Vocabulary(self.registry, self.reports, self.internal, self.parts.names)
+        return Vocabulary(self.registry, self.reports, self.internal, self.parts.names, self.kept_people)
 
     def __post_init__(self) -> None:
         if not self.internal:

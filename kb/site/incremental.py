@@ -84,6 +84,9 @@ class Preview:
     bodies: dict[str, str] = field(default_factory=dict)
     words: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
     terms: dict = field(default_factory=dict)
+    people: dict = field(default_factory=dict)  # see kb.site.words.Vocabulary
+    #: Each public report's public view, kept while its parsed report is (see KnowledgeBase.visible).
+    views: dict[int, tuple[Report, Report]] = field(default_factory=dict)
     #: The registry read for the inputs digest (see _inputs), its problems and its parts.
     registry_kept: tuple[str, tuple[Registry, list[Problem]], RegistryParts] | None = None
     #: How the last update went: "full", "incremental" or "unchanged" (for tests and the log).
@@ -125,13 +128,14 @@ class Preview:
             )
         site = Site(
             kb.registry,
-            kb.visible(self.internal),
+            kb.visible(self.internal, self.views),
             self.internal,
             today,
             site_url=site_url,
             settings=settings,
             body_cache=self.bodies,
             kept_terms=self.terms,
+            kept_people=self.people,
             registry_parts=parts,
         )
         self.registry_kept = (inputs, registry_read, site.parts)

@@ -141,8 +141,15 @@ class Vocabulary:
     and every word of the people of the site's reports."""
 
     def __init__(
-        self, registry: Registry, reports: Iterable[Report], internal: bool, names: Names | None = None
+        self,
+        registry: Registry,
+        reports: Iterable[Report],
+        internal: bool,
+        names: Names | None = None,
+        people_cache: dict[str, tuple[tuple[str, str], ...]] | None = None,
     ) -> None:
+        """``names``: the registry's, made by an earlier site; ``people_cache``: each report's
+        people's words and their stems by the text they come from, kept by ``kb serve``."""
         from kb.search.documents import people_text
         from kb.search.engine import plain_terms, porter_stem
 
@@ -153,11 +160,16 @@ class Vocabulary:
         self.stem_cache: dict[str, str] = {}  # word -> Porter stem, for every page of the build
         self.internal = internal
         self.people: dict[str, list[str]] = defaultdict(list)  # stem -> the people's words with it
+        cache = {} if people_cache is None else people_cache
         for report in reports:
             # Only what a page shows: on the public site, views without internal people.
-            for word in plain_terms(people_text(report)):
-                if word not in self.people[porter_stem(word)]:
-                    self.people[porter_stem(word)].append(word)
+            text = people_text(report)
+            terms = cache.get(text)
+            if terms is None:
+                terms = cache[text] = tuple((word, porter_stem(word)) for word in plain_terms(text))
+            for word, stem in terms:
+                if word not in self.people[stem]:
+                    self.people[stem].append(word)
 
     def index_words(self, report: Report, registry: Registry) -> str:
         """The hidden index words of a report page, space-separated, in a stable order."""
