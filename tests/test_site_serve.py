@@ -58,9 +58,15 @@ def test_serve_regenerates_when_a_report_or_the_registry_changes(tmp_path):
     try:
         base = f"http://127.0.0.1:{port}/"
         wait_for(base + "kb/reports/2019-03-01-japan-robots/", "Japan: robots", process)
+        index_before = wait_for(base + "pagefind/pagefind-entry.json", '"languages"', process)
         report = root / "reports" / "jp" / "2019-03-01-japan-robots.md"
         report.write_text(report.read_text().replace('title: "Japan: robots', 'title: "Japan: cobots'))
         wait_for(base + "kb/reports/2019-03-01-japan-robots/", "Japan: cobots", process)
+        # The Find page's index follows (Pagefind runs a second after the last rebuild).
+        end = time.monotonic() + 90
+        while fetch(base + "pagefind/pagefind-entry.json") in (index_before, None):
+            assert time.monotonic() < end, "the Find page's index was not made again after the edit"
+            time.sleep(0.5)
         registry = root / "reports" / "registry" / "extra.yml"
         registry.write_text(registry.read_text().replace("Expo 2025 Osaka", "Expo 2025 Osaka Kansai"))
         wait_for(base + "kb/entities/event/expo-2025/", "Expo 2025 Osaka Kansai", process)

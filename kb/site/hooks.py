@@ -12,18 +12,25 @@ built pages of files generation deleted (a report removed or made internal), whi
 in ``.kb/serve-removed``, are deleted here. After each rebuild, Pagefind runs in the
 background on the generated report pages (as in ``kb build``, see :mod:`kb.site.pagefind`)
 and its bundle replaces the served one when done, so a rebuild never waits for it: the Find
-page follows a few seconds behind the pages. A
-rebuild stops the previous rebuild's Pagefind if it still runs.
+page follows a few seconds behind the pages. It starts a second after the last rebuild (a
+rebuild that another follows is not indexed), and a rebuild stops the previous rebuild's
+Pagefind if it still runs, so that Pagefind does not take a CPU from the pages being rebuilt.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import time
 
 log = logging.getLogger("mkdocs.plugins.kb")
 #: Where the serve process keeps the id of the Pagefind process it started last.
 PAGEFIND_PID = "serve-pagefind.pid"
+#: Which rebuild was the last (a token each rebuild writes), and how long after it Pagefind starts
+#: if no rebuild follows: an edit makes two (its own page, then the other pages it changes), and
+#: Pagefind started at once took a CPU from the second, and from the next edit's.
+LAST_REBUILD = "serve-last-rebuild"
+INDEX_DELAY = 1.0
 
 
 #: Where a serving MkDocs keeps the theme's compiled templates between rebuilds.
@@ -68,6 +75,8 @@ def on_pre_build(config, **_kwargs) -> None:
     if not root:
         return
     project = Project.at(root)
+    # This rebuild indexes again when it is done: an index of the pages before it is not waited for.
+    _stop_previous(project.state_dir / PAGEFIND_PID)
     internal = os.environ.get("KB_SITE_INTERNAL") == "1"
     site_dir = Path(config["site_dir"])
     listed = serve_removed_file(project, internal)
@@ -99,14 +108,24 @@ def on_post_build(config, **_kwargs) -> None:
     project = Project.at(root)
     internal = os.environ.get("KB_SITE_INTERNAL") == "1"
     docs_dir = project.state_dir / INTERNAL_DOCS if internal else project.docs_dir
+    token = f"{os.getpid()} {time.monotonic_ns()}"
+    project.state_dir.mkdir(parents=True, exist_ok=True)
+    (project.state_dir / LAST_REBUILD).write_text(token, encoding="utf-8")
     # Pagefind is started, and waited for, in that thread: a child started by a thread that ends
     # is killed with it (see kb.site.children).
-    threading.Thread(target=_index, args=(project, docs_dir, Path(config["site_dir"])), daemon=True).start()
+    args = (project, docs_dir, Path(config["site_dir"]), token)
+    threading.Thread(target=_index, args=args, daemon=True).start()
 
 
-def _index(project, docs_dir, site_dir) -> None:
+def _index(project, docs_dir, site_dir, token: str) -> None:
     from kb.errors import KbError
 
+    time.sleep(INDEX_DELAY)
+    try:
+        if (project.state_dir / LAST_REBUILD).read_text(encoding="utf-8") != token:
+            return  # a later rebuild indexes
+    except OSError:
+        return
     try:
         indexing = _start_indexing(project, docs_dir)
     except KbError as exc:
